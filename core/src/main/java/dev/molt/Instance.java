@@ -1,0 +1,67 @@
+package dev.molt;
+
+import dev.molt.internal.Checks;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One observed instance (container, pod, VM) of a fleet.
+ *
+ * @param id the platform's id for it
+ * @param fleet the fleet it belongs to
+ * @param revision the revision it runs
+ * @param address where it serves ({@code host:port}), once known
+ * @param state its lifecycle state
+ * @param launchedAt when it was asked for
+ * @param stateSince when it entered {@code state}
+ * @param healthySince when it was first seen healthy in its current healthy streak
+ * @param labels the platform labels, including the {@link OwnerLabels}
+ */
+public record Instance(
+    String id,
+    String fleet,
+    Revision revision,
+    Optional<String> address,
+    InstanceState state,
+    Instant launchedAt,
+    Instant stateSince,
+    Optional<Instant> healthySince,
+    Map<String, String> labels) {
+
+  /** Validates and copies the fields. */
+  public Instance {
+    Checks.notBlank(id, "id");
+    Checks.notBlank(fleet, "fleet");
+    Checks.required(revision, "revision");
+    Checks.optional(address, "address");
+    Checks.required(state, "state");
+    Checks.required(launchedAt, "launchedAt");
+    Checks.required(stateSince, "stateSince");
+    Checks.optional(healthySince, "healthySince");
+    labels = Checks.copyOf(labels, "labels");
+  }
+
+  /** @return a copy in {@code newState} since {@code since} */
+  public Instance withState(InstanceState newState, Instant since) {
+    Optional<Instant> healthy = newState == InstanceState.HEALTHY
+        ? Optional.of(healthySince.orElse(since)) : Optional.empty();
+    return new Instance(id, fleet, revision, address, newState, launchedAt, since, healthy, labels);
+  }
+
+  /** @return a copy with {@code healthySince} set */
+  public Instance withHealthySince(Instant since) {
+    return new Instance(id, fleet, revision, address, state, launchedAt, stateSince,
+        Optional.of(since), labels);
+  }
+
+  /** @return the taint reason, if an operator or detector marked this instance for replacement */
+  public Optional<String> taint() {
+    return Optional.ofNullable(labels.get(OwnerLabels.TAINTED));
+  }
+
+  /** @return true if it is {@link InstanceState#HEALTHY} */
+  public boolean isHealthy() {
+    return state == InstanceState.HEALTHY;
+  }
+}

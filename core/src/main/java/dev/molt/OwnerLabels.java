@@ -1,0 +1,48 @@
+package dev.molt;
+
+import java.util.Map;
+
+/**
+ * The labels (tags) every instance Molt creates carries. A provider lists, changes and destroys
+ * only what carries {@link #MANAGED_BY} = {@link #MANAGER} and the fleet's {@link #FLEET} label;
+ * nothing without them is ever touched.
+ */
+public final class OwnerLabels {
+  /** Marks an object as created by Molt. */
+  public static final String MANAGED_BY = "molt.dev/managed-by";
+  /** The value of {@link #MANAGED_BY}. */
+  public static final String MANAGER = "molt";
+  /** The fleet name. */
+  public static final String FLEET = "molt.dev/fleet";
+  /** The revision id. */
+  public static final String REVISION = "molt.dev/revision";
+  /** The id of the rollout that launched the instance. */
+  public static final String ROLLOUT = "molt.dev/rollout";
+  /** Present when an operator or detector marked the instance for replacement; value = reason. */
+  public static final String TAINTED = "molt.dev/tainted";
+
+  private OwnerLabels() {}
+
+  /**
+   * The labels for a new instance.
+   *
+   * @param fleet the fleet name
+   * @param revision the revision launched
+   * @param rolloutId the rollout launching it
+   * @return an immutable map of the four owner labels
+   */
+  public static Map<String, String> of(String fleet, Revision revision, String rolloutId) {
+    return Map.of(MANAGED_BY, MANAGER, FLEET, fleet, REVISION, revision.id(), ROLLOUT, rolloutId);
+  }
+
+  /**
+   * Tells whether labels mark an object owned by Molt for {@code fleet}.
+   *
+   * @param labels an object's labels
+   * @param fleet a fleet name
+   * @return true only if both {@link #MANAGED_BY} and {@link #FLEET} match
+   */
+  public static boolean isOwned(Map<String, String> labels, String fleet) {
+    return MANAGER.equals(labels.get(MANAGED_BY)) && fleet.equals(labels.get(FLEET));
+  }
+}

@@ -1,0 +1,137 @@
+package dev.molt;
+
+import dev.molt.internal.Checks;
+import dev.molt.strategy.RollingUpdate;
+import dev.molt.strategy.Strategy;
+import java.time.Duration;
+
+/**
+ * What a rollout should achieve: fleet {@code fleet} running {@code capacity} healthy instances of
+ * {@code target}, reached by {@code strategy}.
+ *
+ * @param fleet the fleet name: lowercase letters, digits and '-', at most 40 characters
+ * @param capacity desired serving instances, at least 0
+ * @param target what every instance should be launched with
+ * @param strategy how to get there (default {@link RollingUpdate#defaults()})
+ * @param onFailure what to do when the new revision fails (default {@link FailurePolicy#ROLL_BACK})
+ * @param progressDeadline the longest time without progress before the rollout fails (default 10
+ *     min); time spent paused does not count
+ * @param drainTimeout the longest time an instance drains before it is terminated anyway
+ *     (default 30 s)
+ */
+public record RolloutSpec(
+    String fleet,
+    int capacity,
+    LaunchSpec target,
+    Strategy strategy,
+    FailurePolicy onFailure,
+    Duration progressDeadline,
+    Duration drainTimeout) {
+
+  /** Validates the fields, including the strategy against the capacity. */
+  public RolloutSpec {
+    Checks.notBlank(fleet, "fleet");
+    if (!fleet.matches("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?")) {
+      throw new InvalidSpecException("fleet", "'" + fleet + "' must be 1-40 lowercase letters,"
+          + " digits or '-', starting and ending with a letter or digit (it becomes a label on"
+          + " every platform)");
+    }
+    Checks.nonNegative(capacity, "capacity");
+    Checks.required(target, "target");
+    Checks.required(strategy, "strategy");
+    Checks.required(onFailure, "onFailure");
+    Checks.positive(progressDeadline, "progressDeadline");
+    Checks.nonNegative(drainTimeout, "drainTimeout");
+    try {
+      strategy.validateFor(capacity);
+    } catch (InvalidSpecException e) {
+      throw e.within("strategy");
+    }
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param fleet the fleet name
+   * @return a builder with the defaults; {@code capacity} and {@code target} must be set
+   */
+  public static Builder builder(String fleet) {
+    return new Builder(fleet);
+  }
+
+  /** @return a builder holding this spec's values */
+  public Builder toBuilder() {
+    return new Builder(fleet).capacity(capacity).target(target).strategy(strategy)
+        .onFailure(onFailure).progressDeadline(progressDeadline).drainTimeout(drainTimeout);
+  }
+
+  /** @return a copy targeting another launch spec */
+  public RolloutSpec withTarget(LaunchSpec newTarget) {
+    return toBuilder().target(newTarget).build();
+  }
+
+  /** Builds a {@link RolloutSpec}. Not thread-safe. */
+  public static final class Builder {
+    private final String fleet;
+    private Integer capacity;
+    private LaunchSpec target;
+    private Strategy strategy = RollingUpdate.defaults();
+    private FailurePolicy onFailure = FailurePolicy.ROLL_BACK;
+    private Duration progressDeadline = Duration.ofMinutes(10);
+    private Duration drainTimeout = Duration.ofSeconds(30);
+
+    private Builder(String fleet) {
+      this.fleet = fleet;
+    }
+
+    /** Sets the desired capacity (required). @return this builder */
+    public Builder capacity(int desired) {
+      capacity = desired;
+      return this;
+    }
+
+    /** Sets the launch spec (required). @return this builder */
+    public Builder target(LaunchSpec spec) {
+      target = spec;
+      return this;
+    }
+
+    /** Sets the strategy. @return this builder */
+    public Builder strategy(Strategy s) {
+      strategy = s;
+      return this;
+    }
+
+    /** Sets the failure policy. @return this builder */
+    public Builder onFailure(FailurePolicy policy) {
+      onFailure = policy;
+      return this;
+    }
+
+    /** Sets the progress deadline. @return this builder */
+    public Builder progressDeadline(Duration deadline) {
+      progressDeadline = deadline;
+      return this;
+    }
+
+    /** Sets the drain timeout. @return this builder */
+    public Builder drainTimeout(Duration timeout) {
+      drainTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Builds the spec.
+     *
+     * @return the validated spec
+     * @throws InvalidSpecException naming the first invalid field
+     */
+    public RolloutSpec build() {
+      if (capacity == null) {
+        throw new InvalidSpecException("capacity", "is required: how many instances should serve?");
+      }
+      return new RolloutSpec(fleet, capacity, target, strategy, onFailure, progressDeadline,
+          drainTimeout);
+    }
+  }
+}

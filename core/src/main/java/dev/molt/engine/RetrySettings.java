@@ -1,0 +1,48 @@
+package dev.molt.engine;
+
+import dev.molt.internal.Checks;
+import java.time.Duration;
+
+/**
+ * How the engine retries provider calls that fail with a retryable {@link
+ * dev.molt.ProviderException} (throttling, timeouts): exponential backoff from {@code
+ * initialDelay} to {@code maxDelay} with ±{@code jitter} of each delay drawn from the engine's
+ * seeded random source, at most {@code maxAttempts} attempts, each bounded by {@code callTimeout}.
+ * Waits run on the engine's scheduler, so they follow virtual time in tests.
+ *
+ * @param maxAttempts attempts per call, at least 1 (default 5)
+ * @param initialDelay the first backoff (default 200 ms)
+ * @param maxDelay the largest backoff (default 10 s)
+ * @param jitter the fraction of each delay randomised, 0..1 (default 0.25)
+ * @param callTimeout the longest one attempt may take (default 60 s)
+ */
+public record RetrySettings(
+    int maxAttempts, Duration initialDelay, Duration maxDelay, double jitter, Duration callTimeout) {
+
+  /** Validates the fields. */
+  public RetrySettings {
+    Checks.positive(maxAttempts, "maxAttempts");
+    Checks.positive(initialDelay, "initialDelay");
+    Checks.positive(maxDelay, "maxDelay");
+    Checks.positive(callTimeout, "callTimeout");
+    if (maxDelay.compareTo(initialDelay) < 0) {
+      throw new dev.molt.InvalidSpecException("maxDelay", "must be >= initialDelay " + initialDelay
+          + ", was " + maxDelay);
+    }
+    if (!(jitter >= 0 && jitter <= 1)) {
+      throw new dev.molt.InvalidSpecException("jitter", "must be in 0..1, was " + jitter);
+    }
+  }
+
+  /** @return the defaults described above */
+  public static RetrySettings defaults() {
+    return new RetrySettings(5, Duration.ofMillis(200), Duration.ofSeconds(10), 0.25,
+        Duration.ofSeconds(60));
+  }
+
+  /** @return settings that make one attempt and never retry */
+  public static RetrySettings none() {
+    return new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1), 0,
+        Duration.ofSeconds(60));
+  }
+}

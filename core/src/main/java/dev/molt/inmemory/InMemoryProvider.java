@@ -1,0 +1,326 @@
+package dev.molt.inmemory;
+
+import dev.molt.Instance;
+import dev.molt.InstanceState;
+import dev.molt.OwnerLabels;
+import dev.molt.ProviderException;
+import dev.molt.Revision;
+import dev.molt.internal.Checks;
+import dev.molt.spi.Health;
+import dev.molt.spi.LaunchRequest;
+import dev.molt.spi.Provider;
+import dev.molt.time.Cancellable;
+import dev.molt.time.Scheduler;
+import dev.molt.time.VirtualTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A platform simulated in memory: instances launch, become healthy, drain and fail on the
+ * schedule their revision's {@link InstanceBehavior} gives, in the time of an injected clock and
+ * scheduler (normally {@link VirtualTime}). It records every call it receives and can be told to
+ * fail calls, so tests and simulations can assert what the engine asked of the platform.
+ *
+ * <p>A product feature, not a test helper: the README demo and the benchmarks run on it. It
+ * refuses, as real providers must, to drain or terminate anything without Molt's owner labels.
+ * Thread-safe.
+ */
+public final class InMemoryProvider implements Provider {
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final InstanceBehavior defaultBehavior;
+  private final Map<Revision, InstanceBehavior> behaviors = new HashMap<>();
+  private final Map<String, Machine> machines = new LinkedHashMap<>();
+  private final Map<String, List<Instance>> launchesByKey = new HashMap<>();
+  private final Map<String, List<Runnable>> watchers = new HashMap<>();
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> faults = new HashMap<>();
+  private final Map<String, Boolean> faultRetryable = new HashMap<>();
+  private long nextId = 1;
+  private int lostLaunchResponses;
+
+  private InMemoryProvider(Builder b) {
+    this.clock = b.clock;
+    this.scheduler = b.scheduler;
+    this.defaultBehavior = b.defaultBehavior;
+    this.behaviors.putAll(b.behaviors);
+  }
+
+  /** @return a builder on virtual time */
+  public static Builder builder(VirtualTime time) {
+    return new Builder(time.clock(), time);
+  }
+
+  /** @return a builder on any clock and scheduler */
+  public static Builder builder(Clock clock, Scheduler scheduler) {
+    return new Builder(clock, scheduler);
+  }
+
+  /** Scripts how instances of {@code revision} launched from now on behave. */
+  public synchronized void script(Revision revision, InstanceBehavior behavior) {
+    behaviors.put(Checks.required(revision, "revision"), Checks.required(behavior, "behavior"));
+  }
+
+  /**
+   * Makes the next {@code times} calls of {@code operation} fail.
+   *
+   * @param operation an SPI operation name ({@code launch}, {@code observe}...)
+   * @param times how many calls fail
+   * @param retryable whether the failure says retrying may help (throttling) or not
+   */
+  public synchronized void failNext(String operation, int times, boolean retryable) {
+    faults.put(operation, times);
+    faultRetryable.put(operation, retryable);
+  }
+
+  /**
+   * Makes the next {@code times} launches succeed on the platform but fail (retryably) on the way
+   * back, as when a response is lost: a retry with the same request key must not launch again.
+   *
+   * @param times how many launch responses are lost
+   */
+  public synchronized void loseLaunchResponses(int times) {
+    lostLaunchResponses = times;
+  }
+
+  /** @return how many instances were ever created in {@code fleet}, terminated ones included */
+  public synchronized long createdCount(String fleet) {
+    return machines.values().stream().filter(m -> m.fleet.equals(fleet)).count();
+  }
+
+  /**
+   * Adds an instance that Molt did not create (no owner labels, or other owners), to check that
+   * nothing touches it.
+   *
+   * @param id its id
+   * @param fleet the fleet it pretends to belong to
+   * @param revision its revision
+   * @param labels its labels
+   */
+  public synchronized void addForeign(String id, String fleet, Revision revision,
+      Map<String, String> labels) {
+    Machine m = new Machine(id, fleet, revision, labels, Optional.empty(), clock.instant(),
+        InstanceBehavior.healthy(Duration.ZERO, Duration.ZERO));
+    machines.put(id, m);
+  }
+
+  /** @return every call received so far, oldest first */
+  public List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** @return how many calls of {@code operation} were received */
+  public long callCount(String operation) {
+    return calls.stream().filter(c -> c.operation().equals(operation)).count();
+  }
+
+  /**
+   * Lists every instance of the platform in the fleet, owned or not, as it is now (terminated ones
+   * excluded), with health merged into the state.
+   *
+   * @param fleet the fleet name
+   * @return the instances
+   */
+  public synchronized List<Instance> instances(String fleet) {
+    Instant now = clock.instant();
+    List<Instance> out = new ArrayList<>();
+    for (Machine m : machines.values()) {
+      if (m.fleet.equals(fleet) && m.state(now) != InstanceState.TERMINATED) {
+        Instance i = m.toInstance(now);
+        Health h = m.health(now);
+        if (i.state() == InstanceState.RUNNING && h != Health.UNKNOWN) {
+          i = i.withState(h == Health.HEALTHY ? InstanceState.HEALTHY : InstanceState.UNHEALTHY,
+              i.stateSince());
+        }
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** @return whether instance {@code id} exists and is not terminated */
+  public synchronized boolean isAlive(String id) {
+    Machine m = machines.get(id);
+    return m != null && m.state(clock.instant()) != InstanceState.TERMINATED;
+  }
+
+  @Override
+  public String name() {
+    return "in-memory";
+  }
+
+  @Override
+  public synchronized List<Instance> launch(LaunchRequest request) {
+    record("launch", request.fleet(), request.count());
+    List<Instance> earlier = launchesByKey.get(request.requestKey());
+    if (earlier != null) {
+      return earlier;
+    }
+    Instant now = clock.instant();
+    InstanceBehavior behavior = behaviors.getOrDefault(request.revision(), defaultBehavior);
+    List<Instance> launched = new ArrayList<>(request.count());
+    int port = request.spec().ports().isEmpty() ? 80 : request.spec().ports().get(0);
+    for (int n = 0; n < request.count(); n++) {
+      long seq = nextId++;
+      String id = String.format("%s-%05d", request.fleet(), seq);
+      String address = "10." + (seq >> 16 & 255) + "." + (seq >> 8 & 255) + "." + (seq & 255)
+          + ":" + port;
+      Machine m = new Machine(id, request.fleet(), request.revision(), request.ownerLabels(),
+          Optional.of(address), now, behavior);
+      machines.put(id, m);
+      launched.add(m.toInstance(now));
+    }
+    launchesByKey.put(request.requestKey(), List.copyOf(launched));
+    if (lostLaunchResponses > 0) {
+      lostLaunchResponses--;
+      throw new ProviderException("launch", "fleet " + request.fleet(), true,
+          "injected fault: response lost after the platform launched " + request.count());
+    }
+    notifyAt(request.fleet(), behavior.launchLatency());
+    notifyAt(request.fleet(), behavior.launchLatency().plus(behavior.timeToHealthy()));
+    if (behavior.failure() == InstanceBehavior.Failure.TURNS_UNHEALTHY) {
+      notifyAt(request.fleet(), behavior.launchLatency().plus(behavior.timeToHealthy())
+          .plus(behavior.unhealthyAfter()));
+    }
+    return List.copyOf(launched);
+  }
+
+  @Override
+  public synchronized List<Instance> observe(String fleet) {
+    Instant now = clock.instant();
+    List<Instance> out = new ArrayList<>();
+    for (Machine m : machines.values()) {
+      if (m.fleet.equals(fleet) && OwnerLabels.isOwned(m.labels, fleet)
+          && m.state(now) != InstanceState.TERMINATED) {
+        out.add(m.toInstance(now));
+      }
+    }
+    record("observe", fleet, out.size());
+    return out;
+  }
+
+  @Override
+  public synchronized Map<String, Health> health(String fleet, List<Instance> instances) {
+    record("health", fleet, instances.size());
+    Instant now = clock.instant();
+    Map<String, Health> out = new HashMap<>();
+    for (Instance i : instances) {
+      Machine m = machines.get(i.id());
+      if (m != null) {
+        out.put(i.id(), m.health(now));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void drain(String fleet, List<Instance> instances) {
+    record("drain", fleet, instances.size());
+    Instant now = clock.instant();
+    List<Machine> targets = owned("drain", fleet, instances);
+    Duration longest = Duration.ZERO;
+    for (Machine m : targets) {
+      if (m.drainAt == null) {
+        m.drainAt = now;
+        longest = m.behavior.drainTime().compareTo(longest) > 0 ? m.behavior.drainTime() : longest;
+      }
+    }
+    notifyAt(fleet, longest);
+  }
+
+  @Override
+  public synchronized void terminate(String fleet, List<Instance> instances) {
+    record("terminate", fleet, instances.size());
+    Instant now = clock.instant();
+    for (Machine m : owned("terminate", fleet, instances)) {
+      if (m.terminatedAt == null) {
+        m.terminatedAt = now;
+      }
+    }
+  }
+
+  @Override
+  public synchronized Cancellable watch(String fleet, Runnable onChange) {
+    List<Runnable> list = watchers.computeIfAbsent(fleet, f -> new ArrayList<>());
+    list.add(onChange);
+    return () -> {
+      synchronized (InMemoryProvider.this) {
+        list.remove(onChange);
+      }
+    };
+  }
+
+  private List<Machine> owned(String operation, String fleet, List<Instance> instances) {
+    List<Machine> out = new ArrayList<>(instances.size());
+    for (Instance i : instances) {
+      Machine m = machines.get(i.id());
+      if (m == null) {
+        continue; // already gone: terminating twice is not an error
+      }
+      if (!m.fleet.equals(fleet) || !OwnerLabels.isOwned(m.labels, fleet)) {
+        throw new ProviderException(operation, "instance " + i.id(), false,
+            "refusing: it does not carry Molt's owner labels for fleet " + fleet);
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  private void record(String operation, String fleet, int count) {
+    calls.add(new Call(operation, fleet, count, clock.instant()));
+    Integer left = faults.get(operation);
+    if (left != null && left > 0) {
+      faults.put(operation, left - 1);
+      throw new ProviderException(operation, "fleet " + fleet, faultRetryable.get(operation),
+          "injected fault");
+    }
+  }
+
+  private void notifyAt(String fleet, Duration delay) {
+    scheduler.schedule(() -> {
+      List<Runnable> list;
+      synchronized (this) {
+        list = List.copyOf(watchers.getOrDefault(fleet, List.of()));
+      }
+      list.forEach(Runnable::run);
+    }, delay);
+  }
+
+  /** Builds an {@link InMemoryProvider}. Not thread-safe. */
+  public static final class Builder {
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private InstanceBehavior defaultBehavior = InstanceBehavior.defaults();
+    private final Map<Revision, InstanceBehavior> behaviors = new HashMap<>();
+
+    private Builder(Clock clock, Scheduler scheduler) {
+      this.clock = Checks.required(clock, "clock");
+      this.scheduler = Checks.required(scheduler, "scheduler");
+    }
+
+    /** Sets how instances of unscripted revisions behave. @return this builder */
+    public Builder defaultBehavior(InstanceBehavior behavior) {
+      this.defaultBehavior = Checks.required(behavior, "defaultBehavior");
+      return this;
+    }
+
+    /** Scripts how instances of {@code revision} behave. @return this builder */
+    public Builder behavior(Revision revision, InstanceBehavior behavior) {
+      behaviors.put(Checks.required(revision, "revision"), Checks.required(behavior, "behavior"));
+      return this;
+    }
+
+    /** @return the provider */
+    public InMemoryProvider build() {
+      return new InMemoryProvider(this);
+    }
+  }
+}

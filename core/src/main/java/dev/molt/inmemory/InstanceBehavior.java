@@ -1,0 +1,76 @@
+package dev.molt.inmemory;
+
+import dev.molt.internal.Checks;
+import java.time.Duration;
+
+/**
+ * How simulated instances of one revision behave on the {@link InMemoryProvider}, in virtual time.
+ *
+ * @param launchLatency from launch until running
+ * @param timeToHealthy from running until the health check first passes
+ * @param drainTime from drain until drained
+ * @param failure the scripted failure, if any
+ * @param unhealthyAfter for {@link Failure#TURNS_UNHEALTHY}: how long it stays healthy first
+ */
+public record InstanceBehavior(
+    Duration launchLatency,
+    Duration timeToHealthy,
+    Duration drainTime,
+    Failure failure,
+    Duration unhealthyAfter) {
+
+  /** Scripted failures. */
+  public enum Failure {
+    /** Behaves. */
+    NONE,
+    /** Fails at launch: reported {@code FAILED} once its launch latency has passed. */
+    LAUNCH_FAILS,
+    /** Runs but never passes its health check. */
+    NEVER_HEALTHY,
+    /** Becomes healthy, then fails its health check after {@code unhealthyAfter}. */
+    TURNS_UNHEALTHY
+  }
+
+  /** Validates the fields. */
+  public InstanceBehavior {
+    Checks.nonNegative(launchLatency, "launchLatency");
+    Checks.nonNegative(timeToHealthy, "timeToHealthy");
+    Checks.nonNegative(drainTime, "drainTime");
+    Checks.required(failure, "failure");
+    Checks.nonNegative(unhealthyAfter, "unhealthyAfter");
+  }
+
+  /** @return launch 20 s, healthy 10 s later, drain 5 s, no failure */
+  public static InstanceBehavior defaults() {
+    return healthy(Duration.ofSeconds(20), Duration.ofSeconds(10));
+  }
+
+  /** @return well-behaved instances with these latencies and a 5 s drain */
+  public static InstanceBehavior healthy(Duration launchLatency, Duration timeToHealthy) {
+    return new InstanceBehavior(launchLatency, timeToHealthy, Duration.ofSeconds(5), Failure.NONE,
+        Duration.ZERO);
+  }
+
+  /** @return a copy with this drain time */
+  public InstanceBehavior withDrainTime(Duration time) {
+    return new InstanceBehavior(launchLatency, timeToHealthy, time, failure, unhealthyAfter);
+  }
+
+  /** @return a copy whose launches fail */
+  public InstanceBehavior failingLaunch() {
+    return new InstanceBehavior(launchLatency, timeToHealthy, drainTime, Failure.LAUNCH_FAILS,
+        Duration.ZERO);
+  }
+
+  /** @return a copy whose instances never become healthy */
+  public InstanceBehavior neverHealthy() {
+    return new InstanceBehavior(launchLatency, timeToHealthy, drainTime, Failure.NEVER_HEALTHY,
+        Duration.ZERO);
+  }
+
+  /** @return a copy whose instances turn unhealthy {@code after} being healthy that long */
+  public InstanceBehavior turningUnhealthyAfter(Duration after) {
+    return new InstanceBehavior(launchLatency, timeToHealthy, drainTime, Failure.TURNS_UNHEALTHY,
+        after);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.molt.internal;
+
+import dev.molt.Fleet;
+import dev.molt.Instance;
+import dev.molt.InstanceState;
+import dev.molt.OwnerLabels;
+import dev.molt.spi.Health;
+import dev.molt.spi.Provider;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Observes a fleet: lists it, keeps only what Molt owns, asks for health and merges the verdicts
+ * into the instance states. Remembers when each instance was first seen healthy, for providers
+ * that cannot say (after an engine restart that memory starts again, which only delays readiness).
+ * Not API.
+ */
+public final class FleetObserver {
+  private final Provider provider;
+  private final ProviderCalls calls;
+  private final Clock clock;
+  private final Map<String, Instant> healthySeen = new HashMap<>();
+
+  /**
+   * @param provider the platform
+   * @param calls the resilient call path
+   * @param clock the engine's clock
+   */
+  public FleetObserver(Provider provider, ProviderCalls calls, Clock clock) {
+    this.provider = provider;
+    this.calls = calls;
+    this.clock = clock;
+  }
+
+  /**
+   * Observes the fleet now.
+   *
+   * @param fleet the fleet name
+   * @param desired its desired capacity
+   * @return the snapshot
+   */
+  public CompletableFuture<Fleet> observe(String fleet, int desired) {
+    return calls.call("observe", "fleet " + fleet, () -> provider.observe(fleet))
+        .thenCompose(listed -> {
+          List<Instance> owned = listed.stream()
+              .filter(i -> i.fleet().equals(fleet) && OwnerLabels.isOwned(i.labels(), fleet)
+                  && i.state() != InstanceState.TERMINATED)
+              .toList();
+          List<Instance> running = owned.stream().filter(FleetObserver::judgeable).toList();
+          if (running.isEmpty()) {
+            return CompletableFuture.completedFuture(merge(fleet, desired, owned, Map.of()));
+          }
+          return calls.call("health", "fleet " + fleet, () -> provider.health(fleet, running))
+              .thenApply(verdicts -> merge(fleet, desired, owned, verdicts));
+        });
+  }
+
+  private static boolean judgeable(Instance i) {
+    return i.state() == InstanceState.RUNNING || i.state() == InstanceState.HEALTHY
+        || i.state() == InstanceState.UNHEALTHY;
+  }
+
+  private synchronized Fleet merge(
+      String fleet, int desired, List<Instance> owned, Map<String, Health> verdicts) {
+    Instant now = clock.instant();
+    List<Instance> merged = new ArrayList<>(owned.size());
+    Map<String, Instant> stillHealthy = new HashMap<>();
+    for (Instance i : owned) {
+      Instance m = i;
+      if (judgeable(i)) {
+        Health h = verdicts.getOrDefault(i.id(), Health.UNKNOWN);
+        if (h == Health.HEALTHY) {
+          Instant since = i.healthySince().orElseGet(() -> healthySeen.getOrDefault(i.id(), now));
+          stillHealthy.put(i.id(), since);
+          m = i.withState(InstanceState.HEALTHY, i.stateSince()).withHealthySince(since);
+        } else {
+          m = i.withState(h == Health.UNHEALTHY ? InstanceState.UNHEALTHY : InstanceState.RUNNING,
+              i.stateSince());
+        }
+      }
+      merged.add(m);
+    }
+    healthySeen.clear();
+    healthySeen.putAll(stillHealthy);
+    return new Fleet(fleet, desired, merged, Map.of());
+  }
+}

@@ -1,0 +1,28 @@
+package dev.molt.internal;
+
+import dev.molt.strategy.RollingUpdate;
+import dev.molt.strategy.Strategy;
+
+/** Maps a strategy description to its planners. Not API. */
+public final class Planners {
+  private Planners() {}
+
+  /** @return the planner that moves the fleet forward under {@code strategy} */
+  public static Planner forStrategy(Strategy strategy) {
+    if (strategy instanceof RollingUpdate rolling) {
+      return new RollingPlanner(rolling);
+    }
+    throw new IllegalArgumentException("no planner for strategy " + strategy.name());
+  }
+
+  /**
+   * The planner that returns the fleet to its previous revision: a rolling update under the same
+   * limits, so a rollback never drops capacity further than the rollout itself could.
+   */
+  public static Planner rollback(Strategy strategy) {
+    if (strategy instanceof RollingUpdate rolling) {
+      return new RollingPlanner(rolling);
+    }
+    throw new IllegalArgumentException("no rollback planner for strategy " + strategy.name());
+  }
+}

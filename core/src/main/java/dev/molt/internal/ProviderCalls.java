@@ -1,0 +1,94 @@
+package dev.molt.internal;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.Timeout;
+import dev.failsafe.TimeoutExceededException;
+import dev.molt.ProviderException;
+import dev.molt.engine.RetrySettings;
+import dev.molt.time.Scheduler;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * Runs provider calls through Failsafe: retry with backoff and seeded jitter on retryable
+ * failures, a timeout per attempt, all waiting on Molt's scheduler. Not API.
+ */
+public final class ProviderCalls {
+  private final FailsafeExecutor<Object> executor;
+
+  /**
+   * @param scheduler where waits happen
+   * @param settings the retry policy
+   * @param random the seeded source of jitter
+   */
+  public ProviderCalls(Scheduler scheduler, RetrySettings settings, Random random) {
+    RetryPolicy<Object> retry = RetryPolicy.builder()
+        .handleIf(ProviderCalls::isRetryable)
+        .withMaxAttempts(settings.maxAttempts())
+        .withDelayFn(ctx -> backoff(settings, ctx.getAttemptCount(), random))
+        .build();
+    Timeout<Object> timeout = Timeout.of(settings.callTimeout());
+    this.executor = Failsafe.with(retry).compose(timeout)
+        .with(new FailsafeScheduler(scheduler));
+  }
+
+  /**
+   * Calls {@code body} under the policy.
+   *
+   * @param operation the SPI operation, for error messages
+   * @param resource what it concerns, for error messages
+   * @param body the provider call
+   * @param <T> its result type
+   * @return the result, or a future failed with a {@link ProviderException}
+   */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> call(String operation, String resource, Supplier<T> body) {
+    CompletableFuture<Object> attempt = executor.getAsync(() -> body.get());
+    return attempt.handle((value, error) -> {
+      if (error == null) {
+        return (T) value;
+      }
+      throw new CompletionException(translate(operation, resource, unwrap(error)));
+    });
+  }
+
+  private static boolean isRetryable(Throwable t) {
+    return (t instanceof ProviderException pe && pe.retryable())
+        || t instanceof TimeoutExceededException;
+  }
+
+  private static Duration backoff(RetrySettings s, int attempt, Random random) {
+    double base = s.initialDelay().toNanos() * Math.pow(2, Math.max(0, attempt - 1));
+    double capped = Math.min(base, s.maxDelay().toNanos());
+    double factor;
+    synchronized (random) {
+      factor = 1 + s.jitter() * (2 * random.nextDouble() - 1);
+    }
+    return Duration.ofNanos((long) (capped * factor));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable e = t;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static ProviderException translate(String operation, String resource, Throwable t) {
+    if (t instanceof ProviderException pe) {
+      return pe;
+    }
+    if (t instanceof TimeoutExceededException) {
+      return new ProviderException(operation, resource, true, "timed out", t);
+    }
+    // a provider that let something else escape has a bug; say so rather than hide it
+    return new ProviderException(operation, resource, false,
+        "unexpected " + t.getClass().getName() + ": " + t.getMessage(), t);
+  }
+}

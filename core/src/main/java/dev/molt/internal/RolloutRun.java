@@ -1,0 +1,294 @@
+package dev.molt.internal;
+
+import dev.molt.FailurePolicy;
+import dev.molt.Fleet;
+import dev.molt.IllegalControlException;
+import dev.molt.LaunchSpec;
+import dev.molt.Revision;
+import dev.molt.Rollout;
+import dev.molt.RolloutEvent;
+import dev.molt.RolloutEvent.Type;
+import dev.molt.RolloutFailedException;
+import dev.molt.RolloutPhase;
+import dev.molt.RolloutSpec;
+import dev.molt.engine.RolloutHandle;
+import dev.molt.time.Cancellable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One rollout's loop: observe, decide, act, record, wait; and the controls that steer it. Ticks
+ * never overlap: a trigger during a tick reruns it right after. Not API.
+ */
+public final class RolloutRun implements RolloutHandle {
+  private final EngineContext engine;
+  private final RolloutSpec spec;
+  private final Planner forward;
+  private final FleetObserver observer;
+  private final RolloutState state;
+  private final ActionExecutor executor;
+  private final CompletableFuture<Rollout> completion = new CompletableFuture<>();
+
+  // guarded by this
+  private boolean ticking;
+  private boolean rerun;
+  private boolean immediate;
+  private Cancellable wake = Cancellable.none();
+  private Cancellable watch = Cancellable.none();
+
+  /**
+   * @param engine the engine's shared parts
+   * @param id the rollout id
+   * @param spec the validated spec
+   */
+  public RolloutRun(EngineContext engine, String id, RolloutSpec spec) {
+    this.engine = engine;
+    this.spec = spec;
+    this.forward = Planners.forStrategy(spec.strategy());
+    this.observer = new FleetObserver(engine.provider(), engine.calls(), engine.clock());
+    this.state = new RolloutState(id, spec, engine.clock().instant(), engine.listeners());
+    this.executor = new ActionExecutor(engine, spec.fleet(), id, state);
+  }
+
+  /** Subscribes to provider changes and schedules the first tick. */
+  public void start() {
+    state.log("phase=PENDING action=start to=" + spec.target().revision() + " strategy="
+        + spec.strategy().name() + " capacity=" + spec.capacity());
+    watch = engine.provider().watch(spec.fleet(), this::trigger);
+    trigger();
+  }
+
+  @Override
+  public String id() {
+    return state.id();
+  }
+
+  @Override
+  public Rollout current() {
+    return state.snapshot();
+  }
+
+  @Override
+  public CompletableFuture<Rollout> completion() {
+    return completion;
+  }
+
+  @Override
+  public Rollout await() {
+    return engine.scheduler().await(completion);
+  }
+
+  @Override
+  public Rollout awaitSuccess() {
+    Rollout done = await();
+    if (done.phase() != RolloutPhase.SUCCEEDED) {
+      throw new RolloutFailedException(done);
+    }
+    return done;
+  }
+
+  @Override
+  public void pause() {
+    synchronized (state) {
+      RolloutPhase p = state.phase();
+      if (p == RolloutPhase.PAUSED) {
+        return;
+      }
+      if (p.isTerminal() || p == RolloutPhase.ABORTING) {
+        throw new IllegalControlException("cannot pause rollout " + id() + " in phase " + p
+            + ": pause is valid while PENDING or PROGRESSING"
+            + (p == RolloutPhase.ABORTING ? " (a rollback always runs to its end)" : ""));
+      }
+      state.pause(now(), "paused by request");
+    }
+    trigger();
+  }
+
+  @Override
+  public void resume() {
+    synchronized (state) {
+      if (state.phase() != RolloutPhase.PAUSED) {
+        throw new IllegalControlException("cannot resume rollout " + id() + " in phase "
+            + state.phase() + ": resume is valid only while PAUSED");
+      }
+      state.resume(now());
+    }
+    trigger();
+  }
+
+  @Override
+  public void abort(String reason) {
+    synchronized (state) {
+      RolloutPhase p = state.phase();
+      if (p.isTerminal()) {
+        throw new IllegalControlException("cannot abort rollout " + id() + ": it already ended "
+            + p + "; to return to the previous revision now, start a rollout of it");
+      }
+      if (p == RolloutPhase.ABORTING) {
+        return;
+      }
+      startRollback("aborted: " + reason);
+    }
+    trigger();
+  }
+
+  /** Asks for a tick as soon as possible (coalesced). */
+  public void trigger() {
+    synchronized (this) {
+      if (ticking) {
+        rerun = true;
+        return;
+      }
+      if (immediate) {
+        return;
+      }
+      immediate = true;
+      wake.cancel();
+      wake = engine.scheduler().schedule(this::tick, Duration.ZERO);
+    }
+  }
+
+  private void tick() {
+    synchronized (this) {
+      immediate = false;
+      if (ticking || completion.isDone()) {
+        return;
+      }
+      ticking = true;
+      rerun = false;
+      wake.cancel();
+    }
+    long epoch = state.epoch();
+    if (state.phase() == RolloutPhase.PAUSED) {
+      endTick(Optional.empty());
+      return;
+    }
+    observer.observe(spec.fleet(), state.desired())
+        .thenCompose(fleet -> decideAndAct(fleet, epoch))
+        .whenComplete((wakeAt, error) -> {
+          if (error != null) {
+            state.providerError(now(), error);
+            checkProgressDeadline(epoch);
+          }
+          endTick(error == null ? wakeAt : Optional.empty());
+        });
+  }
+
+  private CompletableFuture<Optional<Instant>> decideAndAct(Fleet fleet, long epoch) {
+    Instant now = now();
+    if (state.phase() == RolloutPhase.PENDING) {
+      state.begin(now, stableRevision(fleet));
+    }
+    Planner planner = state.rollingBack() ? Planners.rollback(spec.strategy()) : forward;
+    Decision decision = planner.decide(new PlanContext(fleet, state.targetSpec(),
+        state.desired(), now, state.replacements(), spec.drainTimeout()));
+    engine.logDecision(state, decision);
+    if (!decision.actions().isEmpty()) {
+      synchronized (this) {
+        rerun = true; // acting changed the fleet: observe again at once rather than at the next poll
+      }
+    }
+    return executor.act(decision.actions()).thenApply(ignored -> {
+      synchronized (state) {
+        if (state.epoch() != epoch || state.phase().isTerminal()) {
+          return Optional.<Instant>empty(); // an abort came in: its own tick decides from here
+        }
+        switch (decision.status()) {
+          case DONE -> state.finish(now(), state.rollingBack()
+              ? RolloutPhase.ROLLED_BACK : RolloutPhase.SUCCEEDED, Optional.empty());
+          case FAILED -> fail(decision.reason().orElse("failed"));
+          case CONTINUE -> {
+            state.progress(now(), decision.step(), decision.totalSteps(), decision.progressKey());
+            checkProgressDeadline(epoch);
+          }
+        }
+        return decision.wakeAt();
+      }
+    });
+  }
+
+  private void checkProgressDeadline(long epoch) {
+    synchronized (state) {
+      if (state.epoch() != epoch || state.phase() == RolloutPhase.PAUSED
+          || state.phase().isTerminal()) {
+        return;
+      }
+      Duration stalled = Duration.between(state.lastProgressAt(), now());
+      if (stalled.compareTo(spec.progressDeadline()) > 0) {
+        fail("no progress for " + stalled + " (progress deadline " + spec.progressDeadline()
+            + ") at step " + state.step() + "/" + state.totalSteps());
+      }
+    }
+  }
+
+  /** Called with the state lock held. */
+  private void fail(String reason) {
+    if (state.rollingBack()) {
+      state.finish(now(), RolloutPhase.FAILED, Optional.of("rollback failed: " + reason
+          + " (after: " + state.reason().orElse("") + ")"));
+    } else if (spec.onFailure() == FailurePolicy.PAUSE) {
+      state.pause(now(), reason);
+    } else {
+      startRollback(reason);
+    }
+  }
+
+  /** Called with the state lock held. */
+  private void startRollback(String reason) {
+    Optional<LaunchSpec> previous = state.from().flatMap(engine::knownSpec);
+    if (state.from().isPresent() && previous.isEmpty()) {
+      state.log("action=rollback warning=unknown-spec previous=" + state.from().get()
+          + " detail=previous revision cannot be relaunched; new instances are removed only");
+    }
+    state.startRollback(now(), reason, previous);
+  }
+
+  private void endTick(Optional<Instant> wakeAt) {
+    if (state.phase().isTerminal()) {
+      synchronized (this) {
+        ticking = false;
+        wake.cancel();
+      }
+      watch.cancel();
+      engine.finished(this);
+      completion.complete(state.snapshot());
+      return;
+    }
+    synchronized (this) {
+      ticking = false;
+      if (rerun) {
+        rerun = false;
+        immediate = true;
+        wake = engine.scheduler().schedule(this::tick, Duration.ZERO);
+        return;
+      }
+      if (state.phase() == RolloutPhase.PAUSED) {
+        return; // resume or abort triggers the next tick
+      }
+      Duration delay = engine.pollInterval();
+      if (wakeAt.isPresent()) {
+        Duration until = Duration.between(now(), wakeAt.get());
+        if (until.compareTo(delay) < 0) {
+          delay = until;
+        }
+      }
+      wake = engine.scheduler().schedule(this::tick, delay);
+    }
+  }
+
+  /** The revision that serves most now: what a rollback returns to. */
+  private Optional<Revision> stableRevision(Fleet fleet) {
+    Revision target = spec.target().revision();
+    return fleet.revisions().stream()
+        .filter(r -> !r.equals(target))
+        .max(Comparator.<Revision>comparingInt(fleet::healthyCount)
+            .thenComparingInt(r -> fleet.instancesOf(r).size()));
+  }
+
+  private Instant now() {
+    return engine.clock().instant();
+  }
+}

@@ -1,0 +1,260 @@
+package dev.molt.internal;
+
+import dev.molt.Instance;
+import dev.molt.LaunchSpec;
+import dev.molt.ProviderException;
+import dev.molt.Revision;
+import dev.molt.Rollout;
+import dev.molt.RolloutEvent;
+import dev.molt.RolloutEvent.Type;
+import dev.molt.RolloutPhase;
+import dev.molt.RolloutSpec;
+import dev.molt.engine.RolloutListener;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The recorded state of one rollout and the one place that changes it: every change appends an
+ * event, publishes a new {@link Rollout} snapshot, logs one {@code key=value} line with the fleet
+ * and rollout id in the MDC, and tells the listeners. Thread-safe (all methods lock this). Not API.
+ */
+public final class RolloutState {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.molt.rollout");
+
+  private final String id;
+  private final RolloutSpec spec;
+  private final List<RolloutListener> listeners;
+  private final List<RolloutEvent> history = new ArrayList<>();
+  private final Instant startedAt;
+  private RolloutPhase phase = RolloutPhase.PENDING;
+  private Optional<Revision> from = Optional.empty();
+  private LaunchSpec targetSpec;
+  private int desired;
+  private boolean rollingBack;
+  private int step;
+  private int totalSteps;
+  private int replacements;
+  private Optional<String> reason = Optional.empty();
+  private Instant lastProgressAt;
+  private String progressKey = "";
+  private long epoch;
+  private volatile Rollout snapshot;
+
+  RolloutState(String id, RolloutSpec spec, Instant now, List<RolloutListener> listeners) {
+    this.id = id;
+    this.spec = spec;
+    this.listeners = listeners;
+    this.startedAt = now;
+    this.lastProgressAt = now;
+    this.targetSpec = spec.target();
+    this.desired = spec.capacity();
+    this.totalSteps = spec.capacity();
+    this.snapshot = build(now);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  Rollout snapshot() {
+    return snapshot;
+  }
+
+  synchronized RolloutPhase phase() {
+    return phase;
+  }
+
+  synchronized long epoch() {
+    return epoch;
+  }
+
+  synchronized int desired() {
+    return desired;
+  }
+
+  synchronized LaunchSpec targetSpec() {
+    return targetSpec;
+  }
+
+  synchronized int replacements() {
+    return replacements;
+  }
+
+  synchronized boolean rollingBack() {
+    return rollingBack;
+  }
+
+  synchronized Optional<Revision> from() {
+    return from;
+  }
+
+  synchronized Optional<String> reason() {
+    return reason;
+  }
+
+  synchronized int step() {
+    return step;
+  }
+
+  synchronized int totalSteps() {
+    return totalSteps;
+  }
+
+  synchronized Instant lastProgressAt() {
+    return lastProgressAt;
+  }
+
+  synchronized void begin(Instant now, Optional<Revision> stable) {
+    from = stable;
+    phase = RolloutPhase.PROGRESSING;
+    lastProgressAt = now;
+    record(now, Type.STARTED, "phase=PROGRESSING from=" + from.map(Revision::id).orElse("none")
+        + " to=" + spec.target().revision() + " strategy=" + spec.strategy().name()
+        + " capacity=" + spec.capacity());
+  }
+
+  synchronized void launched(Instant now, dev.molt.spi.LaunchRequest request, List<Instance> got) {
+    record(now, Type.LAUNCHED, "action=launch count=" + got.size() + " revision="
+        + request.revision() + " version=" + request.spec().image().version());
+  }
+
+  synchronized void draining(Instant now, List<Instance> instances) {
+    record(now, Type.DRAINING, "action=drain count=" + instances.size() + " instances="
+        + ids(instances));
+  }
+
+  synchronized void terminated(Instant now, List<Instance> instances, boolean failed, String why) {
+    if (failed) {
+      replacements += instances.size();
+      record(now, Type.INSTANCE_FAILED, "action=replace count=" + instances.size()
+          + " instances=" + ids(instances) + " replacements=" + replacements + " reason=\"" + why
+          + "\"");
+    }
+    record(now, Type.TERMINATED, "action=terminate count=" + instances.size() + " instances="
+        + ids(instances) + " reason=\"" + why + "\"");
+  }
+
+  synchronized void progress(Instant now, int newStep, int newTotal, String key) {
+    if (!key.equals(progressKey)) {
+      progressKey = key;
+      lastProgressAt = now;
+    }
+    if (newStep != step || newTotal != totalSteps) {
+      step = newStep;
+      totalSteps = newTotal;
+      record(now, Type.PROGRESS, "step=" + step + "/" + totalSteps + " ready=" + step
+          + " revision=" + targetSpec.revision());
+    }
+  }
+
+  synchronized void pause(Instant now, String why) {
+    phase = RolloutPhase.PAUSED;
+    reason = Optional.of(why);
+    record(now, Type.PAUSED, "phase=PAUSED reason=\"" + why + "\"");
+  }
+
+  synchronized void resume(Instant now) {
+    phase = RolloutPhase.PROGRESSING;
+    replacements = 0;
+    lastProgressAt = now;
+    reason = Optional.empty();
+    record(now, Type.RESUMED, "phase=PROGRESSING action=resume");
+  }
+
+  synchronized void startRollback(Instant now, String why, Optional<LaunchSpec> previous) {
+    epoch++;
+    rollingBack = true;
+    phase = RolloutPhase.ABORTING;
+    reason = Optional.of(why);
+    replacements = 0;
+    lastProgressAt = now;
+    progressKey = "";
+    if (previous.isPresent()) {
+      targetSpec = previous.get();
+      desired = spec.capacity();
+    } else {
+      desired = 0; // nothing to return to: remove what this rollout launched
+    }
+    record(now, Type.ABORTING, "phase=ABORTING to=" + (previous.isPresent()
+        ? targetSpec.revision() : "none") + " reason=\"" + why + "\"");
+  }
+
+  synchronized void finish(Instant now, RolloutPhase end, Optional<String> why) {
+    phase = end;
+    if (why.isPresent()) {
+      reason = why;
+    }
+    if (end == RolloutPhase.SUCCEEDED) {
+      step = totalSteps;
+    }
+    Type type = switch (end) {
+      case SUCCEEDED -> Type.SUCCEEDED;
+      case ROLLED_BACK -> Type.ROLLED_BACK;
+      default -> Type.FAILED;
+    };
+    record(now, type, "phase=" + end + " revision=" + targetSpec.revision()
+        + reason.map(r -> " reason=\"" + r + "\"").orElse(""));
+  }
+
+  synchronized void providerError(Instant now, Throwable error) {
+    Throwable e = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    String what = e instanceof ProviderException pe ? pe.getMessage() : String.valueOf(e);
+    record(now, Type.PROVIDER_ERROR, "action=observe-again error=\"" + what + "\"");
+  }
+
+  void log(String message) {
+    withMdc(() -> LOG.info("rollout={} fleet={} {}", id, spec.fleet(), message));
+  }
+
+  private void record(Instant now, Type type, String message) {
+    RolloutEvent event = new RolloutEvent(now, type, phase, step, message);
+    history.add(event);
+    snapshot = build(now);
+    if (type == Type.PROVIDER_ERROR) {
+      withMdc(() -> LOG.warn("rollout={} fleet={} {}", id, spec.fleet(), message));
+    } else {
+      log(message);
+    }
+    Rollout current = snapshot;
+    for (RolloutListener listener : listeners) {
+      try {
+        listener.onEvent(current, event);
+      } catch (RuntimeException e) {
+        withMdc(() -> LOG.warn("rollout={} listener={} error=\"{}\"", id,
+            listener.getClass().getName(), e.toString()));
+      }
+    }
+  }
+
+  private Rollout build(Instant now) {
+    return new Rollout(id, spec.fleet(), spec.strategy().name(), from, spec.target().revision(),
+        phase, step, totalSteps, replacements, history, reason, startedAt, now);
+  }
+
+  private void withMdc(Runnable body) {
+    MDC.put("molt.fleet", spec.fleet());
+    MDC.put("molt.rollout", id);
+    try {
+      body.run();
+    } finally {
+      MDC.remove("molt.fleet");
+      MDC.remove("molt.rollout");
+    }
+  }
+
+  private static String ids(List<Instance> instances) {
+    int shown = Math.min(instances.size(), 5);
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < shown; i++) {
+      out.append(i == 0 ? "" : ",").append(instances.get(i).id());
+    }
+    return instances.size() > shown ? out + ",+" + (instances.size() - shown) : out.toString();
+  }
+}

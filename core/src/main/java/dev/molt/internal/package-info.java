@@ -1,0 +1,2 @@
+/** Molt's implementation. Not API: anything here may change in any release. */
+package dev.molt.internal;

@@ -1,0 +1,95 @@
+package dev.molt.spi;
+
+import dev.molt.Instance;
+import dev.molt.time.Cancellable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a platform must do for Molt: one unit of work per call, never waiting for convergence. The
+ * engine observes, decides and calls again; it retries calls that fail with a retryable {@link
+ * dev.molt.ProviderException}.
+ *
+ * <p>Every object a provider creates carries the {@link dev.molt.OwnerLabels}; every listing
+ * filters on them, and a provider must refuse to drain or terminate an instance that does not
+ * carry them (throwing a non-retryable {@code ProviderException}). Implementations must be
+ * thread-safe and must throw only unchecked exceptions, translated to {@code ProviderException} at
+ * their edge.
+ *
+ * <table>
+ *   <caption>How platforms map onto the SPI</caption>
+ *   <tr><th>operation</th><th>Docker</th><th>Kubernetes</th><th>AWS</th></tr>
+ *   <tr><td>launch</td><td>create + start containers</td><td>create/scale the revision's
+ *       ReplicaSet</td><td>RunInstances with tags and a client token</td></tr>
+ *   <tr><td>observe</td><td>list containers by label</td><td>list ReplicaSets/Pods by
+ *       label</td><td>DescribeInstances by tag filter</td></tr>
+ *   <tr><td>health</td><td>HEALTHCHECK status or HTTP probe</td><td>pod readiness</td><td>ELBv2
+ *       target health</td></tr>
+ *   <tr><td>drain</td><td>HAProxy drain</td><td>remove from Service endpoints</td><td>deregister
+ *       target</td></tr>
+ *   <tr><td>terminate</td><td>stop + remove</td><td>scale down / delete pod</td><td>
+ *       TerminateInstances</td></tr>
+ * </table>
+ */
+public interface Provider {
+
+  /** @return a short name for logs, such as {@code docker} or {@code in-memory} */
+  String name();
+
+  /**
+   * Starts launching instances. Returns at once with the new instances in state {@code LAUNCHING}
+   * (or later states, if the platform is quick).
+   *
+   * @param request what to launch
+   * @return the instances created, exactly {@code request.count()} of them
+   */
+  List<Instance> launch(LaunchRequest request);
+
+  /**
+   * Lists the fleet's live instances as the platform has them now, filtered by owner labels. The
+   * number of platform calls must not grow with the fleet size where the platform has batch APIs.
+   *
+   * @param fleet the fleet name
+   * @return the instances, in any order; empty if there are none
+   */
+  List<Instance> observe(String fleet);
+
+  /**
+   * Judges the health of running instances by the revision's health check.
+   *
+   * @param fleet the fleet name
+   * @param instances instances previously returned by {@link #observe}
+   * @return a verdict per instance id; an id missing from the map means {@link Health#UNKNOWN}
+   */
+  Map<String, Health> health(String fleet, List<Instance> instances);
+
+  /**
+   * Takes instances out of traffic so that in-flight requests can finish. They then appear as
+   * {@code DRAINING}, and as {@code DRAINED} once nothing is in flight.
+   *
+   * @param fleet the fleet name
+   * @param instances owned instances of the fleet
+   */
+  void drain(String fleet, List<Instance> instances);
+
+  /**
+   * Destroys instances. Terminating an instance that is already gone is not an error.
+   *
+   * @param fleet the fleet name
+   * @param instances owned instances of the fleet
+   */
+  void terminate(String fleet, List<Instance> instances);
+
+  /**
+   * Asks to be told when something in the fleet may have changed, so the engine can observe at
+   * once instead of at its next poll. Optional: the default never calls back, and the engine
+   * polls.
+   *
+   * @param fleet the fleet name
+   * @param onChange called, on any thread, after a change
+   * @return a handle that ends the subscription
+   */
+  default Cancellable watch(String fleet, Runnable onChange) {
+    return Cancellable.none();
+  }
+}

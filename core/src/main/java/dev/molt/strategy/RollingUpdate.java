@@ -1,0 +1,110 @@
+package dev.molt.strategy;
+
+import dev.molt.InvalidSpecException;
+import dev.molt.internal.Checks;
+import java.time.Duration;
+
+/**
+ * Replaces instances a few at a time within two limits, as a sliding window: the next replacement
+ * starts as soon as the limits allow, not in lockstep waves.
+ *
+ * <ul>
+ *   <li>{@code maxSurge}: how many instances above desired capacity may exist at once (counting
+ *       launching, serving and draining ones). Percentages round up. Default 25%.
+ *   <li>{@code maxUnavailable}: how far serving healthy capacity may drop below desired. Percentages
+ *       round down. Default 0: an old instance is drained only once a healthy replacement serves.
+ * </ul>
+ *
+ * A new instance counts as serving once it has been healthy for {@code minReadyTime} (default 0).
+ * One that is not healthy within {@code healthyDeadline} (default 5 min) of its launch, or that
+ * fails later, is terminated and replaced; after {@code maxReplacements} (default 3) such
+ * replacements the rollout fails.
+ *
+ * <p>Worked example: desired 10, maxSurge 25% (= 3), maxUnavailable 0. Three new instances launch
+ * at once; when the first is ready, serving capacity is 11, so one old instance drains; when it is
+ * gone, total is 12 of the allowed 13 and a fourth new instance launches — and so on, one slot at a
+ * time, never below 10 serving, never above 13 in all.
+ *
+ * @param maxSurge instances allowed above desired capacity
+ * @param maxUnavailable serving instances allowed below desired capacity
+ * @param minReadyTime how long a new instance must stay healthy before it counts as serving
+ * @param healthyDeadline how long a new instance has to become healthy
+ * @param maxReplacements how many failed new instances are replaced before the rollout fails
+ */
+public record RollingUpdate(
+    Amount maxSurge,
+    Amount maxUnavailable,
+    Duration minReadyTime,
+    Duration healthyDeadline,
+    int maxReplacements) implements Strategy {
+
+  /** Validates the fields. */
+  public RollingUpdate {
+    Checks.required(maxSurge, "maxSurge");
+    Checks.required(maxUnavailable, "maxUnavailable");
+    Checks.nonNegative(minReadyTime, "minReadyTime");
+    Checks.positive(healthyDeadline, "healthyDeadline");
+    Checks.nonNegative(maxReplacements, "maxReplacements");
+    if (maxSurge.value() == 0 && maxUnavailable.value() == 0) {
+      throw new InvalidSpecException("maxSurge",
+          "maxSurge and maxUnavailable are both 0: nothing could ever be replaced. Allow at least"
+              + " one extra instance (maxSurge) or one missing instance (maxUnavailable)");
+    }
+  }
+
+  /** @return the defaults: maxSurge 25%, maxUnavailable 0, minReadyTime 0, healthy within 5 min */
+  public static RollingUpdate defaults() {
+    return new RollingUpdate(Amount.percent(25), Amount.of(0), Duration.ZERO,
+        Duration.ofMinutes(5), 3);
+  }
+
+  /** @return a rolling update with these limits and default timings */
+  public static RollingUpdate of(Amount maxSurge, Amount maxUnavailable) {
+    return defaults().withLimits(maxSurge, maxUnavailable);
+  }
+
+  @Override
+  public String name() {
+    return "rolling";
+  }
+
+  @Override
+  public void validateFor(int desiredCapacity) {
+    if (desiredCapacity > 0 && surge(desiredCapacity) == 0 && unavailable(desiredCapacity) == 0) {
+      throw new InvalidSpecException("maxSurge",
+          "maxSurge " + maxSurge + " and maxUnavailable " + maxUnavailable + " both resolve to 0 for"
+              + " a capacity of " + desiredCapacity + ": nothing could ever be replaced. Raise one"
+              + " of them or give a count");
+    }
+  }
+
+  /** @return maxSurge resolved against {@code desired} (percentages round up) */
+  public int surge(int desired) {
+    return maxSurge.roundUp(desired);
+  }
+
+  /** @return maxUnavailable resolved against {@code desired} (percentages round down) */
+  public int unavailable(int desired) {
+    return Math.min(desired, maxUnavailable.roundDown(desired));
+  }
+
+  /** @return a copy with these limits */
+  public RollingUpdate withLimits(Amount surge, Amount unavailable) {
+    return new RollingUpdate(surge, unavailable, minReadyTime, healthyDeadline, maxReplacements);
+  }
+
+  /** @return a copy with this minimum ready time */
+  public RollingUpdate withMinReadyTime(Duration time) {
+    return new RollingUpdate(maxSurge, maxUnavailable, time, healthyDeadline, maxReplacements);
+  }
+
+  /** @return a copy with this healthy deadline */
+  public RollingUpdate withHealthyDeadline(Duration deadline) {
+    return new RollingUpdate(maxSurge, maxUnavailable, minReadyTime, deadline, maxReplacements);
+  }
+
+  /** @return a copy with this replacement budget */
+  public RollingUpdate withMaxReplacements(int replacements) {
+    return new RollingUpdate(maxSurge, maxUnavailable, minReadyTime, healthyDeadline, replacements);
+  }
+}

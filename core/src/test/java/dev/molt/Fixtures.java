@@ -1,0 +1,66 @@
+package dev.molt;
+
+import dev.molt.engine.RolloutEngine;
+import dev.molt.engine.RolloutListener;
+import dev.molt.inmemory.InMemoryProvider;
+import dev.molt.inmemory.InstanceBehavior;
+import dev.molt.time.VirtualTime;
+import java.time.Duration;
+
+/** A virtual-time platform and engine with a v1 and a v2 spec, shared by the core tests. */
+public final class Fixtures {
+  public static final String FLEET = "web";
+  public static final LaunchSpec V1 = spec("1", "v1");
+  public static final LaunchSpec V2 = spec("2", "v2");
+
+  public final VirtualTime time = VirtualTime.create();
+  public final InMemoryProvider platform;
+  public final RolloutEngine engine;
+
+  public Fixtures(RolloutListener... listeners) {
+    this(InstanceBehavior.healthy(Duration.ofSeconds(20), Duration.ofSeconds(10)), listeners);
+  }
+
+  public Fixtures(InstanceBehavior behavior, RolloutListener... listeners) {
+    platform = InMemoryProvider.builder(time).defaultBehavior(behavior).build();
+    RolloutEngine.Builder b = RolloutEngine.builder(platform).time(time).seed(7)
+        .pollInterval(Duration.ofSeconds(5));
+    for (RolloutListener l : listeners) {
+      b.listener(l);
+    }
+    engine = b.build();
+  }
+
+  public static LaunchSpec spec(String digestChar, String version) {
+    return LaunchSpec.builder(Image.of("registry.example/web@sha256:" + digestChar.repeat(64),
+            version))
+        .ports(8080).healthCheck(HealthCheck.http(8080, "/health")).build();
+  }
+
+  public static RolloutSpec.Builder rollout(LaunchSpec target, int capacity) {
+    return RolloutSpec.builder(FLEET).capacity(capacity).target(target);
+  }
+
+  /** Deploys v1 at {@code capacity} onto an empty fleet and returns the final rollout. */
+  public Rollout deployV1(int capacity) {
+    Rollout r = engine.run(rollout(V1, capacity)
+        .strategy(dev.molt.strategy.RollingUpdate.defaults().withHealthyDeadline(Duration.ofDays(1)))
+        .progressDeadline(Duration.ofDays(1)).build());
+    if (r.phase() != RolloutPhase.SUCCEEDED) {
+      throw new AssertionError("initial deploy of v1 did not succeed: " + r);
+    }
+    return r;
+  }
+
+  /** @return live owned instances of the fleet on {@code spec}'s revision */
+  public long count(LaunchSpec spec) {
+    return platform.instances(FLEET).stream()
+        .filter(i -> i.revision().equals(spec.revision())).count();
+  }
+
+  /** @return healthy instances of the fleet on {@code spec}'s revision */
+  public long healthy(LaunchSpec spec) {
+    return platform.instances(FLEET).stream()
+        .filter(i -> i.revision().equals(spec.revision()) && i.isHealthy()).count();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.molt.examples;
+
+import java.util.List;
+
+/**
+ * The demo's command-line options.
+ *
+ * @param capacity fleet size
+ * @param seed seed for ids and jitter
+ * @param help whether to print usage
+ */
+record DemoOptions(int capacity, long seed, boolean help) {
+
+  static DemoOptions parse(List<String> args) {
+    int capacity = 10;
+    long seed = 42;
+    boolean help = false;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      switch (a) {
+        case "--help", "-h" -> help = true;
+        case "--capacity" -> capacity = intValue(a, value(args, ++i, a), 1, 100_000);
+        case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+        default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+      }
+    }
+    return new DemoOptions(capacity, seed, help);
+  }
+
+  static String usage() {
+    return String.join("\n",
+        "usage: ./demo [options]",
+        "  Rolls a fleet from v1 to v2 on Molt's in-memory provider in virtual time.",
+        "",
+        "  --capacity <n>   fleet size (default 10)",
+        "  --seed <n>       seed for rollout ids and retry jitter (default 42)",
+        "  --help           this text");
+  }
+
+  private static String value(List<String> args, int i, String option) {
+    if (i >= args.size()) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args.get(i);
+  }
+
+  private static int intValue(String option, String text, int min, int max) {
+    try {
+      int v = Integer.parseInt(text);
+      if (v < min || v > max) {
+        throw new IllegalArgumentException(option + " must be in " + min + ".." + max + ", was "
+            + v);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " must be a whole number, was '" + text + "'");
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.molt.examples;
+
+import dev.molt.Rollout;
+import dev.molt.RolloutEvent;
+import dev.molt.engine.RolloutListener;
+import dev.molt.time.VirtualTime;
+import java.io.PrintStream;
+import java.time.Duration;
+
+/** Prints one readable line per rollout step, with a progress bar. */
+final class ProgressPrinter implements RolloutListener {
+  private static final int BAR = 20;
+  private final PrintStream out;
+  private final VirtualTime time;
+  private volatile boolean quiet;
+
+  ProgressPrinter(PrintStream out, VirtualTime time) {
+    this.out = out;
+    this.time = time;
+  }
+
+  void quiet(boolean q) {
+    quiet = q;
+  }
+
+  @Override
+  public void onEvent(Rollout rollout, RolloutEvent event) {
+    if (quiet) {
+      return;
+    }
+    String clock = "[" + format(Duration.between(rollout.startedAt(), time.now())) + "]";
+    String what = switch (event.type()) {
+      case LAUNCHED, DRAINING, TERMINATED, INSTANCE_FAILED, PAUSED, RESUMED, ABORTING,
+          PROVIDER_ERROR, STARTED -> event.message();
+      case PROGRESS -> bar(rollout.step(), rollout.totalSteps()) + " " + rollout.step() + "/"
+          + rollout.totalSteps() + " ready on " + rollout.to();
+      default -> null;
+    };
+    if (what != null) {
+      out.printf("%-9s %s%n", clock, what);
+    }
+  }
+
+  private static String bar(int done, int total) {
+    int filled = total == 0 ? BAR : done * BAR / total;
+    return "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "]";
+  }
+
+  static String format(Duration d) {
+    long s = d.toSeconds();
+    return s >= 3600 ? String.format("%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60)
+        : String.format("%dm%02ds", s / 60, s % 60);
+  }
+}

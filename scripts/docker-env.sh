@@ -1,0 +1,494 @@
+#!/usr/bin/env bash
+# Provisions what the Docker-provider integration tests and `./demo --provider docker` need:
+# a reachable Docker Engine, the haproxy binary, and two registry-free test images
+# (molt-test/web:v1 and molt-test/web:v2, busybox httpd serving "v1" / "v2").
+#
+#   scripts/docker-env.sh up       # reuse an engine that answers, or install + start a private one
+#   scripts/docker-env.sh down     # stop the private engine this script started (never another one)
+#   scripts/docker-env.sh down --purge   # ... and delete its state dir (images, data-root)
+#   scripts/docker-env.sh status   # which engine is reachable, if any (exit 1 when none)
+#   scripts/docker-env.sh env      # print the env file written by `up`
+#
+# After `up`:  source "${MOLT_ENV_DIR:-/tmp/molt-env}/env"
+#
+# Knobs (environment):
+#   MOLT_ENV_DIR            state dir of the private engine (default /tmp/molt-env; keep it short:
+#                           unix socket paths under it must stay below 108 bytes)
+#   MOLT_DOCKERD_TIMEOUT    seconds to wait for a private dockerd to answer (default 60)
+#   MOLT_DOCKERD_STOP_TIMEOUT  seconds to wait for it to exit on `down` (default 45)
+#   MOLT_DOCKER_PRIVATE=1   ignore DOCKER_HOST and the default socket; always use a private engine
+#
+# See scripts/README-docker-env.md for the findings behind the choices made here.
+set -euo pipefail
+
+ENV_DIR=${MOLT_ENV_DIR:-/tmp/molt-env}
+SOCK="$ENV_DIR/docker.sock"
+PRIVATE_HOST="unix://$SOCK"
+PIDFILE="$ENV_DIR/dockerd.pid"
+LOG="$ENV_DIR/dockerd.log"
+ENV_FILE="$ENV_DIR/env"
+ENGINE_FILE="$ENV_DIR/engine"          # records which engine `up` chose
+DEFAULT_SOCK=/var/run/docker.sock
+START_TIMEOUT=${MOLT_DOCKERD_TIMEOUT:-60}
+STOP_TIMEOUT=${MOLT_DOCKERD_STOP_TIMEOUT:-45}
+IMAGE_V1=molt-test/web:v1
+IMAGE_V2=molt-test/web:v2
+# Bump when the image recipe below changes, so existing images get rebuilt.
+IMAGE_RECIPE=2
+FINGERPRINT_LABEL=dev.molt.test-image.fingerprint
+
+log() { printf '[docker-env] %s\n' "$*" >&2; }
+die() {
+  printf '[docker-env] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+now() { date +%s; }
+# temporary dirs to remove on exit, whatever the exit
+CLEANUP=()
+cleanup() { ((${#CLEANUP[@]} == 0)) || rm -rf "${CLEANUP[@]}"; }
+trap cleanup EXIT
+
+# ---------------------------------------------------------------------------------------------
+# Engine probes
+# ---------------------------------------------------------------------------------------------
+
+# engine_ok HOST: true when a Docker Engine answers at HOST (a DOCKER_HOST value).
+# Prefers the docker CLI (works for tcp://, ssh://, contexts...), falls back to curl on unix
+# sockets so a probe works before any docker package is installed.
+engine_ok() {
+  local host=$1
+  if command -v docker >/dev/null 2>&1; then
+    DOCKER_HOST=$host run_limited 15 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+  elif [[ $host == unix://* ]] && command -v curl >/dev/null 2>&1; then
+    [[ "$(curl -sf --max-time 5 --unix-socket "${host#unix://}" http://docker/_ping 2>/dev/null)" == OK ]]
+  else
+    return 1
+  fi
+}
+
+engine_version() {
+  DOCKER_HOST=$1 run_limited 15 docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?'
+}
+
+# run_limited SECONDS CMD...: run with a time limit where coreutils' timeout exists (not on macOS).
+run_limited() {
+  local secs=$1
+  shift
+  if command -v timeout >/dev/null 2>&1; then timeout "$secs" "$@"; else "$@"; fi
+}
+
+# The pid of the private dockerd if it is alive (and really a dockerd: pids get reused).
+private_pid() {
+  local pid
+  [[ -s $PIDFILE ]] || return 1
+  pid=$(<"$PIDFILE")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  if [[ -r /proc/$pid/comm ]]; then
+    [[ "$(<"/proc/$pid/comm")" == dockerd ]] || return 1
+  fi
+  echo "$pid"
+}
+
+# Prints the DOCKER_HOST of a usable pre-existing engine, or fails.
+find_external_engine() {
+  [[ ${MOLT_DOCKER_PRIVATE:-0} == 1 ]] && return 1
+  if [[ -n ${DOCKER_HOST:-} && ${DOCKER_HOST} != "$PRIVATE_HOST" ]]; then
+    if engine_ok "$DOCKER_HOST"; then
+      echo "$DOCKER_HOST"
+      return 0
+    fi
+    log "WARNING: DOCKER_HOST=$DOCKER_HOST is set but no engine answers there; ignoring it"
+  fi
+  if [[ -S $DEFAULT_SOCK ]] && engine_ok "unix://$DEFAULT_SOCK"; then
+    echo "unix://$DEFAULT_SOCK"
+    return 0
+  fi
+  return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Packages
+# ---------------------------------------------------------------------------------------------
+
+as_root() {
+  if [[ $(id -u) == 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    die "need root to run: $* (no sudo available)"
+  fi
+}
+
+pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+# A statically linked busybox on this machine, if any (the image gets no libc).
+static_busybox() {
+  local b
+  for b in /bin/busybox /usr/bin/busybox; do
+    [[ -x $b ]] || continue
+    command -v ldd >/dev/null 2>&1 || { echo "$b"; return 0; }
+    # ldd says "not a dynamic executable" (glibc) or "statically linked" for static binaries,
+    # and exits non-zero for them: not a pipeline, pipefail would turn that into "dynamic".
+    local out
+    out=$(LC_ALL=C ldd "$b" 2>&1 || true)
+    if [[ $out == *"not a dynamic"* || $out == *"statically linked"* ]]; then
+      echo "$b"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# apt_install PKG...: installs those of PKG not yet installed; `apt-get update` only when a
+# package has no install candidate in the current lists, or an install from them fails.
+apt_install() {
+  local missing=() p
+  for p in "$@"; do pkg_installed "$p" || missing+=("$p"); done
+  ((${#missing[@]})) || return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing packages (${missing[*]}) and no apt-get to install them"
+  log "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  local need_update=0
+  for p in "${missing[@]}"; do
+    if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then need_update=1; fi
+  done
+  if ((need_update)); then
+    log "apt-get update (no install candidate in the current package lists)"
+    as_root apt-get update -qq >&2 || die "apt-get update failed"
+  fi
+  # No init system here: keep maintainer scripts from starting the distro's docker service on
+  # the default socket (it would come up without the ulimit flags this machine needs).
+  local policy=/usr/sbin/policy-rc.d made_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod 755 "$policy"
+    made_policy=1
+  fi
+  local rc=0
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || rc=$?
+  if ((rc != 0 && need_update == 0)); then
+    log "install failed; retrying after apt-get update (package lists may be stale)"
+    rc=0
+    as_root apt-get update -qq >&2 && as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || rc=$?
+  fi
+  ((made_policy)) && as_root rm -f "$policy"
+  ((rc == 0)) || die "apt-get install ${missing[*]} failed (exit $rc)"
+}
+
+ensure_haproxy() {
+  if ! command -v haproxy >/dev/null 2>&1 && [[ ! -x /usr/sbin/haproxy ]]; then
+    command -v apt-get >/dev/null 2>&1 || die "haproxy not found and no apt-get: install HAProxy >= 2.6 and put it on PATH"
+    apt_install haproxy
+  fi
+}
+
+haproxy_bin() {
+  if [[ -x /usr/sbin/haproxy ]]; then echo /usr/sbin/haproxy; else command -v haproxy; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Private engine
+# ---------------------------------------------------------------------------------------------
+
+start_private_engine() {
+  local pkgs=()
+  command -v dockerd >/dev/null 2>&1 || pkgs+=(docker.io)
+  # The docker CLI on PATH may be another one (e.g. a standalone client); that is fine.
+  command -v docker >/dev/null 2>&1 || pkgs+=(docker.io)
+  static_busybox >/dev/null || pkgs+=(busybox-static)
+  command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || pkgs+=(haproxy)
+  if ((${#pkgs[@]})); then
+    apt_install $(printf '%s\n' "${pkgs[@]}" | sort -u)
+    hash -r
+  fi
+  command -v dockerd >/dev/null 2>&1 || die "dockerd not found after installing docker.io"
+
+  if ((${#SOCK} > 100)); then
+    die "MOLT_ENV_DIR=$ENV_DIR is too long for a unix socket path; pick a shorter one"
+  fi
+  mkdir -p "$ENV_DIR/data" "$ENV_DIR/exec"
+  rm -f "$SOCK" "$PIDFILE"
+  : >"$LOG"
+
+  # Remember the host's ip_forward: dockerd turns it on, `down` puts it back.
+  [[ -e $ENV_DIR/ip_forward.orig ]] || cat /proc/sys/net/ipv4/ip_forward >"$ENV_DIR/ip_forward.orig" 2>/dev/null || true
+
+  # --default-ulimit: the sandbox lacks CAP_SYS_RESOURCE, so runc cannot raise RLIMIT_NOFILE /
+  #   RLIMIT_NPROC to dockerd's defaults ("error setting rlimits"); lower defaults always fit.
+  # iptables/bridge: left at their defaults (docker0 + NAT), which give working -p publishing.
+  # setsid: the daemon must outlive this script and not get the caller's terminal signals.
+  log "starting private dockerd on $SOCK (log: $LOG)"
+  setsid dockerd \
+    --host "$PRIVATE_HOST" \
+    --data-root "$ENV_DIR/data" \
+    --exec-root "$ENV_DIR/exec" \
+    --pidfile "$PIDFILE" \
+    --default-ulimit nofile=1024:1024 \
+    --default-ulimit nproc=1024:1024 \
+    </dev/null >>"$LOG" 2>&1 &
+  local launcher=$!
+
+  local deadline=$(($(now) + START_TIMEOUT))
+  while :; do
+    if engine_ok "$PRIVATE_HOST"; then break; fi
+    if ! kill -0 "$launcher" 2>/dev/null && ! private_pid >/dev/null; then
+      log "dockerd exited during start-up; last lines of $LOG:"
+      tail -n 25 "$LOG" >&2 || true
+      die "private Docker Engine failed to start (full log: $LOG)"
+    fi
+    if (($(now) >= deadline)); then
+      log "dockerd did not answer on $SOCK within ${START_TIMEOUT}s; last lines of $LOG:"
+      tail -n 25 "$LOG" >&2 || true
+      die "private Docker Engine not ready after ${START_TIMEOUT}s (pid $launcher still running; full log: $LOG; stop it with: $0 down)"
+    fi
+    sleep 0.2
+  done
+  log "private dockerd $(engine_version "$PRIVATE_HOST") ready (pid $(private_pid || echo "$launcher"))"
+}
+
+stop_private_engine() {
+  local pid
+  if ! pid=$(private_pid); then
+    log "no private dockerd running (pidfile $PIDFILE)"
+    return 0
+  fi
+  log "stopping private dockerd (pid $pid)"
+  kill -TERM "$pid"
+  local deadline=$(($(now) + STOP_TIMEOUT))
+  while kill -0 "$pid" 2>/dev/null; do
+    if (($(now) >= deadline)); then
+      log "dockerd (pid $pid) still running after ${STOP_TIMEOUT}s: sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      # dockerd's own containerd survives a SIGKILLed parent; end it by its pidfile too.
+      local cpid
+      cpid=$(cat "$ENV_DIR/exec/containerd/containerd.pid" 2>/dev/null || true)
+      if [[ $cpid =~ ^[0-9]+$ ]] && [[ "$(cat "/proc/$cpid/comm" 2>/dev/null)" == containerd ]]; then
+        kill -KILL "$cpid" 2>/dev/null || true
+      fi
+      sleep 0.5
+      kill -0 "$pid" 2>/dev/null && die "dockerd pid $pid would not exit"
+      break
+    fi
+    sleep 0.2
+  done
+  rm -f "$PIDFILE" "$SOCK"
+  log "private dockerd stopped"
+}
+
+# dockerd enables IPv4 forwarding; put back what the host had before our first `up`.
+restore_ip_forward() {
+  local f=$ENV_DIR/ip_forward.orig
+  [[ -s $f ]] || return 0
+  local orig
+  orig=$(<"$f")
+  if [[ $orig =~ ^[01]$ ]] && [[ "$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)" != "$orig" ]]; then
+    echo "$orig" >/proc/sys/net/ipv4/ip_forward 2>/dev/null && log "restored net.ipv4.ip_forward=$orig" || true
+  fi
+  rm -f "$f"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Test images
+# ---------------------------------------------------------------------------------------------
+
+# Obtains a static busybox binary into $1: the local busybox-static, else (pre-existing engine
+# without Debian packages, e.g. a laptop) the one inside the busybox image from a registry.
+get_busybox() {
+  local dest=$1 b
+  if b=$(static_busybox); then
+    cp "$b" "$dest"
+    return 0
+  fi
+  if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 || -n $(command -v sudo) ]]; then
+    apt_install busybox-static
+    if b=$(static_busybox); then
+      cp "$b" "$dest"
+      return 0
+    fi
+  fi
+  log "no static busybox here: taking it from the registry's busybox image"
+  docker pull -q busybox:1.36 >/dev/null || die "no static busybox locally and 'docker pull busybox' failed"
+  local cid
+  cid=$(docker create busybox:1.36)
+  docker cp "$cid:/bin/busybox" "$dest" >/dev/null || {
+    docker rm "$cid" >/dev/null
+    die "could not copy busybox out of busybox:1.36"
+  }
+  docker rm "$cid" >/dev/null
+}
+
+# build_image TAG PAGE BUSYBOX: imports a root fs with busybox + /www/index.html=PAGE + /www/health.
+build_image() {
+  local tag=$1 page=$2 bb=$3 fp=$4
+  local root
+  root=$(mktemp -d)
+  CLEANUP+=("$root")
+  mkdir -p "$root/bin" "$root/www" "$root/etc" "$root/tmp"
+  cp "$bb" "$root/bin/busybox"
+  chmod 755 "$root/bin/busybox"
+  local applet
+  # every applet (sh, httpd, wget, cat, sleep, ...) as a relative symlink to busybox
+  for applet in $("$root/bin/busybox" --list); do
+    [[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
+  done
+  printf '%s\n' "$page" >"$root/www/index.html"
+  printf 'ok\n' >"$root/www/health"
+  printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  chmod 1777 "$root/tmp"
+  # docker import applies a subset of Dockerfile instructions; CMD makes `docker run IMAGE` serve.
+  tar -C "$root" --numeric-owner --owner=0 --group=0 -cf - . |
+    docker import \
+      --change 'ENV PATH=/bin' \
+      --change 'EXPOSE 80' \
+      --change "LABEL $FINGERPRINT_LABEL=$fp" \
+      --change 'CMD ["/bin/busybox", "httpd", "-f", "-p", "80", "-h", "/www"]' \
+      - "$tag" >/dev/null || die "docker import of $tag failed"
+}
+
+ensure_images() {
+  local bb tmp
+  local want_v1 want_v2 have_v1 have_v2
+  have_v1=$(docker image inspect -f "{{index .Config.Labels \"$FINGERPRINT_LABEL\"}}" "$IMAGE_V1" 2>/dev/null || true)
+  have_v2=$(docker image inspect -f "{{index .Config.Labels \"$FINGERPRINT_LABEL\"}}" "$IMAGE_V2" 2>/dev/null || true)
+  # Fast path: both images carry a fingerprint of this recipe, so they were built by this script
+  # (the busybox binary is not re-hashed here: that would need it, which may mean a pull).
+  if [[ $have_v1 == r$IMAGE_RECIPE-* && $have_v2 == r$IMAGE_RECIPE-* ]]; then
+    log "images $IMAGE_V1 and $IMAGE_V2 present"
+    return 0
+  fi
+  tmp=$(mktemp -d)
+  CLEANUP+=("$tmp")
+  bb=$tmp/busybox
+  get_busybox "$bb"
+  local bbsum
+  bbsum=$(sha256sum "$bb" | cut -c1-16)
+  want_v1="r$IMAGE_RECIPE-$bbsum-v1"
+  want_v2="r$IMAGE_RECIPE-$bbsum-v2"
+  if [[ $have_v1 != "$want_v1" ]]; then
+    log "building $IMAGE_V1 (docker import, no registry)"
+    build_image "$IMAGE_V1" v1 "$bb" "$want_v1"
+  fi
+  if [[ $have_v2 != "$want_v2" ]]; then
+    log "building $IMAGE_V2 (docker import, no registry)"
+    build_image "$IMAGE_V2" v2 "$bb" "$want_v2"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------
+
+write_env_file() {
+  local host=$1 kind=$2 tmpf
+  tmpf=$(mktemp "$ENV_DIR/env.XXXXXX")
+  {
+    echo "# written by scripts/docker-env.sh up ($kind engine)"
+    echo "export DOCKER_HOST=$host"
+    echo "export MOLT_HAPROXY_BIN=$(haproxy_bin)"
+    echo "export MOLT_TEST_IMAGE_V1=$IMAGE_V1"
+    echo "export MOLT_TEST_IMAGE_V2=$IMAGE_V2"
+  } >"$tmpf"
+  chmod 644 "$tmpf"
+  mv -f "$tmpf" "$ENV_FILE"
+  printf '%s %s\n' "$kind" "$host" >"$ENGINE_FILE"
+}
+
+lock_state_dir() {
+  mkdir -p "$ENV_DIR"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$ENV_DIR/lock"
+    flock -w 300 9 || die "another docker-env.sh holds $ENV_DIR/lock"
+  fi
+}
+
+cmd_up() {
+  lock_state_dir
+  local t0 host kind
+  t0=$(now)
+  if host=$(find_external_engine); then
+    kind=external
+    log "using the pre-existing engine at $host ($(engine_version "$host"))"
+    ensure_haproxy
+  elif private_pid >/dev/null && engine_ok "$PRIVATE_HOST"; then
+    kind=private
+    host=$PRIVATE_HOST
+    log "reusing the private dockerd (pid $(private_pid)) on $SOCK"
+    ensure_haproxy
+  else
+    if private_pid >/dev/null; then
+      # alive but not answering: a stuck daemon we own; restart it rather than start a second
+      log "private dockerd (pid $(private_pid)) does not answer; restarting it"
+      stop_private_engine
+    fi
+    kind=private
+    host=$PRIVATE_HOST
+    start_private_engine
+  fi
+  export DOCKER_HOST=$host
+  ensure_images
+  write_env_file "$host" "$kind"
+  log "ready in $(($(now) - t0))s; use it with: source $ENV_FILE"
+  cat "$ENV_FILE"
+}
+
+cmd_down() {
+  lock_state_dir
+  stop_private_engine
+  restore_ip_forward
+  if [[ -s $ENGINE_FILE ]] && [[ "$(cut -d' ' -f1 "$ENGINE_FILE")" == external ]]; then
+    log "left the pre-existing engine $(cut -d' ' -f2 "$ENGINE_FILE") alone"
+  fi
+  rm -f "$ENV_FILE" "$ENGINE_FILE"
+  if [[ ${1:-} == --purge ]]; then
+    # never delete through a mount that dockerd left behind
+    if grep -q " $ENV_DIR/" /proc/mounts 2>/dev/null; then
+      die "mounts remain under $ENV_DIR; not purging it"
+    fi
+    rm -rf "$ENV_DIR"
+    log "removed $ENV_DIR"
+  fi
+}
+
+cmd_status() {
+  local rc=1 pid
+  if [[ -n ${DOCKER_HOST:-} && ${DOCKER_HOST} != "$PRIVATE_HOST" ]]; then
+    if engine_ok "$DOCKER_HOST"; then
+      echo "DOCKER_HOST engine: reachable at $DOCKER_HOST (version $(engine_version "$DOCKER_HOST"))"
+      rc=0
+    else
+      echo "DOCKER_HOST engine: NOT reachable at $DOCKER_HOST"
+    fi
+  fi
+  if [[ -S $DEFAULT_SOCK ]] && engine_ok "unix://$DEFAULT_SOCK"; then
+    echo "default engine: reachable at unix://$DEFAULT_SOCK (version $(engine_version "unix://$DEFAULT_SOCK"))"
+    rc=0
+  else
+    echo "default engine: not reachable at unix://$DEFAULT_SOCK"
+  fi
+  if pid=$(private_pid); then
+    if engine_ok "$PRIVATE_HOST"; then
+      echo "private engine: running, pid $pid, $PRIVATE_HOST (version $(engine_version "$PRIVATE_HOST"))"
+      rc=0
+    else
+      echo "private engine: pid $pid alive but NOT answering on $PRIVATE_HOST (log: $LOG)"
+    fi
+  else
+    echo "private engine: not running (state dir $ENV_DIR)"
+  fi
+  if [[ -s $ENGINE_FILE ]]; then echo "chosen by last up: $(<"$ENGINE_FILE") (env file: $ENV_FILE)"; fi
+  return $rc
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) cmd_down "${2:-}" ;;
+  status) cmd_status ;;
+  env) cat "$ENV_FILE" 2>/dev/null || die "no env file at $ENV_FILE: run '$0 up' first" ;;
+  *)
+    echo "usage: $0 up | down [--purge] | status | env" >&2
+    exit 2
+    ;;
+esac
