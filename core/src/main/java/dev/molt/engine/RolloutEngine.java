@@ -75,7 +75,14 @@ public final class RolloutEngine implements AutoCloseable {
     ProviderCalls calls = new ProviderCalls(gate, b.retries, b.random, gate::isOpen);
     List<RolloutListener> listeners = new ArrayList<>();
     listeners.add(persistence); // first, so a record is saved before anyone reacts to the event
-    listeners.addAll(b.listeners);
+    for (RolloutListener l : b.listeners) {
+      // a stopped engine is a dead process: it tells nobody about what its last task still did
+      listeners.add((rollout, event) -> {
+        if (gate.isOpen()) {
+          l.onEvent(rollout, event);
+        }
+      });
+    }
     this.context = new Context(b.provider, calls, b.clock, gate, b.pollInterval,
         List.copyOf(listeners));
   }
@@ -247,10 +254,14 @@ public final class RolloutEngine implements AutoCloseable {
 
   private String newId() {
     byte[] bytes = new byte[4];
-    synchronized (random) {
-      random.nextBytes(bytes);
-    }
-    return "ro-" + HexFormat.of().formatHex(bytes);
+    String id;
+    do { // engines sharing a store may share a seed too: never reuse an id the store has
+      synchronized (random) {
+        random.nextBytes(bytes);
+      }
+      id = "ro-" + HexFormat.of().formatHex(bytes);
+    } while (store.load(id).isPresent());
+    return id;
   }
 
   private final class Context implements EngineContext {
@@ -296,7 +307,13 @@ public final class RolloutEngine implements AutoCloseable {
     }
 
     @Override public Optional<LaunchSpec> knownSpec(Revision revision) {
-      return Optional.ofNullable(known.get(revision));
+      LaunchSpec spec = known.get(revision);
+      if (spec != null) {
+        return Optional.of(spec);
+      }
+      Optional<LaunchSpec> stored = store.launchSpec(revision); // another engine's rollout knew it
+      stored.ifPresent(RolloutEngine.this::remember);
+      return stored;
     }
 
     @Override public void logDecision(RolloutState state, Decision decision) {

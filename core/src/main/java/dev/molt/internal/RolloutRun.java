@@ -219,7 +219,9 @@ public final class RolloutRun implements RolloutHandle {
     if (state.phase() == RolloutPhase.PENDING) {
       state.begin(now, stableRevision(fleet));
     }
-    Planner planner = state.rollingBack() ? Planners.rollback(spec.strategy()) : forward;
+    Planner planner = !state.rollingBack() ? forward
+        : state.targetSpec().equals(spec.target()) ? Planners.removeRevision()
+        : Planners.rollback(spec.strategy());
     Decision decision = planner.decide(new PlanContext(fleet, state.targetSpec(),
         state.desired(), now, state.replacements(), spec.drainTimeout()));
     engine.logDecision(state, decision);

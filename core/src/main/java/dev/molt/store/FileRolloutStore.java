@@ -1,5 +1,7 @@
 package dev.molt.store;
 
+import dev.molt.LaunchSpec;
+import dev.molt.Revision;
 import dev.molt.internal.Checks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -82,16 +84,26 @@ public final class FileRolloutStore implements RolloutStore {
 
   @Override
   public List<RolloutRecord> unfinished() {
+    List<RolloutRecord> out = new ArrayList<>(all().stream().filter(r -> !r.isFinished()).toList());
+    out.sort(Comparator.comparing(r -> r.rollout().startedAt()));
+    return out;
+  }
+
+  @Override
+  public Optional<LaunchSpec> launchSpec(Revision revision) {
+    return RolloutStore.launchSpecIn(all(), revision);
+  }
+
+  private List<RolloutRecord> all() {
     List<RolloutRecord> out = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(rollouts, "*.json")) {
       for (Path file : files) {
         read(file).map(doc -> (RolloutRecord) RecordJson.fromTree(doc.get("record"),
-            RolloutRecord.class)).filter(r -> !r.isFinished()).ifPresent(out::add);
+            RolloutRecord.class)).ifPresent(out::add);
       }
     } catch (IOException e) {
       throw new StoreException("cannot list " + rollouts, e);
     }
-    out.sort(Comparator.comparing(r -> r.rollout().startedAt()));
     return out;
   }
 

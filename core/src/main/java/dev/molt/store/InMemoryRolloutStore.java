@@ -1,5 +1,7 @@
 package dev.molt.store;
 
+import dev.molt.LaunchSpec;
+import dev.molt.Revision;
 import dev.molt.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +39,11 @@ public final class InMemoryRolloutStore implements RolloutStore {
   public synchronized List<RolloutRecord> unfinished() {
     return records.values().stream().filter(r -> !r.isFinished())
         .sorted(Comparator.comparing(r -> r.rollout().startedAt())).toList();
+  }
+
+  @Override
+  public synchronized Optional<LaunchSpec> launchSpec(Revision revision) {
+    return RolloutStore.launchSpecIn(records.values(), revision);
   }
 
   @Override

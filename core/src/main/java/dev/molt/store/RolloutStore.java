@@ -1,5 +1,7 @@
 package dev.molt.store;
 
+import dev.molt.LaunchSpec;
+import dev.molt.Revision;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,4 +71,28 @@ public interface RolloutStore {
    * @return the last lease granted and not released, or empty
    */
   Optional<Lease> lease(String fleet);
+
+  /**
+   * Finds the launch spec of a revision some saved rollout targeted or returned to, so that any
+   * engine sharing the store can relaunch it in a rollback. The default finds nothing.
+   *
+   * @param revision the revision
+   * @return its launch spec, if a saved rollout knew it
+   */
+  default Optional<LaunchSpec> launchSpec(Revision revision) {
+    return Optional.empty();
+  }
+
+  /** @return the launch spec of {@code revision} in {@code records}, if any names it */
+  static Optional<LaunchSpec> launchSpecIn(Iterable<RolloutRecord> records, Revision revision) {
+    for (RolloutRecord r : records) {
+      if (r.spec().target().revision().equals(revision)) {
+        return Optional.of(r.spec().target());
+      }
+      if (r.previous().filter(p -> p.revision().equals(revision)).isPresent()) {
+        return r.previous();
+      }
+    }
+    return Optional.empty();
+  }
 }
