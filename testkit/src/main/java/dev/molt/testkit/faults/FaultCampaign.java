@@ -75,7 +75,17 @@ public final class FaultCampaign {
    * @return what happened
    */
   public static Outcome runOne(long seed) {
-    Schedule schedule = Schedule.draw(seed);
+    return run(Schedule.draw(seed));
+  }
+
+  /**
+   * Runs one schedule.
+   *
+   * @param schedule what to run
+   * @return what happened
+   */
+  public static Outcome run(Schedule schedule) {
+    long seed = schedule.seed();
     SimulatedPlatform sim = SimulatedPlatform.create(seed);
     sim.deploy(Schedule.FLEET, SimulatedPlatform.spec("v1"), schedule.spec().capacity());
     if (schedule.foreign()) {

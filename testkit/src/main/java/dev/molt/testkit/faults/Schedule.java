@@ -38,8 +38,20 @@ public record Schedule(
    * @return the schedule
    */
   public static Schedule draw(long seed) {
+    StrategyCase strategy = StrategyCase.ALL.get(
+        (int) Math.floorMod(seed, (long) StrategyCase.ALL.size()));
+    return draw(seed, strategy);
+  }
+
+  /**
+   * Draws a schedule of a given strategy.
+   *
+   * @param seed its seed
+   * @param strategy the strategy case
+   * @return the schedule
+   */
+  public static Schedule draw(long seed, StrategyCase strategy) {
     Random random = new Random(seed);
-    StrategyCase strategy = StrategyCase.ALL.get(random.nextInt(StrategyCase.ALL.size()));
     int capacity = 1 + random.nextInt(12);
     RolloutSpec spec = RolloutSpec.builder(FLEET).capacity(capacity)
         .target(dev.molt.testkit.SimulatedPlatform.spec("v2"))
@@ -48,7 +60,7 @@ public record Schedule(
         .drainTimeout(Duration.ofSeconds(5 + random.nextInt(60))).build();
     boolean broken = random.nextInt(4) == 0;
     FaultPlan plan = FaultPlan.none()
-        .withLatencies(latency(random, 60), latency(random, 40))
+        .withLatencies(latency(random, 30), latency(random, 20))
         .withLaunchFailures(broken ? 1 : random.nextDouble() * 0.15)
         .withNeverHealthy(broken ? 0 : random.nextDouble() * 0.15)
         .withFlapping(broken ? 0 : random.nextDouble() * 0.1,
@@ -63,6 +75,7 @@ public record Schedule(
         Duration.ofSeconds(1 + random.nextInt(10)));
   }
 
+  /** Normal latencies stay under 70 s in all, within every drawn healthy deadline (≥ 90 s). */
   private static Latency latency(Random random, int maxSeconds) {
     Duration min = Duration.ofSeconds(random.nextInt(10));
     Duration max = min.plusSeconds(random.nextInt(maxSeconds));
@@ -77,5 +90,16 @@ public record Schedule(
   public String toString() {
     return "strategy=" + strategy.name() + " capacity=" + spec.capacity() + " " + spec.strategy()
         + " crashAfter=" + crashAfterEvents + " foreign=" + foreign + " plan=" + plan;
+  }
+
+  /** @return a copy that crashes the engine after {@code events} events (0: never) */
+  public Schedule withCrashAfter(int events) {
+    return new Schedule(seed, strategy, spec, plan, events, downtime, foreign, pollInterval);
+  }
+
+  /** @return a copy injecting {@code newPlan} */
+  public Schedule withPlan(FaultPlan newPlan) {
+    return new Schedule(seed, strategy, spec, newPlan, crashAfterEvents, downtime, foreign,
+        pollInterval);
   }
 }

@@ -32,7 +32,7 @@ public interface StrategyCase {
       }
       return RollingUpdate.of(surge, unavailable)
           .withMinReadyTime(Duration.ofSeconds(random.nextInt(4) * 10L))
-          .withHealthyDeadline(Duration.ofSeconds(60 + random.nextInt(240)))
+          .withHealthyDeadline(Duration.ofSeconds(90 + random.nextInt(240)))
           .withMaxReplacements(random.nextInt(5));
     }
   };
