@@ -49,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * Rollout done = engine.run(RolloutSpec.builder("web").capacity(10).target(v2).build());
  * }</pre>
  *
- * <p>One engine runs at most one rollout per fleet at a time. Thread-safe.
+ * <p>One engine runs at most one rollout per fleet at a time, and engines sharing a {@link
+ * RolloutStore} never drive one fleet at once: each holds a renewed lease on the fleets it rolls. The
+ * store also keeps every rollout, so that after a crash {@link #resumeAll()} on a fresh engine
+ * finishes (or rolls back) what the dead one left. Thread-safe.
  */
 public final class RolloutEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
@@ -238,7 +241,9 @@ public final class RolloutEngine implements AutoCloseable {
 
   /**
    * Tells the engine how to relaunch a revision it has not rolled out itself, so that a rollback
-   * to it can launch new instances. Rolled-out specs are remembered automatically.
+   * to it can launch new instances. Rolled-out specs are remembered automatically, and specs of
+   * rollouts saved in the store are found there. A rollback to a revision whose spec is unknown
+   * removes the new revision only and leaves the old instances as they are.
    *
    * @param spec a launch spec
    */
