@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an engine's rollouts in its {@link RolloutStore} and its fleet leases alive: saves a record
@@ -24,6 +26,7 @@ import java.util.function.Function;
  * nothing more. Thread-safe. Not API.
  */
 public final class RolloutPersistence implements RolloutListener {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.molt.rollout");
   private final RolloutStore store;
   private final String identity;
   private final Duration ttl;
@@ -111,6 +114,8 @@ public final class RolloutPersistence implements RolloutListener {
     } catch (FleetLockedException e) {
       // our lease lapsed and another engine took the fleet: stop driving it at once
       tracked.remove(t.run().id());
+      LOG.warn("rollout={} fleet={} action=halt reason=lease-lost holder={}", t.run().id(),
+          e.fleet(), e.holder());
       t.run().halt(e);
     } catch (RuntimeException e) {
       scheduleRenewal(t); // a store hiccup: try again before the lease lapses

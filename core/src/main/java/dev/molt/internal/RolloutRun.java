@@ -87,6 +87,7 @@ public final class RolloutRun implements RolloutHandle {
       wake.cancel();
     }
     watch.cancel();
+    engine.finished(this);
     completion.completeExceptionally(why);
   }
 

@@ -105,4 +105,28 @@ class LeaseAndResumeTest {
     assertThat(engine("e").resumeAll()).singleElement()
         .satisfies(h -> assertThat(h.await().phase()).isEqualTo(RolloutPhase.SUCCEEDED));
   }
+
+  @Test
+  void anEngineWhoseLeaseWasTakenStopsDrivingTheFleetAtOnce() {
+    platform.script(Fixtures.V1.revision(), InstanceBehavior.healthy(Duration.ofSeconds(60),
+        Duration.ofSeconds(30)));
+    RolloutEngine slow = engine("stalled");
+    RolloutHandle handle = slow.start(Fixtures.rollout(Fixtures.V1, 3).build());
+    time.advance(Duration.ofSeconds(5));
+    // as if "stalled" had not renewed for an hour: its lease lapsed and another engine took it
+    store.acquire(Fixtures.FLEET, "usurper", time.now().plus(Duration.ofHours(1)),
+        Duration.ofHours(2));
+    assertThat(time.runUntil(() -> handle.completion().isDone(),
+        time.now().plus(Duration.ofSeconds(30)))).as("halted at the next renewal").isTrue();
+    long callsAtHalt = platform.calls().size();
+
+    time.advance(Duration.ofMinutes(5));
+
+    assertThat(handle.completion()).isCompletedExceptionally();
+    assertThatThrownBy(handle::await).hasCauseInstanceOf(FleetLockedException.class)
+        .hasMessageContaining("usurper");
+    assertThat(slow.active(Fixtures.FLEET)).isEmpty();
+    assertThat(platform.calls()).as("no call after the lease was lost")
+        .hasSize((int) callsAtHalt);
+  }
 }
