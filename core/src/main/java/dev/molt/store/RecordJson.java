@@ -8,10 +8,13 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Maps Molt's value records to and from {@link Json} trees by their record components, so a new
@@ -19,8 +22,8 @@ import java.util.Optional;
  *
  * <p>Records become objects; a value whose declared type is a sealed interface carries its record's
  * simple name under {@value #TYPE}. {@link Optional} becomes the value or {@code null}; {@link
- * Duration} and {@link Instant} their ISO-8601 text; enums their name; {@code Map<String, V>} an
- * object. Reading calls the canonical constructor, so every value is validated again.
+ * Duration} and {@link Instant} their ISO-8601 text; enums their name; lists and sets arrays; a
+ * map an object, its keys strings, enums or records of one string (such as {@code Revision}). Reading calls the canonical constructor, so every value is validated again.
  */
 final class RecordJson {
   static final String TYPE = "@type";
@@ -51,14 +54,14 @@ final class RecordJson {
     if (value instanceof Duration || value instanceof Instant) {
       return value.toString();
     }
-    if (value instanceof List<?> list) {
+    if (value instanceof Collection<?> list) {
       List<Object> out = new ArrayList<>(list.size());
       list.forEach(v -> out.add(toTree(v, arg(type, 0))));
       return out;
     }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put((String) k, toTree(v, arg(type, 1))));
+      map.forEach((k, v) -> out.put(keyText(k), toTree(v, arg(type, 1))));
       return out;
     }
     if (value instanceof Record record) {
@@ -115,14 +118,15 @@ final class RecordJson {
     if (raw == Instant.class) {
       return Instant.parse((String) tree);
     }
-    if (raw == List.class) {
+    if (raw == List.class || raw == Set.class) {
       List<Object> out = new ArrayList<>();
       ((List<?>) tree).forEach(v -> out.add(fromTree(v, arg(type, 0))));
-      return out;
+      return raw == Set.class ? new LinkedHashSet<>(out) : out;
     }
     if (raw == Map.class) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      ((Map<?, ?>) tree).forEach((k, v) -> out.put((String) k, fromTree(v, arg(type, 1))));
+      Map<Object, Object> out = new LinkedHashMap<>();
+      ((Map<?, ?>) tree).forEach((k, v) -> out.put(keyFrom((String) k, arg(type, 0)),
+          fromTree(v, arg(type, 1))));
       return out;
     }
     return recordFrom((Map<?, ?>) tree, raw);
@@ -149,6 +153,23 @@ final class RecordJson {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct " + raw.getName(), e);
     }
+  }
+
+  /** A map key: a string, an enum, or a record of one string such as {@code Revision}. */
+  private static String keyText(Object key) {
+    if (key instanceof Record r && r.getClass().getRecordComponents().length == 1) {
+      return String.valueOf(toTree(r, r.getClass()) instanceof Map<?, ?> m
+          ? m.values().iterator().next() : r);
+    }
+    return key instanceof Enum<?> e ? e.name() : String.valueOf(key);
+  }
+
+  private static Object keyFrom(String text, Type type) {
+    Class<?> raw = raw(type);
+    if (raw.isRecord() && raw.getRecordComponents().length == 1) {
+      return recordFrom(Map.of(raw.getRecordComponents()[0].getName(), text), raw);
+    }
+    return raw.isEnum() ? enumValue(raw, text) : text;
   }
 
   private static Class<?> subtype(Class<?> sealed, String name) {

@@ -1,5 +1,6 @@
 package dev.molt.testkit.invariants;
 
+import dev.molt.InvalidSpecException;
 import dev.molt.RolloutSpec;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.Strategy;
@@ -22,7 +23,8 @@ public record Limits(int floor, int ceiling) {
    *
    * @param spec the rollout
    * @return its limits
-   * @throws IllegalArgumentException for a strategy the test kit does not know yet
+   * @throws InvalidSpecException naming {@code strategy} for a strategy the test kit does not know
+   *     yet
    */
   public static Limits of(RolloutSpec spec) {
     Strategy strategy = spec.strategy();
@@ -32,7 +34,7 @@ public record Limits(int floor, int ceiling) {
           capacity + rolling.surge(capacity));
     }
     // blue-green and canary: add their limits here when they land
-    throw new IllegalArgumentException("no capacity limits known for strategy "
-        + strategy.name());
+    throw new InvalidSpecException("strategy", "the test kit knows no capacity limits for strategy "
+        + strategy.name() + "; add them to Limits.of");
   }
 }
