@@ -155,8 +155,13 @@ public final class FileRolloutStore implements RolloutStore {
     // FileLock excludes other processes; this JVM's own threads queue on the monitor first
     synchronized (PROCESS_LOCKS.computeIfAbsent(lockFile, p -> new Object())) {
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); FileLock ignored = channel.lock()) {
-        return body.get();
+          StandardOpenOption.WRITE)) {
+        FileLock lock = channel.lock();
+        try {
+          return body.get();
+        } finally {
+          lock.release();
+        }
       } catch (IOException e) {
         throw new StoreException("cannot lock " + lockFile, e);
       }
