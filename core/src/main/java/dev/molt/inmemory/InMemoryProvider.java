@@ -44,6 +44,8 @@ public final class InMemoryProvider implements Provider {
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> faults = new HashMap<>();
   private final Map<String, Boolean> faultRetryable = new HashMap<>();
+  private final List<String> refusals = new ArrayList<>();
+  private FaultHook faultHook = FaultHook.NONE;
   private long nextId = 1;
   private int lostLaunchResponses;
 
@@ -89,6 +91,24 @@ public final class InMemoryProvider implements Provider {
    */
   public synchronized void loseLaunchResponses(int times) {
     lostLaunchResponses = times;
+  }
+
+  /**
+   * Installs a fault hook consulted on every call and launch from now on, replacing the previous
+   * one ({@link FaultHook#NONE} removes it).
+   *
+   * @param hook the hook
+   */
+  public synchronized void faults(FaultHook hook) {
+    this.faultHook = Checks.required(hook, "hook");
+  }
+
+  /**
+   * @return ids of instances a drain or terminate was refused for because Molt does not own them,
+   *     oldest first: empty unless something tried to touch a foreign instance
+   */
+  public synchronized List<String> refusals() {
+    return List.copyOf(refusals);
   }
 
   /** @return how many instances were ever created in {@code fleet}, terminated ones included */
@@ -165,10 +185,14 @@ public final class InMemoryProvider implements Provider {
       return earlier;
     }
     Instant now = clock.instant();
-    InstanceBehavior behavior = behaviors.getOrDefault(request.revision(), defaultBehavior);
+    InstanceBehavior scripted = behaviors.getOrDefault(request.revision(), defaultBehavior);
     List<Instance> launched = new ArrayList<>(request.count());
+    List<InstanceBehavior> chosen = new ArrayList<>(request.count());
     int port = request.spec().ports().isEmpty() ? 80 : request.spec().ports().get(0);
     for (int n = 0; n < request.count(); n++) {
+      InstanceBehavior behavior = faultHook.behaviorOf(request.fleet(), request.revision(),
+          scripted);
+      chosen.add(behavior);
       long seq = nextId++;
       String id = String.format("%s-%05d", request.fleet(), seq);
       String address = "10." + (seq >> 16 & 255) + "." + (seq >> 8 & 255) + "." + (seq & 255)
@@ -184,12 +208,7 @@ public final class InMemoryProvider implements Provider {
       throw new ProviderException("launch", "fleet " + request.fleet(), true,
           "injected fault: response lost after the platform launched " + request.count());
     }
-    notifyAt(request.fleet(), behavior.launchLatency());
-    notifyAt(request.fleet(), behavior.launchLatency().plus(behavior.timeToHealthy()));
-    if (behavior.failure() == InstanceBehavior.Failure.TURNS_UNHEALTHY) {
-      notifyAt(request.fleet(), behavior.launchLatency().plus(behavior.timeToHealthy())
-          .plus(behavior.unhealthyAfter()));
-    }
+    chosen.stream().distinct().forEach(behavior -> notifyChanges(request.fleet(), behavior));
     return List.copyOf(launched);
   }
 
@@ -258,6 +277,16 @@ public final class InMemoryProvider implements Provider {
     };
   }
 
+  private void notifyChanges(String fleet, InstanceBehavior behavior) {
+    notifyAt(fleet, behavior.launchLatency());
+    notifyAt(fleet, behavior.launchLatency().plus(behavior.timeToHealthy()));
+    if (behavior.failure() == InstanceBehavior.Failure.TURNS_UNHEALTHY
+        || behavior.failure() == InstanceBehavior.Failure.FLAPPING) {
+      notifyAt(fleet, behavior.launchLatency().plus(behavior.timeToHealthy())
+          .plus(behavior.unhealthyAfter()));
+    }
+  }
+
   private List<Machine> owned(String operation, String fleet, List<Instance> instances) {
     List<Machine> out = new ArrayList<>(instances.size());
     for (Instance i : instances) {
@@ -266,6 +295,7 @@ public final class InMemoryProvider implements Provider {
         continue; // already gone: terminating twice is not an error
       }
       if (!m.fleet.equals(fleet) || !OwnerLabels.isOwned(m.labels, fleet)) {
+        refusals.add(i.id());
         throw new ProviderException(operation, "instance " + i.id(), false,
             "refusing: it does not carry Molt's owner labels for fleet " + fleet);
       }
@@ -282,6 +312,7 @@ public final class InMemoryProvider implements Provider {
       throw new ProviderException(operation, "fleet " + fleet, faultRetryable.get(operation),
           "injected fault");
     }
+    faultHook.beforeCall(operation, fleet);
   }
 
   private void notifyAt(String fleet, Duration delay) {

@@ -4,6 +4,7 @@ import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.Revision;
 import dev.molt.spi.Health;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +76,8 @@ final class Machine {
       case NEVER_HEALTHY -> Health.UNHEALTHY;
       case TURNS_UNHEALTHY -> now.isBefore(healthyAt().plus(behavior.unhealthyAfter()))
           ? Health.HEALTHY : Health.UNHEALTHY;
+      case FLAPPING -> Duration.between(healthyAt(), now).toNanos()
+          / behavior.unhealthyAfter().toNanos() % 2 == 0 ? Health.HEALTHY : Health.UNHEALTHY;
       default -> Health.HEALTHY;
     };
   }
