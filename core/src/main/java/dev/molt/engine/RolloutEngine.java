@@ -1,5 +1,6 @@
 package dev.molt.engine;
 
+import dev.molt.FleetBusyException;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.MoltException;
@@ -10,8 +11,13 @@ import dev.molt.internal.Checks;
 import dev.molt.internal.Decision;
 import dev.molt.internal.EngineContext;
 import dev.molt.internal.ProviderCalls;
+import dev.molt.internal.ReconcileRun;
 import dev.molt.internal.RolloutRun;
 import dev.molt.internal.RolloutState;
+import dev.molt.internal.Tainter;
+import dev.molt.internal.UnhealthyMemory;
+import dev.molt.reconcile.ReconcileHandle;
+import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.spi.Provider;
 import dev.molt.time.Scheduler;
 import dev.molt.time.VirtualTime;
@@ -24,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * Rollout done = engine.run(RolloutSpec.builder("web").capacity(10).target(v2).build());
  * }</pre>
  *
- * <p>One engine runs at most one rollout per fleet at a time. Thread-safe.
+ * <p>One engine runs at most one rollout or reconcile per fleet at a time. Thread-safe.
  */
 public final class RolloutEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
@@ -49,6 +56,7 @@ public final class RolloutEngine {
   private final Random random;
   private final Map<String, RolloutRun> active = new ConcurrentHashMap<>();
   private final Map<Revision, LaunchSpec> known = new ConcurrentHashMap<>();
+  private final UnhealthyMemory unhealthy = new UnhealthyMemory();
 
   private RolloutEngine(Builder b) {
     this.random = b.random;
@@ -75,20 +83,68 @@ public final class RolloutEngine {
    * @param spec what to achieve
    * @return a handle to watch and steer it
    * @throws InvalidSpecException if {@code spec} is null
-   * @throws MoltException if this engine already runs a rollout of the fleet
+   * @throws FleetBusyException if this engine already runs a rollout or reconcile of the fleet
    */
   public RolloutHandle start(RolloutSpec spec) {
     Checks.required(spec, "spec");
     remember(spec.target());
     String id = newId();
     RolloutRun run = new RolloutRun(context, id, spec);
-    RolloutRun existing = active.putIfAbsent(spec.fleet(), run);
-    if (existing != null) {
-      throw new MoltException("fleet " + spec.fleet() + " already has rollout " + existing.id()
-          + " in phase " + existing.current().phase() + "; wait for it, or abort it first");
-    }
+    claim(spec.fleet(), run);
     run.start();
     return run;
+  }
+
+  /**
+   * Starts a reconcile and returns at once: observes the fleet and replaces, within the rolling
+   * limits, every drifted, tainted or persistently unhealthy instance, terminates orphans and
+   * brings capacity back to the desired count; a dry run only reports. A reconcile that acts holds
+   * the fleet like a rollout does. See {@link ReconcileSpec} and {@code docs/reconcile.md}.
+   *
+   * @param spec what to hold the fleet to
+   * @return a handle whose completion carries the report
+   * @throws InvalidSpecException if {@code spec} is null
+   * @throws FleetBusyException if a rollout or reconcile of the fleet is running (dry runs are
+   *     never refused)
+   */
+  public ReconcileHandle reconcile(ReconcileSpec spec) {
+    Checks.required(spec, "spec");
+    remember(spec.declared());
+    ReconcileRun reconcile = new ReconcileRun(context, newId("rc-"), spec, unhealthy);
+    reconcile.engineRun().ifPresent(run -> claim(spec.fleet(), run));
+    reconcile.start();
+    return reconcile;
+  }
+
+  /**
+   * Marks an owned instance of {@code fleet} tainted, so that the next reconcile replaces it. The
+   * same happens when someone sets the {@link dev.molt.OwnerLabels#TAINTED} label on the platform
+   * by hand. Waits in the scheduler's time.
+   *
+   * @param fleet the fleet name
+   * @param instanceId the instance id
+   * @param reason why, one line of at most 200 characters
+   * @throws InvalidSpecException naming a blank or invalid argument, before any provider call
+   * @throws MoltException if the fleet has no such owned instance
+   * @throws dev.molt.ProviderException if the platform cannot taint or the call failed
+   */
+  public void taint(String fleet, String instanceId, String reason) {
+    try {
+      context.scheduler().await(Tainter.taint(context, fleet, instanceId, reason));
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof MoltException m ? m : e;
+    }
+  }
+
+  /**
+   * Gives {@code fleet} to {@code run}, or refuses: the one place that decides whether a run may
+   * act on a fleet (a cross-engine lease belongs here).
+   */
+  private void claim(String fleet, RolloutRun run) {
+    RolloutRun existing = active.putIfAbsent(fleet, run);
+    if (existing != null) {
+      throw new FleetBusyException(fleet, existing.id(), "phase " + existing.current().phase());
+    }
   }
 
   /**
@@ -119,11 +175,15 @@ public final class RolloutEngine {
   }
 
   private String newId() {
+    return newId("ro-");
+  }
+
+  private String newId(String prefix) {
     byte[] bytes = new byte[4];
     synchronized (random) {
       random.nextBytes(bytes);
     }
-    return "ro-" + HexFormat.of().formatHex(bytes);
+    return prefix + HexFormat.of().formatHex(bytes);
   }
 
   private final class Context implements EngineContext {
