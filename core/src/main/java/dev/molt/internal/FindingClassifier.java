@@ -34,6 +34,9 @@ import java.util.function.Function;
  *   <li>carries the taint label: {@code TAINTED}, replaced;
  *   <li>another revision, serving: {@code DRIFTED}, replaced; not serving (launching, failed,
  *       unhealthy): {@code ORPHAN}, terminated;
+ *   <li>the declared revision, launched by this run: not a finding (a new instance, which the
+ *       rolling planner replaces if it is not healthy by its deadline, within the replacement
+ *       budget, so a bad declared image fails the run instead of being replaced forever);
  *   <li>the declared revision and failed, or unhealthy for at least the grace period: {@code
  *       UNHEALTHY}, replaced; unhealthy for less: {@code UNHEALTHY}, held until the grace ends.
  * </ol>
@@ -63,14 +66,18 @@ public final class FindingClassifier {
   private final String declaredVersion;
   private final Duration grace;
   private final Function<Revision, Optional<LaunchSpec>> known;
+  private final String runId;
 
   /**
    * @param declared what the fleet should run
    * @param grace how long a declared instance may fail its health check
    * @param known launch specs by revision, to name drifted images
+   * @param runId the id of the run classifying: instances it launched itself are new instances,
+   *     judged by the rolling planner's healthy deadline and replacement budget, not by the grace
    */
   public FindingClassifier(LaunchSpec declared, Duration grace,
-      Function<Revision, Optional<LaunchSpec>> known) {
+      Function<Revision, Optional<LaunchSpec>> known, String runId) {
+    this.runId = runId;
     this.declared = declared.revision();
     this.declaredVersion = declared.image().version();
     this.grace = grace;
@@ -133,6 +140,8 @@ public final class FindingClassifier {
         b.add(i, Kind.ORPHAN, "runs " + describe(i.revision()) + ", which is not declared, and"
             + " does not serve (" + i.state() + "); left by " + launcher(i), Remedy.TERMINATE);
       }
+    } else if (runId.equals(i.labels().get(OwnerLabels.ROLLOUT))) {
+      b.kept.add(i);
     } else if (i.state() == InstanceState.FAILED) {
       b.pending(i, Kind.UNHEALTHY, "failed (" + i.state() + " since " + i.stateSince() + ")",
           true);

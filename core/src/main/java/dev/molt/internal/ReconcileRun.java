@@ -46,7 +46,8 @@ public final class ReconcileRun implements ReconcileHandle {
     this.spec = spec;
     this.startedAt = engine.clock().instant();
     this.planner = new ReconcilePlanner(new RollingPlanner(spec.rolling()),
-        new FindingClassifier(spec.declared(), spec.unhealthyGrace(), engine::knownSpec), memory);
+        new FindingClassifier(spec.declared(), spec.unhealthyGrace(), engine::knownSpec, id),
+        memory);
     this.run = spec.dryRun() ? Optional.empty()
         : Optional.of(new RolloutRun(engine, id, spec.asRollout(), planner));
   }
