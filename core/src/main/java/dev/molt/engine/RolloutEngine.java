@@ -169,7 +169,7 @@ public final class RolloutEngine {
     known.put(spec.revision(), spec);
   }
 
-  /** @return the running rollout of {@code fleet}, if any */
+  /** @return the running rollout of {@code fleet} (or the run of an acting reconcile), if any */
   public Optional<RolloutHandle> active(String fleet) {
     return Optional.ofNullable(active.get(fleet));
   }
