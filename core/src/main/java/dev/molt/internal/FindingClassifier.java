@@ -17,7 +17,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -113,13 +115,8 @@ public final class FindingClassifier {
             + fleet.desiredCapacity(), Remedy.TERMINATE);
       }
     }
-    List<Finding> ordered = new ArrayList<>();
-    for (Instance i : fleet.instances()) {
-      Finding f = b.findings.get(i.id());
-      if (f != null) {
-        ordered.add(f);
-      }
-    }
+    List<Finding> ordered = fleet.instances().stream().map(i -> b.findings.get(i.id()))
+        .filter(Objects::nonNull).toList();
     return new Result(ordered, b.retire, b.heldIds(), Optional.ofNullable(b.wakeAt));
   }
 
@@ -128,7 +125,7 @@ public final class FindingClassifier {
       return;
     }
     if (i.state().isDraining()) {
-      b.add(i, Kind.ORPHAN, "left " + i.state().name().toLowerCase() + " since " + i.stateSince()
+      b.add(i, Kind.ORPHAN, "left " + i.state().name().toLowerCase(Locale.ROOT) + " since " + i.stateSince()
           + " by " + launcher(i), Remedy.TERMINATE);
     } else if (i.taint().isPresent()) {
       b.pending(i, Kind.TAINTED, "tainted: " + i.taint().get(), true);
@@ -142,7 +139,14 @@ public final class FindingClassifier {
       }
     } else if (runId.equals(i.labels().get(OwnerLabels.ROLLOUT))) {
       b.kept.add(i);
-    } else if (i.state() == InstanceState.FAILED) {
+    } else {
+      sortDeclared(i, b, unhealthySince, now);
+    }
+  }
+
+  private void sortDeclared(Instance i, Buckets b, Map<String, Instant> unhealthySince,
+      Instant now) {
+    if (i.state() == InstanceState.FAILED) {
       b.pending(i, Kind.UNHEALTHY, "failed (" + i.state() + " since " + i.stateSince() + ")",
           true);
     } else if (i.state() == InstanceState.UNHEALTHY) {

@@ -56,13 +56,17 @@ final class ReconcileScenario {
         .rolling(RollingUpdate.of(Amount.percent(25), Amount.of(0)))
         .unhealthyGrace(Duration.ofSeconds(30)).build()).await();
 
+    long serving = platform.instances(FLEET).stream()
+        .filter(i -> i.isHealthy() && i.revision().equals(v2.revision())).count();
+    return print(report, serving, options.capacity(), out);
+  }
+
+  private static int print(ReconcileReport report, long serving, int capacity, PrintStream out) {
     out.println("findings:");
     for (Finding f : report.findings()) {
       out.printf("  %-10s %-9s %-9s %s%n", f.instanceId(), f.kind(), outcome(f), f.reason());
     }
-    long serving = platform.instances(FLEET).stream()
-        .filter(i -> i.isHealthy() && i.revision().equals(v2.revision())).count();
-    out.println("fleet web: " + serving + "/" + options.capacity() + " healthy on v2");
+    out.println("fleet web: " + serving + "/" + capacity + " healthy on v2");
     out.println("reconcile: " + report.summary());
     boolean ok = report.isComplete()
         && report.run().map(r -> r.phase() == RolloutPhase.SUCCEEDED).orElse(false);
