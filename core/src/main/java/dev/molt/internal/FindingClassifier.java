@@ -106,6 +106,7 @@ public final class FindingClassifier {
           + " desired capacity " + fleet.desiredCapacity(), Remedy.TERMINATE);
       b.retire.add(surplus.id());
     }
+    b.pending.sort(Comparator.comparingInt(p -> REPLACE_ORDER.indexOf(p.kind())));
     for (Pending p : b.pending) {
       boolean replaced = room-- > 0;
       if (replaced || p.kind != Kind.DRIFTED) {
@@ -191,10 +192,9 @@ public final class FindingClassifier {
           Outcome.PLANNED));
     }
 
-    /** Queues a replacement candidate; unhealthy first, then tainted, then drifted. */
+    /** Queues a replacement candidate (sorted by {@link #REPLACE_ORDER} once all are in). */
     void pending(Instance i, Kind kind, String reason, boolean retireIt) {
       pending.add(new Pending(i, kind, reason));
-      pending.sort(Comparator.comparingInt(p -> REPLACE_ORDER.indexOf(p.kind())));
       if (retireIt) {
         retire.add(i.id());
       }

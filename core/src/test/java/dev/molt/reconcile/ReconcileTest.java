@@ -12,6 +12,7 @@ import dev.molt.strategy.Amount;
 import dev.molt.strategy.RollingUpdate;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -63,6 +64,21 @@ class ReconcileTest {
     });
     assertThat(live).extracting(Instance::id).containsAll(f.clean)
         .doesNotContainAnyElementsOf(f.findingIds());
+  }
+
+  @Test
+  void aFleetBelowItsCapacityIsBroughtBackToIt() {
+    MessyFleet f = new MessyFleet();
+    List<String> survivors = f.launch(MessyFleet.DECLARED, 3);
+    f.time.advance(java.time.Duration.ofMinutes(1));
+
+    ReconcileReport report = f.engine.reconcile(f.spec().capacity(5).build()).await();
+
+    assertThat(report.findings()).isEmpty();
+    assertThat(report.run().orElseThrow().events(dev.molt.RolloutEvent.Type.LAUNCHED))
+        .isNotEmpty();
+    assertThat(f.platform.instances(MessyFleet.FLEET)).hasSize(5).allMatch(Instance::isHealthy)
+        .extracting(Instance::id).containsAll(survivors);
   }
 
   private static void assertNamed(ReconcileReport report, List<String> ids, Kind kind,

@@ -66,7 +66,9 @@ final class ReconcileScenario {
     for (Finding f : report.findings()) {
       out.printf("  %-10s %-9s %-9s %s%n", f.instanceId(), f.kind(), outcome(f), f.reason());
     }
-    out.println("fleet web: " + serving + "/" + capacity + " healthy on v2");
+    out.println("fleet web: " + serving + "/" + capacity + " healthy on v2"
+        + report.run().map(r -> ", run " + r.id() + " " + r.phase() + " in "
+            + ProgressPrinter.format(r.elapsed()) + " of virtual time").orElse(""));
     out.println("reconcile: " + report.summary());
     boolean ok = report.isComplete()
         && report.run().map(r -> r.phase() == RolloutPhase.SUCCEEDED).orElse(false);

@@ -27,7 +27,8 @@ class ReconcileScenarioTest {
         .hasSize(1);
     assertThat(lines).filteredOn(l -> l.contains("UNHEALTHY") && l.contains("health check"))
         .hasSize(2);
-    assertThat(lines).contains("fleet web: 10/10 healthy on v2");
+    assertThat(lines).anyMatch(l -> l.startsWith("fleet web: 10/10 healthy on v2, run rc-")
+        && l.contains(" SUCCEEDED in "));
   }
 
   @Test
