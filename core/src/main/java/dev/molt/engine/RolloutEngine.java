@@ -1,5 +1,6 @@
 package dev.molt.engine;
 
+import dev.molt.FleetBusyException;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.MoltException;
@@ -11,9 +12,14 @@ import dev.molt.internal.Decision;
 import dev.molt.internal.EngineContext;
 import dev.molt.internal.GatedScheduler;
 import dev.molt.internal.ProviderCalls;
+import dev.molt.internal.ReconcileRun;
 import dev.molt.internal.RolloutRun;
 import dev.molt.internal.RolloutPersistence;
 import dev.molt.internal.RolloutState;
+import dev.molt.internal.Tainter;
+import dev.molt.internal.UnhealthyMemory;
+import dev.molt.reconcile.ReconcileHandle;
+import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.spi.Provider;
 import dev.molt.store.FleetLockedException;
 import dev.molt.store.InMemoryRolloutStore;
@@ -30,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,10 +56,10 @@ import org.slf4j.LoggerFactory;
  * Rollout done = engine.run(RolloutSpec.builder("web").capacity(10).target(v2).build());
  * }</pre>
  *
- * <p>One engine runs at most one rollout per fleet at a time, and engines sharing a {@link
- * RolloutStore} never drive one fleet at once: each holds a renewed lease on the fleets it rolls. The
- * store also keeps every rollout, so that after a crash {@link #resumeAll()} on a fresh engine
- * finishes (or rolls back) what the dead one left. Thread-safe.
+ * <p>One engine runs at most one rollout or reconcile per fleet at a time, and engines sharing a
+ * {@link RolloutStore} never drive one fleet at once: each holds a renewed lease on the fleets it
+ * works on. The store also keeps every rollout, so that after a crash {@link #resumeAll()} on a
+ * fresh engine finishes (or rolls back) what the dead one left. Thread-safe.
  */
 public final class RolloutEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
@@ -66,6 +73,7 @@ public final class RolloutEngine implements AutoCloseable {
   private final String identity;
   private final RolloutPersistence persistence;
   private final Optional<ExecutorService> ownExecutor;
+  private final UnhealthyMemory unhealthy = new UnhealthyMemory();
 
   private RolloutEngine(Builder b) {
     this.random = b.random;
@@ -108,7 +116,8 @@ public final class RolloutEngine implements AutoCloseable {
    * @param spec what to achieve
    * @return a handle to watch and steer it
    * @throws InvalidSpecException if {@code spec} is null
-   * @throws MoltException if this engine already runs a rollout of the fleet, or was stopped
+   * @throws FleetBusyException if this engine already runs a rollout or reconcile of the fleet
+   * @throws MoltException if this engine was stopped
    * @throws FleetLockedException if another engine sharing the store holds the fleet's lease
    */
   public RolloutHandle start(RolloutSpec spec) {
@@ -173,19 +182,7 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   private RolloutHandle launch(RolloutRun run, int resumes) {
-    String fleet = run.spec().fleet();
-    RolloutRun existing = active.putIfAbsent(fleet, run);
-    if (existing != null) {
-      throw new MoltException("fleet " + fleet + " already has rollout " + existing.id()
-          + " in phase " + existing.current().phase() + "; wait for it, or abort it first");
-    }
-    try {
-      persistence.acquire(fleet);
-    } catch (RuntimeException e) {
-      active.remove(fleet, run);
-      throw e;
-    }
-    persistence.track(run, resumes);
+    claim(run.spec().fleet(), run, resumes);
     run.start();
     return run;
   }
@@ -229,6 +226,67 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   /**
+   * Starts a reconcile and returns at once: observes the fleet and replaces, within the rolling
+   * limits, every drifted, tainted or persistently unhealthy instance, terminates orphans and
+   * brings capacity back to the desired count; a dry run only reports. A reconcile that acts holds
+   * the fleet like a rollout does. See {@link ReconcileSpec} and {@code docs/reconcile.md}.
+   *
+   * @param spec what to hold the fleet to
+   * @return a handle whose completion carries the report
+   * @throws InvalidSpecException if {@code spec} is null
+   * @throws FleetBusyException if a rollout or reconcile of the fleet is running (dry runs are
+   *     never refused)
+   */
+  public ReconcileHandle reconcile(ReconcileSpec spec) {
+    Checks.required(spec, "spec");
+    requireRunning();
+    remember(spec.declared());
+    ReconcileRun reconcile = new ReconcileRun(context, newId("rc-"), spec, unhealthy);
+    reconcile.engineRun().ifPresent(run -> claim(spec.fleet(), run, 0));
+    reconcile.start();
+    return reconcile;
+  }
+
+  /**
+   * Marks an owned instance of {@code fleet} tainted, so that the next reconcile replaces it. The
+   * same happens when someone sets the {@link dev.molt.OwnerLabels#TAINTED} label on the platform
+   * by hand. Waits in the scheduler's time.
+   *
+   * @param fleet the fleet name
+   * @param instanceId the instance id
+   * @param reason why, one line of at most 200 characters
+   * @throws InvalidSpecException naming a blank or invalid argument, before any provider call
+   * @throws MoltException if the fleet has no such owned instance
+   * @throws dev.molt.ProviderException if the platform cannot taint or the call failed
+   */
+  public void taint(String fleet, String instanceId, String reason) {
+    try {
+      context.scheduler().await(Tainter.taint(context, fleet, instanceId, reason));
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof MoltException m ? m : e;
+    }
+  }
+
+  /**
+   * Gives {@code fleet} to {@code run}, or refuses: the one place that decides whether a run may
+   * act on a fleet. Within this engine, one run per fleet; across engines sharing the store, the
+   * fleet's lease, renewed while the run lasts and saved with it.
+   */
+  private void claim(String fleet, RolloutRun run, int resumes) {
+    RolloutRun existing = active.putIfAbsent(fleet, run);
+    if (existing != null) {
+      throw new FleetBusyException(fleet, existing.id(), "phase " + existing.current().phase());
+    }
+    try {
+      persistence.acquire(fleet);
+    } catch (RuntimeException e) {
+      active.remove(fleet, run);
+      throw e;
+    }
+    persistence.track(run, resumes);
+  }
+
+  /**
    * Runs a rollout to its end, waiting in the scheduler's time (with {@link VirtualTime}, driving
    * it on this thread).
    *
@@ -252,19 +310,23 @@ public final class RolloutEngine implements AutoCloseable {
     known.put(spec.revision(), spec);
   }
 
-  /** @return the running rollout of {@code fleet}, if any */
+  /** @return the running rollout of {@code fleet} (or the run of an acting reconcile), if any */
   public Optional<RolloutHandle> active(String fleet) {
     return Optional.ofNullable(active.get(fleet));
   }
 
   private String newId() {
+    return newId("ro-");
+  }
+
+  private String newId(String prefix) {
     byte[] bytes = new byte[4];
     String id;
     do { // engines sharing a store may share a seed too: never reuse an id the store has
       synchronized (random) {
         random.nextBytes(bytes);
       }
-      id = "ro-" + HexFormat.of().formatHex(bytes);
+      id = prefix + HexFormat.of().formatHex(bytes);
     } while (store.load(id).isPresent());
     return id;
   }

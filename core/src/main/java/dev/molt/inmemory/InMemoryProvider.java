@@ -267,6 +267,36 @@ public final class InMemoryProvider implements Provider {
   }
 
   @Override
+  public synchronized void taint(String fleet, Instance instance, String reason) {
+    record("taint", fleet, 1);
+    for (Machine m : owned("taint", fleet, List.of(instance))) {
+      Map<String, String> labels = new HashMap<>(m.labels);
+      labels.put(OwnerLabels.TAINTED, reason);
+      m.labels = Map.copyOf(labels);
+    }
+    notifyAt(fleet, Duration.ZERO);
+  }
+
+  /**
+   * Sets a label on an instance as an operator would with the platform's own tools, bypassing
+   * Molt (for example {@link OwnerLabels#TAINTED} after a break-glass login). Not recorded as a
+   * call. Works on any instance, owned or not.
+   *
+   * @param id the instance id
+   * @param key the label key
+   * @param value the label value
+   */
+  public synchronized void label(String id, String key, String value) {
+    Machine m = machines.get(Checks.notBlank(id, "id"));
+    if (m == null) {
+      throw new IllegalArgumentException("no instance " + id);
+    }
+    Map<String, String> labels = new HashMap<>(m.labels);
+    labels.put(Checks.notBlank(key, "key"), Checks.required(value, "value"));
+    m.labels = Map.copyOf(labels);
+  }
+
+  @Override
   public synchronized Cancellable watch(String fleet, Runnable onChange) {
     List<Runnable> list = watchers.computeIfAbsent(fleet, f -> new ArrayList<>());
     list.add(onChange);

@@ -14,7 +14,7 @@ final class Machine {
   final String id;
   final String fleet;
   final Revision revision;
-  final Map<String, String> labels;
+  Map<String, String> labels;
   final Optional<String> address;
   final Instant launchedAt;
   final InstanceBehavior behavior;

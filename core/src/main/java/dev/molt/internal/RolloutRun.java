@@ -47,7 +47,18 @@ public final class RolloutRun implements RolloutHandle {
    * @param spec the validated spec
    */
   public RolloutRun(EngineContext engine, String id, RolloutSpec spec) {
-    this(engine, spec, new RolloutState(id, spec, engine.clock().instant(), engine.listeners()), id);
+    this(engine, id, spec, Planners.forStrategy(spec.strategy()));
+  }
+
+  /**
+   * @param engine the engine's shared parts
+   * @param id the run id
+   * @param spec the validated spec
+   * @param forward the planner that moves the fleet toward {@code spec} (a reconcile's)
+   */
+  public RolloutRun(EngineContext engine, String id, RolloutSpec spec, Planner forward) {
+    this(engine, spec, new RolloutState(id, spec, engine.clock().instant(), engine.listeners()), id,
+        forward);
   }
 
   /**
@@ -58,13 +69,15 @@ public final class RolloutRun implements RolloutHandle {
    */
   public RolloutRun(EngineContext engine, RolloutRecord record) {
     this(engine, record.spec(), RolloutState.restore(record, engine.clock().instant(),
-        engine.listeners()), record.id() + "-r" + record.resumes());
+        engine.listeners()), record.id() + "-r" + record.resumes(),
+        Planners.forStrategy(record.spec().strategy()));
   }
 
-  private RolloutRun(EngineContext engine, RolloutSpec spec, RolloutState state, String keys) {
+  private RolloutRun(EngineContext engine, RolloutSpec spec, RolloutState state, String keys,
+      Planner forward) {
     this.engine = engine;
     this.spec = spec;
-    this.forward = Planners.forStrategy(spec.strategy());
+    this.forward = forward;
     this.observer = new FleetObserver(engine.provider(), engine.calls(), engine.clock());
     this.state = state;
     this.executor = new ActionExecutor(engine, spec.fleet(), state.id(), keys, state);
@@ -200,7 +213,7 @@ public final class RolloutRun implements RolloutHandle {
       wake.cancel();
     }
     long epoch = state.epoch();
-    if (state.phase() == RolloutPhase.PAUSED) {
+    if (state.phase() == RolloutPhase.PAUSED || state.phase().isTerminal()) {
       endTick(Optional.empty());
       return;
     }
@@ -278,6 +291,10 @@ public final class RolloutRun implements RolloutHandle {
 
   /** Called with the state lock held. */
   private void startRollback(String reason) {
+    if (spec.onFailure() == FailurePolicy.STOP) {
+      state.finish(now(), RolloutPhase.FAILED, Optional.of(reason));
+      return;
+    }
     Optional<LaunchSpec> previous = state.from().flatMap(engine::knownSpec);
     if (state.from().isPresent() && previous.isEmpty()) {
       state.log("action=rollback warning=unknown-spec previous=" + state.from().get()

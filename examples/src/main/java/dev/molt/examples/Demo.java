@@ -47,7 +47,8 @@ public final class Demo {
       System.out.println(DemoOptions.usage());
       return;
     }
-    int code = run(options, System.out);
+    int code = options.scenario().equals("reconcile")
+        ? ReconcileScenario.run(options, System.out) : run(options, System.out);
     System.exit(code);
   }
 
@@ -86,7 +87,7 @@ public final class Demo {
     return done.phase() == RolloutPhase.SUCCEEDED ? 0 : 1;
   }
 
-  private static LaunchSpec spec(Image image) {
+  static LaunchSpec spec(Image image) {
     return LaunchSpec.builder(image).ports(8080).env("GREETING", "hello")
         .healthCheck(HealthCheck.http(8080, "/health")).build();
   }

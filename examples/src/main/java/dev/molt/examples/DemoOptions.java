@@ -8,23 +8,27 @@ import java.util.List;
  * @param capacity fleet size
  * @param seed seed for ids and jitter
  * @param help whether to print usage
+ * @param scenario which demo: {@code rolling} (default) or {@code reconcile}
  */
-record DemoOptions(int capacity, long seed, boolean help) {
+record DemoOptions(int capacity, long seed, boolean help, String scenario) {
+  static final java.util.Set<String> SCENARIOS = java.util.Set.of("rolling", "reconcile");
 
   static DemoOptions parse(List<String> args) {
     int capacity = 10;
     long seed = 42;
     boolean help = false;
+    String scenario = "rolling";
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
         case "--help", "-h" -> help = true;
         case "--capacity" -> capacity = intValue(a, value(args, ++i, a), 1, 100_000);
         case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+        case "--scenario" -> scenario = scenario(value(args, ++i, a));
         default -> throw new IllegalArgumentException("unknown option '" + a + "'");
       }
     }
-    return new DemoOptions(capacity, seed, help);
+    return new DemoOptions(capacity, seed, help, scenario);
   }
 
   static String usage() {
@@ -34,7 +38,17 @@ record DemoOptions(int capacity, long seed, boolean help) {
         "",
         "  --capacity <n>   fleet size (default 10)",
         "  --seed <n>       seed for rollout ids and retry jitter (default 42)",
+        "  --scenario <s>   rolling (default): roll v1 to v2; reconcile: find and replace the",
+        "                   drifted, tainted and unhealthy instances of a messy fleet",
         "  --help           this text");
+  }
+
+  private static String scenario(String name) {
+    if (!SCENARIOS.contains(name)) {
+      throw new IllegalArgumentException("--scenario must be one of rolling, reconcile; was '"
+          + name + "'");
+    }
+    return name;
   }
 
   private static String value(List<String> args, int i, String option) {
