@@ -90,7 +90,7 @@ public final class HaproxyTrafficRouter {
           false, "instance has no address yet; add it once it runs"));
       String check = healthChecks ? " check inter " + checkInterval.toMillis() + " rise 1 fall 1" : "";
       String answer = runtime.execute("add server " + backend + "/" + server + " " + address
-          + " weight " + EQUAL_WEIGHT + " disabled" + check);
+          + " weight " + EQUAL_WEIGHT + check); // dynamic servers start in maintenance
       if (!answer.contains("New server registered") && !answer.contains("lready exists")) {
         throw refused("add", server, answer);
       }
@@ -228,7 +228,7 @@ public final class HaproxyTrafficRouter {
    */
   public List<HaproxyServer> servers() {
     return ServerTable.parse(backend, runtime.execute("show servers state " + backend),
-        runtime.execute("show stat " + backend + " 4 -1"));
+        runtime.execute("show stat -1 4 -1"));
   }
 
   /**

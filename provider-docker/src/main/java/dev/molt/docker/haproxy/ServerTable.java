@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Parses {@code show servers state <backend>} (administrative state, weight, address) and {@code
- * show stat <backend> 4 -1} (sessions, status) into {@link HaproxyServer}s. Columns are found by
+ * show stat -1 4 -1} (sessions, status) into {@link HaproxyServer}s. Columns are found by
  * their header names, so added columns in later HAProxy versions do not matter.
  */
 final class ServerTable {

@@ -74,7 +74,7 @@ public final class HaproxyProcess implements AutoCloseable {
         "  retries 3",
         "  option redispatch 1",
         "  retry-on conn-failure empty-response response-timeout",
-        "frontend web",
+        "frontend fe",
         "  bind 127.0.0.1:" + port,
         "  default_backend " + backend,
         "backend " + backend,
