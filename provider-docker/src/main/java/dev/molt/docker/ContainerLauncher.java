@@ -3,7 +3,6 @@ package dev.molt.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
@@ -172,10 +171,5 @@ final class ContainerLauncher {
       env.add(variable + "=" + value);
     });
     return env;
-  }
-
-  /** True if the engine has no container with this id any more. */
-  static boolean gone(ProviderException e) {
-    return e.getCause() instanceof NotFoundException;
   }
 }

@@ -1,16 +1,11 @@
 package dev.molt.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Event;
 import dev.molt.HealthCheck;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.InvalidSpecException;
-import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.docker.haproxy.HaproxyServer;
 import dev.molt.docker.haproxy.HaproxyTrafficRouter;
@@ -18,8 +13,6 @@ import dev.molt.spi.Health;
 import dev.molt.spi.LaunchRequest;
 import dev.molt.spi.Provider;
 import dev.molt.time.Cancellable;
-import java.io.Closeable;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>launch</b> creates and starts one container per instance, named {@code
  *       molt-<fleet>-<revision>-<key hash>-<i>} so that a retried request finds its containers
- *       instead of adding more. Containers carry the {@link OwnerLabels}, the request key and their
+ *       instead of adding more. Containers carry the {@link dev.molt.OwnerLabels}, the request key and their
  *       health check as labels, get the spec's environment and resolved secrets, and publish the
  *       spec's ports on an ephemeral port of {@code 127.0.0.1} (see {@link
  *       Builder#publishOn(String)}). With a router each is added to the backend in maintenance.
@@ -99,6 +92,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
   private final Duration stopGrace;
   private final Clock clock;
   private final ContainerLauncher launcher;
+  private final FleetContainers containers;
   private final HealthProbe probe = new HealthProbe();
   private final Map<String, Instant> drainingSince = new ConcurrentHashMap<>();
 
@@ -110,6 +104,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
     this.stopGrace = b.stopGrace;
     this.clock = b.clock;
     this.launcher = new ContainerLauncher(client, b.secrets, publishOn);
+    this.containers = new FleetContainers(client);
   }
 
   /**
@@ -159,7 +154,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
   public List<Instance> launch(LaunchRequest request) {
     List<String> ids = launcher.launch(request);
     List<Instance> launched = new ArrayList<>();
-    for (Container c : list("launch", request.fleet(),
+    for (Container c : containers.list("launch", request.fleet(),
         Map.of(DockerLabels.LAUNCH_KEY, request.requestKey()))) {
       ContainerView view = new ContainerView(c);
       if (ids.contains(view.id())) {
@@ -175,12 +170,10 @@ public final class DockerProvider implements Provider, AutoCloseable {
 
   @Override
   public List<Instance> observe(String fleet) {
-    List<Container> containers = list("observe", fleet, Map.of());
     Map<String, HaproxyServer> servers = routerServers();
     List<Instance> out = new ArrayList<>();
     Instant now = clock.instant();
-    for (Container c : containers) {
-      ContainerView view = new ContainerView(c);
+    for (ContainerView view : containers.byName("observe", fleet).values()) {
       InstanceState state = drainState(view.name(), view.state(), servers);
       Instant since = state.isDraining()
           ? drainingSince.computeIfAbsent(view.name(), k -> now) : view.created();
@@ -205,7 +198,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
 
   @Override
   public Map<String, Health> health(String fleet, List<Instance> instances) {
-    Map<String, ContainerView> views = byName(list("health", fleet, Map.of()));
+    Map<String, ContainerView> views = containers.byName("health", fleet);
     Map<String, CompletableFuture<Health>> pending = new LinkedHashMap<>();
     for (Instance i : instances) {
       ContainerView view = views.get(i.id());
@@ -252,7 +245,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
 
   @Override
   public void drain(String fleet, List<Instance> instances) {
-    List<ContainerView> owned = requireOwned("drain", fleet, instances);
+    List<ContainerView> owned = containers.requireOwned("drain", fleet, instances);
     Instant now = clock.instant();
     List<Instance> draining = instances.stream()
         .filter(i -> owned.stream().anyMatch(v -> v.name().equals(i.id()))).toList();
@@ -264,105 +257,20 @@ public final class DockerProvider implements Provider, AutoCloseable {
 
   @Override
   public void terminate(String fleet, List<Instance> instances) {
-    List<ContainerView> owned = requireOwned("terminate", fleet, instances);
+    List<ContainerView> owned = containers.requireOwned("terminate", fleet, instances);
     router.ifPresent(r -> r.remove(instances.stream()
         .filter(i -> owned.stream().anyMatch(v -> v.name().equals(i.id()))).toList()));
     for (ContainerView view : owned) {
-      stopAndRemove(view);
+      containers.stopAndRemove(view, stopGrace);
       drainingSince.remove(view.name());
     }
     LOG.info("fleet={} action=terminate containers={}", fleet,
         owned.stream().map(ContainerView::name).toList());
   }
 
-  private void stopAndRemove(ContainerView view) {
-    int grace = (int) Math.max(0, stopGrace.toSeconds());
-    ignoring(() -> client.stopContainerCmd(view.id()).withTimeout(grace).exec(), view.name(),
-        NotModifiedException.class, NotFoundException.class);
-    ignoring(() -> client.removeContainerCmd(view.id()).withRemoveVolumes(true).withForce(true)
-        .exec(), view.name(), NotFoundException.class);
-  }
-
-  private static void ignoring(Runnable call, String name, Class<?>... harmless) {
-    try {
-      DockerErrors.run("terminate", name, call);
-    } catch (ProviderException e) {
-      for (Class<?> h : harmless) {
-        if (h.isInstance(e.getCause())) {
-          return;
-        }
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * The containers behind {@code instances} that Molt owns for the fleet. Instances whose
-   * container is gone are left out; any other container is refused before anything is touched.
-   */
-  private List<ContainerView> requireOwned(String operation, String fleet,
-      List<Instance> instances) {
-    Map<String, ContainerView> owned = byName(list(operation, fleet, Map.of()));
-    List<ContainerView> out = new ArrayList<>();
-    for (Instance i : instances) {
-      ContainerView view = owned.get(i.id());
-      if (view != null) {
-        out.add(view);
-      } else if (exists(operation, i.id())) {
-        throw new ProviderException(operation, i.id(), false, "refusing to " + operation
-            + " container " + i.id() + ": it does not carry Molt's owner labels for fleet "
-            + fleet + " (" + OwnerLabels.MANAGED_BY + "=" + OwnerLabels.MANAGER + ", "
-            + OwnerLabels.FLEET + "=" + fleet + ")");
-      }
-    }
-    return out;
-  }
-
-  private boolean exists(String operation, String name) {
-    try {
-      DockerErrors.run(operation, name, () -> client.inspectContainerCmd(name).exec());
-      return true;
-    } catch (ProviderException e) {
-      if (ContainerLauncher.gone(e)) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
   @Override
   public Cancellable watch(String fleet, Runnable onChange) {
-    ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(Event event) {
-        onChange.run();
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        LOG.debug("fleet={} action=watch error=\"{}\" detail=the engine polls instead", fleet,
-            error.toString());
-      }
-    };
-    try {
-      client.eventsCmd().withLabelFilter(ownerFilter(fleet, Map.of())).exec(callback);
-    } catch (RuntimeException e) {
-      LOG.debug("fleet={} action=watch error=\"{}\"", fleet, e.toString());
-      return Cancellable.none();
-    }
-    return () -> closeQuietly(callback);
-  }
-
-  private List<Container> list(String operation, String fleet, Map<String, String> extra) {
-    return DockerErrors.call(operation, "fleet " + fleet, () -> client.listContainersCmd()
-        .withShowAll(true).withLabelFilter(ownerFilter(fleet, extra)).exec());
-  }
-
-  private static Map<String, String> ownerFilter(String fleet, Map<String, String> extra) {
-    Map<String, String> labels = new LinkedHashMap<>(extra);
-    labels.put(OwnerLabels.MANAGED_BY, OwnerLabels.MANAGER);
-    labels.put(OwnerLabels.FLEET, fleet);
-    return labels;
+    return containers.watch(fleet, onChange);
   }
 
   private Map<String, HaproxyServer> routerServers() {
@@ -375,26 +283,12 @@ public final class DockerProvider implements Provider, AutoCloseable {
     return out;
   }
 
-  private static Map<String, ContainerView> byName(List<Container> containers) {
-    Map<String, ContainerView> out = new LinkedHashMap<>();
-    containers.forEach(c -> out.put(new ContainerView(c).name(), new ContainerView(c)));
-    return out;
-  }
-
-  private static void closeQuietly(Closeable closeable) {
-    try {
-      closeable.close();
-    } catch (IOException e) {
-      LOG.debug("action=close error=\"{}\"", e.toString());
-    }
-  }
-
   /** Stops the health probes and, if the builder created it, closes the Docker client. */
   @Override
   public void close() {
     probe.close();
     if (ownsClient) {
-      closeQuietly(client);
+      FleetContainers.closeQuietly(client);
     }
   }
 
