@@ -22,9 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * the fleet's containers and stops HAProxy. Fails (never skips) when there is no engine.
  */
 final class DockerFixture implements AutoCloseable {
-  static final DockerEnvironment ENV = DockerEnvironment.load(DockerEnvironment.defaultEnvFile());
-
-  final DockerClient client = DockerClients.forHost(ENV.dockerHost());
+  // read per fixture, so that every test fails with the same clear message when there is no engine
+  final DockerEnvironment env = DockerEnvironment.load(DockerEnvironment.defaultEnvFile());
+  final DockerClient client = DockerClients.forHost(env.dockerHost());
   final String fleet = "it-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   final Image v1;
   final Image v2;
@@ -34,8 +34,8 @@ final class DockerFixture implements AutoCloseable {
 
   DockerFixture() {
     DockerImages images = DockerImages.of(client);
-    v1 = images.resolve(ENV.imageV1());
-    v2 = images.resolve(ENV.imageV2());
+    v1 = images.resolve(env.imageV1());
+    v2 = images.resolve(env.imageV2());
   }
 
   static LaunchSpec spec(Image image) {
@@ -45,7 +45,7 @@ final class DockerFixture implements AutoCloseable {
 
   HaproxyProcess haproxy() {
     if (haproxy.isEmpty()) {
-      haproxy = Optional.of(HaproxyProcess.start(ENV.haproxyBinary(), "web"));
+      haproxy = Optional.of(HaproxyProcess.start(env.haproxyBinary(), "web"));
     }
     return haproxy.get();
   }

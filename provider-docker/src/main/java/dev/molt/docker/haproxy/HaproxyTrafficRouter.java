@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * restarts rebuilds it by adopting the observed fleet.
  *
  * <p>The backend must exist in HAProxy's configuration (it may start with no servers); for HTTP
- * health checks give it {@code option httpchk}. Thread-safe.
+ * health checks give it {@code option httpchk}. Thread-safe: changes are serialized, so weights
+ * computed from the servers seen are not overtaken by a concurrent change through this router.
  */
 public final class HaproxyTrafficRouter {
   private static final Logger LOG = LoggerFactory.getLogger(HaproxyTrafficRouter.class);
@@ -82,7 +83,7 @@ public final class HaproxyTrafficRouter {
    * @param instances instances with an address
    * @throws ProviderException if HAProxy refuses or cannot be reached
    */
-  public void add(Collection<Instance> instances) {
+  public synchronized void add(Collection<Instance> instances) {
     for (Instance i : instances) {
       String server = server(i);
       revisions.put(server, i.revision());
@@ -108,7 +109,7 @@ public final class HaproxyTrafficRouter {
    * @param instances healthy instances
    * @throws ProviderException if HAProxy refuses or cannot be reached
    */
-  public void admit(Collection<Instance> instances) {
+  public synchronized void admit(Collection<Instance> instances) {
     Map<String, HaproxyServer> known = serversByName();
     List<Instance> missing = instances.stream().filter(i -> !known.containsKey(server(i))).toList();
     add(missing);
@@ -131,7 +132,7 @@ public final class HaproxyTrafficRouter {
    * @throws InvalidSpecException if the shares are out of range or do not sum to 100
    * @throws ProviderException if HAProxy refuses or cannot be reached
    */
-  public void setWeights(Map<Revision, Integer> percentages) {
+  public synchronized void setWeights(Map<Revision, Integer> percentages) {
     int sum = 0;
     for (Map.Entry<Revision, Integer> e : percentages.entrySet()) {
       if (e.getValue() == null || e.getValue() < 0 || e.getValue() > 100) {
@@ -181,7 +182,7 @@ public final class HaproxyTrafficRouter {
    * @param instances instances to drain
    * @throws ProviderException if HAProxy refuses or cannot be reached
    */
-  public void drain(Collection<Instance> instances) {
+  public synchronized void drain(Collection<Instance> instances) {
     List<String> commands = instances.stream()
         .map(i -> "set server " + backend + "/" + server(i) + " state drain").toList();
     String answer = runtime.executeAll(commands);
@@ -198,7 +199,7 @@ public final class HaproxyTrafficRouter {
    * @param instances instances to remove
    * @throws ProviderException if HAProxy refuses or cannot be reached
    */
-  public void remove(Collection<Instance> instances) {
+  public synchronized void remove(Collection<Instance> instances) {
     for (Instance i : instances) {
       String server = backend + "/" + server(i);
       String answer = runtime.executeAll(List.of("set server " + server + " state maint",
