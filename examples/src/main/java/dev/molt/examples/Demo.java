@@ -53,6 +53,9 @@ public final class Demo {
   }
 
   static int run(DemoOptions options, PrintStream out) {
+    if (options.provider().equals("docker")) {
+      return DockerScenario.run(options, out);
+    }
     long wallStart = System.nanoTime();
     VirtualTime time = VirtualTime.create();
     InMemoryProvider platform = InMemoryProvider.builder(time)
@@ -81,9 +84,7 @@ public final class Demo {
     long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
     int onTarget = platform.instances("web").stream()
         .filter(i -> i.revision().equals(v2.revision()) && i.isHealthy()).toList().size();
-    out.println("rollout " + done.id() + " " + done.phase() + ": " + onTarget + "/"
-        + options.capacity() + " instances on " + done.to() + " in "
-        + ProgressPrinter.format(done.elapsed()) + " (wall " + wallMs + " ms)");
+    out.println(ProgressPrinter.summary(done, onTarget, options.capacity(), wallMs));
     return done.phase() == RolloutPhase.SUCCEEDED ? 0 : 1;
   }
 
