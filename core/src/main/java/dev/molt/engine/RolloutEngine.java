@@ -183,6 +183,10 @@ public final class RolloutEngine {
     @Override public void finished(RolloutRun run) {
       active.values().remove(run);
     }
+
+    @Override public RolloutHandle start(RolloutSpec spec) {
+      return RolloutEngine.this.start(spec);
+    }
   }
 
   /** Builds a {@link RolloutEngine}. Not thread-safe. */

@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param now the engine's current time
  * @param replacements failed new instances replaced so far
  * @param drainTimeout how long a drain may take before termination anyway
+ * @param steps where a step-wise strategy (blue-green, canary) is, from the rollout's state
  */
 public record PlanContext(
     Fleet observed,
@@ -21,4 +22,12 @@ public record PlanContext(
     int desired,
     Instant now,
     int replacements,
-    Duration drainTimeout) {}
+    Duration drainTimeout,
+    StepState steps) {
+
+  /** A context for strategies without steps (rolling): step 0 started {@code now}, no router. */
+  public PlanContext(Fleet observed, LaunchSpec targetSpec, int desired, Instant now,
+      int replacements, Duration drainTimeout) {
+    this(observed, targetSpec, desired, now, replacements, drainTimeout, StepState.initial(now));
+  }
+}

@@ -1,0 +1,122 @@
+package dev.molt.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.molt.Fixtures;
+import dev.molt.Revision;
+import dev.molt.Rollout;
+import dev.molt.RolloutPhase;
+import dev.molt.gate.Analysis;
+import dev.molt.gate.Gate;
+import dev.molt.gate.Verdict;
+import dev.molt.inmemory.WeightChange;
+import dev.molt.strategy.BlueGreen;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class BlueGreenTest {
+  static final Revision V1 = Fixtures.V1.revision();
+  static final Revision V2 = Fixtures.V2.revision();
+
+  static List<Map<Revision, Integer>> weights(Fixtures f) {
+    return f.platform.weightHistory(Fixtures.FLEET).stream().map(WeightChange::weights).toList();
+  }
+
+  @Test
+  void undoAfterPromotionIsOneSwitchBackWithNoLaunch() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    RolloutHandle handle = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
+        .strategy(BlueGreen.defaults().withScaleDownDelay(Duration.ofMinutes(30))).build());
+    f.time.runUntil(() -> !weights(f).isEmpty(), f.time.now().plus(Duration.ofHours(1)));
+    assertThat(weights(f)).containsExactly(Map.of(V1, 0, V2, 100));
+    assertThat(f.healthy(Fixtures.V1)).isEqualTo(4); // blue kept for the scale-down delay
+    long launches = f.platform.callCount("launch");
+
+    RolloutHandle undo = handle.undo();
+    Rollout done = undo.await();
+
+    assertThat(undo).isSameAs(handle);
+    assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+    assertThat(weights(f)).containsExactly(Map.of(V1, 0, V2, 100), Map.of(V1, 100));
+    assertThat(f.platform.callCount("launch")).isEqualTo(launches);
+    assertThat(f.count(Fixtures.V2)).isZero();
+    assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
+  }
+
+  @Test
+  void blueIsKeptForTheScaleDownDelayThenDestroyed() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    RolloutHandle handle = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
+        .strategy(BlueGreen.defaults().withScaleDownDelay(Duration.ofMinutes(30))).build());
+    f.time.runUntil(() -> !weights(f).isEmpty(), f.time.now().plus(Duration.ofHours(1)));
+    f.time.advance(Duration.ofMinutes(29));
+    assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
+
+    Rollout done = handle.awaitSuccess();
+
+    assertThat(f.count(Fixtures.V1)).isZero();
+    assertThat(f.healthy(Fixtures.V2)).isEqualTo(4);
+    assertThat(weights(f)).containsExactly(Map.of(V1, 0, V2, 100));
+    assertThat(done.elapsed()).isGreaterThan(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void manualPromotionStaysPausedUntilPromote() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    RolloutHandle handle = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
+        .strategy(BlueGreen.defaults().withManualPromotion()).build());
+
+    f.time.advance(Duration.ofHours(3));
+
+    assertThat(handle.current().phase()).isEqualTo(RolloutPhase.PAUSED);
+    assertThat(handle.current().reason()).hasValueSatisfying(r -> assertThat(r)
+        .contains("waiting for promote()"));
+    assertThat(weights(f)).isEmpty();
+    assertThat(f.healthy(Fixtures.V2)).isEqualTo(4);
+    assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
+
+    handle.promote();
+    handle.awaitSuccess();
+
+    assertThat(weights(f)).containsExactly(Map.of(V1, 0, V2, 100));
+    assertThat(f.count(Fixtures.V1)).isZero();
+  }
+
+  @Test
+  void aFailingPostPromotionGateSwitchesStraightBack() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    BlueGreen bg = BlueGreen.defaults().withAnalyses(Optional.empty(),
+        Optional.of(Analysis.of(Gate.constant(Verdict.FAIL))));
+
+    Rollout done = f.engine.run(Fixtures.rollout(Fixtures.V2, 4).strategy(bg).build());
+
+    assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+    assertThat(weights(f)).containsExactly(Map.of(V1, 0, V2, 100), Map.of(V1, 100));
+    assertThat(f.count(Fixtures.V2)).isZero();
+    assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
+  }
+
+  @Test
+  void abortBeforePromotionLeavesTrafficOnBlueAndDestroysGreen() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    RolloutHandle handle = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
+        .strategy(BlueGreen.defaults().withManualPromotion()).build());
+    f.time.advance(Duration.ofMinutes(5));
+
+    handle.abort("changed my mind");
+    Rollout done = handle.await();
+
+    assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+    assertThat(weights(f)).isEmpty(); // traffic never left blue
+    assertThat(f.count(Fixtures.V2)).isZero();
+    assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
+  }
+}
