@@ -98,6 +98,6 @@ public record HttpProbe(String path, int minStatus, int maxStatus, Duration maxL
   /** One client for all probes: it owns a thread pool that should not be made per call. */
   private static final class Client {
     static final HttpClient INSTANCE = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+        .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
   }
 }
