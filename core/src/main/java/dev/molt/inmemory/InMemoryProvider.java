@@ -216,6 +216,10 @@ public final class InMemoryProvider implements Provider {
     for (int n = 0; n < request.count(); n++) {
       long seq = nextId++;
       String id = String.format("%s-%05d", request.fleet(), seq);
+      while (machines.containsKey(id)) { // adopted instances may use the same id scheme
+        seq = nextId++;
+        id = String.format("%s-%05d", request.fleet(), seq);
+      }
       String address = "10." + (seq >> 16 & 255) + "." + (seq >> 8 & 255) + "." + (seq & 255)
           + ":" + port;
       Machine m = new Machine(id, request.fleet(), request.revision(), request.ownerLabels(),

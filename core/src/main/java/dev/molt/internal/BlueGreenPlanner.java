@@ -52,8 +52,10 @@ final class BlueGreenPlanner implements Planner {
       case LAUNCH -> scaled(ctx, green, params.previewCount(ctx.desired()), PRE, "green-ready");
       case PRE -> gate(ctx, green, params.prePromotion(), PROMOTE);
       case PROMOTE -> promote(ctx, green);
-      case SWITCH -> Steps.advance(Steps.shift(ctx, NewRevision.split(st.stable(), green.target,
-          100)), POST, "switched", TOTAL);
+      case SWITCH -> green.isScaled(ctx.desired())
+          ? Steps.advance(Steps.shift(ctx, NewRevision.split(st.stable(), green.target, 100)),
+              POST, "switched", TOTAL)
+          : scaled(ctx, green, ctx.desired(), SWITCH, "green-full");
       case POST -> gate(ctx, green, params.postPromotion(), SCALE_DOWN);
       default -> scaleDown(ctx);
     };

@@ -5,7 +5,6 @@ import dev.molt.LaunchSpec;
 import dev.molt.RolloutPhase;
 import dev.molt.RolloutSpec;
 import dev.molt.engine.RolloutHandle;
-import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;
 import dev.molt.strategy.RollingUpdate;
 import java.time.Instant;
@@ -28,8 +27,9 @@ final class StepControls {
   }
 
   /**
-   * Canary: {@code promote()} skips the current step; blue-green: it promotes as soon as green is
-   * at full capacity (skipping gates and delays). Both release a hold.
+   * Releases a hold, or else skips the current step (canary: any step before the final
+   * promotion; blue-green: a gate, the promotion delay or the scale-down delay). {@code full}
+   * skips every remaining step, gate and delay.
    */
   void promote(boolean full) {
     synchronized (state) {
@@ -47,17 +47,33 @@ final class StepControls {
         throw refused(control, p, "promote is valid while PROGRESSING, or PAUSED at a step");
       }
       Instant now = engine.clock().instant();
-      if (full || spec.strategy() instanceof BlueGreen) {
+      if (full) {
         state.promoteFull(now);
       }
       if (state.holding()) {
         state.resume(now); // releases the hold: the step counts as done
-      } else if (!full && spec.strategy() instanceof Canary canary) {
-        if (state.stepIndex() >= canary.steps().size()) {
-          throw refused(control, p, "the canary is already in its final promotion");
-        }
-        state.advance(now, state.stepIndex() + 1, "promoted");
+      } else if (!full) {
+        skipStep(control, p, now);
       }
+    }
+  }
+
+  /** Skips the current step where skipping is safe. Called with the state lock held. */
+  private void skipStep(String control, RolloutPhase p, Instant now) {
+    int index = state.stepIndex();
+    if (spec.strategy() instanceof Canary canary) {
+      if (index >= canary.steps().size()) {
+        throw refused(control, p, "the canary is already in its final promotion");
+      }
+      state.advance(now, index + 1, "promoted");
+      return;
+    }
+    switch (index) {
+      case BlueGreenPlanner.LAUNCH -> throw refused(control, p, "green is still launching;"
+          + " promote applies once it is ready (promoteFull() promotes as soon as it is)");
+      case BlueGreenPlanner.SWITCH -> { } // switching already
+      case BlueGreenPlanner.SCALE_DOWN -> state.promoteFull(now); // skips the delay
+      default -> state.advance(now, index + 1, "promoted");
     }
   }
 
