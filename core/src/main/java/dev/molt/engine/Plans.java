@@ -68,6 +68,7 @@ final class Plans {
       }
     }
     Rollout end = handle.current();
+    recorder.finishLast(end);
     return new RolloutPlan(spec.fleet(), spec.strategy().name(), routed, spec.capacity(),
         recorder.steps, recorder.peak, Duration.between(now, end.updatedAt()));
   }
@@ -147,11 +148,22 @@ final class Plans {
         }
         if (index >= 0 && !r.phase().isTerminal()
             && (steps.isEmpty() || steps.get(steps.size() - 1).index() != index)) {
+          finishLast(r);
           steps.add(new RolloutPlan.Step(index, describe(spec.strategy(), index),
-              Duration.between(start, e.at()), traffic(r), live.size(), rollback(r, live)));
+              Duration.between(start, e.at()), Map.of(), live.size(), rollback(r, live)));
         }
       }
       return false;
+    }
+
+    /** Fills in the last step's traffic and instance count as they are when it is done. */
+    void finishLast(Rollout r) {
+      if (!steps.isEmpty()) {
+        RolloutPlan.Step last = steps.get(steps.size() - 1);
+        steps.set(steps.size() - 1, new RolloutPlan.Step(last.index(), last.description(),
+            last.startsAfter(), traffic(r), Math.max(last.instances(),
+            sim.instances(spec.fleet()).size()), last.rollback()));
+      }
     }
 
     /** The step a STEP event moved to, or -1 for other events (analysis start, promote-full). */

@@ -48,8 +48,8 @@ public record RolloutPlan(
    * @param index the strategy's step number, from 0
    * @param description what the step does, such as {@code set-weight 10%}
    * @param startsAfter when it starts, from the rollout's start
-   * @param traffic the split when it starts (empty: never set, without a router)
-   * @param instances live instances when it starts
+   * @param traffic the split once the step has done its work (empty: never set)
+   * @param instances live instances at the step's start or end, whichever is more
    * @param rollback what rolling back from this step would cost
    */
   public record Step(int index, String description, Duration startsAfter,

@@ -28,8 +28,12 @@ class PlanTest {
     assertThat(plan.steps()).extracting(RolloutPlan.Step::description).startsWith(
         "set-weight 10%", "pause PT10M", "analyze constant-fail x1", "set-weight 50%",
         "pause PT10M", "set-weight 100%");
-    assertThat(plan.steps().get(3).traffic()).isEqualTo(Map.of(V1, 90, V2, 10));
-    assertThat(plan.steps().get(6).traffic()).isEqualTo(Map.of(V1, 0, V2, 100));
+    assertThat(plan.steps()).extracting(RolloutPlan.Step::traffic).containsExactly(
+        Map.of(V1, 90, V2, 10), Map.of(V1, 90, V2, 10), Map.of(V1, 90, V2, 10),
+        Map.of(V1, 50, V2, 50), Map.of(V1, 50, V2, 50), Map.of(V1, 0, V2, 100),
+        Map.of(V1, 0, V2, 100));
+    assertThat(plan.steps()).extracting(RolloutPlan.Step::instances)
+        .containsExactly(11, 11, 11, 15, 15, 20, 20);
     assertThat(plan.peakInstances()).isEqualTo(20);
     assertThat(plan.peakOverDesired()).isEqualTo(10);
     // two 10-minute pauses, three launch waves of 20 s + 10 s to healthy, then the drain of 5 s
@@ -59,6 +63,7 @@ class PlanTest {
     assertThat(plan.peakInstances()).isEqualTo(8);
     assertThat(plan.expectedDuration()).isEqualTo(Duration.ofSeconds(30)
         .plus(Duration.ofMinutes(10)).plus(Duration.ofSeconds(5)));
+    assertThat(plan.steps().get(2).traffic()).isEmpty(); // preview: production stays on blue
     RolloutPlan.Step scaleDown = plan.steps().get(5);
     assertThat(scaleDown.traffic()).isEqualTo(Map.of(V1, 0, V2, 100));
     assertThat(scaleDown.rollback().singleSwitch()).isTrue();
