@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A traffic router in memory: keeps the split per fleet and records every change, so tests can
  * assert "exactly these weights, in this order" and "one router call". Validates like a real
- * router: weights 0..100 summing to 100. Thread-safe.
+ * router: weights 0..100 summing to 100, or none at all (the split cleared). Thread-safe.
  */
 public final class InMemoryRouter implements TrafficRouter {
   private final Clock clock;
@@ -35,11 +35,15 @@ public final class InMemoryRouter implements TrafficRouter {
       }
       sum += w;
     }
-    if (sum != 100) {
+    if (sum != 100 && !weights.isEmpty()) {
       throw new ProviderException("set-weights", "fleet " + fleet, false,
           "weights must sum to 100, got " + sum + " in " + weights);
     }
-    current.put(fleet, Map.copyOf(weights));
+    if (weights.isEmpty()) {
+      current.remove(fleet);
+    } else {
+      current.put(fleet, Map.copyOf(weights));
+    }
     history.add(new WeightChange(clock.instant(), fleet, weights));
   }
 

@@ -12,7 +12,7 @@ public final class Planners {
   /** @return the planner that moves the fleet forward under {@code strategy} */
   public static Planner forStrategy(Strategy strategy) {
     if (strategy instanceof RollingUpdate rolling) {
-      return new RollingPlanner(rolling);
+      return new EvenTrafficPlanner(new RollingPlanner(rolling));
     }
     if (strategy instanceof Canary canary) {
       return new CanaryPlanner(canary);
@@ -30,7 +30,7 @@ public final class Planners {
    */
   public static Planner rollback(Strategy strategy) {
     if (strategy instanceof RollingUpdate rolling) {
-      return new RollingPlanner(rolling);
+      return new EvenTrafficPlanner(new RollingPlanner(rolling));
     }
     if (strategy instanceof Canary canary) {
       return new TrafficRollbackPlanner(canary.promotion());

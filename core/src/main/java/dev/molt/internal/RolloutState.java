@@ -278,6 +278,9 @@ public final class RolloutState {
     StringBuilder line = new StringBuilder("traffic:");
     weights.forEach((rev, w) -> line.append(' ').append(rev.id()).append('=').append(w)
         .append('%'));
+    if (weights.isEmpty()) {
+      line.append(" even across serving instances");
+    }
     record(now, Type.TRAFFIC_SHIFTED, line + (routed ? "" : " (effective, replica ratio)"));
   }
 

@@ -20,7 +20,8 @@ public interface TrafficRouter {
    *
    * @param fleet the fleet name
    * @param weights percent of traffic per revision, each 0..100, summing to 100; a revision not
-   *     named gets none
+   *     named gets none. Empty clears the split: every serving instance shares traffic evenly,
+   *     whatever its revision (what rolling updates use)
    * @throws dev.molt.ProviderException if the platform refused or failed
    */
   void setWeights(String fleet, Map<Revision, Integer> weights);

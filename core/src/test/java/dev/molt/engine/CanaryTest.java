@@ -86,6 +86,22 @@ class CanaryTest {
   }
 
   @Test
+  void aRollingUpdateAfterACanaryClearsTheLeftOverSplit() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    f.engine.run(Fixtures.rollout(Fixtures.V2, 4).strategy(Canary.of(setWeight(50))).build());
+    assertThat(f.platform.router().orElseThrow().weights(Fixtures.FLEET))
+        .isEqualTo(Map.of(V1, 0, V2, 100));
+
+    Rollout rolling = f.engine.run(Fixtures.rollout(Fixtures.spec("3", "v3"), 4).build());
+
+    assertThat(rolling.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+    assertThat(f.platform.router().orElseThrow().weights(Fixtures.FLEET)).isEmpty();
+    assertThat(rolling.events(RolloutEvent.Type.TRAFFIC_SHIFTED)).extracting(RolloutEvent::message)
+        .containsExactly("traffic: even across serving instances");
+  }
+
+  @Test
   void withoutARouterTheReplicaRatioApproximatesTheWeightAndIsReported() {
     VirtualTime time = VirtualTime.create();
     InMemoryProvider platform = InMemoryProvider.builder(time).withoutRouter().build();

@@ -106,15 +106,21 @@ class StepControlsTest {
         Map.of(V1, 0, V2, 100));
   }
 
-  @Test
-  void promoteFullSkipsTheRemainingSteps() {
-    Fixtures f = new Fixtures();
+  /** Starts a canary of two one-hour pauses and runs it to its first weight. */
+  static RolloutHandle twoHourCanaryAtFirstWeight(Fixtures f) {
     f.deployV1(4);
     RolloutHandle handle = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
         .strategy(Canary.of(setWeight(25), pause(Duration.ofHours(1)), setWeight(50),
             pause(Duration.ofHours(1)))).build());
     f.time.runUntil(() -> !CanaryTest.weights(f.platform).isEmpty(),
         f.time.now().plus(Duration.ofHours(1)));
+    return handle;
+  }
+
+  @Test
+  void promoteFullSkipsTheRemainingSteps() {
+    Fixtures f = new Fixtures();
+    RolloutHandle handle = twoHourCanaryAtFirstWeight(f);
 
     handle.promoteFull();
     Rollout done = handle.awaitSuccess();
@@ -128,12 +134,7 @@ class StepControlsTest {
   @Test
   void promoteSkipsOnlyTheCurrentStep() {
     Fixtures f = new Fixtures();
-    f.deployV1(4);
-    RolloutHandle handle = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
-        .strategy(Canary.of(setWeight(25), pause(Duration.ofHours(1)), setWeight(50),
-            pause(Duration.ofHours(1)))).build());
-    f.time.runUntil(() -> !CanaryTest.weights(f.platform).isEmpty(),
-        f.time.now().plus(Duration.ofHours(1)));
+    RolloutHandle handle = twoHourCanaryAtFirstWeight(f);
 
     handle.promote();
     Rollout done = handle.awaitSuccess();
