@@ -119,4 +119,39 @@ class BlueGreenTest {
     assertThat(f.count(Fixtures.V2)).isZero();
     assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
   }
+
+  @Test
+  void aPreviewRunsFewerGreenInstancesUntilPromotion() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    RolloutHandle handle = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
+        .strategy(BlueGreen.defaults().withPreviewSize(dev.molt.strategy.Amount.of(1))
+            .withAnalyses(Optional.of(Analysis.of(new dev.molt.gate.HealthyShare(1.0))
+                .times(2, Duration.ofMinutes(10))), Optional.empty())).build());
+
+    f.time.advance(Duration.ofMinutes(5)); // green preview is up, the analysis is measuring
+
+    assertThat(f.count(Fixtures.V2)).isEqualTo(1);
+    assertThat(handle.awaitSuccess().phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+    assertThat(f.healthy(Fixtures.V2)).isEqualTo(4);
+  }
+
+  @Test
+  void withoutARouterTheSwitchIsRecordedAndBlueIsStillDrained() {
+    dev.molt.time.VirtualTime time = dev.molt.time.VirtualTime.create();
+    dev.molt.inmemory.InMemoryProvider platform = dev.molt.inmemory.InMemoryProvider
+        .builder(time).withoutRouter().build();
+    RolloutEngine engine = RolloutEngine.builder(platform).time(time).seed(1).build();
+    engine.run(Fixtures.rollout(Fixtures.V1, 3).build());
+
+    Rollout done = engine.run(Fixtures.rollout(Fixtures.V2, 3)
+        .strategy(BlueGreen.defaults()).build());
+
+    assertThat(done.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+    assertThat(done.events(dev.molt.RolloutEvent.Type.TRAFFIC_SHIFTED))
+        .extracting(dev.molt.RolloutEvent::message).containsExactly("traffic: " + V1.id()
+            + "=0% " + V2.id() + "=100% (effective, replica ratio)");
+    assertThat(platform.instances(Fixtures.FLEET)).hasSize(3)
+        .allMatch(i -> i.revision().equals(V2));
+  }
 }

@@ -123,4 +123,33 @@ class CanaryTest {
     assertThat(platform.instances(Fixtures.FLEET)).hasSize(10)
         .allMatch(i -> i.revision().equals(V2) && i.isHealthy());
   }
+
+  @Test
+  void aCanaryThatNeverGetsHealthyRollsBack() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    f.platform.script(V2, dev.molt.inmemory.InstanceBehavior.defaults().neverHealthy());
+
+    Rollout done = f.engine.run(Fixtures.rollout(Fixtures.V2, 4)
+        .strategy(canary(new HealthyShare(1.0))).build());
+
+    assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+    assertThat(done.reason()).hasValueSatisfying(r -> assertThat(r).contains("not healthy"));
+    assertThat(weights(f.platform)).isEmpty(); // traffic never moved
+    assertThat(f.count(Fixtures.V2)).isZero();
+    assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
+  }
+
+  @Test
+  void badStepsAreRefusedNamingTheField() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> setWeight(150))
+        .isInstanceOf(dev.molt.InvalidSpecException.class).hasMessageContaining("percent");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> pause(Duration.ZERO))
+        .isInstanceOf(dev.molt.InvalidSpecException.class).hasMessageContaining("duration");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Fixtures.rollout(Fixtures.V2, 1)
+        .strategy(dev.molt.strategy.BlueGreen.defaults().withPreviewSize(
+            dev.molt.strategy.Amount.of(0))).build())
+        .isInstanceOf(dev.molt.InvalidSpecException.class)
+        .hasMessageContaining("strategy.previewSize");
+  }
 }
