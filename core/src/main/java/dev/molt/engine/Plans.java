@@ -53,24 +53,27 @@ final class Plans {
     Recorder recorder = new Recorder(sim, spec, latency, routed, now);
     RolloutHandle handle = engine.start(spec.toBuilder().strategy(assumePass(spec.strategy()))
         .build());
-    Instant limit = now.plus(LIMIT);
+    Rollout end = drive(time, handle, recorder, now.plus(LIMIT));
+    recorder.finishLast(end);
+    return new RolloutPlan(spec.fleet(), spec.strategy().name(), routed, spec.capacity(),
+        recorder.steps, recorder.peak, Duration.between(now, end.updatedAt()));
+  }
+
+  /** Runs the simulation to its end, granting every hold at once. */
+  private static Rollout drive(VirtualTime time, RolloutHandle handle, Recorder recorder,
+      Instant limit) {
     while (true) {
       time.runUntil(() -> handle.current().isDone() || handle.current().phase()
           == RolloutPhase.PAUSED || recorder.record(handle.current()), limit);
-      Rollout r = handle.current();
-      if (r.phase() != RolloutPhase.PAUSED || !time.now().isBefore(limit)) {
-        break;
+      if (handle.current().phase() != RolloutPhase.PAUSED || !time.now().isBefore(limit)) {
+        return handle.current();
       }
       try {
         handle.promote(); // manual promotions and pauses until resumed: assumed given at once
       } catch (dev.molt.IllegalControlException e) {
-        break; // paused by a failure: the plan ends there
+        return handle.current(); // paused by a failure: the plan ends there
       }
     }
-    Rollout end = handle.current();
-    recorder.finishLast(end);
-    return new RolloutPlan(spec.fleet(), spec.strategy().name(), routed, spec.capacity(),
-        recorder.steps, recorder.peak, Duration.between(now, end.updatedAt()));
   }
 
   /** The owned, healthy instances of the real fleet: the simulation's starting point. */

@@ -44,16 +44,7 @@ public record MannWhitneyTest(int n1, int n2, double u1, double z, double pGreat
     for (double v : a) {
       rankSumX += averageRank(sorted, v);
     }
-    double tieSum = 0;
-    for (int i = 0; i < n; ) {
-      int j = i;
-      while (j < n && sorted[j] == sorted[i]) {
-        j++;
-      }
-      double t = j - i;
-      tieSum += t * t * t - t;
-      i = j;
-    }
+    double tieSum = tieSum(sorted);
     double u1 = rankSumX - n1 * (n1 + 1) / 2.0;
     double mean = n1 * (double) n2 / 2.0;
     double variance = n1 * (double) n2 / 12.0 * ((n + 1) - tieSum / ((double) n * (n - 1)));
@@ -86,6 +77,21 @@ public record MannWhitneyTest(int n1, int n2, double u1, double z, double pGreat
       out[i] = v;
     }
     return out;
+  }
+
+  /** The sum of t^3 - t over the groups of t equal values, for the variance's tie correction. */
+  private static double tieSum(double[] sorted) {
+    double sum = 0;
+    for (int i = 0; i < sorted.length; ) {
+      int j = i;
+      while (j < sorted.length && sorted[j] == sorted[i]) {
+        j++;
+      }
+      double t = j - i;
+      sum += t * t * t - t;
+      i = j;
+    }
+    return sum;
   }
 
   /** The mid-rank (1-based) of {@code v} among {@code sorted}. */

@@ -217,8 +217,7 @@ public final class InMemoryProvider implements Provider {
       long seq = nextId++;
       String id = String.format("%s-%05d", request.fleet(), seq);
       while (machines.containsKey(id)) { // adopted instances may use the same id scheme
-        seq = nextId++;
-        id = String.format("%s-%05d", request.fleet(), seq);
+        id = String.format("%s-%05d", request.fleet(), seq = nextId++);
       }
       String address = "10." + (seq >> 16 & 255) + "." + (seq >> 8 & 255) + "." + (seq & 255)
           + ":" + port;

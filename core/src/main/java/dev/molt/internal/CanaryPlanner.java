@@ -3,6 +3,7 @@ package dev.molt.internal;
 import dev.molt.Revision;
 import dev.molt.strategy.Canary;
 import dev.molt.strategy.CanaryStep;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,27 +54,31 @@ final class CanaryPlanner implements Planner {
       return r.failure(st.index(), total);
     }
     CanaryStep step = steps.get(st.index());
-    int next = st.index() + 1;
     if (step instanceof CanaryStep.SetWeight w) {
       return scaleThen(ctx, r, canaryCount(ctx, w.percent()), total,
           NewRevision.split(st.stable(), r.target, w.percent()), step.describe());
     }
     if (step instanceof CanaryStep.Pause p) {
-      if (p.duration().isEmpty()) {
-        return Steps.waiting(List.of(new Action.Hold("canary step " + st.index() + "/"
-            + steps.size() + ": " + step.describe())), Optional.empty(), st.index(), total,
-            "hold");
-      }
-      var end = st.startedAt().plus(p.duration().get());
-      return ctx.now().isBefore(end)
-          ? Steps.waiting(List.of(), Optional.of(end), st.index(), total, "pause-" + ctx.now())
-          : Steps.advance(List.of(), next, "pause-over", total);
+      return pause(ctx, p, total);
     }
     if (step instanceof CanaryStep.Analyze a) {
-      return Steps.analyze(ctx, a.analysis(), r.target, next, total);
+      return Steps.analyze(ctx, a.analysis(), r.target, st.index() + 1, total);
     }
     return scaleThen(ctx, r, canaryCount(ctx, currentWeight(st.index())), total, Map.of(),
         step.describe());
+  }
+
+  private Decision pause(PlanContext ctx, CanaryStep.Pause p, int total) {
+    StepState st = ctx.steps();
+    if (p.duration().isEmpty()) {
+      return Steps.waiting(List.of(new Action.Hold("canary step " + st.index() + "/"
+          + canary.steps().size() + ": " + p.describe())), Optional.empty(), st.index(), total,
+          "hold");
+    }
+    Instant end = st.startedAt().plus(p.duration().get());
+    return ctx.now().isBefore(end)
+        ? Steps.waiting(List.of(), Optional.of(end), st.index(), total, "pause-" + ctx.now())
+        : Steps.advance(List.of(), st.index() + 1, "pause-over", total);
   }
 
   /** Sizes the canary, then (once ready) sets traffic and moves on. */

@@ -33,6 +33,36 @@ class PrometheusMetricSourceTest {
   @Test
   void realSamplesDecideTheComparisonGate() throws Exception {
     AtomicInteger scrapes = new AtomicInteger();
+    HttpServer target = metricsEndpoint(scrapes);
+    try (RealPrometheus prometheus = new RealPrometheus("127.0.0.1:"
+        + target.getAddress().getPort())) {
+      PrometheusMetricSource source = PrometheusMetricSource.of(prometheus.uri);
+      MetricComparison gate = new MetricComparison(source, QUERY, Duration.ofMinutes(2),
+          Duration.ofSeconds(1), true, 0.05, 10);
+
+      await("12 scraped samples per series").atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> samples(source, WORSE).size() >= 12 && samples(source, BASE).size() >= 12);
+
+      assertThat(samples(source, BASE)).allSatisfy(v -> assertThat(v).isBetween(100.0, 110.0));
+      assertThat(samples(source, WORSE)).allSatisfy(v -> assertThat(v).isBetween(200.0, 220.0));
+      assertThat(scrapes.get()).isGreaterThanOrEqualTo(2);
+      Measurement worse = gate.measure(context(WORSE));
+      assertThat(worse.verdict()).as(worse.detail()).isEqualTo(Verdict.FAIL);
+      Measurement equal = gate.measure(context(EQUAL));
+      assertThat(equal.verdict()).as(equal.detail()).isEqualTo(Verdict.PASS);
+      Measurement unknown = gate.measure(context(Fixtures.spec("4", "v4").revision()));
+      assertThat(unknown.verdict()).isEqualTo(Verdict.INSUFFICIENT_DATA);
+      assertThatThrownBy(() -> source.samples(new MetricQuery("rate(", Instant.now()
+          .minusSeconds(60), Instant.now(), Duration.ofSeconds(1))))
+          .isInstanceOf(ProviderException.class).hasMessageContaining("bad_data");
+    } finally {
+      target.stop(0);
+    }
+  }
+
+  /** Serves a baseline, an equal canary and a canary twice as slow, changing on every scrape. */
+  private static HttpServer metricsEndpoint(AtomicInteger scrapes) throws java.io.IOException {
     HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     target.createContext("/metrics", exchange -> {
       int n = scrapes.incrementAndGet();
@@ -48,32 +78,7 @@ class PrometheusMetricSourceTest {
       exchange.close();
     });
     target.start();
-    try (RealPrometheus prometheus = new RealPrometheus("127.0.0.1:"
-        + target.getAddress().getPort())) {
-      PrometheusMetricSource source = PrometheusMetricSource.of(prometheus.uri);
-      MetricComparison gate = new MetricComparison(source, QUERY, Duration.ofMinutes(2),
-          Duration.ofSeconds(1), true, 0.05, 10);
-
-      await("12 scraped samples per series").atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(500))
-          .until(() -> samples(source, WORSE).size() >= 12 && samples(source, BASE).size() >= 12);
-
-      List<Double> base = samples(source, BASE);
-      assertThat(base).allSatisfy(v -> assertThat(v).isBetween(100.0, 110.0));
-      assertThat(samples(source, WORSE)).allSatisfy(v -> assertThat(v).isBetween(200.0, 220.0));
-      assertThat(scrapes.get()).isGreaterThanOrEqualTo(2);
-      Measurement worse = gate.measure(context(WORSE));
-      assertThat(worse.verdict()).as(worse.detail()).isEqualTo(Verdict.FAIL);
-      Measurement equal = gate.measure(context(EQUAL));
-      assertThat(equal.verdict()).as(equal.detail()).isEqualTo(Verdict.PASS);
-      Measurement unknown = gate.measure(context(Fixtures.spec("4", "v4").revision()));
-      assertThat(unknown.verdict()).isEqualTo(Verdict.INSUFFICIENT_DATA);
-      assertThatThrownBy(() -> source.samples(new MetricQuery("rate(", Instant.now()
-          .minusSeconds(60), Instant.now(), Duration.ofSeconds(1))))
-          .isInstanceOf(ProviderException.class).hasMessageContaining("bad_data");
-    } finally {
-      target.stop(0);
-    }
+    return target;
   }
 
   @Test
