@@ -13,7 +13,9 @@ import java.util.Optional;
  * StepState}. Pure: no I/O, no clock reads.
  *
  * <ol start="0">
- *   <li>launch: green (the new revision) at its preview size beside blue, no traffic; wait ready.
+ *   <li>launch: with a router, pin traffic blue=100% green=0% first (one call, so green's
+ *       preview never serves production); then green at its preview size beside blue; wait
+ *       ready.
  *   <li>pre-promotion: the analysis, if any.
  *   <li>promote: green to full capacity, then promote at once, after the delay, or hold for
  *       {@code promote()}.
@@ -49,7 +51,7 @@ final class BlueGreenPlanner implements Planner {
       return green.failure(index, TOTAL);
     }
     return switch (index) {
-      case LAUNCH -> scaled(ctx, green, params.previewCount(ctx.desired()), PRE, "green-ready");
+      case LAUNCH -> preview(ctx, green);
       case PRE -> gate(ctx, green, params.prePromotion(), PROMOTE);
       case PROMOTE -> promote(ctx, green);
       case SWITCH -> green.isScaled(ctx.desired())
@@ -59,6 +61,17 @@ final class BlueGreenPlanner implements Planner {
       case POST -> gate(ctx, green, params.postPromotion(), SCALE_DOWN);
       default -> scaleDown(ctx);
     };
+  }
+
+  /** Pins production traffic on blue (green at 0%) before green exists, then launches it. */
+  private Decision preview(PlanContext ctx, NewRevision green) {
+    StepState st = ctx.steps();
+    List<Action> pin = st.routed() && st.stable().isPresent()
+        ? Steps.shift(ctx, NewRevision.split(st.stable(), green.target, 0)) : List.of();
+    if (!pin.isEmpty()) {
+      return Steps.waiting(pin, Optional.empty(), LAUNCH, TOTAL, "preview-split");
+    }
+    return scaled(ctx, green, params.previewCount(ctx.desired()), PRE, "green-ready");
   }
 
   private Decision scaled(PlanContext ctx, NewRevision green, int count, int next, String what) {

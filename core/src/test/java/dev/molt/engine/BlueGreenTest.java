@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class BlueGreenTest {
   static final Revision V1 = Fixtures.V1.revision();
   static final Revision V2 = Fixtures.V2.revision();
+  static final Map<Revision, Integer> PIN = Map.of(V1, 100, V2, 0);
 
   static List<Map<Revision, Integer>> weights(Fixtures f) {
     return f.platform.weightHistory(Fixtures.FLEET).stream().map(WeightChange::weights).toList();
@@ -31,8 +32,8 @@ class BlueGreenTest {
     f.deployV1(4);
     RolloutHandle handle = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
         .strategy(BlueGreen.defaults().withScaleDownDelay(Duration.ofMinutes(30))).build());
-    f.time.runUntil(() -> !weights(f).isEmpty(), f.time.now().plus(Duration.ofHours(1)));
-    assertThat(weights(f)).containsExactly(Map.of(V1, 0, V2, 100));
+    f.time.runUntil(() -> weights(f).size() == 2, f.time.now().plus(Duration.ofHours(1)));
+    assertThat(weights(f)).containsExactly(PIN, Map.of(V1, 0, V2, 100));
     assertThat(f.healthy(Fixtures.V1)).isEqualTo(4); // blue kept for the scale-down delay
     long launches = f.platform.callCount("launch");
 
@@ -41,7 +42,7 @@ class BlueGreenTest {
 
     assertThat(undo).isSameAs(handle);
     assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
-    assertThat(weights(f)).containsExactly(Map.of(V1, 0, V2, 100), Map.of(V1, 100));
+    assertThat(weights(f)).containsExactly(PIN, Map.of(V1, 0, V2, 100), Map.of(V1, 100));
     assertThat(f.platform.callCount("launch")).isEqualTo(launches);
     assertThat(f.count(Fixtures.V2)).isZero();
     assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
@@ -53,7 +54,7 @@ class BlueGreenTest {
     f.deployV1(4);
     RolloutHandle handle = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
         .strategy(BlueGreen.defaults().withScaleDownDelay(Duration.ofMinutes(30))).build());
-    f.time.runUntil(() -> !weights(f).isEmpty(), f.time.now().plus(Duration.ofHours(1)));
+    f.time.runUntil(() -> weights(f).size() == 2, f.time.now().plus(Duration.ofHours(1)));
     f.time.advance(Duration.ofMinutes(29));
     assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
 
@@ -61,7 +62,7 @@ class BlueGreenTest {
 
     assertThat(f.count(Fixtures.V1)).isZero();
     assertThat(f.healthy(Fixtures.V2)).isEqualTo(4);
-    assertThat(weights(f)).containsExactly(Map.of(V1, 0, V2, 100));
+    assertThat(weights(f)).containsExactly(PIN, Map.of(V1, 0, V2, 100));
     assertThat(done.elapsed()).isGreaterThan(Duration.ofMinutes(30));
   }
 
@@ -77,14 +78,14 @@ class BlueGreenTest {
     assertThat(handle.current().phase()).isEqualTo(RolloutPhase.PAUSED);
     assertThat(handle.current().reason()).hasValueSatisfying(r -> assertThat(r)
         .contains("waiting for promote()"));
-    assertThat(weights(f)).isEmpty();
+    assertThat(weights(f)).containsExactly(PIN); // the preview serves no production traffic
     assertThat(f.healthy(Fixtures.V2)).isEqualTo(4);
     assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
 
     handle.promote();
     handle.awaitSuccess();
 
-    assertThat(weights(f)).containsExactly(Map.of(V1, 0, V2, 100));
+    assertThat(weights(f)).containsExactly(PIN, Map.of(V1, 0, V2, 100));
     assertThat(f.count(Fixtures.V1)).isZero();
   }
 
@@ -98,7 +99,7 @@ class BlueGreenTest {
     Rollout done = f.engine.run(Fixtures.rollout(Fixtures.V2, 4).strategy(bg).build());
 
     assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
-    assertThat(weights(f)).containsExactly(Map.of(V1, 0, V2, 100), Map.of(V1, 100));
+    assertThat(weights(f)).containsExactly(PIN, Map.of(V1, 0, V2, 100), Map.of(V1, 100));
     assertThat(f.count(Fixtures.V2)).isZero();
     assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
   }
@@ -115,7 +116,7 @@ class BlueGreenTest {
     Rollout done = handle.await();
 
     assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
-    assertThat(weights(f)).isEmpty(); // traffic never left blue
+    assertThat(weights(f)).containsExactly(PIN); // traffic never left blue: no switch back
     assertThat(f.count(Fixtures.V2)).isZero();
     assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
   }

@@ -63,7 +63,7 @@ class PlanTest {
     assertThat(plan.peakInstances()).isEqualTo(8);
     assertThat(plan.expectedDuration()).isEqualTo(Duration.ofSeconds(30)
         .plus(Duration.ofMinutes(10)).plus(Duration.ofSeconds(5)));
-    assertThat(plan.steps().get(2).traffic()).isEmpty(); // preview: production stays on blue
+    assertThat(plan.steps().get(2).traffic()).isEqualTo(Map.of(V1, 100, V2, 0)); // preview
     RolloutPlan.Step scaleDown = plan.steps().get(5);
     assertThat(scaleDown.traffic()).isEqualTo(Map.of(V1, 0, V2, 100));
     assertThat(scaleDown.rollback().singleSwitch()).isTrue();
