@@ -125,6 +125,7 @@ final class Plans {
     final boolean routed;
     final Instant start;
     int peak;
+    int stepPeak;
     int seenEvents;
 
     Recorder(InMemoryProvider sim, RolloutSpec spec, ExpectedLatencies latency, boolean routed,
@@ -140,6 +141,7 @@ final class Plans {
     boolean record(Rollout r) {
       List<Instance> live = sim.instances(spec.fleet());
       peak = Math.max(peak, live.size());
+      stepPeak = Math.max(stepPeak, live.size());
       List<RolloutEvent> history = r.history();
       boolean stepwise = !(spec.strategy() instanceof dev.molt.strategy.RollingUpdate);
       for (; seenEvents < history.size(); seenEvents++) {
@@ -149,9 +151,10 @@ final class Plans {
         if (e.type() == RolloutEvent.Type.STARTED && stepwise) {
           index = 0;
         }
-        if (index >= 0 && !r.phase().isTerminal()
+        if (index >= 0 && !r.phase().isTerminal() && !foldedPromotion(index)
             && (steps.isEmpty() || steps.get(steps.size() - 1).index() != index)) {
           finishLast(r);
+          stepPeak = live.size();
           steps.add(new RolloutPlan.Step(index, describe(spec.strategy(), index),
               Duration.between(start, e.at()), Map.of(), live.size(), rollback(r, live)));
         }
@@ -159,13 +162,25 @@ final class Plans {
       return false;
     }
 
+    /**
+     * A canary whose last step is set-weight 100% has nothing left to promote but draining the
+     * stable fleet: that belongs to the last step rather than being a step of its own.
+     */
+    private boolean foldedPromotion(int index) {
+      if (!(spec.strategy() instanceof Canary c) || index != c.steps().size()) {
+        return false;
+      }
+      return !c.steps().isEmpty() && c.steps().get(index - 1)
+          instanceof CanaryStep.SetWeight w && w.percent() == 100;
+    }
+
     /** Fills in the last step's traffic and instance count as they are when it is done. */
     void finishLast(Rollout r) {
       if (!steps.isEmpty()) {
         RolloutPlan.Step last = steps.get(steps.size() - 1);
         steps.set(steps.size() - 1, new RolloutPlan.Step(last.index(), last.description(),
-            last.startsAfter(), traffic(r), Math.max(last.instances(),
-            sim.instances(spec.fleet()).size()), last.rollback()));
+            last.startsAfter(), traffic(r), Math.max(stepPeak, last.instances()),
+            last.rollback()));
       }
     }
 

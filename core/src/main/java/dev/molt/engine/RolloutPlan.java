@@ -49,7 +49,7 @@ public record RolloutPlan(
    * @param description what the step does, such as {@code set-weight 10%}
    * @param startsAfter when it starts, from the rollout's start
    * @param traffic the split once the step has done its work (empty: never set)
-   * @param instances live instances at the step's start or end, whichever is more
+   * @param instances the most live instances during the step (launching and draining included)
    * @param rollback what rolling back from this step would cost
    */
   public record Step(int index, String description, Duration startsAfter,
