@@ -51,7 +51,8 @@ public final class InMemoryProvider implements Provider {
   private int lostLaunchResponses;
 
   private InMemoryProvider(Builder b) {
-    this.router = b.routed ? Optional.of(new InMemoryRouter(b.clock)) : Optional.empty();
+    this.router = b.routed ? Optional.of(new InMemoryRouter(b.clock, this::routerCall))
+        : Optional.empty();
     this.clock = b.clock;
     this.scheduler = b.scheduler;
     this.defaultBehavior = b.defaultBehavior;
@@ -320,6 +321,11 @@ public final class InMemoryProvider implements Provider {
       out.add(m);
     }
     return out;
+  }
+
+  /** Router calls appear in {@link #calls()} as {@code set-weights}, and can be failed. */
+  private synchronized void routerCall(String fleet, int revisions) {
+    record("set-weights", fleet, revisions);
   }
 
   private void record(String operation, String fleet, int count) {

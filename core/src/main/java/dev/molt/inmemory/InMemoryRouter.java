@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * A traffic router in memory: keeps the split per fleet and records every change, so tests can
@@ -17,16 +18,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class InMemoryRouter implements TrafficRouter {
   private final Clock clock;
+  private final BiConsumer<String, Integer> onCall;
   private final Map<String, Map<Revision, Integer>> current = new HashMap<>();
   private final List<WeightChange> history = new CopyOnWriteArrayList<>();
 
   /** @param clock the clock that stamps each change */
   public InMemoryRouter(Clock clock) {
+    this(clock, (fleet, count) -> { });
+  }
+
+  /** For the provider: records each call in its call log, where faults can be injected. */
+  InMemoryRouter(Clock clock, BiConsumer<String, Integer> onCall) {
     this.clock = Checks.required(clock, "clock");
+    this.onCall = onCall;
   }
 
   @Override
   public synchronized void setWeights(String fleet, Map<Revision, Integer> weights) {
+    onCall.accept(fleet, weights.size());
     int sum = 0;
     for (int w : weights.values()) {
       if (w < 0 || w > 100) {

@@ -152,4 +152,19 @@ class CanaryTest {
         .isInstanceOf(dev.molt.InvalidSpecException.class)
         .hasMessageContaining("strategy.previewSize");
   }
+
+  @Test
+  void aRouterThatFailsTransientlyIsRetriedAndTheWeightsStayExact() {
+    Fixtures f = new Fixtures();
+    f.deployV1(10);
+    f.platform.failNext("set-weights", 2, true);
+
+    Rollout done = f.engine.run(Fixtures.rollout(Fixtures.V2, 10)
+        .strategy(canary(new HealthyShare(1.0))).build());
+
+    assertThat(done.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+    assertThat(f.platform.callCount("set-weights")).isEqualTo(5); // 2 failed + 3 applied
+    assertThat(weights(f.platform)).containsExactly(Map.of(V1, 90, V2, 10),
+        Map.of(V1, 50, V2, 50), Map.of(V1, 0, V2, 100));
+  }
 }
