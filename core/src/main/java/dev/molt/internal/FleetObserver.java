@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import dev.molt.Revision;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -52,12 +53,21 @@ public final class FleetObserver {
                   && i.state() != InstanceState.TERMINATED)
               .toList();
           List<Instance> running = owned.stream().filter(FleetObserver::judgeable).toList();
-          if (running.isEmpty()) {
-            return CompletableFuture.completedFuture(merge(fleet, desired, owned, Map.of()));
-          }
-          return calls.call("health", "fleet " + fleet, () -> provider.health(fleet, running))
-              .thenApply(verdicts -> merge(fleet, desired, owned, verdicts));
+          CompletableFuture<Map<String, Health>> health = running.isEmpty()
+              ? CompletableFuture.completedFuture(Map.of())
+              : calls.call("health", "fleet " + fleet, () -> provider.health(fleet, running));
+          return health.thenCombine(traffic(fleet), (verdicts, weights) -> {
+            Fleet merged = merge(fleet, desired, owned, verdicts);
+            return new Fleet(fleet, desired, merged.instances(), weights);
+          });
         });
+  }
+
+  /** The split in force, from the platform's router; empty without one. */
+  private CompletableFuture<Map<Revision, Integer>> traffic(String fleet) {
+    return provider.router()
+        .map(router -> calls.call("weights", "fleet " + fleet, () -> router.weights(fleet)))
+        .orElseGet(() -> CompletableFuture.completedFuture(Map.of()));
   }
 
   private static boolean judgeable(Instance i) {
