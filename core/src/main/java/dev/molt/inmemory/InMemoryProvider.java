@@ -165,7 +165,9 @@ public final class InMemoryProvider implements Provider {
       return earlier;
     }
     Instant now = clock.instant();
-    InstanceBehavior behavior = behaviors.getOrDefault(request.revision(), defaultBehavior);
+    Revision revision = request.revision(); // hashes the spec: once per call, not per instance
+    Map<String, String> labels = Checks.copyOf(request.ownerLabels(), "labels");
+    InstanceBehavior behavior = behaviors.getOrDefault(revision, defaultBehavior);
     List<Instance> launched = new ArrayList<>(request.count());
     int port = request.spec().ports().isEmpty() ? 80 : request.spec().ports().get(0);
     for (int n = 0; n < request.count(); n++) {
@@ -173,8 +175,8 @@ public final class InMemoryProvider implements Provider {
       String id = String.format("%s-%05d", request.fleet(), seq);
       String address = "10." + (seq >> 16 & 255) + "." + (seq >> 8 & 255) + "." + (seq & 255)
           + ":" + port;
-      Machine m = new Machine(id, request.fleet(), request.revision(), request.ownerLabels(),
-          Optional.of(address), now, behavior);
+      Machine m = new Machine(id, request.fleet(), revision, labels, Optional.of(address), now,
+          behavior);
       machines.put(id, m);
       launched.add(m.toInstance(now));
     }
@@ -198,8 +200,8 @@ public final class InMemoryProvider implements Provider {
     Instant now = clock.instant();
     List<Instance> out = new ArrayList<>();
     for (Machine m : machines.values()) {
-      if (m.fleet.equals(fleet) && OwnerLabels.isOwned(m.labels, fleet)
-          && m.state(now) != InstanceState.TERMINATED) {
+      if (m.fleet.equals(fleet) && m.state(now) != InstanceState.TERMINATED
+          && OwnerLabels.isOwned(m.labels, fleet)) {
         out.add(m.toInstance(now));
       }
     }

@@ -1,0 +1,32 @@
+package dev.molt.benchmarks;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The suites the command line knows, in {@code --help} order. */
+public final class Suites {
+  private Suites() {}
+
+  /** @return every suite, available or not */
+  public static List<Suite> all() {
+    return List.of(
+        new MakespanSuite(),
+        new CallsSuite(),
+        new OverheadSuite(),
+        // replace with the suite that runs dev.molt.testkit.faults.FaultCampaign once it is built
+        new UnavailableSuite("faults", "randomized fault-schedule campaign (reliability issue)",
+            "it runs dev.molt.testkit.faults.FaultCampaign from the testkit module, which is not"
+                + " part of this build"));
+  }
+
+  /** @return the suite called {@code name} */
+  public static Optional<Suite> find(String name) {
+    return all().stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /** @return the suite names, comma-separated */
+  public static String names() {
+    return all().stream().map(Suite::name).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,104 @@
+package dev.molt.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The command line's contract: exit codes, where text goes, and the shape of every line. */
+class MainTest {
+  private static final String DURATION = "\\d+(\\.\\d{1,3})?s";
+  private static final String SETTINGS = "surge=\\d+%? unavailable=\\d+%?";
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private List<String> outLines() {
+    return Arrays.asList(out.toString(StandardCharsets.UTF_8).split("\\R"));
+  }
+
+  @Test
+  void helpListsEverySuiteAndOption() {
+    assertThat(run("--help")).isZero();
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertThat(help).contains("makespan", "calls", "overhead", "faults", "--sizes", "--launch",
+        "--healthy", "--drain", "--poll", "--strategy", "--runs", "--jmh-forks",
+        "--jmh-iterations");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void anUnknownSuiteIsAnErrorNamingTheKnownOnes() {
+    assertThat(run("speed")).isEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("unknown suite 'speed'", "makespan, calls, overhead, faults", "--help");
+  }
+
+  @Test
+  void theFaultsSuiteSaysItIsNotInThisBuildAndFails() {
+    assertThat(run("faults")).isEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("suite 'faults' is not available in this build", "FaultCampaign");
+  }
+
+  @Test
+  void badOptionsFailBeforeAnythingRuns() {
+    assertThat(run("makespan", "--sizes", "ten")).isEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--sizes");
+  }
+
+  @Test
+  void aSizeTheLimitsCannotMoveIsAnError() {
+    assertThat(run("makespan", "--sizes", "2")).isEqualTo(2); // 25% of 2 rounds down to 0
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("surge=0 unavailable=25% cannot roll a fleet of 2", "--sizes");
+  }
+
+  @Test
+  void anUnknownStrategyIsAnError() {
+    assertThat(run("calls", "--strategy", "big-bang", "--sizes", "2")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("big-bang", "rolling");
+  }
+
+  @Test
+  void makespanPrintsAHeaderThenOneLinePerCaseAndSize() {
+    assertThat(run("makespan", "--sizes", "4,8")).isZero();
+    List<String> lines = outLines();
+    assertThat(lines).startsWith("suite: makespan", "launch: 20s", "healthy: 10s", "drain: 5s",
+        "poll: 2s");
+    int cases = StrategyCases.defaults().size() * 2;
+    assertThat(lines.stream().filter(l -> l.startsWith("makespan "))).hasSize(cases)
+        .allMatch(l -> l.matches("makespan strategy=rolling n=[48] " + SETTINGS + " ideal="
+            + DURATION + " actual=" + DURATION + " ratio=\\d+\\.\\d{3}"), "makespan line");
+    assertThat(lines).contains("cases: " + cases);
+    assertThat(lines).anyMatch(l -> l.matches("worst_ratio: \\d+\\.\\d{3}"));
+    assertThat(lines).allMatch(l -> l.startsWith("makespan ") || l.matches("[a-z_]+: .+"));
+  }
+
+  @Test
+  void callsPrintsEveryOperationAndTheObserveCountsBySize() {
+    assertThat(run("calls", "--sizes", "4,8", "--strategy", "rolling")).isZero();
+    List<String> lines = outLines();
+    assertThat(lines.stream().filter(l -> l.startsWith("calls "))).hasSize(
+            StrategyCases.defaults().size() * 2)
+        .allMatch(l -> l.matches("calls strategy=rolling n=[48] " + SETTINGS + " launch=\\d+"
+            + " observe=\\d+ health=\\d+ drain=\\d+ shift=\\d+ terminate=\\d+"
+            + " per_instance=\\d+\\.\\d{3}"), "calls line");
+    assertThat(lines.stream().filter(l -> l.startsWith("observe_by_n ")))
+        .hasSize(StrategyCases.defaults().size())
+        .allMatch(l -> l.matches("observe_by_n strategy=rolling " + SETTINGS
+            + " sizes=4,8 observe=\\d+,\\d+ independent_of_n=(true|false)"), "summary line");
+  }
+}
