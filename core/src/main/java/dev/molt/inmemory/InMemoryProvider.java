@@ -213,7 +213,7 @@ public final class InMemoryProvider implements Provider {
   public synchronized Map<String, Health> health(String fleet, List<Instance> instances) {
     record("health", fleet, instances.size());
     Instant now = clock.instant();
-    Map<String, Health> out = new HashMap<>();
+    Map<String, Health> out = new HashMap<>(instances.size() * 4 / 3 + 1);
     for (Instance i : instances) {
       Machine m = machines.get(i.id());
       if (m != null) {
