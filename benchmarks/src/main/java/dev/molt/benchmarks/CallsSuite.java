@@ -1,6 +1,7 @@
 package dev.molt.benchmarks;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.Set;
 /**
  * Provider SPI calls per simulated rollout: for every case and fleet size, one line {@code calls
  * strategy=<s> n=<N> <settings> launch=.. observe=.. health=.. drain=.. shift=.. terminate=..
- * per_instance=<x>}; then, per case, whether the observe count stayed the same across fleet sizes.
+ * per_instance=<x>}; then, per case, the observe calls across fleet sizes and per poll interval.
  */
 final class CallsSuite implements Suite {
   /** The SPI operations always printed, in this order; any other operation seen is appended. */
@@ -30,16 +31,30 @@ final class CallsSuite implements Suite {
   public void run(Options options, PrintStream out) {
     Format.header(out, name(), options);
     for (StrategyCase c : StrategyCases.select(options.strategy())) {
-      List<Long> observes = new ArrayList<>();
+      List<String> observes = new ArrayList<>();
+      List<String> perPoll = new ArrayList<>();
       for (int n : options.sizes()) {
         Simulation.Result r = Simulation.run(c, n, options.latencies(), options.poll());
         out.println(line(c, n, r));
-        observes.add(r.calls("observe"));
+        observes.add(Long.toString(r.calls("observe")));
+        perPoll.add(Format.decimal(observesPerPoll(r, options.poll()), 3));
       }
       out.println("observe_by_n strategy=" + c.strategy() + " " + c.settings() + " sizes="
-          + join(options.sizes()) + " observe=" + join(observes) + " independent_of_n="
-          + (new LinkedHashSet<>(observes).size() == 1));
+          + String.join(",", options.sizes().stream().map(String::valueOf).toList())
+          + " observe=" + String.join(",", observes) + " observe_per_poll="
+          + String.join(",", perPoll));
     }
+  }
+
+  /**
+   * Observe calls per poll interval of the rollout's virtual duration: about 1 when the engine
+   * polls and a little more for the observations that platform changes trigger. One observation is
+   * one {@code observe} call whatever N; the number of observations depends on the waves and the
+   * poll interval.
+   */
+  static double observesPerPoll(Simulation.Result r, Duration poll) {
+    double polls = (double) r.makespan().toNanos() / poll.toNanos();
+    return polls == 0 ? 0 : r.calls("observe") / polls;
   }
 
   static String line(StrategyCase c, int n, Simulation.Result r) {
@@ -54,11 +69,4 @@ final class CallsSuite implements Suite {
     return b.append(" per_instance=").append(Format.decimal(perInstance, 3)).toString();
   }
 
-  private static String join(List<? extends Number> values) {
-    StringBuilder b = new StringBuilder();
-    for (Number v : values) {
-      b.append(b.length() == 0 ? "" : ",").append(v);
-    }
-    return b.toString();
-  }
 }

@@ -99,6 +99,7 @@ class MainTest {
     assertThat(lines.stream().filter(l -> l.startsWith("observe_by_n ")))
         .hasSize(StrategyCases.defaults().size())
         .allMatch(l -> l.matches("observe_by_n strategy=rolling " + SETTINGS
-            + " sizes=4,8 observe=\\d+,\\d+ independent_of_n=(true|false)"), "summary line");
+            + " sizes=4,8 observe=\\d+,\\d+ observe_per_poll=\\d+\\.\\d{3},\\d+\\.\\d{3}"),
+            "summary line");
   }
 }
