@@ -26,11 +26,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One engine step on a large fleet, in the middle of a default rolling update (surge 25%,
- * unavailable 0): of {@code n} desired, half are old and serving, a quarter new and ready, a
- * quarter new and still launching; the planner launches nothing (the surge is used) and drains a
- * quarter. {@link #decide} is the pure decision; {@link #snapshot} is building the observed {@link
- * Fleet} record that every observation makes before deciding.
+ * One engine step on a large fleet during a default rolling update (surge 25%, unavailable 0), at
+ * the moment the first wave is ready: {@code n} old instances serve and {@code n / 4} new ones are
+ * ready ({@code 1.25 n} in all). The planner drains {@code n / 4} old ones and launches nothing
+ * (the surge is used). {@link #decide} is the pure decision; {@link #snapshot} is building the
+ * observed {@link Fleet} record that every observation makes before deciding.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,17 +50,14 @@ public class DecideBenchmark {
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     Instant now = start.plus(Duration.ofMinutes(2));
     instances = new ArrayList<>(n * 5 / 4);
-    int quarter = n / 4;
-    add(Simulation.V1, n / 2, InstanceState.HEALTHY, start, now);
-    add(Simulation.V2, quarter, InstanceState.HEALTHY, now.minusSeconds(40), now);
-    add(Simulation.V2, quarter, InstanceState.LAUNCHING, now.minusSeconds(5), now);
+    add(Simulation.V1, n, InstanceState.HEALTHY, start);
+    add(Simulation.V2, n / 4, InstanceState.HEALTHY, now.minusSeconds(30));
     RollingUpdate strategy = RollingUpdate.defaults();
     planner = new RollingPlanner(strategy);
     context = new PlanContext(snapshot(), Simulation.V2, n, now, 0, Duration.ofSeconds(30));
   }
 
-  private void add(LaunchSpec spec, int count, InstanceState state, Instant launched,
-      Instant now) {
+  private void add(LaunchSpec spec, int count, InstanceState state, Instant launched) {
     Map<String, String> labels = OwnerLabels.of(Simulation.FLEET, spec.revision(), "bench");
     for (int i = 0; i < count; i++) {
       String id = Simulation.FLEET + "-" + spec.image().version() + "-" + i;

@@ -46,6 +46,7 @@ final class OverheadSuite implements Suite {
     out.println("simulation_wall_ms_each: " + each(results, r -> r.wall().toNanos()));
     out.println("simulation_wall_ms_first: " + Format.millis(results.get(0).wall()));
     out.println("simulation_wall_ms_median: " + medianMillis(results, r -> r.wall().toNanos()));
+    out.println("simulation_cpu_ms_each: " + each(results, r -> r.cpu().toNanos()));
     out.println("simulation_cpu_ms_median: " + medianMillis(results, r -> r.cpu().toNanos()));
     out.println("simulation_allocated_mb_median: " + Format.decimal(
         median(results, Simulation.Result::allocatedBytes) / 1e6, 1));
