@@ -34,7 +34,8 @@ final class CallsSuite implements Suite {
       List<String> observes = new ArrayList<>();
       List<String> perPoll = new ArrayList<>();
       for (int n : options.sizes()) {
-        Simulation.Result r = Simulation.run(c, n, options.latencies(), options.poll());
+        Simulation.Result r = Simulation.run(c, n, options.latencies(), options.poll(),
+            options.notifications());
         out.println(line(c, n, r));
         observes.add(Long.toString(r.calls("observe")));
         perPoll.add(Format.decimal(observesPerPoll(r, options.poll()), 3));

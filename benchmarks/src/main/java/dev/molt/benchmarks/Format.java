@@ -38,6 +38,7 @@ final class Format {
     out.println("healthy: " + seconds(options.latencies().healthy()));
     out.println("drain: " + seconds(options.latencies().drain()));
     out.println("poll: " + seconds(options.poll()));
+    out.println("notifications: " + (options.notifications() ? "on" : "off"));
   }
 
   /** @return milliseconds with one decimal */

@@ -27,7 +27,8 @@ final class MakespanSuite implements Suite {
     int cases = 0;
     for (StrategyCase c : StrategyCases.select(options.strategy())) {
       for (int n : options.sizes()) {
-        Duration actual = Simulation.run(c, n, options.latencies(), options.poll()).makespan();
+        Duration actual = Simulation.run(c, n, options.latencies(), options.poll(),
+            options.notifications()).makespan();
         Duration ideal = c.ideal().of(n, options.latencies());
         out.println(line(c, n, ideal, actual));
         cases++;

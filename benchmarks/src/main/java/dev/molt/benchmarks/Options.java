@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param sizes the fleet sizes (default 10, 100, 1000, 10000)
  * @param latencies the platform latencies (default launch 20 s, healthy 10 s, drain 5 s)
  * @param poll the engine's poll interval (default 2 s, the engine's own default)
+ * @param notifications whether the simulated platform notifies the engine of changes (default
+ *     true, as the in-memory provider does); false models a platform the engine must poll
  * @param strategy only cases of this strategy, if given
  * @param runs repetitions of each timed simulation in {@code overhead} (default 5)
  * @param jmhForks JMH forks for {@code overhead} (default 1)
@@ -25,6 +27,7 @@ public record Options(
     List<Integer> sizes,
     Latencies latencies,
     Duration poll,
+    boolean notifications,
     Optional<String> strategy,
     int runs,
     int jmhForks,
@@ -67,7 +70,7 @@ public record Options(
       throw new UsageException("no suite given");
     }
     return new Options(b.suite, b.help, b.sizes, new Latencies(b.launch, b.healthy, b.drain),
-        b.poll, b.strategy, b.runs, b.jmhForks, b.jmhIterations);
+        b.poll, b.notifications, b.strategy, b.runs, b.jmhForks, b.jmhIterations);
   }
 
   /** @return the options part of the usage text */
@@ -80,6 +83,7 @@ public record Options(
         "  --healthy 10s               from running until healthy",
         "  --drain 5s                  drain time",
         "  --poll 2s                   engine poll interval (the engine's default is 2s)",
+        "  --notifications on          off: the platform never signals changes; the engine polls",
         "  --runs 5                    timed simulations per figure (overhead)",
         "  --jmh-forks 1               JMH forks (overhead)",
         "  --jmh-iterations 5          JMH warm-up and measurement iterations of 1s (overhead)",
@@ -143,6 +147,7 @@ public record Options(
     Duration healthy = defaults.healthy();
     Duration drain = defaults.drain();
     Duration poll = Duration.ofSeconds(2);
+    boolean notifications = true;
     Optional<String> strategy = Optional.empty();
     int runs = 5;
     int jmhForks = 1;
@@ -156,11 +161,20 @@ public record Options(
         case "--healthy" -> healthy = duration(option, value);
         case "--drain" -> drain = duration(option, value);
         case "--poll" -> poll = positive(option, duration(option, value));
+        case "--notifications" -> notifications = onOff(option, value);
         case "--runs" -> runs = positiveInt(option, value);
         case "--jmh-forks" -> jmhForks = positiveInt(option, value);
         case "--jmh-iterations" -> jmhIterations = positiveInt(option, value);
         default -> throw new UsageException("unknown option " + option + " (see --help)");
       }
+    }
+
+    private static boolean onOff(String option, String value) {
+      return switch (value) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw new UsageException(option + " expects on or off, was '" + value + "'");
+      };
     }
 
     private static Duration positive(String option, Duration d) {

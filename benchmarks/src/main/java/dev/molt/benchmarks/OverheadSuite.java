@@ -41,7 +41,8 @@ final class OverheadSuite implements Suite {
     out.println("simulation_runs: " + options.runs());
     List<Simulation.Result> results = new ArrayList<>();
     for (int i = 0; i < options.runs(); i++) {
-      results.add(Simulation.run(c, n, options.latencies(), options.poll()));
+      results.add(Simulation.run(c, n, options.latencies(), options.poll(),
+            options.notifications()));
     }
     out.println("simulation_wall_ms_each: " + each(results, r -> r.wall().toNanos()));
     out.println("simulation_wall_ms_first: " + Format.millis(results.get(0).wall()));

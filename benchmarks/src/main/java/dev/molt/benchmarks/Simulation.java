@@ -39,17 +39,21 @@ public final class Simulation {
    * @param n the fleet size
    * @param latencies the platform latencies
    * @param poll the engine's poll interval
+   * @param notifications whether the platform tells the engine about changes ({@code watch});
+   *     without, the engine sees them at its next poll
    * @return what it measured
    * @throws UsageException if the case's limits cannot move a fleet of {@code n}
    * @throws IllegalStateException if the rollout does not succeed
    */
-  public static Result run(StrategyCase bench, int n, Latencies latencies, Duration poll) {
+  public static Result run(StrategyCase bench, int n, Latencies latencies, Duration poll,
+      boolean notifications) {
     VirtualTime time = VirtualTime.create();
     InMemoryProvider platform = InMemoryProvider.builder(time)
         .defaultBehavior(latencies.behavior()).build();
     seed(platform, time, n, latencies);
-    RolloutEngine engine = RolloutEngine.builder(platform).time(time).seed(1).pollInterval(poll)
-        .build();
+    RolloutEngine engine = RolloutEngine.builder(notifications ? platform
+            : new PollingOnlyProvider(platform))
+        .time(time).seed(1).pollInterval(poll).build();
     RolloutSpec spec = RolloutSpec.builder(FLEET).capacity(n).target(V2)
         .strategy(bench.build(n))
         .progressDeadline(Duration.ofDays(1))

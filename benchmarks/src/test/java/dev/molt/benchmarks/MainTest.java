@@ -31,7 +31,7 @@ class MainTest {
     assertThat(run("--help")).isZero();
     String help = out.toString(StandardCharsets.UTF_8);
     assertThat(help).contains("makespan", "calls", "overhead", "faults", "--sizes", "--launch",
-        "--healthy", "--drain", "--poll", "--strategy", "--runs", "--jmh-forks",
+        "--healthy", "--drain", "--poll", "--notifications", "--strategy", "--runs", "--jmh-forks",
         "--jmh-iterations");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
   }
@@ -77,7 +77,7 @@ class MainTest {
     assertThat(run("makespan", "--sizes", "4,8")).isZero();
     List<String> lines = outLines();
     assertThat(lines).startsWith("suite: makespan", "launch: 20s", "healthy: 10s", "drain: 5s",
-        "poll: 2s");
+        "poll: 2s", "notifications: on");
     int cases = StrategyCases.defaults().size() * 2;
     assertThat(lines.stream().filter(l -> l.startsWith("makespan "))).hasSize(cases)
         .allMatch(l -> l.matches("makespan strategy=rolling n=[48] " + SETTINGS + " ideal="

@@ -20,6 +20,7 @@ class OptionsTest {
     assertThat(o.sizes()).containsExactly(10, 100, 1_000, 10_000);
     assertThat(o.latencies()).isEqualTo(Latencies.defaults());
     assertThat(o.poll()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(o.notifications()).isTrue();
     assertThat(o.strategy()).isEmpty();
     assertThat(o.runs()).isEqualTo(5);
     assertThat(o.jmhForks()).isEqualTo(1);
@@ -30,12 +31,13 @@ class OptionsTest {
   void everyOptionIsRead() {
     Options o = Options.parse(List.of("--sizes", "5,50", "calls", "--launch", "1m",
         "--healthy", "500ms", "--drain", "0", "--poll", "1.5", "--strategy", "rolling",
-        "--runs", "3", "--jmh-forks", "2", "--jmh-iterations", "7"));
+        "--runs", "3", "--jmh-forks", "2", "--jmh-iterations", "7", "--notifications", "off"));
     assertThat(o.suite()).isEqualTo("calls");
     assertThat(o.sizes()).containsExactly(5, 50);
     assertThat(o.latencies()).isEqualTo(new Latencies(Duration.ofMinutes(1),
         Duration.ofMillis(500), Duration.ZERO));
     assertThat(o.poll()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(o.notifications()).isFalse();
     assertThat(o.strategy()).isEqualTo(Optional.of("rolling"));
     assertThat(o.runs()).isEqualTo(3);
     assertThat(o.jmhForks()).isEqualTo(2);
@@ -59,6 +61,7 @@ class OptionsTest {
       "makespan --launch fast| --launch expects a duration such as 500ms, 20s or 2m, was 'fast'",
       "makespan --drain -5s| --drain must not be negative, was '-5s'",
       "makespan --poll 0s| --poll must be more than 0",
+      "makespan --notifications yes| --notifications expects on or off, was 'yes'",
       "overhead --runs two| --runs expects a whole number >= 1, was 'two'"})
   void badInputNamesTheOption(String line, String message) {
     List<String> args = line.isEmpty() ? List.of() : List.of(line.split(" "));
