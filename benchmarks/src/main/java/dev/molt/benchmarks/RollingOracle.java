@@ -51,24 +51,57 @@ public final class RollingOracle {
     if (n > 0 && surge == 0 && unavailable == 0) {
       throw new IllegalArgumentException("surge and unavailable are both 0: no schedule exists");
     }
-    long ready = latencies.untilReady().toNanos();
-    long drain = latencies.drain().toNanos();
+    Counts fleet = new Counts(n, surge, unavailable, latencies);
     PriorityQueue<Event> events = new PriorityQueue<>();
-    int oldServing = n;
-    int oldDraining = 0;
-    int newPending = 0;
-    int newReady = 0;
     long now = 0;
     while (true) {
       while (!events.isEmpty() && events.peek().at() <= now) {
-        Event e = events.poll();
-        if (e.ready()) {
-          newPending -= e.count();
-          newReady += e.count();
-        } else {
-          oldDraining -= e.count();
-        }
+        fleet.apply(events.poll());
       }
+      fleet.decide(now, events);
+      if (fleet.done()) {
+        return Duration.ofNanos(now);
+      }
+      if (events.isEmpty()) {
+        throw new IllegalStateException("stuck at " + now + " ns: n=" + n + " surge=" + surge
+            + " unavailable=" + unavailable); // unreachable when the limits allow progress
+      }
+      now = events.peek().at();
+    }
+  }
+
+  /** The fleet as counts, and the two greedy rules. */
+  private static final class Counts {
+    final int n;
+    final int surge;
+    final int unavailable;
+    final long ready;
+    final long drain;
+    int oldServing;
+    int oldDraining;
+    int newPending;
+    int newReady;
+
+    Counts(int n, int surge, int unavailable, Latencies latencies) {
+      this.n = n;
+      this.surge = surge;
+      this.unavailable = unavailable;
+      this.ready = latencies.untilReady().toNanos();
+      this.drain = latencies.drain().toNanos();
+      this.oldServing = n;
+    }
+
+    void apply(Event e) {
+      if (e.ready()) {
+        newPending -= e.count();
+        newReady += e.count();
+      } else {
+        oldDraining -= e.count();
+      }
+    }
+
+    /** Launch first, then drain: neither changes what limits the other, so one pass suffices. */
+    void decide(long now, PriorityQueue<Event> events) {
       int total = oldServing + oldDraining + newPending + newReady;
       int launch = Math.min(n - newPending - newReady, n + surge - total);
       if (launch > 0) {
@@ -81,14 +114,10 @@ public final class RollingOracle {
         oldDraining += drainNow;
         events.add(new Event(now + drain, false, drainNow));
       }
-      if (newReady == n && oldServing == 0 && oldDraining == 0) {
-        return Duration.ofNanos(now);
-      }
-      if (events.isEmpty()) {
-        throw new IllegalStateException("stuck at " + now + " ns: n=" + n + " surge=" + surge
-            + " unavailable=" + unavailable); // unreachable when the limits allow progress
-      }
-      now = events.peek().at();
+    }
+
+    boolean done() {
+      return newReady == n && oldServing == 0 && oldDraining == 0;
     }
   }
 

@@ -54,11 +54,7 @@ public final class Simulation {
     RolloutEngine engine = RolloutEngine.builder(notifications ? platform
             : new PollingOnlyProvider(platform))
         .time(time).seed(1).pollInterval(poll).build();
-    RolloutSpec spec = RolloutSpec.builder(FLEET).capacity(n).target(V2)
-        .strategy(bench.build(n))
-        .progressDeadline(Duration.ofDays(1))
-        .drainTimeout(latencies.drain().plus(Duration.ofMinutes(1)))
-        .build();
+    RolloutSpec spec = rolloutSpec(bench, n, latencies);
     int callsBefore = platform.calls().size();
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -77,6 +73,15 @@ public final class Simulation {
     List<Call> calls = platform.calls();
     return new Result(done.elapsed(), countByOperation(calls.subList(callsBefore, calls.size())),
         Duration.ofNanos(wall), Duration.ofNanos(cpu), bytes);
+  }
+
+  /** Deadlines far above every latency, so that no timeout ever shapes a wave. */
+  private static RolloutSpec rolloutSpec(StrategyCase bench, int n, Latencies latencies) {
+    return RolloutSpec.builder(FLEET).capacity(n).target(V2)
+        .strategy(bench.build(n))
+        .progressDeadline(Duration.ofDays(1))
+        .drainTimeout(latencies.drain().plus(Duration.ofMinutes(1)))
+        .build();
   }
 
   /** Launches {@code n} v1 instances and lets them become healthy, outside any rollout. */
