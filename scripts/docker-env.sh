@@ -17,6 +17,8 @@
 #   MOLT_DOCKERD_TIMEOUT    seconds to wait for a private dockerd to answer (default 60)
 #   MOLT_DOCKERD_STOP_TIMEOUT  seconds to wait for it to exit on `down` (default 45)
 #   MOLT_DOCKER_PRIVATE=1   ignore DOCKER_HOST and the default socket; always use a private engine
+#   MOLT_DOCKER_IPTABLES=true  let the private dockerd manage iptables/NAT and ip_forward
+#                           (default false: host firewall untouched, containers get no outbound NAT)
 #
 # See scripts/README-docker-env.md for the findings behind the choices made here.
 set -euo pipefail
@@ -30,6 +32,7 @@ ENV_FILE="$ENV_DIR/env"
 ENGINE_FILE="$ENV_DIR/engine"          # records which engine `up` chose
 DEFAULT_SOCK=/var/run/docker.sock
 START_TIMEOUT=${MOLT_DOCKERD_TIMEOUT:-60}
+IPTABLES=${MOLT_DOCKER_IPTABLES:-false}
 STOP_TIMEOUT=${MOLT_DOCKERD_STOP_TIMEOUT:-45}
 IMAGE_V1=molt-test/web:v1
 IMAGE_V2=molt-test/web:v2
@@ -45,7 +48,14 @@ die() {
 now() { date +%s; }
 # temporary dirs to remove on exit, whatever the exit
 CLEANUP=()
-cleanup() { ((${#CLEANUP[@]} == 0)) || rm -rf "${CLEANUP[@]}"; }
+STARTED_PID=  # set when this run started a private dockerd
+cleanup() {
+  local rc=$?
+  ((${#CLEANUP[@]} == 0)) || rm -rf "${CLEANUP[@]}"
+  if ((rc != 0)) && [[ -n $STARTED_PID ]] && kill -0 "$STARTED_PID" 2>/dev/null; then
+    log "the private dockerd this run started is still up (pid $STARTED_PID): '$0 down' stops it"
+  fi
+}
 trap cleanup EXIT
 
 # ---------------------------------------------------------------------------------------------
@@ -143,6 +153,7 @@ static_busybox() {
 
 # apt_install PKG...: installs those of PKG not yet installed; `apt-get update` only when a
 # package has no install candidate in the current lists, or an install from them fails.
+# --no-remove: never take a package away from the machine to make room (apt aborts instead).
 apt_install() {
   local missing=() p
   for p in "$@"; do pkg_installed "$p" || missing+=("$p"); done
@@ -167,11 +178,11 @@ apt_install() {
     made_policy=1
   fi
   local rc=0
-  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || rc=$?
+  as_root apt-get install -y -qq --no-install-recommends --no-remove "${missing[@]}" >&2 || rc=$?
   if ((rc != 0 && need_update == 0)); then
     log "install failed; retrying after apt-get update (package lists may be stale)"
     rc=0
-    as_root apt-get update -qq >&2 && as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || rc=$?
+    as_root apt-get update -qq >&2 && as_root apt-get install -y -qq --no-install-recommends --no-remove "${missing[@]}" >&2 || rc=$?
   fi
   ((made_policy)) && as_root rm -f "$policy"
   ((rc == 0)) || die "apt-get install ${missing[*]} failed (exit $rc)"
@@ -197,7 +208,8 @@ start_private_engine() {
   command -v dockerd >/dev/null 2>&1 || pkgs+=(docker.io)
   # The docker CLI on PATH may be another one (e.g. a standalone client); that is fine.
   command -v docker >/dev/null 2>&1 || pkgs+=(docker.io)
-  static_busybox >/dev/null || pkgs+=(busybox-static)
+  # (not over Debian's dynamic busybox package, which it would replace: get_busybox copes then)
+  static_busybox >/dev/null || pkg_installed busybox || pkgs+=(busybox-static)
   command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || pkgs+=(haproxy)
   if ((${#pkgs[@]})); then
     apt_install $(printf '%s\n' "${pkgs[@]}" | sort -u)
@@ -212,13 +224,24 @@ start_private_engine() {
   rm -f "$SOCK" "$PIDFILE"
   : >"$LOG"
 
-  # Remember the host's ip_forward: dockerd turns it on, `down` puts it back.
-  [[ -e $ENV_DIR/ip_forward.orig ]] || cat /proc/sys/net/ipv4/ip_forward >"$ENV_DIR/ip_forward.orig" 2>/dev/null || true
+  # dockerd creates the docker0 bridge and leaves it when it exits; `down` removes it if we made it.
+  [[ -e /sys/class/net/docker0 ]] || : >"$ENV_DIR/docker0.created"
+  local net_flags=()
+  if [[ $IPTABLES == true ]]; then
+    # dockerd turns ip_forward on; remember the host's value so `down` can put it back.
+    [[ -e $ENV_DIR/ip_forward.orig ]] || cat /proc/sys/net/ipv4/ip_forward >"$ENV_DIR/ip_forward.orig" 2>/dev/null || true
+  else
+    # Leave the host's firewall and sysctls alone: published ports still work through
+    # docker-proxy (the userland proxy), and the host reaches containers on the bridge directly.
+    # What is lost: containers get no NAT to the outside (the tests need none).
+    net_flags=(--iptables=false --ip-forward=false)
+  fi
 
   # --default-ulimit: the sandbox lacks CAP_SYS_RESOURCE, so runc cannot raise RLIMIT_NOFILE /
   #   RLIMIT_NPROC to dockerd's defaults ("error setting rlimits"); lower defaults always fit.
-  # iptables/bridge: left at their defaults (docker0 + NAT), which give working -p publishing.
+  # networking: default bridge docker0; iptables off unless MOLT_DOCKER_IPTABLES=true (above).
   # setsid: the daemon must outlive this script and not get the caller's terminal signals.
+  # 9>&-: the daemon must not inherit the state-dir lock (it would hold it forever).
   log "starting private dockerd on $SOCK (log: $LOG)"
   setsid dockerd \
     --host "$PRIVATE_HOST" \
@@ -227,7 +250,8 @@ start_private_engine() {
     --pidfile "$PIDFILE" \
     --default-ulimit nofile=1024:1024 \
     --default-ulimit nproc=1024:1024 \
-    </dev/null >>"$LOG" 2>&1 &
+    ${net_flags[@]+"${net_flags[@]}"} \
+    </dev/null >>"$LOG" 2>&1 9>&- &
   local launcher=$!
 
   local deadline=$(($(now) + START_TIMEOUT))
@@ -241,11 +265,17 @@ start_private_engine() {
     if (($(now) >= deadline)); then
       log "dockerd did not answer on $SOCK within ${START_TIMEOUT}s; last lines of $LOG:"
       tail -n 25 "$LOG" >&2 || true
-      die "private Docker Engine not ready after ${START_TIMEOUT}s (pid $launcher still running; full log: $LOG; stop it with: $0 down)"
+      # do not leave a half-started daemon behind: end the one we launched, by its pid
+      kill -TERM "$launcher" 2>/dev/null || true
+      local t=$(($(now) + 10))
+      while kill -0 "$launcher" 2>/dev/null && (($(now) < t)); do sleep 0.2; done
+      kill -KILL "$launcher" 2>/dev/null || true
+      die "private Docker Engine not ready after ${START_TIMEOUT}s and stopped again (full log: $LOG)"
     fi
     sleep 0.2
   done
-  log "private dockerd $(engine_version "$PRIVATE_HOST") ready (pid $(private_pid || echo "$launcher"))"
+  STARTED_PID=$(private_pid || echo "$launcher")
+  log "private dockerd $(engine_version "$PRIVATE_HOST") ready (pid $STARTED_PID)"
 }
 
 stop_private_engine() {
@@ -277,46 +307,93 @@ stop_private_engine() {
   log "private dockerd stopped"
 }
 
+# True when some other running dockerd has no --bridge/-b option naming another bridge (so it
+# uses docker0). A daemon.json `bridge` setting is not looked at: such a daemon counts as a user.
+another_dockerd_on_docker0() {
+  local pid args i bridge
+  for pid in $(pgrep -x dockerd 2>/dev/null); do
+    mapfile -d '' -t args <"/proc/$pid/cmdline" 2>/dev/null || return 0
+    bridge=docker0
+    for ((i = 0; i < ${#args[@]}; i++)); do
+      case ${args[i]} in
+        --bridge=* | -b=*) bridge=${args[i]#*=} ;;
+        --bridge | -b) bridge=${args[i + 1]:-} ;;
+      esac
+    done
+    [[ $bridge == docker0 ]] && return 0
+  done
+  return 1
+}
+
+# Removes the docker0 bridge if our dockerd created it and no other dockerd may be using it.
+remove_bridge() {
+  local marker=$ENV_DIR/docker0.created
+  [[ -e $marker ]] || return 0
+  rm -f "$marker"
+  [[ -e /sys/class/net/docker0 ]] || return 0
+  if another_dockerd_on_docker0; then
+    log "another dockerd may use docker0: leaving the bridge in place"
+  else
+    # iproute2 may be missing (a minimal Debian); busybox-static has an `ip` applet
+    local ipcmd=(ip) bb
+    if ! command -v ip >/dev/null 2>&1; then
+      bb=$(static_busybox) || bb=$(command -v busybox) || bb=
+      ipcmd=("$bb" ip)
+    fi
+    if [[ -n ${ipcmd[0]} ]] && "${ipcmd[@]}" link delete docker0 2>/dev/null; then
+      log "removed the docker0 bridge it had created"
+    else
+      log "could not remove the docker0 bridge (no ip command?)"
+    fi
+  fi
+}
+
 # dockerd enables IPv4 forwarding; put back what the host had before our first `up`.
 restore_ip_forward() {
   local f=$ENV_DIR/ip_forward.orig
   [[ -s $f ]] || return 0
   local orig
   orig=$(<"$f")
+  rm -f "$f"
+  # another engine on this host (a different state dir) may rely on forwarding: leave it then
+  if pgrep -x dockerd >/dev/null 2>&1; then
+    log "another dockerd is running: leaving net.ipv4.ip_forward as it is"
+    return 0
+  fi
   if [[ $orig =~ ^[01]$ ]] && [[ "$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)" != "$orig" ]]; then
     echo "$orig" >/proc/sys/net/ipv4/ip_forward 2>/dev/null && log "restored net.ipv4.ip_forward=$orig" || true
   fi
-  rm -f "$f"
 }
 
 # ---------------------------------------------------------------------------------------------
 # Test images
 # ---------------------------------------------------------------------------------------------
 
-# Obtains a static busybox binary into $1: the local busybox-static, else (pre-existing engine
-# without Debian packages, e.g. a laptop) the one inside the busybox image from a registry.
+# Obtains a static busybox binary into $1: the local busybox-static; else (a pre-existing engine,
+# e.g. a laptop) the one inside the registry's busybox image; else busybox-static from apt.
 get_busybox() {
   local dest=$1 b
   if b=$(static_busybox); then
     cp "$b" "$dest"
     return 0
   fi
-  if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 || -n $(command -v sudo) ]]; then
-    apt_install busybox-static
-    if b=$(static_busybox); then
-      cp "$b" "$dest"
+  log "no static busybox here: taking it from the registry's busybox image"
+  local cid
+  if docker pull -q busybox:1.36 >/dev/null && cid=$(docker create busybox:1.36); then
+    if docker cp "$cid:/bin/busybox" "$dest" >/dev/null; then
+      docker rm "$cid" >/dev/null
       return 0
     fi
-  fi
-  log "no static busybox here: taking it from the registry's busybox image"
-  docker pull -q busybox:1.36 >/dev/null || die "no static busybox locally and 'docker pull busybox' failed"
-  local cid
-  cid=$(docker create busybox:1.36)
-  docker cp "$cid:/bin/busybox" "$dest" >/dev/null || {
     docker rm "$cid" >/dev/null
-    die "could not copy busybox out of busybox:1.36"
-  }
-  docker rm "$cid" >/dev/null
+  fi
+  if pkg_installed busybox; then
+    # busybox-static conflicts with (and would replace) Debian's dynamic busybox package
+    die "need a static busybox: 'apt-get install busybox-static' (replaces the busybox package), or a registry for 'docker pull busybox'"
+  fi
+  log "no registry either: installing busybox-static"
+  apt_install busybox-static
+  b=$(static_busybox) || die "busybox-static installed but no static /bin/busybox found"
+  cp "$b" "$dest"
 }
 
 # build_image TAG PAGE BUSYBOX: imports a root fs with busybox + /www/index.html=PAGE + /www/health.
@@ -355,7 +432,7 @@ ensure_images() {
   have_v2=$(docker image inspect -f "{{index .Config.Labels \"$FINGERPRINT_LABEL\"}}" "$IMAGE_V2" 2>/dev/null || true)
   # Fast path: both images carry a fingerprint of this recipe, so they were built by this script
   # (the busybox binary is not re-hashed here: that would need it, which may mean a pull).
-  if [[ $have_v1 == r$IMAGE_RECIPE-* && $have_v2 == r$IMAGE_RECIPE-* ]]; then
+  if [[ $have_v1 == r$IMAGE_RECIPE-*-v1 && $have_v2 == r$IMAGE_RECIPE-*-v2 ]]; then
     log "images $IMAGE_V1 and $IMAGE_V2 present"
     return 0
   fi
@@ -364,7 +441,8 @@ ensure_images() {
   bb=$tmp/busybox
   get_busybox "$bb"
   local bbsum
-  bbsum=$(sha256sum "$bb" | cut -c1-16)
+  if command -v sha256sum >/dev/null 2>&1; then bbsum=$(sha256sum "$bb"); else bbsum=$(shasum -a 256 "$bb"); fi
+  bbsum=${bbsum:0:16}
   want_v1="r$IMAGE_RECIPE-$bbsum-v1"
   want_v2="r$IMAGE_RECIPE-$bbsum-v2"
   if [[ $have_v1 != "$want_v1" ]]; then
@@ -375,6 +453,8 @@ ensure_images() {
     log "building $IMAGE_V2 (docker import, no registry)"
     build_image "$IMAGE_V2" v2 "$bb" "$want_v2"
   fi
+  # images of ours that a rebuild left untagged (only dangling ones carrying our label)
+  docker image prune -f --filter "label=$FINGERPRINT_LABEL" >/dev/null 2>&1 || true
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -437,6 +517,8 @@ cmd_up() {
 cmd_down() {
   lock_state_dir
   stop_private_engine
+  # both act only on marker files that our own start-up left
+  remove_bridge
   restore_ip_forward
   if [[ -s $ENGINE_FILE ]] && [[ "$(cut -d' ' -f1 "$ENGINE_FILE")" == external ]]; then
     log "left the pre-existing engine $(cut -d' ' -f2 "$ENGINE_FILE") alone"

@@ -5,5 +5,11 @@ public enum FailurePolicy {
   /** Return the fleet to the previous revision (the default). */
   ROLL_BACK,
   /** Stop where it is, terminate failed instances, and wait for resume or abort. */
-  PAUSE
+  PAUSE,
+  /**
+   * End {@code FAILED} where it is, without rolling back: every instance stays owned and
+   * observable, so the next run (a reconcile, a rollout) continues from there. An abort ends the
+   * same way. Reconciliation uses it, because "back" is not a place it can go.
+   */
+  STOP
 }

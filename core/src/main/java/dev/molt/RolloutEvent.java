@@ -44,6 +44,8 @@ public record RolloutEvent(Instant at, Type type, RolloutPhase phase, int step, 
     RESUMED,
     /** The rollout started returning to the previous revision. */
     ABORTING,
+    /** Another engine picked the rollout up from the store after its engine stopped. */
+    RECOVERED,
     /** A platform call failed; the engine will observe again. */
     PROVIDER_ERROR,
     /** Terminal: the new revision serves at full capacity. */

@@ -28,7 +28,7 @@ final class CallsSuite implements Suite {
   }
 
   @Override
-  public void run(Options options, PrintStream out) {
+  public int run(Options options, PrintStream out) {
     Format.header(out, name(), options);
     for (StrategyCase c : StrategyCases.select(options.strategy())) {
       List<String> observes = new ArrayList<>();
@@ -45,6 +45,7 @@ final class CallsSuite implements Suite {
           + " observe=" + String.join(",", observes) + " observe_per_poll="
           + String.join(",", perPoll));
     }
+    return 0;
   }
 
   /**

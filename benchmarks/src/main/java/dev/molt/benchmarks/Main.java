@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The benchmark command line: {@code java -jar benchmarks/target/molt-benchmarks.jar <suite>
  * [options]}. Figures go to standard output as machine-readable lines; errors go to standard error
- * with exit status 2.
+ * with exit status 2; a fault campaign that finds invariant violations exits with 1.
  */
 public final class Main {
   private Main() {}
@@ -26,7 +26,7 @@ public final class Main {
    * @param args the suite name and options
    * @param out where figures and help go
    * @param err where errors go
-   * @return the exit status: 0 when the suite ran, 2 for bad usage or an unavailable suite
+   * @return the exit status: 0 when the suite ran, 1 when it found a defect, 2 for bad usage
    */
   static int run(List<String> args, PrintStream out, PrintStream err) {
     try {
@@ -37,8 +37,7 @@ public final class Main {
       }
       Suite suite = Suites.find(options.suite()).orElseThrow(() -> new UsageException(
           "unknown suite '" + options.suite() + "'; suites: " + Suites.names()));
-      suite.run(options, out);
-      return 0;
+      return suite.run(options, out);
     } catch (UsageException e) {
       err.println("molt-benchmarks: " + e.getMessage());
       err.println("run with --help for the suites and options");

@@ -20,7 +20,7 @@ final class MakespanSuite implements Suite {
   }
 
   @Override
-  public void run(Options options, PrintStream out) {
+  public int run(Options options, PrintStream out) {
     Format.header(out, name(), options);
     double worst = 0;
     String worstCase = "none";
@@ -42,6 +42,7 @@ final class MakespanSuite implements Suite {
     out.println("cases: " + cases);
     out.println("worst_ratio: " + Format.decimal(worst, 3));
     out.println("worst_case: " + worstCase);
+    return 0;
   }
 
   static String line(StrategyCase c, int n, Duration ideal, Duration actual) {

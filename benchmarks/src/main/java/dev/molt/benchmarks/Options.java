@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param runs repetitions of each timed simulation in {@code overhead} (default 5)
  * @param jmhForks JMH forks for {@code overhead} (default 1)
  * @param jmhIterations JMH warm-up and measurement iterations of 1 s each (default 5)
+ * @param schedules fault schedules in {@code faults} (default 1000)
+ * @param seed the fault campaign's seed (default 1)
  */
 public record Options(
     String suite,
@@ -31,7 +33,9 @@ public record Options(
     Optional<String> strategy,
     int runs,
     int jmhForks,
-    int jmhIterations) {
+    int jmhIterations,
+    int schedules,
+    long seed) {
 
   /** The default fleet sizes. */
   public static final List<Integer> DEFAULT_SIZES = List.of(10, 100, 1_000, 10_000);
@@ -70,7 +74,7 @@ public record Options(
       throw new UsageException("no suite given");
     }
     return new Options(b.suite, b.help, b.sizes, new Latencies(b.launch, b.healthy, b.drain),
-        b.poll, b.notifications, b.strategy, b.runs, b.jmhForks, b.jmhIterations);
+        b.poll, b.notifications, b.strategy, b.runs, b.jmhForks, b.jmhIterations, b.schedules, b.seed);
   }
 
   /** @return the options part of the usage text */
@@ -87,6 +91,8 @@ public record Options(
         "  --runs 5                    timed simulations per figure (overhead)",
         "  --jmh-forks 1               JMH forks (overhead)",
         "  --jmh-iterations 5          JMH warm-up and measurement iterations of 1s (overhead)",
+        "  --schedules 1000            random fault schedules (faults)",
+        "  --seed 1                    the fault campaign's seed (faults)",
         "  --help                      this text",
         "durations: 500ms, 20s, 2m, 1h; a bare number is seconds");
   }
@@ -152,6 +158,8 @@ public record Options(
     int runs = 5;
     int jmhForks = 1;
     int jmhIterations = 5;
+    int schedules = 1000;
+    long seed = 1;
 
     void set(String option, String value) {
       switch (option) {
@@ -165,7 +173,17 @@ public record Options(
         case "--runs" -> runs = positiveInt(option, value);
         case "--jmh-forks" -> jmhForks = positiveInt(option, value);
         case "--jmh-iterations" -> jmhIterations = positiveInt(option, value);
+        case "--schedules" -> schedules = positiveInt(option, value);
+        case "--seed" -> seed = seed(value);
         default -> throw new UsageException("unknown option " + option + " (see --help)");
+      }
+    }
+
+    private static long seed(String value) {
+      try {
+        return Long.parseLong(value.trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException("--seed expects a whole number, was '" + value + "'");
       }
     }
 

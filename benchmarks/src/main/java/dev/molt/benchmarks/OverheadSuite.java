@@ -32,7 +32,7 @@ final class OverheadSuite implements Suite {
   }
 
   @Override
-  public void run(Options options, PrintStream out) {
+  public int run(Options options, PrintStream out) {
     int n = options.sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
     StrategyCase c = StrategyCases.rolling("25%", "0");
     out.println("suite: " + name());
@@ -53,6 +53,7 @@ final class OverheadSuite implements Suite {
         median(results, Simulation.Result::allocatedBytes) / 1e6, 1));
     out.println("simulation_observe_calls: " + results.get(0).calls("observe"));
     jmh(options, n, out);
+    return 0;
   }
 
   private static void jmh(Options options, int n, PrintStream out) {

@@ -15,17 +15,13 @@ public interface Suite {
   /** @return one line for {@code --help} */
   String summary();
 
-  /** @return false if this build cannot run it ({@link #run} then says why) */
-  default boolean available() {
-    return true;
-  }
-
   /**
    * Runs the suite.
    *
    * @param options the parsed command line
    * @param out where the figures go
-   * @throws UsageException if the options do not fit this suite, or it is not available
+   * @return the exit status: 0, or 1 when the suite found a defect (the fault campaign)
+   * @throws UsageException if the options do not fit this suite
    */
-  void run(Options options, PrintStream out);
+  int run(Options options, PrintStream out);
 }

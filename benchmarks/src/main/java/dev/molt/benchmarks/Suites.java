@@ -14,10 +14,7 @@ public final class Suites {
         new MakespanSuite(),
         new CallsSuite(),
         new OverheadSuite(),
-        // replace with the suite that runs dev.molt.testkit.faults.FaultCampaign once it is built
-        new UnavailableSuite("faults", "randomized fault-schedule campaign (reliability issue)",
-            "it runs dev.molt.testkit.faults.FaultCampaign from the testkit module, which is not"
-                + " part of this build"));
+        new FaultsSuite());
   }
 
   /** @return the suite called {@code name} */

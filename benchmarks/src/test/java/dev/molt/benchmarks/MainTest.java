@@ -32,7 +32,7 @@ class MainTest {
     String help = out.toString(StandardCharsets.UTF_8);
     assertThat(help).contains("makespan", "calls", "overhead", "faults", "--sizes", "--launch",
         "--healthy", "--drain", "--poll", "--notifications", "--strategy", "--runs", "--jmh-forks",
-        "--jmh-iterations");
+        "--jmh-iterations", "--schedules", "--seed");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
@@ -45,11 +45,16 @@ class MainTest {
   }
 
   @Test
-  void theFaultsSuiteSaysItIsNotInThisBuildAndFails() {
-    assertThat(run("faults")).isEqualTo(2);
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("suite 'faults' is not available in this build", "FaultCampaign");
+  void theFaultsSuiteRunsTheCampaignAndExitsByItsVerdict() {
+    int status = run("faults", "--schedules", "3", "--seed", "42");
+    List<String> lines = outLines();
+    assertThat(lines).startsWith("suite: faults", "seed: 42");
+    String verdict = lines.stream().filter(l -> l.startsWith("schedules: ")).findFirst()
+        .orElseThrow();
+    assertThat(verdict).matches("schedules: 3 violations: \\d+");
+    assertThat(status).isEqualTo(verdict.endsWith(" violations: 0") ? 0 : 1);
+    assertThat(lines).allMatch(l -> l.startsWith("violation seed=") || l.matches("[a-z_]+: .+"));
+    assertThat(lines.get(lines.size() - 1)).matches("wall_s: \\d+\\.\\d{3}");
   }
 
   @Test

@@ -25,13 +25,16 @@ class OptionsTest {
     assertThat(o.runs()).isEqualTo(5);
     assertThat(o.jmhForks()).isEqualTo(1);
     assertThat(o.jmhIterations()).isEqualTo(5);
+    assertThat(o.schedules()).isEqualTo(1000);
+    assertThat(o.seed()).isEqualTo(1);
   }
 
   @Test
   void everyOptionIsRead() {
     Options o = Options.parse(List.of("--sizes", "5,50", "calls", "--launch", "1m",
         "--healthy", "500ms", "--drain", "0", "--poll", "1.5", "--strategy", "rolling",
-        "--runs", "3", "--jmh-forks", "2", "--jmh-iterations", "7", "--notifications", "off"));
+        "--runs", "3", "--jmh-forks", "2", "--jmh-iterations", "7", "--notifications", "off",
+        "--schedules", "20", "--seed", "-9"));
     assertThat(o.suite()).isEqualTo("calls");
     assertThat(o.sizes()).containsExactly(5, 50);
     assertThat(o.latencies()).isEqualTo(new Latencies(Duration.ofMinutes(1),
@@ -42,6 +45,8 @@ class OptionsTest {
     assertThat(o.runs()).isEqualTo(3);
     assertThat(o.jmhForks()).isEqualTo(2);
     assertThat(o.jmhIterations()).isEqualTo(7);
+    assertThat(o.schedules()).isEqualTo(20);
+    assertThat(o.seed()).isEqualTo(-9);
   }
 
   @Test
@@ -62,7 +67,8 @@ class OptionsTest {
       "makespan --drain -5s| --drain must not be negative, was '-5s'",
       "makespan --poll 0s| --poll must be more than 0",
       "makespan --notifications yes| --notifications expects on or off, was 'yes'",
-      "overhead --runs two| --runs expects a whole number >= 1, was 'two'"})
+      "overhead --runs two| --runs expects a whole number >= 1, was 'two'",
+      "faults --seed x| --seed expects a whole number, was 'x'"})
   void badInputNamesTheOption(String line, String message) {
     List<String> args = line.isEmpty() ? List.of() : List.of(line.split(" "));
     assertThatThrownBy(() -> Options.parse(args)).isInstanceOf(UsageException.class)

@@ -1,5 +1,6 @@
 package dev.molt.engine;
 
+import dev.molt.FleetBusyException;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.MoltException;
@@ -9,10 +10,21 @@ import dev.molt.RolloutSpec;
 import dev.molt.internal.Checks;
 import dev.molt.internal.Decision;
 import dev.molt.internal.EngineContext;
+import dev.molt.internal.GatedScheduler;
 import dev.molt.internal.ProviderCalls;
+import dev.molt.internal.ReconcileRun;
 import dev.molt.internal.RolloutRun;
+import dev.molt.internal.RolloutPersistence;
 import dev.molt.internal.RolloutState;
+import dev.molt.internal.Tainter;
+import dev.molt.internal.UnhealthyMemory;
+import dev.molt.reconcile.ReconcileHandle;
+import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.spi.Provider;
+import dev.molt.store.FleetLockedException;
+import dev.molt.store.InMemoryRolloutStore;
+import dev.molt.store.RolloutRecord;
+import dev.molt.store.RolloutStore;
 import dev.molt.time.Scheduler;
 import dev.molt.time.VirtualTime;
 import java.security.SecureRandom;
@@ -24,7 +36,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,21 +56,46 @@ import org.slf4j.LoggerFactory;
  * Rollout done = engine.run(RolloutSpec.builder("web").capacity(10).target(v2).build());
  * }</pre>
  *
- * <p>One engine runs at most one rollout per fleet at a time. Thread-safe.
+ * <p>One engine runs at most one rollout or reconcile per fleet at a time, and engines sharing a
+ * {@link RolloutStore} never drive one fleet at once: each holds a renewed lease on the fleets it
+ * works on. The store also keeps every rollout, so that after a crash {@link #resumeAll()} on a
+ * fresh engine finishes (or rolls back) what the dead one left. Thread-safe.
  */
-public final class RolloutEngine {
+public final class RolloutEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
 
   private final Context context;
   private final Random random;
   private final Map<String, RolloutRun> active = new ConcurrentHashMap<>();
   private final Map<Revision, LaunchSpec> known = new ConcurrentHashMap<>();
+  private final GatedScheduler gate;
+  private final RolloutStore store;
+  private final String identity;
+  private final RolloutPersistence persistence;
+  private final Optional<ExecutorService> ownExecutor;
+  private final UnhealthyMemory unhealthy = new UnhealthyMemory();
 
   private RolloutEngine(Builder b) {
     this.random = b.random;
-    ProviderCalls calls = new ProviderCalls(b.scheduler, b.retries, b.random);
-    this.context = new Context(b.provider, calls, b.clock, b.scheduler, b.pollInterval,
-        List.copyOf(b.listeners));
+    this.gate = new GatedScheduler(b.scheduler);
+    this.store = b.store;
+    this.identity = b.identity;
+    this.ownExecutor = b.ownExecutor;
+    this.persistence = new RolloutPersistence(b.store, b.identity, b.leaseTtl, b.clock, gate,
+        revision -> Optional.ofNullable(known.get(revision)));
+    ProviderCalls calls = new ProviderCalls(gate, b.retries, b.random, gate::isOpen);
+    List<RolloutListener> listeners = new ArrayList<>();
+    listeners.add(persistence); // first, so a record is saved before anyone reacts to the event
+    for (RolloutListener l : b.listeners) {
+      // a stopped engine is a dead process: it tells nobody about what its last task still did
+      listeners.add((rollout, event) -> {
+        if (gate.isOpen()) {
+          l.onEvent(rollout, event);
+        }
+      });
+    }
+    this.context = new Context(b.provider, calls, b.clock, gate, b.pollInterval,
+        List.copyOf(listeners));
   }
 
   /**
@@ -75,20 +116,174 @@ public final class RolloutEngine {
    * @param spec what to achieve
    * @return a handle to watch and steer it
    * @throws InvalidSpecException if {@code spec} is null
-   * @throws MoltException if this engine already runs a rollout of the fleet
+   * @throws FleetBusyException if this engine already runs a rollout or reconcile of the fleet
+   * @throws MoltException if this engine was stopped
+   * @throws FleetLockedException if another engine sharing the store holds the fleet's lease
    */
   public RolloutHandle start(RolloutSpec spec) {
     Checks.required(spec, "spec");
+    requireRunning();
     remember(spec.target());
-    String id = newId();
-    RolloutRun run = new RolloutRun(context, id, spec);
-    RolloutRun existing = active.putIfAbsent(spec.fleet(), run);
-    if (existing != null) {
-      throw new MoltException("fleet " + spec.fleet() + " already has rollout " + existing.id()
-          + " in phase " + existing.current().phase() + "; wait for it, or abort it first");
+    RolloutRun run = new RolloutRun(context, newId(), spec);
+    return launch(run, 0);
+  }
+
+  /**
+   * Resumes every unfinished rollout in the store whose fleet no live engine holds: each continues
+   * from what the platform shows now, finishing or rolling back as its saved phase says (a paused
+   * rollout stays paused). Call it once after a restart, or from a standby engine once the lease
+   * of a crashed one lapsed. A rollout whose fleet another engine still holds is skipped and logged.
+   *
+   * @return handles of the resumed rollouts; empty if there were none
+   * @throws MoltException if this engine was stopped
+   */
+  public List<RolloutHandle> resumeAll() {
+    requireRunning();
+    List<RolloutHandle> resumed = new ArrayList<>();
+    for (RolloutRecord record : store.unfinished()) {
+      if (active.containsKey(record.fleet())) {
+        continue;
+      }
+      try {
+        resumed.add(resume(record));
+      } catch (FleetLockedException e) {
+        LOG.info("rollout={} fleet={} action=skip-resume holder={} leaseUntil={}", record.id(),
+            record.fleet(), e.holder(), e.expiresAt());
+      }
     }
+    return resumed;
+  }
+
+  /**
+   * Resumes one unfinished rollout from the store.
+   *
+   * @param rolloutId its id
+   * @return its handle
+   * @throws MoltException if the store has no such rollout, or it already ended
+   * @throws FleetLockedException if another engine holds the fleet's lease
+   */
+  public RolloutHandle resume(String rolloutId) {
+    requireRunning();
+    RolloutRecord record = store.load(Checks.notBlank(rolloutId, "rolloutId"))
+        .orElseThrow(() -> new MoltException("the store has no rollout " + rolloutId));
+    if (record.isFinished()) {
+      throw new MoltException("rollout " + rolloutId + " already ended "
+          + record.rollout().phase() + "; start a new rollout instead");
+    }
+    return resume(record);
+  }
+
+  private RolloutHandle resume(RolloutRecord record) {
+    remember(record.spec().target());
+    record.previous().ifPresent(this::remember);
+    RolloutRecord next = new RolloutRecord(record.spec(), record.previous(), record.rollout(),
+        record.resumes() + 1);
+    return launch(new RolloutRun(context, next), next.resumes());
+  }
+
+  private RolloutHandle launch(RolloutRun run, int resumes) {
+    claim(run.spec().fleet(), run, resumes);
     run.start();
     return run;
+  }
+
+  /** @return this engine's identity: the holder named on the leases it takes */
+  public String identity() {
+    return identity;
+  }
+
+  /**
+   * Stops at once, as if the process died: nothing scheduled runs any more, no provider or store
+   * call is made, leases are left to lapse, and the handles of running rollouts complete
+   * exceptionally. The fleet is left as it is; the store keeps every unfinished rollout for {@link
+   * #resumeAll()} on another engine. Idempotent.
+   */
+  public void shutdownNow() {
+    gate.close();
+    for (RolloutRun run : List.copyOf(active.values())) {
+      run.halt(new MoltException("engine " + identity + " stopped while rollout " + run.id()
+          + " was running; resume it from the store with another engine"));
+    }
+    active.clear();
+    ownExecutor.ifPresent(ExecutorService::shutdownNow);
+  }
+
+  /**
+   * Stops like {@link #shutdownNow()}, then releases this engine's leases so that another engine
+   * can resume its unfinished rollouts at once. Idempotent.
+   */
+  @Override
+  public void close() {
+    List<String> fleets = persistence.runs().stream().map(r -> r.spec().fleet()).toList();
+    shutdownNow();
+    fleets.forEach(persistence::release);
+  }
+
+  private void requireRunning() {
+    if (!gate.isOpen()) {
+      throw new MoltException("engine " + identity + " was stopped; build a new engine");
+    }
+  }
+
+  /**
+   * Starts a reconcile and returns at once: observes the fleet and replaces, within the rolling
+   * limits, every drifted, tainted or persistently unhealthy instance, terminates orphans and
+   * brings capacity back to the desired count; a dry run only reports. A reconcile that acts holds
+   * the fleet like a rollout does. See {@link ReconcileSpec} and {@code docs/reconcile.md}.
+   *
+   * @param spec what to hold the fleet to
+   * @return a handle whose completion carries the report
+   * @throws InvalidSpecException if {@code spec} is null
+   * @throws FleetBusyException if a rollout or reconcile of the fleet is running (dry runs are
+   *     never refused)
+   */
+  public ReconcileHandle reconcile(ReconcileSpec spec) {
+    Checks.required(spec, "spec");
+    requireRunning();
+    remember(spec.declared());
+    ReconcileRun reconcile = new ReconcileRun(context, newId("rc-"), spec, unhealthy);
+    reconcile.engineRun().ifPresent(run -> claim(spec.fleet(), run, 0));
+    reconcile.start();
+    return reconcile;
+  }
+
+  /**
+   * Marks an owned instance of {@code fleet} tainted, so that the next reconcile replaces it. The
+   * same happens when someone sets the {@link dev.molt.OwnerLabels#TAINTED} label on the platform
+   * by hand. Waits in the scheduler's time.
+   *
+   * @param fleet the fleet name
+   * @param instanceId the instance id
+   * @param reason why, one line of at most 200 characters
+   * @throws InvalidSpecException naming a blank or invalid argument, before any provider call
+   * @throws MoltException if the fleet has no such owned instance
+   * @throws dev.molt.ProviderException if the platform cannot taint or the call failed
+   */
+  public void taint(String fleet, String instanceId, String reason) {
+    try {
+      context.scheduler().await(Tainter.taint(context, fleet, instanceId, reason));
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof MoltException m ? m : e;
+    }
+  }
+
+  /**
+   * Gives {@code fleet} to {@code run}, or refuses: the one place that decides whether a run may
+   * act on a fleet. Within this engine, one run per fleet; across engines sharing the store, the
+   * fleet's lease, renewed while the run lasts and saved with it.
+   */
+  private void claim(String fleet, RolloutRun run, int resumes) {
+    RolloutRun existing = active.putIfAbsent(fleet, run);
+    if (existing != null) {
+      throw new FleetBusyException(fleet, existing.id(), "phase " + existing.current().phase());
+    }
+    try {
+      persistence.acquire(fleet);
+    } catch (RuntimeException e) {
+      active.remove(fleet, run);
+      throw e;
+    }
+    persistence.track(run, resumes);
   }
 
   /**
@@ -104,7 +299,9 @@ public final class RolloutEngine {
 
   /**
    * Tells the engine how to relaunch a revision it has not rolled out itself, so that a rollback
-   * to it can launch new instances. Rolled-out specs are remembered automatically.
+   * to it can launch new instances. Rolled-out specs are remembered automatically, and specs of
+   * rollouts saved in the store are found there. A rollback to a revision whose spec is unknown
+   * removes the new revision only and leaves the old instances as they are.
    *
    * @param spec a launch spec
    */
@@ -113,17 +310,25 @@ public final class RolloutEngine {
     known.put(spec.revision(), spec);
   }
 
-  /** @return the running rollout of {@code fleet}, if any */
+  /** @return the running rollout of {@code fleet} (or the run of an acting reconcile), if any */
   public Optional<RolloutHandle> active(String fleet) {
     return Optional.ofNullable(active.get(fleet));
   }
 
   private String newId() {
+    return newId("ro-");
+  }
+
+  private String newId(String prefix) {
     byte[] bytes = new byte[4];
-    synchronized (random) {
-      random.nextBytes(bytes);
-    }
-    return "ro-" + HexFormat.of().formatHex(bytes);
+    String id;
+    do { // engines sharing a store may share a seed too: never reuse an id the store has
+      synchronized (random) {
+        random.nextBytes(bytes);
+      }
+      id = prefix + HexFormat.of().formatHex(bytes);
+    } while (store.load(id).isPresent());
+    return id;
   }
 
   private final class Context implements EngineContext {
@@ -169,7 +374,13 @@ public final class RolloutEngine {
     }
 
     @Override public Optional<LaunchSpec> knownSpec(Revision revision) {
-      return Optional.ofNullable(known.get(revision));
+      LaunchSpec spec = known.get(revision);
+      if (spec != null) {
+        return Optional.of(spec);
+      }
+      Optional<LaunchSpec> stored = store.launchSpec(revision); // another engine's rollout knew it
+      stored.ifPresent(RolloutEngine.this::remember);
+      return stored;
     }
 
     @Override public void logDecision(RolloutState state, Decision decision) {
@@ -193,6 +404,10 @@ public final class RolloutEngine {
     private Duration pollInterval = Duration.ofSeconds(2);
     private RetrySettings retries = RetrySettings.defaults();
     private Random random;
+    private RolloutStore store;
+    private String identity;
+    private Duration leaseTtl = Duration.ofSeconds(30);
+    private Optional<ExecutorService> ownExecutor = Optional.empty();
     private final List<RolloutListener> listeners = new ArrayList<>();
 
     private Builder(Provider provider) {
@@ -242,18 +457,61 @@ public final class RolloutEngine {
       return this;
     }
 
+    /**
+     * Sets where rollouts and fleet leases are kept. Engines sharing a store resume each other's
+     * rollouts and never drive one fleet at once. Default: a private {@link InMemoryRolloutStore}.
+     *
+     * @return this builder
+     */
+    public Builder store(RolloutStore rolloutStore) {
+      this.store = Checks.required(rolloutStore, "store");
+      return this;
+    }
+
+    /**
+     * Names this engine on the leases it holds (default {@code engine-<pid>-<random hex>}). A
+     * restarted process that keeps its identity takes its own leases back at once.
+     *
+     * @return this builder
+     */
+    public Builder identity(String name) {
+      this.identity = Checks.notBlank(name, "identity");
+      return this;
+    }
+
+    /**
+     * Sets how long a fleet lease holds without renewal (default 30 s); the engine renews it every
+     * third of that while a rollout runs. After a crash, another engine can take the fleet over
+     * once this much time passed.
+     *
+     * @return this builder
+     */
+    public Builder leaseTtl(Duration ttl) {
+      this.leaseTtl = Checks.positive(ttl, "leaseTtl");
+      return this;
+    }
+
     /** @return the engine */
     public RolloutEngine build() {
       if (scheduler == null) {
-        scheduler = Scheduler.of(java.util.concurrent.Executors.newScheduledThreadPool(2,
-            r -> {
-              Thread t = new Thread(r, "molt-engine");
-              t.setDaemon(true);
-              return t;
-            }));
+        ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
+          Thread t = new Thread(r, "molt-engine");
+          t.setDaemon(true);
+          return t;
+        });
+        ownExecutor = Optional.of(executor);
+        scheduler = Scheduler.of(executor);
       }
       if (random == null) {
         random = new Random(new SecureRandom().nextLong());
+      }
+      if (store == null) {
+        store = new InMemoryRolloutStore();
+      }
+      if (identity == null) {
+        byte[] bytes = new byte[3];
+        new SecureRandom().nextBytes(bytes);
+        identity = "engine-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(bytes);
       }
       return new RolloutEngine(this);
     }

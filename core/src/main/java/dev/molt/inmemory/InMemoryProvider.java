@@ -44,6 +44,8 @@ public final class InMemoryProvider implements Provider {
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> faults = new HashMap<>();
   private final Map<String, Boolean> faultRetryable = new HashMap<>();
+  private final List<String> refusals = new ArrayList<>();
+  private FaultHook faultHook = FaultHook.NONE;
   private long nextId = 1;
   private int lostLaunchResponses;
 
@@ -89,6 +91,24 @@ public final class InMemoryProvider implements Provider {
    */
   public synchronized void loseLaunchResponses(int times) {
     lostLaunchResponses = times;
+  }
+
+  /**
+   * Installs a fault hook consulted on every call and launch from now on, replacing the previous
+   * one ({@link FaultHook#NONE} removes it).
+   *
+   * @param hook the hook
+   */
+  public synchronized void faults(FaultHook hook) {
+    this.faultHook = Checks.required(hook, "hook");
+  }
+
+  /**
+   * @return ids of instances a drain or terminate was refused for because Molt does not own them,
+   *     oldest first: empty unless something tried to touch a foreign instance
+   */
+  public synchronized List<String> refusals() {
+    return List.copyOf(refusals);
   }
 
   /** @return how many instances were ever created in {@code fleet}, terminated ones included */
@@ -167,10 +187,13 @@ public final class InMemoryProvider implements Provider {
     Instant now = clock.instant();
     Revision revision = request.revision(); // hashes the spec: once per call, not per instance
     Map<String, String> labels = Checks.copyOf(request.ownerLabels(), "labels");
-    InstanceBehavior behavior = behaviors.getOrDefault(revision, defaultBehavior);
+    InstanceBehavior scripted = behaviors.getOrDefault(revision, defaultBehavior);
     List<Instance> launched = new ArrayList<>(request.count());
+    List<InstanceBehavior> chosen = new ArrayList<>(request.count());
     int port = request.spec().ports().isEmpty() ? 80 : request.spec().ports().get(0);
     for (int n = 0; n < request.count(); n++) {
+      InstanceBehavior behavior = faultHook.behaviorOf(request.fleet(), revision, scripted);
+      chosen.add(behavior);
       long seq = nextId++;
       String id = String.format("%s-%05d", request.fleet(), seq);
       String address = "10." + (seq >> 16 & 255) + "." + (seq >> 8 & 255) + "." + (seq & 255)
@@ -186,12 +209,7 @@ public final class InMemoryProvider implements Provider {
       throw new ProviderException("launch", "fleet " + request.fleet(), true,
           "injected fault: response lost after the platform launched " + request.count());
     }
-    notifyAt(request.fleet(), behavior.launchLatency());
-    notifyAt(request.fleet(), behavior.launchLatency().plus(behavior.timeToHealthy()));
-    if (behavior.failure() == InstanceBehavior.Failure.TURNS_UNHEALTHY) {
-      notifyAt(request.fleet(), behavior.launchLatency().plus(behavior.timeToHealthy())
-          .plus(behavior.unhealthyAfter()));
-    }
+    chosen.stream().distinct().forEach(behavior -> notifyChanges(request.fleet(), behavior));
     return List.copyOf(launched);
   }
 
@@ -250,6 +268,36 @@ public final class InMemoryProvider implements Provider {
   }
 
   @Override
+  public synchronized void taint(String fleet, Instance instance, String reason) {
+    record("taint", fleet, 1);
+    for (Machine m : owned("taint", fleet, List.of(instance))) {
+      Map<String, String> labels = new HashMap<>(m.labels);
+      labels.put(OwnerLabels.TAINTED, reason);
+      m.labels = Checks.copyOf(labels, "labels");
+    }
+    notifyAt(fleet, Duration.ZERO);
+  }
+
+  /**
+   * Sets a label on an instance as an operator would with the platform's own tools, bypassing
+   * Molt (for example {@link OwnerLabels#TAINTED} after a break-glass login). Not recorded as a
+   * call. Works on any instance, owned or not.
+   *
+   * @param id the instance id
+   * @param key the label key
+   * @param value the label value
+   */
+  public synchronized void label(String id, String key, String value) {
+    Machine m = machines.get(Checks.notBlank(id, "id"));
+    if (m == null) {
+      throw new IllegalArgumentException("no instance " + id);
+    }
+    Map<String, String> labels = new HashMap<>(m.labels);
+    labels.put(Checks.notBlank(key, "key"), Checks.required(value, "value"));
+    m.labels = Checks.copyOf(labels, "labels");
+  }
+
+  @Override
   public synchronized Cancellable watch(String fleet, Runnable onChange) {
     List<Runnable> list = watchers.computeIfAbsent(fleet, f -> new ArrayList<>());
     list.add(onChange);
@@ -260,6 +308,16 @@ public final class InMemoryProvider implements Provider {
     };
   }
 
+  private void notifyChanges(String fleet, InstanceBehavior behavior) {
+    notifyAt(fleet, behavior.launchLatency());
+    notifyAt(fleet, behavior.launchLatency().plus(behavior.timeToHealthy()));
+    if (behavior.failure() == InstanceBehavior.Failure.TURNS_UNHEALTHY
+        || behavior.failure() == InstanceBehavior.Failure.FLAPPING) {
+      notifyAt(fleet, behavior.launchLatency().plus(behavior.timeToHealthy())
+          .plus(behavior.unhealthyAfter()));
+    }
+  }
+
   private List<Machine> owned(String operation, String fleet, List<Instance> instances) {
     List<Machine> out = new ArrayList<>(instances.size());
     for (Instance i : instances) {
@@ -268,6 +326,7 @@ public final class InMemoryProvider implements Provider {
         continue; // already gone: terminating twice is not an error
       }
       if (!m.fleet.equals(fleet) || !OwnerLabels.isOwned(m.labels, fleet)) {
+        refusals.add(i.id());
         throw new ProviderException(operation, "instance " + i.id(), false,
             "refusing: it does not carry Molt's owner labels for fleet " + fleet);
       }
@@ -284,6 +343,7 @@ public final class InMemoryProvider implements Provider {
       throw new ProviderException(operation, "fleet " + fleet, faultRetryable.get(operation),
           "injected fault");
     }
+    faultHook.beforeCall(operation, fleet);
   }
 
   private void notifyAt(String fleet, Duration delay) {

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param timeToHealthy from running until the health check first passes
  * @param drainTime from drain until drained
  * @param failure the scripted failure, if any
- * @param unhealthyAfter for {@link Failure#TURNS_UNHEALTHY}: how long it stays healthy first
+ * @param unhealthyAfter for {@link Failure#TURNS_UNHEALTHY}: how long it stays healthy first; for
+ *     {@link Failure#FLAPPING}: how long each healthy or unhealthy spell lasts
  */
 public record InstanceBehavior(
     Duration launchLatency,
@@ -28,7 +29,9 @@ public record InstanceBehavior(
     /** Runs but never passes its health check. */
     NEVER_HEALTHY,
     /** Becomes healthy, then fails its health check after {@code unhealthyAfter}. */
-    TURNS_UNHEALTHY
+    TURNS_UNHEALTHY,
+    /** Becomes healthy, then alternates unhealthy and healthy spells of {@code unhealthyAfter}. */
+    FLAPPING
   }
 
   /** Validates the fields. */
@@ -72,5 +75,22 @@ public record InstanceBehavior(
   public InstanceBehavior turningUnhealthyAfter(Duration after) {
     return new InstanceBehavior(launchLatency, timeToHealthy, drainTime, Failure.TURNS_UNHEALTHY,
         after);
+  }
+
+  /**
+   * A copy whose instances flap: healthy, then unhealthy and healthy again, each spell lasting
+   * {@code period}.
+   *
+   * @param period the length of each spell, positive
+   * @return the behavior
+   */
+  public InstanceBehavior flapping(Duration period) {
+    Checks.positive(period, "period");
+    return new InstanceBehavior(launchLatency, timeToHealthy, drainTime, Failure.FLAPPING, period);
+  }
+
+  /** @return a copy with these launch and health latencies */
+  public InstanceBehavior withLatencies(Duration launch, Duration toHealthy) {
+    return new InstanceBehavior(launch, toHealthy, drainTime, failure, unhealthyAfter);
   }
 }

@@ -5,6 +5,7 @@ import dev.molt.InstanceState;
 import dev.molt.Revision;
 import dev.molt.internal.Checks;
 import dev.molt.spi.Health;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,7 @@ final class Machine {
   final String id;
   final String fleet;
   final Revision revision;
-  final Map<String, String> labels;
+  Map<String, String> labels;
   final Optional<String> address;
   final Instant launchedAt;
   final InstanceBehavior behavior;
@@ -80,6 +81,8 @@ final class Machine {
       case NEVER_HEALTHY -> Health.UNHEALTHY;
       case TURNS_UNHEALTHY -> now.isBefore(healthyAt().plus(behavior.unhealthyAfter()))
           ? Health.HEALTHY : Health.UNHEALTHY;
+      case FLAPPING -> Duration.between(healthyAt(), now).toNanos()
+          / behavior.unhealthyAfter().toNanos() % 2 == 0 ? Health.HEALTHY : Health.UNHEALTHY;
       default -> Health.HEALTHY;
     };
   }

@@ -11,13 +11,16 @@ final class ActionExecutor {
   private final EngineContext engine;
   private final String fleet;
   private final String rolloutId;
+  private final String keyPrefix;
   private final RolloutState state;
   private long launchSequence;
 
-  ActionExecutor(EngineContext engine, String fleet, String rolloutId, RolloutState state) {
+  ActionExecutor(EngineContext engine, String fleet, String rolloutId, String keyPrefix,
+      RolloutState state) {
     this.engine = engine;
     this.fleet = fleet;
     this.rolloutId = rolloutId;
+    this.keyPrefix = keyPrefix;
     this.state = state;
   }
 
@@ -35,7 +38,7 @@ final class ActionExecutor {
     if (action instanceof Action.Launch launch) {
       // the key is fixed before the first attempt, so a retried launch is the same request
       LaunchRequest request = new LaunchRequest(fleet, launch.spec(), launch.count(), rolloutId,
-          rolloutId + "-" + (++launchSequence));
+          keyPrefix + "-" + (++launchSequence));
       return engine.calls().call("launch", resource, () -> provider.launch(request))
           .thenAccept(launched -> state.launched(engine.clock().instant(), request, launched));
     }

@@ -4,6 +4,7 @@ import dev.molt.Fleet;
 import dev.molt.LaunchSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Everything a planner may look at: the observed fleet, the goal and the time. Not API.
@@ -14,6 +15,10 @@ import java.time.Instant;
  * @param now the engine's current time
  * @param replacements failed new instances replaced so far
  * @param drainTimeout how long a drain may take before termination anyway
+ * @param retire ids of instances to move off although they run the target revision (tainted,
+ *     unhealthy past a grace period, surplus): the planner treats them as old instances
+ * @param hold ids of target-revision instances to leave alone for now (unhealthy within a grace
+ *     period): live but not serving, and not failed by the healthy deadline
  */
 public record PlanContext(
     Fleet observed,
@@ -21,4 +26,25 @@ public record PlanContext(
     int desired,
     Instant now,
     int replacements,
-    Duration drainTimeout) {}
+    Duration drainTimeout,
+    Set<String> retire,
+    Set<String> hold) {
+
+  /** Copies the sets. */
+  public PlanContext {
+    retire = Set.copyOf(retire);
+    hold = Set.copyOf(hold);
+  }
+
+  /** A context for a rollout: nothing retired or held beyond what the revisions say. */
+  public PlanContext(Fleet observed, LaunchSpec targetSpec, int desired, Instant now,
+      int replacements, Duration drainTimeout) {
+    this(observed, targetSpec, desired, now, replacements, drainTimeout, Set.of(), Set.of());
+  }
+
+  /** @return a copy with these instances retired and held */
+  public PlanContext withRetiredAndHeld(Set<String> retired, Set<String> held) {
+    return new PlanContext(observed, targetSpec, desired, now, replacements, drainTimeout, retired,
+        held);
+  }
+}

@@ -25,4 +25,12 @@ public final class Planners {
     }
     throw new IllegalArgumentException("no rollback planner for strategy " + strategy.name());
   }
+
+  /**
+   * The planner that removes the new revision and nothing else, for a rollback whose previous
+   * revision cannot be relaunched: old instances keep serving as they are.
+   */
+  public static Planner removeRevision() {
+    return new RemoveRevisionPlanner();
+  }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
  */
 public final class ProviderCalls {
   private final FailsafeExecutor<Object> executor;
+  private final BooleanSupplier alive;
 
   /**
    * @param scheduler where waits happen
@@ -27,6 +29,18 @@ public final class ProviderCalls {
    * @param random the seeded source of jitter
    */
   public ProviderCalls(Scheduler scheduler, RetrySettings settings, Random random) {
+    this(scheduler, settings, random, () -> true);
+  }
+
+  /**
+   * @param scheduler where waits happen
+   * @param settings the retry policy
+   * @param random the seeded source of jitter
+   * @param alive false once the engine stopped: calls are then never made and never complete
+   */
+  public ProviderCalls(Scheduler scheduler, RetrySettings settings, Random random,
+      BooleanSupplier alive) {
+    this.alive = alive;
     RetryPolicy<Object> retry = RetryPolicy.builder()
         .handleIf(ProviderCalls::isRetryable)
         .withMaxAttempts(settings.maxAttempts())
@@ -48,7 +62,15 @@ public final class ProviderCalls {
    */
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> call(String operation, String resource, Supplier<T> body) {
-    CompletableFuture<Object> attempt = executor.getAsync(() -> body.get());
+    if (!alive.getAsBoolean()) {
+      return new CompletableFuture<>(); // a stopped engine touches nothing, not even to fail
+    }
+    CompletableFuture<Object> attempt = executor.getAsync(() -> {
+      if (!alive.getAsBoolean()) {
+        throw new ProviderException(operation, resource, false, "the engine stopped");
+      }
+      return body.get();
+    });
     return attempt.handle((value, error) -> {
       if (error == null) {
         return (T) value;

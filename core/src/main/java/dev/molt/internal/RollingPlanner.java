@@ -26,6 +26,10 @@ import java.util.Optional;
  * Worked example (desired 4, surge 1, unavailable 0): launch 1 → it is ready, serving 5 → drain 1
  * old → drained and terminated, total 4 → launch 1 → ... → 4 new ready, 0 old: done.
  *
+ * <p>Instances the context {@linkplain PlanContext#retire() retires} count as old although they run
+ * the target revision; {@linkplain PlanContext#hold() held} ones count as new but not yet serving.
+ * Reconciliation uses both to replace tainted and unhealthy instances under the same limits.
+ *
  * <p>Rollback is the same planner pointed at the previous revision; rolling a fleet to nothing is
  * desired 0.
  */
@@ -55,8 +59,12 @@ public final class RollingPlanner implements Planner {
           s.draining.add(i);
           s.wake(deadline);
         }
-      } else if (i.revision().equals(target)) {
-        classifyNew(i, s);
+      } else if (i.revision().equals(target) && !ctx.retire().contains(i.id())) {
+        if (ctx.hold().contains(i.id())) {
+          s.pendingNew.add(i);
+        } else {
+          classifyNew(i, s);
+        }
       } else if (i.isHealthy()) {
         s.oldServing.add(i);
       } else {

@@ -12,6 +12,7 @@ import dev.molt.RolloutFailedException;
 import dev.molt.RolloutPhase;
 import dev.molt.RolloutSpec;
 import dev.molt.engine.RolloutHandle;
+import dev.molt.store.RolloutRecord;
 import dev.molt.time.Cancellable;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ public final class RolloutRun implements RolloutHandle {
   private boolean ticking;
   private boolean rerun;
   private boolean immediate;
+  private boolean halted;
   private Cancellable wake = Cancellable.none();
   private Cancellable watch = Cancellable.none();
 
@@ -45,17 +47,66 @@ public final class RolloutRun implements RolloutHandle {
    * @param spec the validated spec
    */
   public RolloutRun(EngineContext engine, String id, RolloutSpec spec) {
+    this(engine, id, spec, Planners.forStrategy(spec.strategy()));
+  }
+
+  /**
+   * @param engine the engine's shared parts
+   * @param id the run id
+   * @param spec the validated spec
+   * @param forward the planner that moves the fleet toward {@code spec} (a reconcile's)
+   */
+  public RolloutRun(EngineContext engine, String id, RolloutSpec spec, Planner forward) {
+    this(engine, spec, new RolloutState(id, spec, engine.clock().instant(), engine.listeners()), id,
+        forward);
+  }
+
+  /**
+   * Resumes a rollout another engine saved, deciding from here on from the observed fleet.
+   *
+   * @param engine the engine's shared parts
+   * @param record what was saved; its launch requests get keys of their own ({@code -r<n>-})
+   */
+  public RolloutRun(EngineContext engine, RolloutRecord record) {
+    this(engine, record.spec(), RolloutState.restore(record, engine.clock().instant(),
+        engine.listeners()), record.id() + "-r" + record.resumes(),
+        Planners.forStrategy(record.spec().strategy()));
+  }
+
+  private RolloutRun(EngineContext engine, RolloutSpec spec, RolloutState state, String keys,
+      Planner forward) {
     this.engine = engine;
     this.spec = spec;
-    this.forward = Planners.forStrategy(spec.strategy());
+    this.forward = forward;
     this.observer = new FleetObserver(engine.provider(), engine.calls(), engine.clock());
-    this.state = new RolloutState(id, spec, engine.clock().instant(), engine.listeners());
-    this.executor = new ActionExecutor(engine, spec.fleet(), id, state);
+    this.state = state;
+    this.executor = new ActionExecutor(engine, spec.fleet(), state.id(), keys, state);
+  }
+
+  /** @return the spec this run works toward */
+  public RolloutSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Stops driving the rollout without touching the fleet: no further tick runs. The handle
+   * completes exceptionally with {@code why}; the saved record stays for another engine to resume.
+   *
+   * @param why why the run stopped (engine shut down, lease lost)
+   */
+  public void halt(RuntimeException why) {
+    synchronized (this) {
+      halted = true;
+      wake.cancel();
+    }
+    watch.cancel();
+    engine.finished(this);
+    completion.completeExceptionally(why);
   }
 
   /** Subscribes to provider changes and schedules the first tick. */
   public void start() {
-    state.log("phase=PENDING action=start to=" + spec.target().revision() + " strategy="
+    state.log("phase=" + state.phase() + " action=start to=" + spec.target().revision() + " strategy="
         + spec.strategy().name() + " capacity=" + spec.capacity());
     watch = engine.provider().watch(spec.fleet(), this::trigger);
     trigger();
@@ -154,7 +205,7 @@ public final class RolloutRun implements RolloutHandle {
   private void tick() {
     synchronized (this) {
       immediate = false;
-      if (ticking || completion.isDone()) {
+      if (ticking || completion.isDone() || halted) {
         return;
       }
       ticking = true;
@@ -162,7 +213,7 @@ public final class RolloutRun implements RolloutHandle {
       wake.cancel();
     }
     long epoch = state.epoch();
-    if (state.phase() == RolloutPhase.PAUSED) {
+    if (state.phase() == RolloutPhase.PAUSED || state.phase().isTerminal()) {
       endTick(Optional.empty());
       return;
     }
@@ -182,7 +233,9 @@ public final class RolloutRun implements RolloutHandle {
     if (state.phase() == RolloutPhase.PENDING) {
       state.begin(now, stableRevision(fleet));
     }
-    Planner planner = state.rollingBack() ? Planners.rollback(spec.strategy()) : forward;
+    Planner planner = !state.rollingBack() ? forward
+        : state.targetSpec().equals(spec.target()) ? Planners.removeRevision()
+        : Planners.rollback(spec.strategy());
     Decision decision = planner.decide(new PlanContext(fleet, state.targetSpec(),
         state.desired(), now, state.replacements(), spec.drainTimeout()));
     engine.logDecision(state, decision);
@@ -238,6 +291,10 @@ public final class RolloutRun implements RolloutHandle {
 
   /** Called with the state lock held. */
   private void startRollback(String reason) {
+    if (spec.onFailure() == FailurePolicy.STOP) {
+      state.finish(now(), RolloutPhase.FAILED, Optional.of(reason));
+      return;
+    }
     Optional<LaunchSpec> previous = state.from().flatMap(engine::knownSpec);
     if (state.from().isPresent() && previous.isEmpty()) {
       state.log("action=rollback warning=unknown-spec previous=" + state.from().get()
@@ -247,6 +304,12 @@ public final class RolloutRun implements RolloutHandle {
   }
 
   private void endTick(Optional<Instant> wakeAt) {
+    synchronized (this) {
+      if (halted) {
+        ticking = false;
+        return;
+      }
+    }
     if (state.phase().isTerminal()) {
       synchronized (this) {
         ticking = false;

@@ -10,6 +10,7 @@ import dev.molt.RolloutEvent.Type;
 import dev.molt.RolloutPhase;
 import dev.molt.RolloutSpec;
 import dev.molt.engine.RolloutListener;
+import dev.molt.store.RolloutRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,33 @@ public final class RolloutState {
   private String progressKey = "";
   private long epoch;
   private volatile Rollout snapshot;
+
+  /**
+   * Restores the state saved in {@code record}, for an engine resuming it: phase, origin, rollback
+   * target, progress and history as saved, with a fresh progress deadline from {@code now}.
+   */
+  static RolloutState restore(RolloutRecord record, Instant now, List<RolloutListener> listeners) {
+    Rollout saved = record.rollout();
+    RolloutState s = new RolloutState(saved.id(), record.spec(), saved.startedAt(), listeners);
+    synchronized (s) {
+      s.history.addAll(saved.history());
+      s.phase = saved.phase();
+      s.from = saved.from();
+      s.step = saved.step();
+      s.totalSteps = saved.totalSteps();
+      s.replacements = saved.replacements();
+      s.reason = saved.reason();
+      s.lastProgressAt = now;
+      s.rollingBack = saved.phase() == RolloutPhase.ABORTING;
+      if (s.rollingBack) {
+        s.targetSpec = record.previous().orElse(record.spec().target());
+        s.desired = record.previous().isPresent() ? record.spec().capacity() : 0;
+      }
+      s.record(now, Type.RECOVERED, "action=recover phase=" + s.phase + " resumes="
+          + record.resumes() + " step=" + s.step + "/" + s.totalSteps);
+    }
+    return s;
+  }
 
   RolloutState(String id, RolloutSpec spec, Instant now, List<RolloutListener> listeners) {
     this.id = id;

@@ -81,6 +81,26 @@ public interface Provider {
   void terminate(String fleet, List<Instance> instances);
 
   /**
+   * Marks an instance for replacement: sets the {@link dev.molt.OwnerLabels#TAINTED} label (tag,
+   * annotation) to {@code reason}, so that the next reconcile replaces it. Tainting a tainted
+   * instance replaces the reason. Like drain and terminate, it must refuse an instance without
+   * Molt's owner labels. Optional: the default says the platform cannot taint; instances can then
+   * still be tainted by labelling them on the platform by hand.
+   *
+   * @param fleet the fleet name
+   * @param instance an owned instance of the fleet
+   * @param reason why, such as {@code break-glass login by alice}; a platform with shorter label
+   *     values may shorten it
+   * @throws dev.molt.ProviderException non-retryable, by default
+   */
+  default void taint(String fleet, Instance instance, String reason) {
+    throw new dev.molt.ProviderException("taint", "instance " + instance.id(), false,
+        "the " + name() + " provider cannot label instances; set the label "
+            + dev.molt.OwnerLabels.TAINTED + "=<reason> on the instance with the platform's own"
+            + " tools, and the next reconcile replaces it");
+  }
+
+  /**
    * Asks to be told when something in the fleet may have changed, so the engine can observe at
    * once instead of at its next poll. Optional: the default never calls back, and the engine
    * polls.

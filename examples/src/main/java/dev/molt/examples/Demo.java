@@ -47,11 +47,15 @@ public final class Demo {
       System.out.println(DemoOptions.usage());
       return;
     }
-    int code = run(options, System.out);
+    int code = options.scenario().equals("reconcile")
+        ? ReconcileScenario.run(options, System.out) : run(options, System.out);
     System.exit(code);
   }
 
   static int run(DemoOptions options, PrintStream out) {
+    if (options.provider().equals("docker")) {
+      return DockerScenario.run(options, out);
+    }
     long wallStart = System.nanoTime();
     VirtualTime time = VirtualTime.create();
     InMemoryProvider platform = InMemoryProvider.builder(time)
@@ -80,13 +84,11 @@ public final class Demo {
     long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
     int onTarget = platform.instances("web").stream()
         .filter(i -> i.revision().equals(v2.revision()) && i.isHealthy()).toList().size();
-    out.println("rollout " + done.id() + " " + done.phase() + ": " + onTarget + "/"
-        + options.capacity() + " instances on " + done.to() + " in "
-        + ProgressPrinter.format(done.elapsed()) + " (wall " + wallMs + " ms)");
+    out.println(ProgressPrinter.summary(done, onTarget, options.capacity(), wallMs));
     return done.phase() == RolloutPhase.SUCCEEDED ? 0 : 1;
   }
 
-  private static LaunchSpec spec(Image image) {
+  static LaunchSpec spec(Image image) {
     return LaunchSpec.builder(image).ports(8080).env("GREETING", "hello")
         .healthCheck(HealthCheck.http(8080, "/health")).build();
   }

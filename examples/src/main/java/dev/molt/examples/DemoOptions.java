@@ -8,23 +8,36 @@ import java.util.List;
  * @param capacity fleet size
  * @param seed seed for ids and jitter
  * @param help whether to print usage
+ * @param scenario which demo: {@code rolling} (default) or {@code reconcile}
+ * @param provider {@code in-memory} (default) or {@code docker}
  */
-record DemoOptions(int capacity, long seed, boolean help) {
+record DemoOptions(int capacity, long seed, boolean help, String scenario, String provider) {
+  static final java.util.Set<String> SCENARIOS = java.util.Set.of("rolling", "reconcile");
 
   static DemoOptions parse(List<String> args) {
-    int capacity = 10;
+    int capacity = 0;
     long seed = 42;
     boolean help = false;
+    String scenario = "rolling";
+    String provider = "in-memory";
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
         case "--help", "-h" -> help = true;
         case "--capacity" -> capacity = intValue(a, value(args, ++i, a), 1, 100_000);
         case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+        case "--scenario" -> scenario = scenario(value(args, ++i, a));
+        case "--provider" -> provider = providerValue(value(args, ++i, a));
         default -> throw new IllegalArgumentException("unknown option '" + a + "'");
       }
     }
-    return new DemoOptions(capacity, seed, help);
+    if (scenario.equals("reconcile") && provider.equals("docker")) {
+      throw new IllegalArgumentException("--scenario reconcile runs on the in-memory provider only");
+    }
+    if (capacity == 0) {
+      capacity = provider.equals("docker") ? 5 : 10;
+    }
+    return new DemoOptions(capacity, seed, help, scenario, provider);
   }
 
   static String usage() {
@@ -32,9 +45,29 @@ record DemoOptions(int capacity, long seed, boolean help) {
         "usage: ./demo [options]",
         "  Rolls a fleet from v1 to v2 on Molt's in-memory provider in virtual time.",
         "",
-        "  --capacity <n>   fleet size (default 10)",
+        "  --capacity <n>   fleet size (default 10; 5 with --provider docker)",
         "  --seed <n>       seed for rollout ids and retry jitter (default 42)",
+        "  --scenario <s>   rolling (default): roll v1 to v2; reconcile: find and replace the",
+        "                   drifted, tainted and unhealthy instances of a messy fleet",
+        "  --provider <p>   in-memory (default: simulated, virtual time) or docker (real containers",
+        "                   behind a real HAProxy; provisions an engine with scripts/docker-env.sh)",
         "  --help           this text");
+  }
+
+  private static String scenario(String name) {
+    if (!SCENARIOS.contains(name)) {
+      throw new IllegalArgumentException("--scenario must be one of rolling, reconcile; was '"
+          + name + "'");
+    }
+    return name;
+  }
+
+  private static String providerValue(String text) {
+    if (!text.equals("in-memory") && !text.equals("docker")) {
+      throw new IllegalArgumentException("--provider must be in-memory or docker, was '" + text
+          + "'");
+    }
+    return text;
   }
 
   private static String value(List<String> args, int i, String option) {

@@ -5,18 +5,23 @@ import dev.molt.RolloutEvent;
 import dev.molt.engine.RolloutListener;
 import dev.molt.time.VirtualTime;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 
 /** Prints one readable line per rollout step, with a progress bar. */
 final class ProgressPrinter implements RolloutListener {
   private static final int BAR = 20;
   private final PrintStream out;
-  private final VirtualTime time;
+  private final Clock clock;
   private volatile boolean quiet;
 
   ProgressPrinter(PrintStream out, VirtualTime time) {
+    this(out, time.clock());
+  }
+
+  ProgressPrinter(PrintStream out, Clock clock) {
     this.out = out;
-    this.time = time;
+    this.clock = clock;
   }
 
   void quiet(boolean q) {
@@ -28,7 +33,7 @@ final class ProgressPrinter implements RolloutListener {
     if (quiet) {
       return;
     }
-    String clock = "[" + format(Duration.between(rollout.startedAt(), time.now())) + "]";
+    String clock = "[" + format(Duration.between(rollout.startedAt(), this.clock.instant())) + "]";
     String what = switch (event.type()) {
       case LAUNCHED, DRAINING, TERMINATED, INSTANCE_FAILED, PAUSED, RESUMED, ABORTING,
           PROVIDER_ERROR, STARTED -> event.message();
@@ -44,6 +49,13 @@ final class ProgressPrinter implements RolloutListener {
   private static String bar(int done, int total) {
     int filled = total == 0 ? BAR : done * BAR / total;
     return "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "]";
+  }
+
+  /** The demo's last line: {@code rollout <id> <PHASE>: <n>/<capacity> instances on <rev> ...}. */
+  static String summary(Rollout done, int onTarget, int capacity, long wallMs) {
+    return "rollout " + done.id() + " " + done.phase() + ": " + onTarget + "/" + capacity
+        + " instances on " + done.to() + " in " + format(done.elapsed()) + " (wall " + wallMs
+        + " ms)";
   }
 
   static String format(Duration d) {

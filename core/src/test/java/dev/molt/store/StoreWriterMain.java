@@ -1,0 +1,23 @@
+package dev.molt.store;
+
+import dev.molt.RolloutPhase;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Run in a child JVM by {@link FileRolloutStoreKillTest}: saves ever-larger records and renews a
+ * lease in a loop, printing {@code saved <n>} after each, until it is killed.
+ */
+public final class StoreWriterMain {
+  private StoreWriterMain() {}
+
+  public static void main(String[] args) {
+    FileRolloutStore store = FileRolloutStore.open(Path.of(args[0]));
+    for (int n = 1; ; n++) {
+      store.save(Records.record("ro-kill", "web", 500 + n * 10, RolloutPhase.PROGRESSING));
+      store.acquire("web", "child", Records.T0.plusSeconds(n), Duration.ofSeconds(30));
+      System.out.println("saved " + n);
+      System.out.flush();
+    }
+  }
+}

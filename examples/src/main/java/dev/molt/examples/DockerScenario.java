@@ -1,0 +1,123 @@
+package dev.molt.examples;
+
+import dev.molt.HealthCheck;
+import dev.molt.Image;
+import dev.molt.Instance;
+import dev.molt.LaunchSpec;
+import dev.molt.MoltException;
+import dev.molt.Rollout;
+import dev.molt.RolloutPhase;
+import dev.molt.RolloutSpec;
+import dev.molt.docker.DockerProvider;
+import dev.molt.docker.haproxy.HaproxyTrafficRouter;
+import dev.molt.docker.testing.DockerEnvironment;
+import dev.molt.docker.testing.HaproxyProcess;
+import dev.molt.docker.testing.TrafficLoad;
+import dev.molt.engine.RolloutEngine;
+import dev.molt.strategy.Amount;
+import dev.molt.strategy.RollingUpdate;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code ./demo --provider docker}: rolls real containers from v1 to v2 on a Docker Engine behind a
+ * real HAProxy while continuous HTTP requests go through it, then removes its containers and stops
+ * its HAProxy. The engine, HAProxy binary and images come from {@code scripts/docker-env.sh up},
+ * exactly as for the integration tests.
+ */
+final class DockerScenario {
+  private static final String FLEET = "web";
+
+  private DockerScenario() {}
+
+  static int run(DemoOptions options, PrintStream out) {
+    long wallStart = System.nanoTime();
+    Path script = Path.of("scripts", "docker-env.sh").toAbsolutePath();
+    if (!Files.isRegularFile(script)) {
+      throw new MoltException("run the demo from the repository root: " + script + " is missing");
+    }
+    String envDir = System.getenv().getOrDefault("MOLT_ENV_DIR", "/tmp/molt-env");
+    out.println("molt demo: fleet " + FLEET + ", " + options.capacity() + " containers, docker"
+        + " provider behind HAProxy, real time");
+    DockerEnvironment env = DockerEnvironment.provision(script, Path.of(envDir));
+    try (HaproxyProcess haproxy = HaproxyProcess.start(env.haproxyBinary(), "web")) {
+      HaproxyTrafficRouter router = HaproxyTrafficRouter.builder(haproxy.runtime(), "web")
+          .checkInterval(Duration.ofMillis(500)).build();
+      try (DockerProvider docker = DockerProvider.builder(env.dockerHost()).router(router)
+          .stopGrace(Duration.ofSeconds(5)).build()) {
+        try {
+          return roll(options, out, env, haproxy, router, docker, wallStart);
+        } finally {
+          docker.terminate(FLEET, docker.observe(FLEET));
+          out.println("cleaned up: containers of fleet " + FLEET + " removed, HAProxy stopped");
+        }
+      }
+    }
+  }
+
+  private static int roll(DemoOptions options, PrintStream out, DockerEnvironment env,
+      HaproxyProcess haproxy, HaproxyTrafficRouter router, DockerProvider docker,
+      long wallStart) {
+    Image v1 = docker.images().resolve(env.imageV1());
+    Image v2 = docker.images().resolve(env.imageV2());
+    ProgressPrinter printer = new ProgressPrinter(out, Clock.systemUTC());
+    RolloutEngine engine = RolloutEngine.builder(docker).pollInterval(Duration.ofMillis(500))
+        .seed(options.seed()).listener(printer).build();
+    RolloutSpec base = RolloutSpec.builder(FLEET).capacity(options.capacity()).target(spec(v1))
+        .strategy(RollingUpdate.of(Amount.of(1), Amount.of(0))).build();
+    printer.quiet(true);
+    Rollout first = engine.run(base);
+    printer.quiet(false);
+    await(() -> router.servers().stream().filter(s -> s.inRotation()
+        && s.status().startsWith("UP")).count() >= options.capacity(), "HAProxy servers up");
+    out.println("fleet " + FLEET + " is on v1 (" + first.to() + " = " + v1.reference() + "): "
+        + options.capacity() + " containers behind HAProxy at " + haproxy.frontend());
+    out.println("rolling to v2 (" + spec(v2).revision() + ") with maxSurge=1 maxUnavailable=0"
+        + " while requests flow through HAProxy");
+    Rollout done;
+    try (TrafficLoad load = TrafficLoad.start(haproxy.frontend(), 2, Duration.ofMillis(5))) {
+      done = engine.run(base.withTarget(spec(v2)));
+      await(() -> load.lastAnswer().equals("v2"), "an answer from v2");
+      load.close();
+      out.println("traffic: " + load.requests() + " requests, " + load.failed() + " failed"
+          + " (answers " + load.answers() + ")");
+    }
+    long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
+    long onTarget = docker.observe(FLEET).stream()
+        .filter(i -> i.revision().equals(done.to()) && i.state().isAlive())
+        .count();
+    out.println(ProgressPrinter.summary(done, (int) onTarget, options.capacity(), wallMs));
+    return done.phase() == RolloutPhase.SUCCEEDED ? 0 : 1;
+  }
+
+  private static LaunchSpec spec(Image image) {
+    return LaunchSpec.builder(image).ports(80)
+        .healthCheck(HealthCheck.http(80, "/health").withTimeout(Duration.ofSeconds(1))).build();
+  }
+
+  /** Waits for a condition, checking every 100 ms, for at most 30 s. */
+  private static void await(BooleanSupplier condition, String what) {
+    ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor();
+    CompletableFuture<Void> met = new CompletableFuture<>();
+    checker.scheduleWithFixedDelay(() -> {
+      if (condition.getAsBoolean()) {
+        met.complete(null);
+      }
+    }, 0, 100, TimeUnit.MILLISECONDS);
+    try {
+      met.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new MoltException("timed out after 30 s waiting for " + what, e);
+    } finally {
+      checker.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,375 @@
+package dev.molt.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import dev.molt.HealthCheck;
+import dev.molt.Instance;
+import dev.molt.InstanceState;
+import dev.molt.InvalidSpecException;
+import dev.molt.ProviderException;
+import dev.molt.docker.haproxy.HaproxyServer;
+import dev.molt.docker.haproxy.HaproxyTrafficRouter;
+import dev.molt.spi.Health;
+import dev.molt.spi.LaunchRequest;
+import dev.molt.spi.Provider;
+import dev.molt.time.Cancellable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a fleet as containers on a Docker Engine, optionally behind an HAProxy backend.
+ *
+ * <pre>{@code
+ * DockerProvider docker = DockerProvider.builder().router(router).build(); // DOCKER_HOST
+ * Image v2 = docker.images().resolve("registry.example/web:2.1");            // pinned digest
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>launch</b> creates and starts one container per instance, named {@code
+ *       molt-<fleet>-<revision>-<key hash>-<i>} so that a retried request finds its containers
+ *       instead of adding more. Containers carry the {@link dev.molt.OwnerLabels}, the request key and their
+ *       health check as labels, get the spec's environment and resolved secrets, and publish the
+ *       spec's ports on an ephemeral port of {@code 127.0.0.1} (see {@link
+ *       Builder#publishOn(String)}). With a router each is added to the backend in maintenance.
+ *   <li><b>observe</b> is one list call filtered by labels on the engine (plus one {@code show
+ *       servers state} / {@code show stat} pair with a router). Running containers are {@code
+ *       RUNNING}; created ones {@code LAUNCHING}; exited or dead ones {@code FAILED}.
+ *   <li><b>health</b> uses the image's own HEALTHCHECK when it has one, else probes the spec's
+ *       health check at the container's address (HTTP GET 2xx/3xx or TCP connect, within its
+ *       timeout; a {@code PLATFORM} check without HEALTHCHECK trusts "running"). With a router,
+ *       healthy instances are then put in rotation, as Kubernetes puts ready pods in a Service.
+ *   <li><b>drain</b> with a router sets the servers to drain: the instance is {@code DRAINING}
+ *       until HAProxy shows no session in flight, then {@code DRAINED}. Without a router nothing
+ *       routes through Molt, so drained instances are {@code DRAINED} at once.
+ *   <li><b>terminate</b> removes the server from the backend, stops the container with a grace
+ *       period (SIGTERM, then SIGKILL; default 10 s) and removes it.
+ * </ul>
+ *
+ * <p><b>Secure defaults</b>: read-only root filesystem, {@code no-new-privileges}, every
+ * capability dropped, an init process as PID 1, no restart policy. Opt out per spec with options:
+ *
+ * <table>
+ *   <caption>LaunchSpec options read by the Docker provider</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code docker.readOnlyRootfs}</td><td>true</td><td>{@code false} gives a writable
+ *       root filesystem</td></tr>
+ *   <tr><td>{@code docker.noNewPrivileges}</td><td>true</td><td>{@code false} lets setuid
+ *       binaries gain privileges</td></tr>
+ *   <tr><td>{@code docker.capAdd}</td><td>none</td><td>capabilities added back, comma-separated
+ *       ({@code NET_BIND_SERVICE,CHOWN})</td></tr>
+ *   <tr><td>{@code docker.tmpfs}</td><td>none</td><td>writable tmpfs mounts, comma-separated
+ *       paths ({@code /tmp,/run})</td></tr>
+ *   <tr><td>{@code docker.user}</td><td>image's</td><td>user to run as ({@code 1000:1000})</td></tr>
+ *   <tr><td>{@code docker.memory}</td><td>none</td><td>memory limit ({@code 256m})</td></tr>
+ *   <tr><td>{@code docker.network}</td><td>engine's</td><td>network to join</td></tr>
+ *   <tr><td>{@code docker.command}</td><td>image's</td><td>command, space-separated</td></tr>
+ * </table>
+ *
+ * Unknown {@code docker.*} options are rejected with an {@link InvalidSpecException} before any
+ * container is created. Containers without Molt's owner labels for the fleet are never listed,
+ * drained, stopped or removed: drain and terminate refuse them with a non-retryable {@link
+ * ProviderException}.
+ *
+ * <p>Thread-safe. {@link #close()} closes the Docker client if the builder created it.
+ */
+public final class DockerProvider implements Provider, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerProvider.class);
+
+  private final DockerClient client;
+  private final boolean ownsClient;
+  private final Optional<HaproxyTrafficRouter> router;
+  private final Optional<String> publishOn;
+  private final Duration stopGrace;
+  private final Clock clock;
+  private final ContainerLauncher launcher;
+  private final FleetContainers containers;
+  private final HealthProbe probe = new HealthProbe();
+  private final Map<String, Instant> drainingSince = new ConcurrentHashMap<>();
+
+  private DockerProvider(Builder b) {
+    this.client = b.client;
+    this.ownsClient = b.ownsClient;
+    this.router = b.router;
+    this.publishOn = b.publishOn;
+    this.stopGrace = b.stopGrace;
+    this.clock = b.clock;
+    this.launcher = new ContainerLauncher(client, b.secrets, publishOn);
+    this.containers = new FleetContainers(client);
+  }
+
+  /**
+   * Starts a builder talking to the engine named by {@code DOCKER_HOST} (default {@code
+   * unix:///var/run/docker.sock}).
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder(DockerClients.fromEnvironment(), true);
+  }
+
+  /**
+   * Starts a builder talking to the engine at {@code dockerHost}.
+   *
+   * @param dockerHost such as {@code unix:///var/run/docker.sock} or {@code tcp://10.0.0.5:2376}
+   * @return a builder
+   */
+  public static Builder builder(String dockerHost) {
+    return new Builder(DockerClients.forHost(dockerHost), true);
+  }
+
+  /**
+   * Starts a builder using a client the caller configured (and closes).
+   *
+   * @param client a docker-java client
+   * @return a builder
+   */
+  public static Builder builder(DockerClient client) {
+    if (client == null) {
+      throw new InvalidSpecException("client", "is required but was null");
+    }
+    return new Builder(client, false);
+  }
+
+  @Override
+  public String name() {
+    return "docker";
+  }
+
+  /** @return a resolver that pins tags on this provider's engine */
+  public DockerImages images() {
+    return DockerImages.of(client);
+  }
+
+  @Override
+  public List<Instance> launch(LaunchRequest request) {
+    List<String> ids = launcher.launch(request);
+    List<Instance> launched = new ArrayList<>();
+    for (Container c : containers.list("launch", request.fleet(),
+        Map.of(DockerLabels.LAUNCH_KEY, request.requestKey()))) {
+      ContainerView view = new ContainerView(c);
+      if (ids.contains(view.id())) {
+        view.toInstance(request.fleet(), publishOn, view.state(), view.created())
+            .ifPresent(launched::add);
+      }
+    }
+    LOG.info("fleet={} action=launch revision={} key={} containers={}", request.fleet(),
+        request.revision(), request.requestKey(), launched.stream().map(Instance::id).toList());
+    router.ifPresent(r -> r.add(launched.stream().filter(i -> i.address().isPresent()).toList()));
+    return launched;
+  }
+
+  @Override
+  public List<Instance> observe(String fleet) {
+    Map<String, HaproxyServer> servers = routerServers();
+    List<Instance> out = new ArrayList<>();
+    Instant now = clock.instant();
+    for (ContainerView view : containers.byName("observe", fleet).values()) {
+      InstanceState state = drainState(view.name(), view.state(), servers);
+      Instant since = state.isDraining()
+          ? drainingSince.computeIfAbsent(view.name(), k -> now) : view.created();
+      view.toInstance(fleet, publishOn, state, since).ifPresent(out::add);
+    }
+    router.ifPresent(r -> r.adopt(out));
+    return out;
+  }
+
+  private InstanceState drainState(String name, InstanceState base,
+      Map<String, HaproxyServer> servers) {
+    if (base != InstanceState.RUNNING) {
+      return base;
+    }
+    HaproxyServer server = servers.get(name);
+    if (server != null && server.draining()) {
+      return server.idle() ? InstanceState.DRAINED : InstanceState.DRAINING;
+    }
+    // no router, or the server is gone: nothing Molt routes reaches it any more
+    return drainingSince.containsKey(name) && server == null ? InstanceState.DRAINED : base;
+  }
+
+  @Override
+  public Map<String, Health> health(String fleet, List<Instance> instances) {
+    Map<String, ContainerView> views = containers.byName("health", fleet);
+    Map<String, CompletableFuture<Health>> pending = new LinkedHashMap<>();
+    for (Instance i : instances) {
+      ContainerView view = views.get(i.id());
+      if (view != null && view.ownedBy(fleet) && view.state() == InstanceState.RUNNING) {
+        pending.put(i.id(), verdict(view));
+      }
+    }
+    CompletableFuture.allOf(pending.values().toArray(new CompletableFuture<?>[0])).join();
+    Map<String, Health> out = new LinkedHashMap<>();
+    pending.forEach((id, f) -> out.put(id, f.join()));
+    router.ifPresent(r -> admitHealthy(r, instances, out));
+    return out;
+  }
+
+  private CompletableFuture<Health> verdict(ContainerView view) {
+    Optional<Health> own = view.ownHealth();
+    if (own.isPresent()) {
+      return CompletableFuture.completedFuture(own.get());
+    }
+    Optional<HealthCheck> check = DockerLabels.health(view.labels().get(DockerLabels.HEALTH));
+    if (check.isEmpty() || check.get().kind() == HealthCheck.Kind.PLATFORM) {
+      return CompletableFuture.completedFuture(Health.HEALTHY); // running is all we can know
+    }
+    return view.address(check.get().port(), publishOn)
+        .map(address -> probe.probe(check.get(), address))
+        .orElse(CompletableFuture.completedFuture(Health.UNKNOWN));
+  }
+
+  /** Healthy instances not yet in rotation (and not draining) are admitted, in one batch. */
+  private void admitHealthy(HaproxyTrafficRouter r, List<Instance> instances,
+      Map<String, Health> verdicts) {
+    Map<String, HaproxyServer> servers = byServerName(r.servers());
+    List<Instance> admit = instances.stream()
+        .filter(i -> verdicts.get(i.id()) == Health.HEALTHY && i.address().isPresent())
+        .filter(i -> {
+          HaproxyServer s = servers.get(i.id());
+          return s == null || (s.maintenance() && !s.draining());
+        })
+        .toList();
+    if (!admit.isEmpty()) {
+      r.admit(admit);
+    }
+  }
+
+  @Override
+  public void drain(String fleet, List<Instance> instances) {
+    List<ContainerView> owned = containers.requireOwned("drain", fleet, instances);
+    Instant now = clock.instant();
+    List<Instance> draining = instances.stream()
+        .filter(i -> owned.stream().anyMatch(v -> v.name().equals(i.id()))).toList();
+    router.ifPresent(r -> r.drain(draining));
+    draining.forEach(i -> drainingSince.putIfAbsent(i.id(), now));
+    LOG.info("fleet={} action=drain containers={}", fleet,
+        draining.stream().map(Instance::id).toList());
+  }
+
+  @Override
+  public void terminate(String fleet, List<Instance> instances) {
+    List<ContainerView> owned = containers.requireOwned("terminate", fleet, instances);
+    router.ifPresent(r -> r.remove(instances.stream()
+        .filter(i -> owned.stream().anyMatch(v -> v.name().equals(i.id()))).toList()));
+    for (ContainerView view : owned) {
+      containers.stopAndRemove(view, stopGrace);
+      drainingSince.remove(view.name());
+    }
+    LOG.info("fleet={} action=terminate containers={}", fleet,
+        owned.stream().map(ContainerView::name).toList());
+  }
+
+  @Override
+  public Cancellable watch(String fleet, Runnable onChange) {
+    return containers.watch(fleet, onChange);
+  }
+
+  private Map<String, HaproxyServer> routerServers() {
+    return router.map(r -> byServerName(r.servers())).orElse(Map.of());
+  }
+
+  private static Map<String, HaproxyServer> byServerName(List<HaproxyServer> servers) {
+    Map<String, HaproxyServer> out = new LinkedHashMap<>();
+    servers.forEach(s -> out.put(s.name(), s));
+    return out;
+  }
+
+  /** Stops the health probes and, if the builder created it, closes the Docker client. */
+  @Override
+  public void close() {
+    probe.close();
+    if (ownsClient) {
+      FleetContainers.closeQuietly(client);
+    }
+  }
+
+  /** Builds a {@link DockerProvider}. Not thread-safe. */
+  public static final class Builder {
+    private final DockerClient client;
+    private final boolean ownsClient;
+    private Optional<HaproxyTrafficRouter> router = Optional.empty();
+    private SecretResolver secrets = SecretResolver.none();
+    private Optional<String> publishOn = Optional.of("127.0.0.1");
+    private Duration stopGrace = Duration.ofSeconds(10);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(DockerClient client, boolean ownsClient) {
+      this.client = client;
+      this.ownsClient = ownsClient;
+    }
+
+    /** Routes traffic through an HAProxy backend (default: none). @return this builder */
+    public Builder router(HaproxyTrafficRouter haproxy) {
+      this.router = Optional.of(required(haproxy, "router"));
+      return this;
+    }
+
+    /** Resolves the specs' secret references (default: {@link SecretResolver#none()}). @return this builder */
+    public Builder secrets(SecretResolver resolver) {
+      this.secrets = required(resolver, "secrets");
+      return this;
+    }
+
+    /**
+     * Publishes the containers' ports on ephemeral ports of {@code hostIp} and gives instances
+     * addresses there (default {@code 127.0.0.1}: reachable from this machine only).
+     *
+     * @param hostIp an IP address of the engine's host that this process can reach
+     * @return this builder
+     */
+    public Builder publishOn(String hostIp) {
+      if (hostIp == null || hostIp.isBlank()) {
+        throw new InvalidSpecException("publishOn", "must be an IP address, was '" + hostIp + "'");
+      }
+      this.publishOn = Optional.of(hostIp);
+      return this;
+    }
+
+    /**
+     * Publishes no ports: instances are addressed by their container IP on the engine's network
+     * (for a router or prober that runs on that network).
+     *
+     * @return this builder
+     */
+    public Builder containerAddresses() {
+      this.publishOn = Optional.empty();
+      return this;
+    }
+
+    /** Sets how long a stop waits after SIGTERM before SIGKILL (default 10 s). @return this builder */
+    public Builder stopGrace(Duration grace) {
+      if (grace == null || grace.isNegative()) {
+        throw new InvalidSpecException("stopGrace", "must not be negative, was " + grace);
+      }
+      this.stopGrace = grace;
+      return this;
+    }
+
+    /** Sets the clock that dates drains (default the system clock). @return this builder */
+    public Builder clock(Clock c) {
+      this.clock = required(c, "clock");
+      return this;
+    }
+
+    /** @return the provider */
+    public DockerProvider build() {
+      return new DockerProvider(this);
+    }
+
+    private static <T> T required(T value, String field) {
+      if (value == null) {
+        throw new InvalidSpecException(field, "is required but was null");
+      }
+      return value;
+    }
+  }
+}

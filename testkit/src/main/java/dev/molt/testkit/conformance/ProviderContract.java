@@ -1,0 +1,193 @@
+package dev.molt.testkit.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.molt.Instance;
+import dev.molt.InstanceState;
+import dev.molt.LaunchSpec;
+import dev.molt.OwnerLabels;
+import dev.molt.ProviderException;
+import dev.molt.spi.Health;
+import dev.molt.spi.LaunchRequest;
+import dev.molt.spi.Provider;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link Provider} must pass. Extend it in the provider's tests, implement the
+ * few hooks, and every test here runs against the real platform (or its fake):
+ *
+ * <ul>
+ *   <li>launch is idempotent for a request key;
+ *   <li>observe returns exactly what was launched and not terminated, with the owner labels;
+ *   <li>health reaches a verdict within the deadline;
+ *   <li>drain then terminate removes an instance, and terminating twice is not an error;
+ *   <li>drain and terminate refuse (non-retryable) an instance Molt does not own, and leave it.
+ * </ul>
+ *
+ * The traffic clauses (weights change atomically and reversibly; terminate refuses an instance that
+ * still has traffic) join this suite with the traffic-router SPI, reading weights through a {@link
+ * dev.molt.testkit.invariants.TrafficProbe}. Each test uses a fresh provider from {@link
+ * #createProvider()} and a fleet of its own. Not thread-safe (JUnit runs one test per instance).
+ */
+public abstract class ProviderContract {
+  private Provider provider;
+  private int fleets;
+
+  /** For subclasses. */
+  protected ProviderContract() {}
+
+  /** @return a fresh provider to test; called before each test */
+  protected abstract Provider createProvider();
+
+  /** @return a launch spec the platform can run and judge healthy */
+  protected abstract LaunchSpec launchSpec();
+
+  /**
+   * Lets time pass until {@code condition} holds: drive virtual time, or poll real time.
+   *
+   * @param condition what to wait for
+   * @param deadline the most time to allow
+   * @return whether it held in time
+   */
+  protected abstract boolean await(BooleanSupplier condition, Duration deadline);
+
+  /**
+   * Creates an instance in {@code fleet} that Molt does not own (no owner labels).
+   *
+   * @param fleet the fleet name
+   * @return its platform id
+   */
+  protected abstract String createForeignInstance(String fleet);
+
+  /**
+   * Tells, by asking the platform directly (not through the provider's filtered listing), whether
+   * an instance still exists.
+   *
+   * @param instanceId its platform id
+   * @return true if it exists and is not terminated
+   */
+  protected abstract boolean exists(String instanceId);
+
+  /** @return how long an instance of {@link #launchSpec()} may take to be judged (default 3 min) */
+  protected Duration healthDeadline() {
+    return Duration.ofMinutes(3);
+  }
+
+  /** Releases whatever {@link #createProvider()} made; the default does nothing. */
+  protected void cleanUp(Provider tested) {}
+
+  /** @return the provider under test */
+  protected final Provider provider() {
+    return provider;
+  }
+
+  @BeforeEach
+  final void createTheProvider() {
+    provider = createProvider();
+  }
+
+  @AfterEach
+  final void cleanUpTheProvider() {
+    cleanUp(provider);
+  }
+
+  /** @return a fleet name no other test of this run uses */
+  protected final String newFleet() {
+    return "conformance-" + (++fleets);
+  }
+
+  @Test
+  void launchIsIdempotentPerRequestKey() {
+    String fleet = newFleet();
+    LaunchRequest request = new LaunchRequest(fleet, launchSpec(), 2, "ro-contract", "ro-contract-1");
+    List<Instance> first = provider.launch(request);
+    List<Instance> again = provider.launch(request);
+
+    assertThat(first).hasSize(2);
+    assertThat(ids(again)).as("the same request key launches nothing more")
+        .containsExactlyInAnyOrderElementsOf(ids(first));
+    assertThat(ids(provider.observe(fleet))).containsExactlyInAnyOrderElementsOf(ids(first));
+  }
+
+  @Test
+  void observeReturnsExactlyWhatWasLaunchedAndNotTerminatedWithOwnerLabels() {
+    String fleet = newFleet();
+    List<Instance> launched = provider.launch(new LaunchRequest(fleet, launchSpec(), 3,
+        "ro-contract", "ro-contract-2"));
+    createForeignInstance(fleet);
+    provider.terminate(fleet, List.of(launched.get(0)));
+
+    List<Instance> seen = provider.observe(fleet);
+    assertThat(ids(seen)).containsExactlyInAnyOrderElementsOf(ids(launched.subList(1, 3)));
+    assertThat(seen).allSatisfy(i -> {
+      assertThat(OwnerLabels.isOwned(i.labels(), fleet)).as("owner labels of %s", i.id()).isTrue();
+      assertThat(i.revision()).isEqualTo(launchSpec().revision());
+      assertThat(i.labels()).containsEntry(OwnerLabels.ROLLOUT, "ro-contract");
+    });
+  }
+
+  @Test
+  void healthReachesAVerdictWithinItsDeadline() {
+    String fleet = newFleet();
+    provider.launch(new LaunchRequest(fleet, launchSpec(), 1, "ro-contract", "ro-contract-3"));
+    AtomicReference<Map<String, Health>> last = new AtomicReference<>(Map.of());
+    boolean judged = await(() -> {
+      List<Instance> running = provider.observe(fleet).stream()
+          .filter(i -> i.state() == InstanceState.RUNNING || i.state() == InstanceState.HEALTHY)
+          .toList();
+      last.set(running.isEmpty() ? Map.of() : provider.health(fleet, running));
+      return last.get().values().stream().anyMatch(h -> h != Health.UNKNOWN);
+    }, healthDeadline());
+
+    assertThat(judged).as("a verdict within %s; last verdicts %s", healthDeadline(), last.get())
+        .isTrue();
+    assertThat(last.get()).containsValue(Health.HEALTHY);
+  }
+
+  @Test
+  void drainThenTerminateRemovesTheInstanceAndTerminatingTwiceIsNoError() {
+    String fleet = newFleet();
+    Instance one = provider.launch(new LaunchRequest(fleet, launchSpec(), 1, "ro-contract",
+        "ro-contract-4")).get(0);
+    await(() -> provider.observe(fleet).stream().anyMatch(i -> i.state() != InstanceState.LAUNCHING),
+        healthDeadline());
+
+    provider.drain(fleet, List.of(one));
+    assertThat(provider.observe(fleet)).singleElement()
+        .satisfies(i -> assertThat(i.state().isDraining()).as("state %s", i.state()).isTrue());
+    provider.terminate(fleet, List.of(one));
+    provider.terminate(fleet, List.of(one));
+
+    assertThat(provider.observe(fleet)).isEmpty();
+    assertThat(exists(one.id())).isFalse();
+  }
+
+  @Test
+  void drainAndTerminateRefuseAnInstanceMoltDoesNotOwnAndLeaveIt() {
+    String fleet = newFleet();
+    String foreignId = createForeignInstance(fleet);
+    Instance foreign = new Instance(foreignId, fleet, launchSpec().revision(),
+        java.util.Optional.empty(), InstanceState.RUNNING, java.time.Instant.EPOCH,
+        java.time.Instant.EPOCH, java.util.Optional.empty(), Map.of());
+
+    assertThatThrownBy(() -> provider.terminate(fleet, List.of(foreign)))
+        .isInstanceOfSatisfying(ProviderException.class,
+            e -> assertThat(e.retryable()).isFalse());
+    assertThatThrownBy(() -> provider.drain(fleet, List.of(foreign)))
+        .isInstanceOf(ProviderException.class);
+    assertThat(exists(foreignId)).isTrue();
+    assertThat(provider.observe(fleet)).extracting(Instance::id).doesNotContain(foreignId);
+  }
+
+  private static List<String> ids(List<Instance> instances) {
+    return instances.stream().map(Instance::id).toList();
+  }
+}

@@ -1,0 +1,105 @@
+package dev.molt.testkit.faults;
+
+import dev.molt.RolloutSpec;
+import java.time.Duration;
+import java.util.Random;
+
+/**
+ * One random fault schedule of a {@link FaultCampaign}: the fleet, the strategy, the faults, when
+ * (if ever) the engine crashes, and whether a foreign instance sits in the fleet. Drawn entirely
+ * from its seed, so printing the seed is enough to replay it.
+ *
+ * @param seed the seed it was drawn from
+ * @param strategy which strategy case
+ * @param spec the rollout to run (target: version {@code v2})
+ * @param plan the faults injected once v1 is deployed
+ * @param crashAfterEvents crash the engine after this many events; 0 for never
+ * @param downtime how long the fleet is left alone between a crash and the resume
+ * @param foreign whether a foreign instance (not Molt's) sits in the fleet
+ * @param pollInterval the engine's poll interval
+ */
+public record Schedule(
+    long seed,
+    StrategyCase strategy,
+    RolloutSpec spec,
+    FaultPlan plan,
+    int crashAfterEvents,
+    Duration downtime,
+    boolean foreign,
+    Duration pollInterval) {
+
+  /** The fleet every schedule rolls. */
+  public static final String FLEET = "sim";
+
+  /**
+   * Draws a schedule.
+   *
+   * @param seed its seed
+   * @return the schedule
+   */
+  public static Schedule draw(long seed) {
+    StrategyCase strategy = StrategyCase.ALL.get(
+        (int) Math.floorMod(seed, (long) StrategyCase.ALL.size()));
+    return draw(seed, strategy);
+  }
+
+  /**
+   * Draws a schedule of a given strategy.
+   *
+   * @param seed its seed
+   * @param strategy the strategy case
+   * @return the schedule
+   */
+  public static Schedule draw(long seed, StrategyCase strategy) {
+    Random random = new Random(seed);
+    int capacity = 1 + random.nextInt(12);
+    RolloutSpec spec = RolloutSpec.builder(FLEET).capacity(capacity)
+        .target(dev.molt.testkit.SimulatedPlatform.spec("v2"))
+        .strategy(strategy.draw(random, capacity))
+        .progressDeadline(Duration.ofMinutes(10 + random.nextInt(20)))
+        .drainTimeout(Duration.ofSeconds(5 + random.nextInt(60))).build();
+    boolean broken = random.nextInt(4) == 0;
+    FaultPlan plan = FaultPlan.none()
+        .withLatencies(latency(random, 30), latency(random, 20))
+        .withLaunchFailures(broken ? 1 : random.nextDouble() * 0.15)
+        .withNeverHealthy(broken ? 0 : random.nextDouble() * 0.15)
+        .withFlapping(broken ? 0 : random.nextDouble() * 0.1,
+            Duration.ofSeconds(5 + random.nextInt(60)))
+        .withSlow(broken ? 0 : random.nextDouble() * 0.2, Duration.ofSeconds(random.nextInt(200)))
+        .withCallErrors(random.nextDouble() * 0.2, random.nextDouble() * 0.1)
+        .onlyFor(spec.target().revision())
+        .quietAfter(Duration.ofMinutes(1 + random.nextInt(8)));
+    int crash = random.nextInt(3) == 0 ? 1 + random.nextInt(40) : 0;
+    return new Schedule(seed, strategy, spec, plan, crash,
+        Duration.ofSeconds(31 + random.nextInt(300)), random.nextBoolean(),
+        Duration.ofSeconds(1 + random.nextInt(10)));
+  }
+
+  /** Normal latencies stay under 70 s in all, within every drawn healthy deadline (≥ 90 s). */
+  private static Latency latency(Random random, int maxSeconds) {
+    Duration min = Duration.ofSeconds(random.nextInt(10));
+    Duration max = min.plusSeconds(random.nextInt(maxSeconds));
+    return switch (random.nextInt(3)) {
+      case 0 -> Latency.fixed(min);
+      case 1 -> Latency.uniform(min, max);
+      default -> Latency.exponential(min, max);
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "strategy=" + strategy.name() + " capacity=" + spec.capacity() + " " + spec.strategy()
+        + " crashAfter=" + crashAfterEvents + " foreign=" + foreign + " plan=" + plan;
+  }
+
+  /** @return a copy that crashes the engine after {@code events} events (0: never) */
+  public Schedule withCrashAfter(int events) {
+    return new Schedule(seed, strategy, spec, plan, events, downtime, foreign, pollInterval);
+  }
+
+  /** @return a copy injecting {@code newPlan} */
+  public Schedule withPlan(FaultPlan newPlan) {
+    return new Schedule(seed, strategy, spec, newPlan, crashAfterEvents, downtime, foreign,
+        pollInterval);
+  }
+}

@@ -1,0 +1,299 @@
+package dev.molt.testkit.invariants;
+
+import dev.molt.Instance;
+import dev.molt.InstanceState;
+import dev.molt.OwnerLabels;
+import dev.molt.Revision;
+import dev.molt.Rollout;
+import dev.molt.RolloutEvent;
+import dev.molt.RolloutPhase;
+import dev.molt.RolloutSpec;
+import dev.molt.engine.RolloutListener;
+import dev.molt.inmemory.InMemoryProvider;
+import dev.molt.spi.Health;
+import dev.molt.spi.Provider;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a rollout on an {@link InMemoryProvider} against what Molt promises, from the platform's
+ * ground truth, and collects every breach as a readable line. Register it as a listener of every
+ * engine that drives the fleet and give those engines {@link #wrap(Provider)} as their provider.
+ *
+ * <ul>
+ *   <li><b>floor</b>: a drain never takes serving healthy capacity below the strategy's floor (nor
+ *       below what served before, while under it); and at every event, serving capacity is at
+ *       least the floor less the instances the <em>platform</em> broke (those seen healthy that
+ *       later failed their health check or died on their own, which no strategy can prevent);
+ *   <li><b>ceiling</b>: at every event, instances (launching, serving, draining) ≤ the ceiling;
+ *   <li><b>serving instances are drained first</b>: nothing the engine last saw healthy is
+ *       terminated without a drain;
+ *   <li><b>traffic</b>: no weight on an instance that is not healthy (with a {@link
+ *       TrafficProbe});
+ *   <li><b>ownership</b>: nothing without Molt's owner labels is drained or terminated, and every
+ *       foreign instance present at the start is still alive at the end;
+ *   <li><b>end</b>: SUCCEEDED leaves exactly {@code capacity} healthy instances of the new revision
+ *       and nothing else; ROLLED_BACK exactly {@code capacity} of the previous one (or none if it
+ *       could not be relaunched); FAILED is itself reported; no failed, draining or third-revision
+ *       instance remains.
+ * </ul>
+ *
+ * Limitation: a scale-down that terminates healthy but not-yet-ready surplus instances would be
+ * reported by the drain-first check. Thread-safe.
+ */
+public final class InvariantChecker implements RolloutListener {
+  private final InMemoryProvider platform;
+  private final RolloutSpec spec;
+  private final Limits limits;
+  private final TrafficProbe traffic;
+  private final Set<String> foreign;
+  private final int initialTotal;
+  private final Set<String> everHealthy = new HashSet<>();
+  private final Set<String> lost = new HashSet<>();
+  private final Map<String, Health> lastVerdict = new HashMap<>();
+  private final List<String> violations = new ArrayList<>();
+  private int peakServing;
+  private boolean toNothing;
+  private RolloutPhase end;
+
+  private InvariantChecker(InMemoryProvider platform, RolloutSpec spec, TrafficProbe traffic) {
+    this.platform = platform;
+    this.spec = spec;
+    this.limits = Limits.of(spec);
+    this.traffic = traffic;
+    List<Instance> all = platform.instances(spec.fleet());
+    this.foreign = all.stream().filter(i -> !owned(i)).map(Instance::id)
+        .collect(Collectors.toSet());
+    List<Instance> truth = truth();
+    this.initialTotal = countTotal(truth);
+    truth.stream().filter(Instance::isHealthy).forEach(i -> everHealthy.add(i.id()));
+    this.peakServing = everHealthy.size();
+  }
+
+  /**
+   * Starts checking a rollout about to start on {@code platform}, without a traffic router.
+   *
+   * @param platform the simulated platform
+   * @param spec the rollout's spec
+   * @return the checker
+   */
+  public static InvariantChecker of(InMemoryProvider platform, RolloutSpec spec) {
+    return of(platform, spec, TrafficProbe.NONE);
+  }
+
+  /**
+   * Starts checking a rollout about to start on {@code platform}, with a traffic router.
+   *
+   * @param platform the simulated platform
+   * @param spec the rollout's spec
+   * @param traffic reads the router's weights
+   * @return the checker
+   */
+  public static InvariantChecker of(InMemoryProvider platform, RolloutSpec spec,
+      TrafficProbe traffic) {
+    return new InvariantChecker(platform, spec, traffic);
+  }
+
+  /**
+   * Wraps the provider an engine drives, so that the checker sees each call as it happens.
+   *
+   * @param provider normally the same {@link InMemoryProvider}
+   * @return the provider to give the engine
+   */
+  public Provider wrap(Provider provider) {
+    return new CheckingProvider(provider, this);
+  }
+
+  /** @return every breach so far, oldest first; empty if none */
+  public synchronized List<String> violations() {
+    return List.copyOf(violations);
+  }
+
+  /** @return the terminal phase once a terminal event was checked; empty before */
+  public synchronized java.util.Optional<RolloutPhase> end() {
+    return java.util.Optional.ofNullable(end);
+  }
+
+  @Override
+  public synchronized void onEvent(Rollout rollout, RolloutEvent event) {
+    if (!rollout.fleet().equals(spec.fleet())) {
+      return;
+    }
+    if (event.type() == RolloutEvent.Type.ABORTING && event.message().contains(" to=none")) {
+      toNothing = true;
+    }
+    List<Instance> truth = truth();
+    noteHealth(truth);
+    int serving = (int) truth.stream().filter(Instance::isHealthy).count();
+    peakServing = Math.max(peakServing, serving);
+    int floor = Math.min(floor(), peakServing) - lost.size();
+    if (serving < floor) {
+      fail(event, "serving " + serving + " < floor " + floor + " (strategy floor " + floor()
+          + ", instances lost to the platform " + lost.size() + ")", truth);
+    }
+    int total = countTotal(truth);
+    int ceiling = Math.max(limits.ceiling(), initialTotal);
+    if (total > ceiling) {
+      fail(event, "total " + total + " > ceiling " + ceiling, truth);
+    }
+    checkTraffic(event, truth);
+    if (rollout.isDone()) {
+      checkEnd(rollout, event, truth);
+    }
+  }
+
+  synchronized void observed(List<Instance> seen) {
+    for (Instance i : seen) {
+      if (i.state() == InstanceState.FAILED && everHealthy.contains(i.id())) {
+        lost.add(i.id());
+      }
+    }
+  }
+
+  synchronized void verdicts(Map<String, Health> verdicts) {
+    verdicts.forEach((id, health) -> {
+      lastVerdict.put(id, health);
+      if (health == Health.HEALTHY) {
+        everHealthy.add(id);
+      } else if (everHealthy.contains(id)) {
+        lost.add(id);
+      }
+    });
+  }
+
+  synchronized void beforeDrain(List<Instance> drained) {
+    checkOwned("drain", drained);
+    if (toNothing) {
+      drained.stream().filter(i -> !i.revision().equals(spec.target().revision()))
+          .forEach(i -> violations.add("drain of " + i.id() + " of " + i.revision() + " while"
+              + " removing only the new revision (previous revision unknown)"));
+    }
+    List<Instance> truth = truth();
+    Set<String> serving = truth.stream().filter(i -> i.isHealthy() || stale(i))
+        .map(Instance::id).collect(Collectors.toCollection(HashSet::new));
+    int before = serving.size();
+    drained.forEach(i -> serving.remove(i.id()));
+    int required = Math.min(floor(), before);
+    if (serving.size() < required) {
+      violations.add("drain of " + ids(drained) + " takes serving capacity from " + before
+          + " to " + serving.size() + ", below " + required + " (strategy floor " + floor()
+          + "); fleet: " + describe(truth));
+    }
+  }
+
+  synchronized void beforeTerminate(List<Instance> terminated) {
+    checkOwned("terminate", terminated);
+    Map<String, Instance> truth = truth().stream()
+        .collect(Collectors.toMap(Instance::id, i -> i));
+    for (Instance i : terminated) {
+      Instance now = truth.get(i.id());
+      if (now != null && now.isHealthy() && lastVerdict.get(i.id()) == Health.HEALTHY) {
+        violations.add("terminate of serving instance " + i.id() + " without draining it first");
+      }
+    }
+  }
+
+  /** An instance the engine last saw healthy that the platform broke since: it cannot know. */
+  private boolean stale(Instance i) {
+    return !i.isHealthy() && !i.state().isDraining()
+        && lastVerdict.get(i.id()) == Health.HEALTHY;
+  }
+
+  private void checkOwned(String operation, List<Instance> instances) {
+    for (Instance i : instances) {
+      if (foreign.contains(i.id()) || !owned(i)) {
+        violations.add(operation + " of " + i.id() + ", which Molt does not own");
+      }
+    }
+  }
+
+  private void noteHealth(List<Instance> truth) {
+    for (Instance i : truth) {
+      if (i.isHealthy()) {
+        everHealthy.add(i.id());
+      } else if (everHealthy.contains(i.id()) && !i.state().isDraining()) {
+        lost.add(i.id());
+      }
+    }
+  }
+
+  private void checkTraffic(RolloutEvent event, List<Instance> truth) {
+    Map<String, Instance> byId = truth.stream().collect(Collectors.toMap(Instance::id, i -> i));
+    traffic.weights(spec.fleet()).forEach((id, weight) -> {
+      Instance i = byId.get(id);
+      if (weight > 0 && (i == null || !i.isHealthy())) {
+        fail(event, "traffic weight " + weight + " on " + id + " which is "
+            + (i == null ? "gone" : i.state()), truth);
+      }
+    });
+  }
+
+  private void checkEnd(Rollout end, RolloutEvent event, List<Instance> truth) {
+    this.end = end.phase();
+    if (end.phase() == RolloutPhase.FAILED) {
+      fail(event, "ended FAILED: " + end.reason().orElse("no reason"), truth);
+    }
+    boolean success = end.phase() == RolloutPhase.SUCCEEDED;
+    if (!success && (toNothing || end.from().isEmpty())) {
+      // nothing to return to: the new revision is gone, whatever else ran is left as it was
+      if (truth.stream().anyMatch(i -> i.revision().equals(end.to())
+          || end.from().map(f -> !f.equals(i.revision())).orElse(true))) {
+        fail(event, "ended " + end.phase() + " without a previous spec, but instances other"
+            + " than the untouched previous revision remain", truth);
+      }
+    } else {
+      Revision expected = success ? end.to() : end.from().orElse(end.to());
+      long good = truth.stream().filter(i -> i.revision().equals(expected) && i.isHealthy())
+          .count();
+      if (good != spec.capacity() || truth.size() != spec.capacity()) {
+        fail(event, "ended " + end.phase() + " with " + good + " healthy of " + expected
+            + " and " + truth.size() + " in all; expected exactly " + spec.capacity(), truth);
+      }
+    }
+    for (String id : foreign) {
+      if (!platform.isAlive(id)) {
+        fail(event, "foreign instance " + id + " was destroyed", truth);
+      }
+    }
+    if (!platform.refusals().isEmpty()) {
+      fail(event, "the platform refused to touch foreign instances " + platform.refusals(), truth);
+    }
+  }
+
+  private int floor() {
+    return toNothing ? 0 : limits.floor();
+  }
+
+  private void fail(RolloutEvent event, String what, List<Instance> truth) {
+    violations.add(event.type() + " at " + event.at() + ": " + what + "; fleet: "
+        + describe(truth));
+  }
+
+  private List<Instance> truth() {
+    return platform.instances(spec.fleet()).stream().filter(InvariantChecker::owned).toList();
+  }
+
+  private static boolean owned(Instance i) {
+    return OwnerLabels.isOwned(i.labels(), i.fleet());
+  }
+
+  private static int countTotal(List<Instance> truth) {
+    return (int) truth.stream().filter(i -> i.state() != InstanceState.FAILED
+        && i.state() != InstanceState.DRAINED).count();
+  }
+
+  private static String ids(List<Instance> instances) {
+    return instances.stream().map(Instance::id).toList().toString();
+  }
+
+  /** @return the fleet as {@code id(revision STATE)} items, for failure messages */
+  public static String describe(List<Instance> instances) {
+    return instances.stream().map(i -> i.id() + "(" + i.revision() + " " + i.state() + ")")
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+}

@@ -1,0 +1,38 @@
+package dev.molt.testkit.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.molt.RolloutPhase;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Property: under any random fault schedule, with or without an engine crash and resume, every
+ * invariant holds and the rollout ends SUCCEEDED or ROLLED_BACK. Each case prints its seed; replay
+ * one with {@code FaultCampaign.runOne(seed)} or {@code FaultCampaign --replay <seed>}.
+ */
+class FaultScheduleTest {
+  private static final long CAMPAIGN_SEED = 20261122L;
+  private static final int SCHEDULES_PER_STRATEGY = 150;
+
+  static Stream<Arguments> schedules() {
+    Random seeds = new Random(CAMPAIGN_SEED);
+    return StrategyCase.ALL.stream().flatMap(strategy -> seeds.longs(SCHEDULES_PER_STRATEGY)
+        .boxed().map(seed -> Arguments.of(strategy.name(), seed, strategy)));
+  }
+
+  @ParameterizedTest(name = "{0} seed {1}")
+  @MethodSource("schedules")
+  void everyInvariantHoldsUnderARandomFaultSchedule(String name, long seed,
+      StrategyCase strategy) {
+    FaultCampaign.Outcome outcome = FaultCampaign.run(Schedule.draw(seed, strategy));
+
+    assertThat(outcome.violations()).as("seed %d: %s", seed, outcome.schedule()).isEmpty();
+    assertThat(outcome.phase()).as("seed %d: %s", seed, outcome.schedule())
+        .hasValueSatisfying(p -> assertThat(p).isIn(RolloutPhase.SUCCEEDED,
+            RolloutPhase.ROLLED_BACK));
+  }
+}
