@@ -34,8 +34,15 @@ public record RolloutEvent(Instant at, Type type, RolloutPhase phase, int step, 
     TERMINATED,
     /** A new instance failed (launch, health deadline, turned unhealthy) and will be replaced. */
     INSTANCE_FAILED,
-    /** Traffic weights changed. */
+    /**
+     * Traffic weights changed: the message starts {@code traffic: <rev>=<w>% <rev>=<w>%}. Without
+     * a router it reports the effective split of the replica ratio.
+     */
     TRAFFIC_SHIFTED,
+    /** A blue-green or canary step began, or a step-wise control acted. */
+    STEP,
+    /** An analysis reached its verdict. */
+    ANALYZED,
     /** More of the new revision serves. */
     PROGRESS,
     /** The rollout paused. */

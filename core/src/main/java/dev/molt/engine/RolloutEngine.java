@@ -310,6 +310,25 @@ public final class RolloutEngine implements AutoCloseable {
     known.put(spec.revision(), spec);
   }
 
+  /**
+   * Works out what {@code spec} would do, touching nothing: reads the fleet from the provider,
+   * then runs the real planners on an in-memory copy of it in virtual time with the provider's
+   * {@linkplain Provider#expectedLatencies() expected latencies}. Gates are assumed to pass and
+   * manual promotions to be given at once.
+   *
+   * @param spec what to plan
+   * @return the steps, traffic, peak instance count, expected duration and rollback costs
+   * @throws InvalidSpecException if {@code spec} is null
+   * @throws dev.molt.ProviderException if reading the fleet fails
+   */
+  public RolloutPlan plan(RolloutSpec spec) {
+    Checks.required(spec, "spec");
+    List<LaunchSpec> specs = new ArrayList<>(known.values());
+    specs.add(spec.target());
+    return Plans.plan(context.provider, spec, context.clock.instant(), context.pollInterval,
+        specs);
+  }
+
   /** @return the running rollout of {@code fleet} (or the run of an acting reconcile), if any */
   public Optional<RolloutHandle> active(String fleet) {
     return Optional.ofNullable(active.get(fleet));
@@ -393,6 +412,10 @@ public final class RolloutEngine implements AutoCloseable {
 
     @Override public void finished(RolloutRun run) {
       active.values().remove(run);
+    }
+
+    @Override public RolloutHandle start(RolloutSpec spec) {
+      return RolloutEngine.this.start(spec);
     }
   }
 

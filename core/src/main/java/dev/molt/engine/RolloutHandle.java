@@ -40,6 +40,44 @@ public interface RolloutHandle {
    */
   void abort(String reason);
 
+  /**
+   * Moves a blue-green or canary rollout past its current step: releases a hold (a manual
+   * promotion, a pause until resumed, an inconclusive analysis), or skips a timed pause, an
+   * analysis or a promotion delay. Valid while PROGRESSING or PAUSED at a step.
+   *
+   * @throws dev.molt.IllegalControlException for a rolling update, while aborting, after the end,
+   *     or when paused by a failure (use resume)
+   */
+  void promote();
+
+  /**
+   * Promotes a blue-green or canary rollout fully: skips every remaining step, pause, analysis
+   * and delay, and goes straight to full promotion. Valid where {@link #promote()} is.
+   *
+   * @throws dev.molt.IllegalControlException where {@link #promote()} would
+   */
+  void promoteFull();
+
+  /**
+   * Starts this rollout's spec again, as a new rollout, after it failed or was rolled back.
+   *
+   * @return the new rollout's handle
+   * @throws dev.molt.IllegalControlException unless this rollout ended FAILED or ROLLED_BACK
+   */
+  RolloutHandle retry();
+
+  /**
+   * Returns the fleet to the revision it ran before this rollout. While the rollout runs (even
+   * after a blue-green switch, during blue's scale-down delay) this is a rollback of this rollout:
+   * with the previous revision still running it is one traffic switch and no launch. After
+   * SUCCEEDED it starts a new rollout of the previous revision with the same strategy.
+   *
+   * @return the handle doing the undo: this one, or the new rollout's
+   * @throws dev.molt.IllegalControlException after FAILED or ROLLED_BACK (nothing to undo), or
+   *     when the previous revision is unknown to the engine
+   */
+  RolloutHandle undo();
+
   /** @return completes with the final snapshot when the rollout reaches a terminal phase */
   CompletableFuture<Rollout> completion();
 

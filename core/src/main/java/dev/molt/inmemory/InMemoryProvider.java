@@ -6,9 +6,11 @@ import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.Revision;
 import dev.molt.internal.Checks;
+import dev.molt.spi.ExpectedLatencies;
 import dev.molt.spi.Health;
 import dev.molt.spi.LaunchRequest;
 import dev.molt.spi.Provider;
+import dev.molt.spi.TrafficRouter;
 import dev.molt.time.Cancellable;
 import dev.molt.time.Scheduler;
 import dev.molt.time.VirtualTime;
@@ -46,10 +48,13 @@ public final class InMemoryProvider implements Provider {
   private final Map<String, Boolean> faultRetryable = new HashMap<>();
   private final List<String> refusals = new ArrayList<>();
   private FaultHook faultHook = FaultHook.NONE;
+  private final Optional<InMemoryRouter> router;
   private long nextId = 1;
   private int lostLaunchResponses;
 
   private InMemoryProvider(Builder b) {
+    this.router = b.routed ? Optional.of(new InMemoryRouter(b.clock, this::routerCall))
+        : Optional.empty();
     this.clock = b.clock;
     this.scheduler = b.scheduler;
     this.defaultBehavior = b.defaultBehavior;
@@ -177,6 +182,47 @@ public final class InMemoryProvider implements Provider {
     return "in-memory";
   }
 
+  /** @return the in-memory router, unless built {@link Builder#withoutRouter() without} one */
+  @Override
+  public Optional<TrafficRouter> router() {
+    return router.map(r -> r);
+  }
+
+  /**
+   * Every weight change the router received for {@code fleet}, oldest first.
+   *
+   * @param fleet the fleet name
+   * @return the changes; empty without a router
+   */
+  public List<WeightChange> weightHistory(String fleet) {
+    return router.map(r -> r.history(fleet)).orElse(List.of());
+  }
+
+  /** @return the latencies of the default instance behavior */
+  @Override
+  public ExpectedLatencies expectedLatencies() {
+    return new ExpectedLatencies(defaultBehavior.launchLatency(), defaultBehavior.timeToHealthy(),
+        defaultBehavior.drainTime());
+  }
+
+  /**
+   * Adds owned, already-healthy copies of instances observed elsewhere (same ids, revisions and
+   * labels), so a simulation can start from a real fleet's state. Used by plans.
+   *
+   * @param instances the instances to copy
+   */
+  public synchronized void adopt(List<Instance> instances) {
+    Instant now = clock.instant();
+    for (Instance i : instances) {
+      InstanceBehavior behavior = i.isHealthy()
+          ? InstanceBehavior.healthy(Duration.ZERO, Duration.ZERO).withDrainTime(
+              defaultBehavior.drainTime())
+          : behaviors.getOrDefault(i.revision(), defaultBehavior);
+      machines.put(i.id(), new Machine(i.id(), i.fleet(), i.revision(), i.labels(), i.address(),
+          now, behavior));
+    }
+  }
+
   @Override
   public synchronized List<Instance> launch(LaunchRequest request) {
     record("launch", request.fleet(), request.count());
@@ -196,6 +242,9 @@ public final class InMemoryProvider implements Provider {
       chosen.add(behavior);
       long seq = nextId++;
       String id = String.format("%s-%05d", request.fleet(), seq);
+      while (machines.containsKey(id)) { // adopted instances may use the same id scheme
+        id = String.format("%s-%05d", request.fleet(), seq = nextId++);
+      }
       String address = "10." + (seq >> 16 & 255) + "." + (seq >> 8 & 255) + "." + (seq & 255)
           + ":" + port;
       Machine m = new Machine(id, request.fleet(), revision, labels, Optional.of(address), now,
@@ -335,6 +384,11 @@ public final class InMemoryProvider implements Provider {
     return out;
   }
 
+  /** Router calls appear in {@link #calls()} as {@code set-weights}, and can be failed. */
+  private synchronized void routerCall(String fleet, int revisions) {
+    record("set-weights", fleet, revisions);
+  }
+
   private void record(String operation, String fleet, int count) {
     calls.add(new Call(operation, fleet, count, clock.instant()));
     Integer left = faults.get(operation);
@@ -362,6 +416,7 @@ public final class InMemoryProvider implements Provider {
     private final Scheduler scheduler;
     private InstanceBehavior defaultBehavior = InstanceBehavior.defaults();
     private final Map<Revision, InstanceBehavior> behaviors = new HashMap<>();
+    private boolean routed = true;
 
     private Builder(Clock clock, Scheduler scheduler) {
       this.clock = Checks.required(clock, "clock");
@@ -377,6 +432,17 @@ public final class InMemoryProvider implements Provider {
     /** Scripts how instances of {@code revision} behave. @return this builder */
     public Builder behavior(Revision revision, InstanceBehavior behavior) {
       behaviors.put(Checks.required(revision, "revision"), Checks.required(behavior, "behavior"));
+      return this;
+    }
+
+    /**
+     * Builds a platform without a traffic router (by default it has an {@link InMemoryRouter}),
+     * so canary weights are approximated by replica ratios.
+     *
+     * @return this builder
+     */
+    public Builder withoutRouter() {
+      this.routed = false;
       return this;
     }
 

@@ -2,7 +2,13 @@ package dev.molt.internal;
 
 import dev.molt.Instance;
 import dev.molt.LaunchSpec;
+import dev.molt.Revision;
+import dev.molt.gate.Analysis;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** One thing a planner asks the engine to do. Not API. */
 public sealed interface Action {
@@ -18,4 +24,24 @@ public sealed interface Action {
    */
   record Terminate(List<Instance> instances, boolean failedNew, String reason) implements Action {}
 
+  /**
+   * Switch traffic to {@code weights} in one router call, or, without a router ({@code routed}
+   * false), only record the effective split that the replica ratio gives.
+   */
+  record SetTraffic(Map<Revision, Integer> weights, boolean routed) implements Action {
+    /** Keeps the caller's order (it is the order of the {@code traffic:} line). */
+    public SetTraffic {
+      weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+    }
+  }
+
+  /** Move the strategy to step {@code to} (it starts now). */
+  record Advance(int to, String what) implements Action {}
+
+  /** Pause the rollout until resume() or promote(), which then move it past this step. */
+  record Hold(String reason) implements Action {}
+
+  /** Start measuring {@code analysis} for step {@code step}; the result arrives later. */
+  record Analyze(int step, Analysis analysis, Revision canary, Optional<Revision> baseline)
+      implements Action {}
 }

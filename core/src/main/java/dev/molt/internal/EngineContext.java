@@ -38,4 +38,15 @@ public interface EngineContext {
 
   /** Called once when the run reaches a terminal phase. */
   void finished(RolloutRun run);
+
+  /**
+   * Starts another rollout on the same engine (for retry and undo of an ended rollout).
+   *
+   * @param spec what to roll out
+   * @return its handle
+   */
+  default dev.molt.engine.RolloutHandle start(dev.molt.RolloutSpec spec) {
+    throw new dev.molt.IllegalControlException("this engine cannot start rollouts from a"
+        + " control; start " + spec.fleet() + " again through RolloutEngine.start");
+  }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import dev.molt.Revision;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -53,12 +54,19 @@ public final class FleetObserver {
                   && i.state() != InstanceState.TERMINATED)
               .toList();
           List<Instance> running = owned.stream().filter(FleetObserver::judgeable).toList();
-          if (running.isEmpty()) {
-            return CompletableFuture.completedFuture(merge(fleet, desired, owned, Map.of()));
-          }
-          return calls.call("health", "fleet " + fleet, () -> provider.health(fleet, running))
-              .thenApply(verdicts -> merge(fleet, desired, owned, verdicts));
+          CompletableFuture<Map<String, Health>> health = running.isEmpty()
+              ? CompletableFuture.completedFuture(Map.of())
+              : calls.call("health", "fleet " + fleet, () -> provider.health(fleet, running));
+          return health.thenCombine(traffic(fleet),
+              (verdicts, weights) -> merge(fleet, desired, owned, verdicts, weights));
         });
+  }
+
+  /** The split in force, from the platform's router; empty without one. */
+  private CompletableFuture<Map<Revision, Integer>> traffic(String fleet) {
+    return provider.router()
+        .map(router -> calls.call("weights", "fleet " + fleet, () -> router.weights(fleet)))
+        .orElseGet(() -> CompletableFuture.completedFuture(Map.of()));
   }
 
   private static boolean judgeable(Instance i) {
@@ -66,8 +74,8 @@ public final class FleetObserver {
         || i.state() == InstanceState.UNHEALTHY;
   }
 
-  private synchronized Fleet merge(
-      String fleet, int desired, List<Instance> owned, Map<String, Health> verdicts) {
+  private synchronized Fleet merge(String fleet, int desired, List<Instance> owned,
+      Map<String, Health> verdicts, Map<Revision, Integer> weights) {
     Instant now = clock.instant();
     List<Instance> merged = new ArrayList<>(owned.size());
     Map<String, Instant> stillHealthy = new HashMap<>(healthySeen.size() * 4 / 3 + 16);
@@ -88,7 +96,7 @@ public final class FleetObserver {
       merged.add(m);
     }
     healthySeen = stillHealthy;
-    return new Fleet(fleet, desired, merged, Map.of());
+    return new Fleet(fleet, desired, merged, weights); // one snapshot: it sorts every instance
   }
 
   /** One copy at most per instance and observation: this runs for every instance of the fleet. */

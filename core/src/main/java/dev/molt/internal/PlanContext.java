@@ -19,6 +19,7 @@ import java.util.Set;
  *     unhealthy past a grace period, surplus): the planner treats them as old instances
  * @param hold ids of target-revision instances to leave alone for now (unhealthy within a grace
  *     period): live but not serving, and not failed by the healthy deadline
+ * @param steps where a step-wise strategy (blue-green, canary) is, from the rollout's state
  */
 public record PlanContext(
     Fleet observed,
@@ -28,7 +29,8 @@ public record PlanContext(
     int replacements,
     Duration drainTimeout,
     Set<String> retire,
-    Set<String> hold) {
+    Set<String> hold,
+    StepState steps) {
 
   /** Copies the sets. */
   public PlanContext {
@@ -36,15 +38,23 @@ public record PlanContext(
     hold = Set.copyOf(hold);
   }
 
-  /** A context for a rollout: nothing retired or held beyond what the revisions say. */
+  /** A context for strategies without steps (rolling): step 0 started {@code now}, no router. */
   public PlanContext(Fleet observed, LaunchSpec targetSpec, int desired, Instant now,
       int replacements, Duration drainTimeout) {
-    this(observed, targetSpec, desired, now, replacements, drainTimeout, Set.of(), Set.of());
+    this(observed, targetSpec, desired, now, replacements, drainTimeout, Set.of(), Set.of(),
+        StepState.initial(now));
+  }
+
+  /** A context for a step-wise strategy: nothing retired or held beyond what the revisions say. */
+  public PlanContext(Fleet observed, LaunchSpec targetSpec, int desired, Instant now,
+      int replacements, Duration drainTimeout, StepState steps) {
+    this(observed, targetSpec, desired, now, replacements, drainTimeout, Set.of(), Set.of(),
+        steps);
   }
 
   /** @return a copy with these instances retired and held */
   public PlanContext withRetiredAndHeld(Set<String> retired, Set<String> held) {
     return new PlanContext(observed, targetSpec, desired, now, replacements, drainTimeout, retired,
-        held);
+        held, steps);
   }
 }

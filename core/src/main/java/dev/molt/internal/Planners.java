@@ -1,5 +1,7 @@
 package dev.molt.internal;
 
+import dev.molt.strategy.BlueGreen;
+import dev.molt.strategy.Canary;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.Strategy;
 
@@ -10,18 +12,32 @@ public final class Planners {
   /** @return the planner that moves the fleet forward under {@code strategy} */
   public static Planner forStrategy(Strategy strategy) {
     if (strategy instanceof RollingUpdate rolling) {
-      return new RollingPlanner(rolling);
+      return new EvenTrafficPlanner(new RollingPlanner(rolling));
+    }
+    if (strategy instanceof Canary canary) {
+      return new CanaryPlanner(canary);
+    }
+    if (strategy instanceof BlueGreen blueGreen) {
+      return new BlueGreenPlanner(blueGreen);
     }
     throw new IllegalArgumentException("no planner for strategy " + strategy.name());
   }
 
   /**
    * The planner that returns the fleet to its previous revision: a rolling update under the same
-   * limits, so a rollback never drops capacity further than the rollout itself could.
+   * limits, so a rollback never drops capacity further than the rollout itself could; for
+   * blue-green and canary, preceded by one switch of all traffic back to the previous revision.
    */
   public static Planner rollback(Strategy strategy) {
     if (strategy instanceof RollingUpdate rolling) {
-      return new RollingPlanner(rolling);
+      return new EvenTrafficPlanner(new RollingPlanner(rolling));
+    }
+    if (strategy instanceof Canary canary) {
+      return new TrafficRollbackPlanner(canary.promotion());
+    }
+    if (strategy instanceof BlueGreen blueGreen) {
+      return new TrafficRollbackPlanner(RollingUpdate.defaults()
+          .withHealthyDeadline(blueGreen.healthyDeadline()));
     }
     throw new IllegalArgumentException("no rollback planner for strategy " + strategy.name());
   }

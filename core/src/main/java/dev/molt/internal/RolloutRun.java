@@ -31,6 +31,7 @@ public final class RolloutRun implements RolloutHandle {
   private final FleetObserver observer;
   private final RolloutState state;
   private final ActionExecutor executor;
+  private final StepControls controls;
   private final CompletableFuture<Rollout> completion = new CompletableFuture<>();
 
   // guarded by this
@@ -80,7 +81,9 @@ public final class RolloutRun implements RolloutHandle {
     this.forward = forward;
     this.observer = new FleetObserver(engine.provider(), engine.calls(), engine.clock());
     this.state = state;
-    this.executor = new ActionExecutor(engine, spec.fleet(), state.id(), keys, state);
+    this.executor = new ActionExecutor(engine, spec.fleet(), state.id(), keys, state, Optional.of(
+        new GateRunner(engine, observer, spec.fleet(), state::desired)), this::trigger);
+    this.controls = new StepControls(engine, spec, state);
   }
 
   /** @return the spec this run works toward */
@@ -186,6 +189,38 @@ public final class RolloutRun implements RolloutHandle {
     trigger();
   }
 
+  @Override
+  public void promote() {
+    controls.promote(false);
+    trigger();
+  }
+
+  @Override
+  public void promoteFull() {
+    controls.promote(true);
+    trigger();
+  }
+
+  @Override
+  public RolloutHandle retry() {
+    return controls.retry();
+  }
+
+  @Override
+  public RolloutHandle undo() {
+    Optional<RolloutHandle> restarted = controls.undoEnded();
+    if (restarted.isPresent()) {
+      return restarted.get();
+    }
+    synchronized (state) {
+      if (state.phase() != RolloutPhase.ABORTING && !state.phase().isTerminal()) {
+        startRollback("undo: back to " + state.from().map(Revision::id).orElse("nothing"));
+      }
+    }
+    trigger();
+    return this;
+  }
+
   /** Asks for a tick as soon as possible (coalesced). */
   public void trigger() {
     synchronized (this) {
@@ -237,7 +272,8 @@ public final class RolloutRun implements RolloutHandle {
         : state.targetSpec().equals(spec.target()) ? Planners.removeRevision()
         : Planners.rollback(spec.strategy());
     Decision decision = planner.decide(new PlanContext(fleet, state.targetSpec(),
-        state.desired(), now, state.replacements(), spec.drainTimeout()));
+        state.desired(), now, state.replacements(), spec.drainTimeout(),
+        state.stepState(engine.provider().router().isPresent())));
     engine.logDecision(state, decision);
     if (!decision.actions().isEmpty()) {
       synchronized (this) {

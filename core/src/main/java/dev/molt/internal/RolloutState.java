@@ -12,8 +12,10 @@ import dev.molt.RolloutSpec;
 import dev.molt.engine.RolloutListener;
 import dev.molt.store.RolloutRecord;
 import java.time.Instant;
+import dev.molt.gate.AnalysisResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -46,6 +48,14 @@ public final class RolloutState {
   private String progressKey = "";
   private long epoch;
   private volatile Rollout snapshot;
+  // where a step-wise strategy is (see StepState); changed only through actions and controls
+  private int stepIndex;
+  private Instant stepStartedAt;
+  private Optional<AnalysisResult> analysis = Optional.empty();
+  private boolean analyzing;
+  private boolean holding;
+  private boolean promoteFull;
+  private Map<Revision, Integer> recordedTraffic = Map.of();
 
   /**
    * Restores the state saved in {@code record}, for an engine resuming it: phase, origin, rollback
@@ -83,6 +93,7 @@ public final class RolloutState {
     this.targetSpec = spec.target();
     this.desired = spec.capacity();
     this.totalSteps = spec.capacity();
+    this.stepStartedAt = now;
     this.snapshot = build(now);
   }
 
@@ -192,11 +203,18 @@ public final class RolloutState {
     replacements = 0;
     lastProgressAt = now;
     reason = Optional.empty();
+    analysis = Optional.empty(); // after a failure pause, the step's analysis runs again
     record(now, Type.RESUMED, "phase=PROGRESSING action=resume");
+    if (holding) {
+      holding = false;
+      advance(now, stepIndex + 1, "released");
+    }
   }
 
   synchronized void startRollback(Instant now, String why, Optional<LaunchSpec> previous) {
     epoch++;
+    holding = false;
+    analyzing = false;
     rollingBack = true;
     phase = RolloutPhase.ABORTING;
     reason = Optional.of(why);
@@ -235,6 +253,63 @@ public final class RolloutState {
         ? error.getCause() : error;
     String what = e instanceof ProviderException pe ? pe.getMessage() : String.valueOf(e);
     record(now, Type.PROVIDER_ERROR, "action=observe-again error=\"" + what + "\"");
+  }
+
+  synchronized StepState stepState(boolean routed) {
+    return new StepState(stepIndex, stepStartedAt, analysis, analyzing, promoteFull, routed,
+        recordedTraffic, from);
+  }
+
+  synchronized boolean holding() {
+    return holding;
+  }
+
+  synchronized int stepIndex() {
+    return stepIndex;
+  }
+
+  synchronized void advance(Instant now, int to, String what) {
+    stepIndex = to;
+    stepStartedAt = now;
+    analysis = Optional.empty();
+    analyzing = false;
+    lastProgressAt = now;
+    record(now, Type.STEP, "strategy-step=" + to + " action=" + what);
+  }
+
+  synchronized void hold(Instant now, String why) {
+    holding = true;
+    pause(now, why);
+  }
+
+  synchronized void promoteFull(Instant now) {
+    promoteFull = true;
+    record(now, Type.STEP, "strategy-step=" + stepIndex + " action=promote-full");
+  }
+
+  synchronized void analysisStarted(Instant now, int step, String gate) {
+    analyzing = true;
+    record(now, Type.STEP, "strategy-step=" + step + " action=analyze gate=" + gate);
+  }
+
+  synchronized void analysisFinished(Instant now, long forEpoch, int step, AnalysisResult r) {
+    if (forEpoch != epoch || step != stepIndex || phase.isTerminal()) {
+      return; // an abort or a control moved on: the result no longer decides anything
+    }
+    analyzing = false;
+    analysis = Optional.of(r);
+    record(now, Type.ANALYZED, "strategy-step=" + step + " " + r.summary());
+  }
+
+  synchronized void trafficShifted(Instant now, Map<Revision, Integer> weights, boolean routed) {
+    recordedTraffic = weights;
+    StringBuilder line = new StringBuilder("traffic:");
+    weights.forEach((rev, w) -> line.append(' ').append(rev.id()).append('=').append(w)
+        .append('%'));
+    if (weights.isEmpty()) {
+      line.append(" even across serving instances");
+    }
+    record(now, Type.TRAFFIC_SHIFTED, line + (routed ? "" : " (effective, replica ratio)"));
   }
 
   void log(String message) {

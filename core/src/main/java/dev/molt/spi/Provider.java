@@ -4,6 +4,7 @@ import dev.molt.Instance;
 import dev.molt.time.Cancellable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a platform must do for Molt: one unit of work per call, never waiting for convergence. The
@@ -111,5 +112,24 @@ public interface Provider {
    */
   default Cancellable watch(String fleet, Runnable onChange) {
     return Cancellable.none();
+  }
+
+  /**
+   * The platform's traffic router, if it has one. Optional: the default has none.
+   *
+   * @return the router that splits this platform's traffic between revisions
+   */
+  default Optional<TrafficRouter> router() {
+    return Optional.empty();
+  }
+
+  /**
+   * How long this platform typically takes to launch, pass health checks and drain, for plans.
+   * Optional: the default is {@link ExpectedLatencies#defaults()}.
+   *
+   * @return the expected latencies
+   */
+  default ExpectedLatencies expectedLatencies() {
+    return ExpectedLatencies.defaults();
   }
 }

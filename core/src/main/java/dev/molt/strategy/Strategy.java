@@ -4,7 +4,7 @@ package dev.molt.strategy;
  * How a rollout moves a fleet from one revision to the next. A strategy is a description; the
  * engine turns it into decisions, each made from the observed fleet alone.
  */
-public sealed interface Strategy permits RollingUpdate {
+public sealed interface Strategy permits RollingUpdate, BlueGreen, Canary {
 
   /** @return a short name for logs and reports, such as {@code rolling} */
   String name();

@@ -78,9 +78,15 @@ public final class Demo {
     Rollout first = engine.run(base);
     printer.quiet(false);
     out.println("fleet web is on v1 (" + first.to() + "): " + options.capacity() + " healthy");
-    out.println("rolling to v2 (" + v2.revision() + ") with maxSurge=25% maxUnavailable=0"
-        + " minReady=30s");
-    Rollout done = engine.run(base.withTarget(v2));
+    RolloutSpec next = base.toBuilder().target(v2)
+        .strategy(DemoStrategies.forName(options.strategy())).build();
+    if (options.plan()) {
+      PlanPrinter.print(engine.plan(next), out);
+      return 0;
+    }
+    out.println("rolling to v2 (" + v2.revision() + ") with "
+        + DemoStrategies.describe(options.strategy()));
+    Rollout done = engine.run(next);
     long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
     int onTarget = platform.instances("web").stream()
         .filter(i -> i.revision().equals(v2.revision()) && i.isHealthy()).toList().size();

@@ -10,8 +10,11 @@ import java.util.List;
  * @param help whether to print usage
  * @param scenario which demo: {@code rolling} (default) or {@code reconcile}
  * @param provider {@code in-memory} (default) or {@code docker}
+ * @param strategy rolling, blue-green or canary
+ * @param plan whether to print the plan instead of rolling out
  */
-record DemoOptions(int capacity, long seed, boolean help, String scenario, String provider) {
+record DemoOptions(int capacity, long seed, boolean help, String scenario, String provider,
+    String strategy, boolean plan) {
   static final java.util.Set<String> SCENARIOS = java.util.Set.of("rolling", "reconcile");
 
   static DemoOptions parse(List<String> args) {
@@ -20,6 +23,8 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
     boolean help = false;
     String scenario = "rolling";
     String provider = "in-memory";
+    String strategy = "rolling";
+    boolean plan = false;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
@@ -28,16 +33,20 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
         case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
         case "--scenario" -> scenario = scenario(value(args, ++i, a));
         case "--provider" -> provider = providerValue(value(args, ++i, a));
+        case "--strategy" -> strategy = oneOf(a, value(args, ++i, a), DemoStrategies.NAMES);
+        case "--plan" -> plan = true;
         default -> throw new IllegalArgumentException("unknown option '" + a + "'");
       }
     }
-    if (scenario.equals("reconcile") && provider.equals("docker")) {
-      throw new IllegalArgumentException("--scenario reconcile runs on the in-memory provider only");
+    if (scenario.equals("reconcile") && (provider.equals("docker") || plan
+        || !strategy.equals("rolling"))) {
+      throw new IllegalArgumentException("--scenario reconcile runs alone on the in-memory"
+          + " provider: drop --provider, --strategy and --plan");
     }
     if (capacity == 0) {
       capacity = provider.equals("docker") ? 5 : 10;
     }
-    return new DemoOptions(capacity, seed, help, scenario, provider);
+    return new DemoOptions(capacity, seed, help, scenario, provider, strategy, plan);
   }
 
   static String usage() {
@@ -51,6 +60,9 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
         "                   drifted, tainted and unhealthy instances of a messy fleet",
         "  --provider <p>   in-memory (default: simulated, virtual time) or docker (real containers",
         "                   behind a real HAProxy; provisions an engine with scripts/docker-env.sh)",
+        "  --strategy <s>   rolling | blue-green | canary (default rolling)",
+        "  --plan           print the rollout's plan (steps, traffic, peak, duration, rollback",
+        "                   cost) without rolling out",
         "  --help           this text");
   }
 
@@ -75,6 +87,14 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
       throw new IllegalArgumentException(option + " needs a value");
     }
     return args.get(i);
+  }
+
+  private static String oneOf(String option, String text, List<String> allowed) {
+    if (!allowed.contains(text)) {
+      throw new IllegalArgumentException(option + " must be one of " + allowed + ", was '" + text
+          + "'");
+    }
+    return text;
   }
 
   private static int intValue(String option, String text, int min, int max) {

@@ -36,11 +36,16 @@ final class ProgressPrinter implements RolloutListener {
     String clock = "[" + format(Duration.between(rollout.startedAt(), this.clock.instant())) + "]";
     String what = switch (event.type()) {
       case LAUNCHED, DRAINING, TERMINATED, INSTANCE_FAILED, PAUSED, RESUMED, ABORTING,
-          PROVIDER_ERROR, STARTED -> event.message();
+          PROVIDER_ERROR, STARTED, STEP, ANALYZED -> event.message();
       case PROGRESS -> bar(rollout.step(), rollout.totalSteps()) + " " + rollout.step() + "/"
-          + rollout.totalSteps() + " ready on " + rollout.to();
+          + rollout.totalSteps() + (rollout.strategy().equals("rolling") ? " ready on "
+          : " steps done toward ") + rollout.to();
       default -> null;
     };
+    if (event.type() == RolloutEvent.Type.TRAFFIC_SHIFTED) {
+      out.println(event.message()); // exactly "traffic: <rev>=<w>% <rev>=<w>%", for scripts
+      return;
+    }
     if (what != null) {
       out.printf("%-9s %s%n", clock, what);
     }

@@ -1,0 +1,73 @@
+package dev.molt.engine;
+
+import dev.molt.Revision;
+import dev.molt.internal.Checks;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a rollout would do, worked out by {@link RolloutEngine#plan} before anything is touched:
+ * the real planners run against a copy of the observed fleet on an in-memory platform, in virtual
+ * time, with the platform's expected latencies; gates are assumed to pass and manual promotions
+ * to be given at once. A plan is an estimate: real latencies and failures will differ.
+ *
+ * @param fleet the fleet
+ * @param strategy the strategy name
+ * @param routed whether the platform has a traffic router (weights exact) or not (approximate)
+ * @param desired the desired capacity
+ * @param steps the steps in order, each with its start, traffic and rollback cost
+ * @param peakInstances the most live instances at any moment (launching and draining included)
+ * @param expectedDuration from start to end
+ */
+public record RolloutPlan(
+    String fleet,
+    String strategy,
+    boolean routed,
+    int desired,
+    List<Step> steps,
+    int peakInstances,
+    Duration expectedDuration) {
+
+  /** Validates and copies the fields. */
+  public RolloutPlan {
+    Checks.notBlank(fleet, "fleet");
+    Checks.notBlank(strategy, "strategy");
+    steps = Checks.copyOf(steps, "steps");
+    Checks.nonNegative(expectedDuration, "expectedDuration");
+  }
+
+  /** @return how many instances above desired capacity run at the peak */
+  public int peakOverDesired() {
+    return Math.max(0, peakInstances - desired);
+  }
+
+  /**
+   * One step of the plan.
+   *
+   * @param index the strategy's step number, from 0
+   * @param description what the step does, such as {@code set-weight 10%}
+   * @param startsAfter when it starts, from the rollout's start
+   * @param traffic the split once the step has done its work (empty: never set)
+   * @param instances the most live instances during the step (launching and draining included)
+   * @param rollback what rolling back from this step would cost
+   */
+  public record Step(int index, String description, Duration startsAfter,
+      Map<Revision, Integer> traffic, int instances, RollbackCost rollback) {
+    /** Copies the map. */
+    public Step {
+      traffic = Map.copyOf(traffic);
+    }
+  }
+
+  /**
+   * The cost of rolling back from a step.
+   *
+   * @param launches instances of the previous revision that must be launched again
+   * @param destroys instances of the new revision to destroy
+   * @param singleSwitch whether it is one traffic switch with nothing to launch
+   * @param expectedTime how long until the previous revision serves alone again
+   */
+  public record RollbackCost(int launches, int destroys, boolean singleSwitch,
+      Duration expectedTime) {}
+}

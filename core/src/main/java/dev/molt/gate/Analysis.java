@@ -1,0 +1,149 @@
+package dev.molt.gate;
+
+import dev.molt.InvalidSpecException;
+import dev.molt.internal.Checks;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A gate measured {@code count} times, {@code interval} apart (the first at once), in the engine's
+ * time, and the limits that turn the measurements into one verdict. Measuring stops early as soon
+ * as a limit is exceeded. The verdict is, in this order:
+ *
+ * <ol>
+ *   <li>{@code FAIL} when failures exceed {@code maxFailures} or consecutive failures exceed
+ *       {@code maxConsecutiveFailures};
+ *   <li>{@code ERROR} when errors exceed {@code maxErrors};
+ *   <li>{@code INSUFFICIENT_DATA} / {@code INCONCLUSIVE} (whichever was more frequent) when the
+ *       two together exceed {@code maxInconclusive};
+ *   <li>after the last measurement: {@code PASS} if at least one measurement passed, otherwise
+ *       {@code INSUFFICIENT_DATA} — an analysis without a single pass never passes.
+ * </ol>
+ *
+ * @param gate what to measure
+ * @param count how many measurements, at least 1 (default 1)
+ * @param interval time between measurements (default 1 min)
+ * @param maxFailures failing measurements tolerated (default 0)
+ * @param maxConsecutiveFailures failing measurements in a row tolerated (default 0)
+ * @param maxInconclusive inconclusive or insufficient-data measurements tolerated (default 0)
+ * @param maxErrors measurements that could not be made, tolerated (default 0)
+ * @param onInconclusive what the rollout does with an inconclusive or insufficient-data verdict
+ *     (default {@link OnInconclusive#PAUSE})
+ */
+public record Analysis(
+    Gate gate,
+    int count,
+    Duration interval,
+    int maxFailures,
+    int maxConsecutiveFailures,
+    int maxInconclusive,
+    int maxErrors,
+    OnInconclusive onInconclusive) {
+
+  /** What a rollout does when an analysis neither passes nor fails. */
+  public enum OnInconclusive {
+    /** Pause the rollout with the reason; {@code resume()} or {@code promote()} accepts it. */
+    PAUSE,
+    /** Treat it as a failure (roll back, or pause, as the rollout's failure policy says). */
+    FAIL
+  }
+
+  /** Validates the fields. */
+  public Analysis {
+    Checks.required(gate, "gate");
+    Checks.positive(count, "count");
+    Checks.positive(interval, "interval");
+    Checks.nonNegative(maxFailures, "maxFailures");
+    Checks.nonNegative(maxConsecutiveFailures, "maxConsecutiveFailures");
+    Checks.nonNegative(maxInconclusive, "maxInconclusive");
+    Checks.nonNegative(maxErrors, "maxErrors");
+    Checks.required(onInconclusive, "onInconclusive");
+    if (maxFailures >= count && count > 0) {
+      throw new InvalidSpecException("maxFailures", "is " + maxFailures + " but only " + count
+          + " measurements are made: the analysis could never fail. Lower it or raise count");
+    }
+  }
+
+  /** @return one measurement of {@code gate}, no failures tolerated, pausing when inconclusive */
+  public static Analysis of(Gate gate) {
+    return new Analysis(gate, 1, Duration.ofMinutes(1), 0, 0, 0, 0, OnInconclusive.PAUSE);
+  }
+
+  /** @return a copy measuring {@code times} times, {@code every} apart */
+  public Analysis times(int times, Duration every) {
+    return new Analysis(gate, times, every, maxFailures, maxConsecutiveFailures, maxInconclusive,
+        maxErrors, onInconclusive);
+  }
+
+  /** @return a copy tolerating this many failures in all and in a row */
+  public Analysis withFailureLimits(int total, int consecutive) {
+    return new Analysis(gate, count, interval, total, consecutive, maxInconclusive, maxErrors,
+        onInconclusive);
+  }
+
+  /** @return a copy tolerating this many inconclusive and this many error measurements */
+  public Analysis withTolerance(int inconclusive, int errors) {
+    return new Analysis(gate, count, interval, maxFailures, maxConsecutiveFailures, inconclusive,
+        errors, onInconclusive);
+  }
+
+  /** @return a copy doing {@code action} when inconclusive */
+  public Analysis withOnInconclusive(OnInconclusive action) {
+    return new Analysis(gate, count, interval, maxFailures, maxConsecutiveFailures,
+        maxInconclusive, maxErrors, action);
+  }
+
+  /** @return a copy measuring another gate under the same limits */
+  public Analysis withGate(Gate other) {
+    return new Analysis(other, count, interval, maxFailures, maxConsecutiveFailures,
+        maxInconclusive, maxErrors, onInconclusive);
+  }
+
+  /** @return how long a full analysis takes: {@code (count - 1) * interval} */
+  public Duration duration() {
+    return interval.multipliedBy(count - 1L);
+  }
+
+  /**
+   * Judges the measurements made so far.
+   *
+   * @param measurements oldest first
+   * @return the verdict if it is decided (a limit exceeded, or all {@code count} made); empty if
+   *     measuring should go on
+   */
+  public Optional<Verdict> judge(List<Measurement> measurements) {
+    int failures = 0;
+    int consecutive = 0;
+    int worstRun = 0;
+    int errors = 0;
+    int insufficient = 0;
+    int inconclusive = 0;
+    int passes = 0;
+    for (Measurement m : measurements) {
+      consecutive = m.verdict() == Verdict.FAIL ? consecutive + 1 : 0;
+      worstRun = Math.max(worstRun, consecutive);
+      switch (m.verdict()) {
+        case PASS -> passes++;
+        case FAIL -> failures++;
+        case ERROR -> errors++;
+        case INSUFFICIENT_DATA -> insufficient++;
+        case INCONCLUSIVE -> inconclusive++;
+      }
+    }
+    if (failures > maxFailures || worstRun > maxConsecutiveFailures) {
+      return Optional.of(Verdict.FAIL);
+    }
+    if (errors > maxErrors) {
+      return Optional.of(Verdict.ERROR);
+    }
+    if (insufficient + inconclusive > maxInconclusive) {
+      return Optional.of(insufficient >= inconclusive
+          ? Verdict.INSUFFICIENT_DATA : Verdict.INCONCLUSIVE);
+    }
+    if (measurements.size() < count) {
+      return Optional.empty();
+    }
+    return Optional.of(passes > 0 ? Verdict.PASS : Verdict.INSUFFICIENT_DATA);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.molt.gate;
+
+import dev.molt.internal.Checks;
+import java.util.List;
+
+/**
+ * One measurement that judges a new revision: a health share, an HTTP probe, a metric comparison.
+ * An {@link Analysis} repeats it and decides. A gate must not wait: it measures once and returns.
+ * It may do I/O (HTTP, a metric query); it runs on the engine's scheduler. An exception thrown by
+ * {@link #measure} counts as an {@link Verdict#ERROR} measurement.
+ *
+ * <p>Implementations must be thread-safe and immutable.
+ */
+public interface Gate {
+
+  /** @return a short name for logs, such as {@code healthy-share} */
+  String name();
+
+  /**
+   * Measures once.
+   *
+   * @param context the observed fleet and the revisions to judge
+   * @return the measurement; never a pass without data
+   */
+  Measurement measure(GateContext context);
+
+  /**
+   * A gate that passes only when all of {@code gates} pass; otherwise the worst verdict (FAIL,
+   * then ERROR, INSUFFICIENT_DATA, INCONCLUSIVE).
+   *
+   * @param gates at least one gate
+   * @return the combined gate
+   * @throws dev.molt.InvalidSpecException if {@code gates} is empty or holds null
+   */
+  static Gate allOf(Gate... gates) {
+    return new CombinedGate(true, List.of(Checks.copyOf(List.of(gates), "gates")
+        .toArray(Gate[]::new)));
+  }
+
+  /**
+   * A gate that passes when any of {@code gates} passes; otherwise the most hopeful verdict
+   * (INCONCLUSIVE, then INSUFFICIENT_DATA, ERROR, FAIL).
+   *
+   * @param gates at least one gate
+   * @return the combined gate
+   * @throws dev.molt.InvalidSpecException if {@code gates} is empty or holds null
+   */
+  static Gate anyOf(Gate... gates) {
+    return new CombinedGate(false, List.of(Checks.copyOf(List.of(gates), "gates")
+        .toArray(Gate[]::new)));
+  }
+
+  /**
+   * A gate that always concludes {@code verdict}: for plans (where gates are assumed to pass) and
+   * tests.
+   *
+   * @param verdict the verdict of every measurement
+   * @return the gate
+   */
+  static Gate constant(Verdict verdict) {
+    Checks.required(verdict, "verdict");
+    return new Gate() {
+      @Override
+      public String name() {
+        return "constant-" + verdict.name().toLowerCase(java.util.Locale.ROOT);
+      }
+
+      @Override
+      public Measurement measure(GateContext context) {
+        return new Measurement(verdict, "constant");
+      }
+    };
+  }
+}

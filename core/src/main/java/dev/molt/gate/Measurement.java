@@ -1,0 +1,43 @@
+package dev.molt.gate;
+
+import dev.molt.internal.Checks;
+
+/**
+ * The outcome of measuring a gate once.
+ *
+ * @param verdict what it concluded
+ * @param detail a short readable reason with the numbers, such as {@code healthy=3/4 min=0.9}
+ */
+public record Measurement(Verdict verdict, String detail) {
+
+  /** Validates the fields. */
+  public Measurement {
+    Checks.required(verdict, "verdict");
+    Checks.required(detail, "detail");
+  }
+
+  /** @return a passing measurement */
+  public static Measurement pass(String detail) {
+    return new Measurement(Verdict.PASS, detail);
+  }
+
+  /** @return a failing measurement */
+  public static Measurement fail(String detail) {
+    return new Measurement(Verdict.FAIL, detail);
+  }
+
+  /** @return a measurement with too little data to judge */
+  public static Measurement insufficientData(String detail) {
+    return new Measurement(Verdict.INSUFFICIENT_DATA, detail);
+  }
+
+  /** @return a measurement that could not be made */
+  public static Measurement error(String detail) {
+    return new Measurement(Verdict.ERROR, detail);
+  }
+
+  @Override
+  public String toString() {
+    return verdict + " (" + detail + ")";
+  }
+}

@@ -1,0 +1,139 @@
+package dev.molt.internal;
+
+import dev.molt.Instance;
+import dev.molt.InstanceState;
+import dev.molt.Revision;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The observed fleet sorted for a step-wise planner: the new revision's instances by readiness,
+ * the old revisions' serving instances, and drains that are due. Also the sizing actions shared by
+ * the blue-green and canary planners. Not API.
+ */
+final class NewRevision {
+  final Revision target;
+  final List<Instance> ready = new ArrayList<>();
+  final List<Instance> pending = new ArrayList<>();
+  final List<Instance> failed = new ArrayList<>();
+  final List<Instance> oldServing = new ArrayList<>();
+  final List<Instance> drainedDue = new ArrayList<>();
+  private Instant wakeAt;
+
+  private NewRevision(Revision target) {
+    this.target = target;
+  }
+
+  /** Sorts {@code ctx.observed()}; ready means healthy for {@code minReady}. */
+  static NewRevision of(PlanContext ctx, Duration minReady, Duration healthyDeadline) {
+    NewRevision r = new NewRevision(ctx.targetSpec().revision());
+    Instant now = ctx.now();
+    for (Instance i : ctx.observed().instances()) {
+      if (i.state().isDraining()) {
+        Instant deadline = i.stateSince().plus(ctx.drainTimeout());
+        if (i.state() == InstanceState.DRAINED || !now.isBefore(deadline)) {
+          r.drainedDue.add(i);
+        } else {
+          r.wake(deadline);
+        }
+      } else if (!i.revision().equals(r.target)) {
+        if (i.isHealthy()) {
+          r.oldServing.add(i);
+        }
+      } else if (i.state() == InstanceState.FAILED) {
+        r.failed.add(i);
+      } else if (i.isHealthy()) {
+        Instant readyAt = i.healthySince().orElse(i.stateSince()).plus(minReady);
+        (now.isBefore(readyAt) ? r.pending : r.ready).add(i);
+        r.wakeIf(now, readyAt);
+      } else {
+        Instant deadline = i.launchedAt().plus(healthyDeadline);
+        (now.isBefore(deadline) ? r.pending : r.failed).add(i);
+        r.wakeIf(now, deadline);
+      }
+    }
+    return r;
+  }
+
+  int live() {
+    return ready.size() + pending.size();
+  }
+
+  Optional<Instant> wakeAt() {
+    return Optional.ofNullable(wakeAt);
+  }
+
+  void wake(Instant at) {
+    if (wakeAt == null || at.isBefore(wakeAt)) {
+      wakeAt = at;
+    }
+  }
+
+  private void wakeIf(Instant now, Instant at) {
+    if (now.isBefore(at)) {
+      wake(at);
+    }
+  }
+
+  /** Terminates drains that are done, and sizes the new revision to {@code count}. */
+  List<Action> scaleTo(PlanContext ctx, int count, int maxLaunch) {
+    List<Action> actions = new ArrayList<>();
+    if (!drainedDue.isEmpty()) {
+      actions.add(new Action.Terminate(drainedDue, false, "drained"));
+    }
+    int launch = Math.min(count - live(), maxLaunch);
+    if (launch > 0) {
+      actions.add(new Action.Launch(ctx.targetSpec(), launch));
+    } else if (live() > count) {
+      int excess = live() - count;
+      int fromPending = Math.min(excess, pending.size());
+      if (fromPending > 0) {
+        actions.add(new Action.Terminate(List.copyOf(pending.subList(0, fromPending)), false,
+            "above the step's scale"));
+      }
+      if (excess > fromPending) {
+        actions.add(new Action.Drain(List.copyOf(ready.subList(0, excess - fromPending))));
+      }
+    }
+    return actions;
+  }
+
+  /** @return true when exactly {@code count} are ready and none is on the way */
+  boolean isScaled(int count) {
+    return ready.size() == count && pending.isEmpty();
+  }
+
+  /** @return the stable/new split with the stable revision first (or only the new one) */
+  static Map<Revision, Integer> split(Optional<Revision> stable, Revision target, int percent) {
+    Map<Revision, Integer> weights = new LinkedHashMap<>();
+    if (stable.isPresent() && !stable.get().equals(target)) {
+      weights.put(stable.get(), 100 - percent);
+      weights.put(target, percent);
+    } else {
+      weights.put(target, 100);
+    }
+    return weights;
+  }
+
+  /** @return the split the replica ratio gives: ready new over all serving */
+  Map<Revision, Integer> effectiveSplit(Optional<Revision> stable) {
+    int serving = ready.size() + oldServing.size();
+    int percent = serving == 0 ? 0 : (int) Math.round(100.0 * ready.size() / serving);
+    return split(stable, target, percent);
+  }
+
+  /** @return a decision to fail because new instances failed */
+  Decision failure(int step, int total) {
+    String ids = failed.stream().limit(5).map(Instance::id).toList().toString();
+    List<Action> cleanUp = List.of(new Action.Terminate(List.copyOf(failed), true,
+        "failed or not healthy"));
+    return new Decision(cleanUp, Optional.empty(), Decision.Status.FAILED,
+        Optional.of(failed.size() + " instance(s) of " + target + " failed or were not healthy"
+            + " in time: " + ids), step, total, "failed");
+  }
+}

@@ -1,0 +1,60 @@
+package dev.molt.strategy;
+
+import dev.molt.InvalidSpecException;
+import dev.molt.internal.Checks;
+import java.util.List;
+
+/**
+ * A canary: the new revision gets a slice of traffic, step by step, while gates judge it. With a
+ * traffic router the weights are exact and the canary is scaled to carry its share (rounded up);
+ * without one the replica ratio approximates them and the rollout reports the effective weight.
+ * After the last step the canary is promoted: scaled to full capacity, given all traffic in one
+ * switch, and the stable fleet is then drained under {@code promotion}'s rolling limits. Without a
+ * router, promotion is a rolling update under those limits.
+ *
+ * <pre>{@code
+ * Canary.of(setWeight(10), pause(Duration.ofMinutes(10)), analyze(Analysis.of(gate)),
+ *     setWeight(50), pause(Duration.ofMinutes(10)), setWeight(100))
+ * }</pre>
+ *
+ * @param steps the steps, in order (may be empty: promote at once)
+ * @param promotion the rolling limits and health deadline for the canary's instances and the final
+ *     promotion (default {@link RollingUpdate#defaults()})
+ */
+public record Canary(List<CanaryStep> steps, RollingUpdate promotion) implements Strategy {
+
+  /** Validates and copies the fields. */
+  public Canary {
+    steps = Checks.copyOf(steps, "steps");
+    Checks.required(promotion, "promotion");
+  }
+
+  /** @return a canary of these steps with default promotion limits */
+  public static Canary of(CanaryStep... steps) {
+    return new Canary(List.of(Checks.required(steps, "steps")), RollingUpdate.defaults());
+  }
+
+  /** @return a copy with these promotion limits */
+  public Canary withPromotion(RollingUpdate limits) {
+    return new Canary(steps, limits);
+  }
+
+  /** @return a copy with these steps */
+  public Canary withSteps(List<CanaryStep> newSteps) {
+    return new Canary(newSteps, promotion);
+  }
+
+  @Override
+  public String name() {
+    return "canary";
+  }
+
+  @Override
+  public void validateFor(int desiredCapacity) {
+    try {
+      promotion.validateFor(desiredCapacity);
+    } catch (InvalidSpecException e) {
+      throw e.within("promotion");
+    }
+  }
+}

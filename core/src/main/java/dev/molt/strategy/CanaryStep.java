@@ -1,0 +1,114 @@
+package dev.molt.strategy;
+
+import dev.molt.InvalidSpecException;
+import dev.molt.gate.Analysis;
+import dev.molt.internal.Checks;
+import java.time.Duration;
+import java.util.Optional;
+
+/** One step of a {@link Canary}. Values; create them with the static factories. */
+public sealed interface CanaryStep {
+
+  /** @return a short description for logs and plans, such as {@code set-weight 10%} */
+  String describe();
+
+  /** @return send {@code percent} of traffic to the canary (scaling it first to carry that) */
+  static CanaryStep setWeight(int percent) {
+    return new SetWeight(percent);
+  }
+
+  /** @return wait {@code duration} before the next step */
+  static CanaryStep pause(Duration duration) {
+    return new Pause(Optional.of(Checks.positive(duration, "duration")));
+  }
+
+  /** @return pause the rollout until {@code resume()} or {@code promote()} */
+  static CanaryStep pauseUntilResumed() {
+    return new Pause(Optional.empty());
+  }
+
+  /** @return run {@code analysis} against the canary and the stable baseline */
+  static CanaryStep analyze(Analysis analysis) {
+    return new Analyze(analysis);
+  }
+
+  /** @return run the canary at {@code amount} instances (of desired capacity) from now on */
+  static CanaryStep setScale(Amount amount) {
+    return new SetScale(Optional.of(Checks.required(amount, "amount")));
+  }
+
+  /** @return size the canary to match its traffic weight again (the default) */
+  static CanaryStep matchTrafficScale() {
+    return new SetScale(Optional.empty());
+  }
+
+  /**
+   * Route {@code percent} of traffic to the canary.
+   *
+   * @param percent 0..100
+   */
+  record SetWeight(int percent) implements CanaryStep {
+    /** Validates the weight. */
+    public SetWeight {
+      if (percent < 0 || percent > 100) {
+        throw new InvalidSpecException("percent", "must be in 0..100, was " + percent);
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "set-weight " + percent + "%";
+    }
+  }
+
+  /**
+   * Wait: for a duration, or (empty) until resumed or promoted.
+   *
+   * @param duration how long, or empty for "until resumed"
+   */
+  record Pause(Optional<Duration> duration) implements CanaryStep {
+    /** Validates the duration. */
+    public Pause {
+      Checks.optional(duration, "duration").ifPresent(d -> Checks.positive(d, "duration"));
+    }
+
+    @Override
+    public String describe() {
+      return duration.map(d -> "pause " + d).orElse("pause until resumed");
+    }
+  }
+
+  /**
+   * Judge the canary; a failure aborts (or pauses, per the rollout's failure policy).
+   *
+   * @param analysis what to measure and the limits
+   */
+  record Analyze(Analysis analysis) implements CanaryStep {
+    /** Validates the analysis. */
+    public Analyze {
+      Checks.required(analysis, "analysis");
+    }
+
+    @Override
+    public String describe() {
+      return "analyze " + analysis.gate().name() + " x" + analysis.count();
+    }
+  }
+
+  /**
+   * Set how many canary instances run, independent of weight (empty: match the weight).
+   *
+   * @param amount a count or percentage of desired capacity, or empty
+   */
+  record SetScale(Optional<Amount> amount) implements CanaryStep {
+    /** Validates the amount. */
+    public SetScale {
+      Checks.optional(amount, "amount");
+    }
+
+    @Override
+    public String describe() {
+      return amount.map(a -> "set-scale " + a).orElse("set-scale match-traffic");
+    }
+  }
+}

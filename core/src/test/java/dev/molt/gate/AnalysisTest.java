@@ -1,0 +1,62 @@
+package dev.molt.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.molt.InvalidSpecException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class AnalysisTest {
+  private static final Gate ANY = Gate.constant(Verdict.PASS);
+
+  @ParameterizedTest(name = "{0} of {1}, failures<={2}/{3} inconclusive<={4} errors<={5} -> {6}")
+  @CsvSource(delimiter = '|', value = {
+      // measurements | count | maxFail | maxConsecutive | maxInconcl | maxErr | verdict
+      "P P P | 3 | 0 | 0 | 0 | 0 | PASS",
+      "P P | 3 | 0 | 0 | 0 | 0 | -",
+      "P F | 3 | 0 | 0 | 0 | 0 | FAIL",
+      "F P F | 4 | 2 | 1 | 0 | 0 | -",
+      "F F | 4 | 2 | 1 | 0 | 0 | FAIL",
+      "F P F P | 4 | 2 | 1 | 0 | 0 | PASS",
+      "F P F F | 4 | 3 | 3 | 0 | 0 | PASS",
+      "E | 3 | 0 | 0 | 0 | 0 | ERROR",
+      "E P P | 3 | 0 | 0 | 0 | 1 | PASS",
+      "I | 3 | 0 | 0 | 0 | 0 | INSUFFICIENT_DATA",
+      "N | 3 | 0 | 0 | 0 | 0 | INCONCLUSIVE",
+      "I I I | 3 | 0 | 0 | 3 | 0 | INSUFFICIENT_DATA",
+      "N N I | 3 | 0 | 0 | 3 | 0 | INSUFFICIENT_DATA",
+      "E E E | 3 | 0 | 0 | 0 | 3 | INSUFFICIENT_DATA",
+  })
+  void judgesByLimits(String ms, int count, int maxFail, int maxConsecutive, int maxInconclusive,
+      int maxErrors, String expected) {
+    Analysis a = Analysis.of(ANY).times(count, Duration.ofMinutes(1))
+        .withFailureLimits(maxFail, maxConsecutive).withTolerance(maxInconclusive, maxErrors);
+
+    Optional<Verdict> v = a.judge(measurements(ms));
+
+    assertThat(v.map(Verdict::name).orElse("-")).isEqualTo(expected);
+  }
+
+  @Test
+  void aLimitThatCouldNeverFailIsRefused() {
+    assertThatThrownBy(() -> Analysis.of(ANY).times(2, Duration.ofSeconds(1))
+        .withFailureLimits(2, 2)).isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("maxFailures");
+  }
+
+  static List<Measurement> measurements(String text) {
+    return Arrays.stream(text.trim().split("\\s+")).map(c -> switch (c) {
+      case "P" -> Measurement.pass("p");
+      case "F" -> Measurement.fail("f");
+      case "E" -> Measurement.error("e");
+      case "I" -> Measurement.insufficientData("i");
+      default -> new Measurement(Verdict.INCONCLUSIVE, "n");
+    }).toList();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.molt.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class DemoTest {
+  private static final String SUMMARY =
+      "rollout ro-[0-9a-f]{8} SUCCEEDED: 10/10 instances on r-[0-9a-f]+ in \\d+m\\d{2}s"
+          + " \\(wall \\d+ ms\\)";
+
+  static List<String> run(String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int code = Demo.run(DemoOptions.parse(List.of(args)), new PrintStream(bytes, true,
+        StandardCharsets.UTF_8));
+    assertThat(code).isZero();
+    return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"rolling", "blue-green", "canary"})
+  void everyStrategyEndsWithTheSummaryLine(String strategy) {
+    List<String> lines = run("--strategy", strategy);
+    assertThat(lines.get(lines.size() - 1)).matches(SUMMARY);
+  }
+
+  @Test
+  void theCanaryPrintsEachTrafficChange() {
+    List<String> traffic = run("--strategy", "canary").stream()
+        .filter(l -> l.startsWith("traffic:")).toList();
+    assertThat(traffic).hasSize(3).allMatch(l -> l.matches(
+        "traffic: r-[0-9a-f]+=\\d+% r-[0-9a-f]+=\\d+%"));
+    assertThat(traffic.get(0)).endsWith("=90% " + traffic.get(0).split(" ")[2].split("=")[0]
+        + "=10%");
+  }
+
+  @Test
+  void thePlanIsPrintedWithoutRollingOut() {
+    List<String> lines = run("--strategy", "canary", "--plan");
+    assertThat(lines).anyMatch(l -> l.startsWith("plan: canary of fleet web"));
+    assertThat(lines).anyMatch(l -> l.contains("peak 20 instances (+10 over desired 10)"));
+    assertThat(lines).noneMatch(l -> l.matches(SUMMARY));
+  }
+
+  @Test
+  void helpListsTheOptionsAndBadValuesAreRefused() {
+    assertThat(DemoOptions.usage()).contains("--strategy", "rolling | blue-green | canary",
+        "--plan");
+    assertThatThrownBy(() -> DemoOptions.parse(List.of("--strategy", "yolo")))
+        .hasMessageContaining("--strategy must be one of");
+  }
+}
