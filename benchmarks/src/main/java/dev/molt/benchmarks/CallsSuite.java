@@ -3,9 +3,10 @@ package dev.molt.benchmarks;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Provider SPI calls per simulated rollout: for every case and fleet size, one line {@code calls
@@ -13,9 +14,20 @@ import java.util.Set;
  * per_instance=<x>}; then, per case, the observe calls across fleet sizes and per poll interval.
  */
 final class CallsSuite implements Suite {
-  /** The SPI operations always printed, in this order; any other operation seen is appended. */
-  static final List<String> OPERATIONS =
-      List.of("launch", "observe", "health", "drain", "shift", "terminate");
+  /**
+   * The columns always printed, in this order, and the operation each counts as the provider
+   * records it ({@code shift} is the traffic router's {@code set-weights}); any other operation
+   * seen is appended under its own name.
+   */
+  static final Map<String, String> COLUMNS = columns();
+
+  private static Map<String, String> columns() {
+    Map<String, String> c = new LinkedHashMap<>();
+    for (String op : List.of("launch", "observe", "health", "drain", "shift", "terminate")) {
+      c.put(op, op.equals("shift") ? "set-weights" : op);
+    }
+    return Collections.unmodifiableMap(c);
+  }
 
   @Override
   public String name() {
@@ -62,11 +74,10 @@ final class CallsSuite implements Suite {
   static String line(StrategyCase c, int n, Simulation.Result r) {
     StringBuilder b = new StringBuilder("calls strategy=").append(c.strategy()).append(" n=")
         .append(n).append(' ').append(c.settings());
-    Set<String> names = new LinkedHashSet<>(OPERATIONS);
-    names.addAll(r.calls().keySet().stream().sorted().toList());
-    for (String op : names) {
-      b.append(' ').append(op).append('=').append(r.calls(op));
-    }
+    Map<String, String> columns = new LinkedHashMap<>(COLUMNS);
+    r.calls().keySet().stream().sorted().filter(op -> !columns.containsValue(op))
+        .forEach(op -> columns.put(op, op));
+    columns.forEach((column, op) -> b.append(' ').append(column).append('=').append(r.calls(op)));
     double perInstance = n == 0 ? 0 : (double) r.totalCalls() / n;
     return b.append(" per_instance=").append(Format.decimal(perInstance, 3)).toString();
   }

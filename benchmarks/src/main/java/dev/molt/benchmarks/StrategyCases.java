@@ -1,6 +1,7 @@
 package dev.molt.benchmarks;
 
 import dev.molt.strategy.Amount;
+import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.RollingUpdate;
 import java.time.Duration;
 import java.util.List;
@@ -23,8 +24,28 @@ public final class StrategyCases {
         rolling("5%", "0"), // many small waves
         rolling("0", "25%"), // replace in place: no extra capacity
         rolling("25%", "25%"), // overlapping launches and drains
-        rolling("100%", "0")); // everything at once, like a blue-green without the traffic switch
-    // blue-green and canary: add their cases here, each with its own oracle
+        rolling("100%", "0"), // everything at once, like a blue-green without the traffic switch
+        blueGreen(Duration.ofSeconds(30)), // the default BlueGreen
+        blueGreen(Duration.ZERO));
+    // canary: add its cases here, with an oracle written from its documented steps
+  }
+
+  /**
+   * A blue-green rollout with full preview, automatic promotion at once and no gates. Its ideal
+   * follows from the documented steps: all green launches at 0 and is ready at {@code W}; the
+   * switch is one router call at that instant; blue is kept {@code scaleDownDelay}, then drained
+   * at once (the scale-down's rolling limits allow all of it, green serving in full) and gone
+   * {@code D} later: {@code W + scaleDownDelay + D}.
+   *
+   * @param scaleDownDelay how long blue is kept after the switch
+   * @return the case
+   */
+  public static StrategyCase blueGreen(Duration scaleDownDelay) {
+    return new StrategyCase("blue-green", "preview=100% scale_down_delay="
+        + Format.seconds(scaleDownDelay),
+        n -> BlueGreen.defaults().withScaleDownDelay(scaleDownDelay)
+            .withHealthyDeadline(Duration.ofDays(1)),
+        (n, l) -> n == 0 ? Duration.ZERO : l.untilReady().plus(scaleDownDelay).plus(l.drain()));
   }
 
   /**
