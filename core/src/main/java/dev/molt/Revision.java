@@ -1,6 +1,7 @@
 package dev.molt;
 
 import dev.molt.internal.Checks;
+import java.util.regex.Pattern;
 
 /**
  * The identity of one {@link LaunchSpec}: a content hash, so the same spec is always the same
@@ -9,11 +10,12 @@ import dev.molt.internal.Checks;
  * @param id a short lowercase hex hash prefixed with {@code r-}
  */
 public record Revision(String id) implements Comparable<Revision> {
+  private static final Pattern FORMAT = Pattern.compile("r-[0-9a-f]{10}");
 
   /** Validates the id format. */
   public Revision {
     Checks.notBlank(id, "id");
-    if (!id.matches("r-[0-9a-f]{10}")) {
+    if (!FORMAT.matcher(id).matches()) {
       throw new InvalidSpecException("id", "must look like r-<10 hex>, was '" + id + "'");
     }
   }

@@ -231,13 +231,14 @@ public final class InMemoryProvider implements Provider {
       return earlier;
     }
     Instant now = clock.instant();
-    InstanceBehavior scripted = behaviors.getOrDefault(request.revision(), defaultBehavior);
+    Revision revision = request.revision(); // hashes the spec: once per call, not per instance
+    Map<String, String> labels = Checks.copyOf(request.ownerLabels(), "labels");
+    InstanceBehavior scripted = behaviors.getOrDefault(revision, defaultBehavior);
     List<Instance> launched = new ArrayList<>(request.count());
     List<InstanceBehavior> chosen = new ArrayList<>(request.count());
     int port = request.spec().ports().isEmpty() ? 80 : request.spec().ports().get(0);
     for (int n = 0; n < request.count(); n++) {
-      InstanceBehavior behavior = faultHook.behaviorOf(request.fleet(), request.revision(),
-          scripted);
+      InstanceBehavior behavior = faultHook.behaviorOf(request.fleet(), revision, scripted);
       chosen.add(behavior);
       long seq = nextId++;
       String id = String.format("%s-%05d", request.fleet(), seq);
@@ -246,8 +247,8 @@ public final class InMemoryProvider implements Provider {
       }
       String address = "10." + (seq >> 16 & 255) + "." + (seq >> 8 & 255) + "." + (seq & 255)
           + ":" + port;
-      Machine m = new Machine(id, request.fleet(), request.revision(), request.ownerLabels(),
-          Optional.of(address), now, behavior);
+      Machine m = new Machine(id, request.fleet(), revision, labels, Optional.of(address), now,
+          behavior);
       machines.put(id, m);
       launched.add(m.toInstance(now));
     }
@@ -266,8 +267,8 @@ public final class InMemoryProvider implements Provider {
     Instant now = clock.instant();
     List<Instance> out = new ArrayList<>();
     for (Machine m : machines.values()) {
-      if (m.fleet.equals(fleet) && OwnerLabels.isOwned(m.labels, fleet)
-          && m.state(now) != InstanceState.TERMINATED) {
+      if (m.fleet.equals(fleet) && m.state(now) != InstanceState.TERMINATED
+          && OwnerLabels.isOwned(m.labels, fleet)) {
         out.add(m.toInstance(now));
       }
     }
@@ -279,7 +280,7 @@ public final class InMemoryProvider implements Provider {
   public synchronized Map<String, Health> health(String fleet, List<Instance> instances) {
     record("health", fleet, instances.size());
     Instant now = clock.instant();
-    Map<String, Health> out = new HashMap<>();
+    Map<String, Health> out = new HashMap<>(instances.size() * 4 / 3 + 1);
     for (Instance i : instances) {
       Machine m = machines.get(i.id());
       if (m != null) {
@@ -321,7 +322,7 @@ public final class InMemoryProvider implements Provider {
     for (Machine m : owned("taint", fleet, List.of(instance))) {
       Map<String, String> labels = new HashMap<>(m.labels);
       labels.put(OwnerLabels.TAINTED, reason);
-      m.labels = Map.copyOf(labels);
+      m.labels = Checks.copyOf(labels, "labels");
     }
     notifyAt(fleet, Duration.ZERO);
   }
@@ -342,7 +343,7 @@ public final class InMemoryProvider implements Provider {
     }
     Map<String, String> labels = new HashMap<>(m.labels);
     labels.put(Checks.notBlank(key, "key"), Checks.required(value, "value"));
-    m.labels = Map.copyOf(labels);
+    m.labels = Checks.copyOf(labels, "labels");
   }
 
   @Override

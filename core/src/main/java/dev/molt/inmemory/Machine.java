@@ -3,6 +3,7 @@ package dev.molt.inmemory;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.Revision;
+import dev.molt.internal.Checks;
 import dev.molt.spi.Health;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,8 @@ final class Machine {
   final Optional<String> address;
   final Instant launchedAt;
   final InstanceBehavior behavior;
+  private final Instant runningAt; // fixed at launch; computed once, read per observation
+  private final Instant healthyAt;
   Instant drainAt;
   Instant terminatedAt;
 
@@ -26,18 +29,20 @@ final class Machine {
     this.id = id;
     this.fleet = fleet;
     this.revision = revision;
-    this.labels = Map.copyOf(labels);
+    this.labels = Checks.copyOf(labels, "labels"); // checked once, shared by every snapshot
     this.address = address;
     this.launchedAt = launchedAt;
     this.behavior = behavior;
+    this.runningAt = launchedAt.plus(behavior.launchLatency());
+    this.healthyAt = runningAt.plus(behavior.timeToHealthy());
   }
 
   private Instant runningAt() {
-    return launchedAt.plus(behavior.launchLatency());
+    return runningAt;
   }
 
   private Instant healthyAt() {
-    return runningAt().plus(behavior.timeToHealthy());
+    return healthyAt;
   }
 
   InstanceState state(Instant now) {

@@ -66,6 +66,9 @@ public final class Checks {
   /** An immutable sorted copy with null keys or values rejected, naming the key. */
   public static Map<String, String> copyOf(Map<String, String> map, String field) {
     required(map, field);
+    if (map instanceof FrozenMap) {
+      return map; // already an immutable checked copy: records rebuilt per observation share it
+    }
     TreeMap<String, String> copy = new TreeMap<>();
     map.forEach((k, v) -> {
       if (k == null || k.isBlank()) {
@@ -76,7 +79,7 @@ public final class Checks {
       }
       copy.put(k, v);
     });
-    return java.util.Collections.unmodifiableMap(copy);
+    return new FrozenMap(copy);
   }
 
   /** An immutable copy of a list with null elements rejected, naming the index. */

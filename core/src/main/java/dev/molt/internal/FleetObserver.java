@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import dev.molt.Revision;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,7 +26,7 @@ public final class FleetObserver {
   private final Provider provider;
   private final ProviderCalls calls;
   private final Clock clock;
-  private final Map<String, Instant> healthySeen = new HashMap<>();
+  private Map<String, Instant> healthySeen = new HashMap<>(); // guarded by this
 
   /**
    * @param provider the platform
@@ -56,10 +57,8 @@ public final class FleetObserver {
           CompletableFuture<Map<String, Health>> health = running.isEmpty()
               ? CompletableFuture.completedFuture(Map.of())
               : calls.call("health", "fleet " + fleet, () -> provider.health(fleet, running));
-          return health.thenCombine(traffic(fleet), (verdicts, weights) -> {
-            Fleet merged = merge(fleet, desired, owned, verdicts);
-            return new Fleet(fleet, desired, merged.instances(), weights);
-          });
+          return health.thenCombine(traffic(fleet),
+              (verdicts, weights) -> merge(fleet, desired, owned, verdicts, weights));
         });
   }
 
@@ -75,28 +74,37 @@ public final class FleetObserver {
         || i.state() == InstanceState.UNHEALTHY;
   }
 
-  private synchronized Fleet merge(
-      String fleet, int desired, List<Instance> owned, Map<String, Health> verdicts) {
+  private synchronized Fleet merge(String fleet, int desired, List<Instance> owned,
+      Map<String, Health> verdicts, Map<Revision, Integer> weights) {
     Instant now = clock.instant();
     List<Instance> merged = new ArrayList<>(owned.size());
-    Map<String, Instant> stillHealthy = new HashMap<>();
+    Map<String, Instant> stillHealthy = new HashMap<>(healthySeen.size() * 4 / 3 + 16);
     for (Instance i : owned) {
       Instance m = i;
       if (judgeable(i)) {
         Health h = verdicts.getOrDefault(i.id(), Health.UNKNOWN);
         if (h == Health.HEALTHY) {
-          Instant since = i.healthySince().orElseGet(() -> healthySeen.getOrDefault(i.id(), now));
-          stillHealthy.put(i.id(), since);
-          m = i.withState(InstanceState.HEALTHY, i.stateSince()).withHealthySince(since);
+          Optional<Instant> since = i.healthySince().isPresent() ? i.healthySince()
+              : Optional.of(healthySeen.getOrDefault(i.id(), now));
+          stillHealthy.put(i.id(), since.get());
+          m = with(i, InstanceState.HEALTHY, since);
         } else {
-          m = i.withState(h == Health.UNHEALTHY ? InstanceState.UNHEALTHY : InstanceState.RUNNING,
-              i.stateSince());
+          m = with(i, h == Health.UNHEALTHY ? InstanceState.UNHEALTHY : InstanceState.RUNNING,
+              Optional.empty());
         }
       }
       merged.add(m);
     }
-    healthySeen.clear();
-    healthySeen.putAll(stillHealthy);
-    return new Fleet(fleet, desired, merged, Map.of());
+    healthySeen = stillHealthy;
+    return new Fleet(fleet, desired, merged, weights); // one snapshot: it sorts every instance
+  }
+
+  /** One copy at most per instance and observation: this runs for every instance of the fleet. */
+  private static Instance with(Instance i, InstanceState state, Optional<Instant> healthySince) {
+    if (i.state() == state && i.healthySince().equals(healthySince)) {
+      return i;
+    }
+    return new Instance(i.id(), i.fleet(), i.revision(), i.address(), state, i.launchedAt(),
+        i.stateSince(), healthySince, i.labels());
   }
 }

@@ -1,0 +1,114 @@
+package dev.molt.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The command line's contract: exit codes, where text goes, and the shape of every line. */
+class MainTest {
+  private static final String DURATION = "\\d+(\\.\\d{1,3})?s";
+  private static final String SETTINGS = "surge=\\d+%? unavailable=\\d+%?";
+  private static final String ANY_CASE = "strategy=(rolling " + SETTINGS
+      + "|blue-green preview=100% scale_down_delay=\\d+s)";
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private List<String> outLines() {
+    return Arrays.asList(out.toString(StandardCharsets.UTF_8).split("\\R"));
+  }
+
+  @Test
+  void helpListsEverySuiteAndOption() {
+    assertThat(run("--help")).isZero();
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertThat(help).contains("makespan", "calls", "overhead", "faults", "--sizes", "--launch",
+        "--healthy", "--drain", "--poll", "--notifications", "--strategy", "--runs", "--jmh-forks",
+        "--jmh-iterations", "--schedules", "--seed");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void anUnknownSuiteIsAnErrorNamingTheKnownOnes() {
+    assertThat(run("speed")).isEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("unknown suite 'speed'", "makespan, calls, overhead, faults", "--help");
+  }
+
+  @Test
+  void theFaultsSuiteRunsTheCampaignAndExitsByItsVerdict() {
+    int status = run("faults", "--schedules", "3", "--seed", "42");
+    List<String> lines = outLines();
+    assertThat(lines).startsWith("suite: faults", "seed: 42");
+    String verdict = lines.stream().filter(l -> l.startsWith("schedules: ")).findFirst()
+        .orElseThrow();
+    assertThat(verdict).matches("schedules: 3 violations: \\d+");
+    assertThat(status).isEqualTo(verdict.endsWith(" violations: 0") ? 0 : 1);
+    assertThat(lines).allMatch(l -> l.startsWith("violation seed=") || l.matches("[a-z_]+: .+"));
+    assertThat(lines.get(lines.size() - 1)).matches("wall_s: \\d+\\.\\d{3}");
+  }
+
+  @Test
+  void badOptionsFailBeforeAnythingRuns() {
+    assertThat(run("makespan", "--sizes", "ten")).isEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--sizes");
+  }
+
+  @Test
+  void aSizeTheLimitsCannotMoveIsAnError() {
+    assertThat(run("makespan", "--sizes", "2")).isEqualTo(2); // 25% of 2 rounds down to 0
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("surge=0 unavailable=25% cannot roll a fleet of 2", "--sizes");
+  }
+
+  @Test
+  void anUnknownStrategyIsAnError() {
+    assertThat(run("calls", "--strategy", "big-bang", "--sizes", "2")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("big-bang", "rolling");
+  }
+
+  @Test
+  void makespanPrintsAHeaderThenOneLinePerCaseAndSize() {
+    assertThat(run("makespan", "--sizes", "4,8")).isZero();
+    List<String> lines = outLines();
+    assertThat(lines).startsWith("suite: makespan", "launch: 20s", "healthy: 10s", "drain: 5s",
+        "poll: 2s", "notifications: on");
+    int cases = StrategyCases.defaults().size() * 2;
+    assertThat(lines.stream().filter(l -> l.startsWith("makespan "))).hasSize(cases)
+        .allMatch(l -> l.matches("makespan " + ANY_CASE.replace("strategy=(rolling ",
+            "strategy=(rolling n=[48] ").replace("|blue-green ", "|blue-green n=[48] ") + " ideal="
+            + DURATION + " actual=" + DURATION + " ratio=\\d+\\.\\d{3}"), "makespan line");
+    assertThat(lines).contains("cases: " + cases);
+    assertThat(lines).anyMatch(l -> l.matches("worst_ratio: \\d+\\.\\d{3}"));
+    assertThat(lines).allMatch(l -> l.startsWith("makespan ") || l.matches("[a-z_]+: .+"));
+  }
+
+  @Test
+  void callsPrintsEveryOperationAndTheObserveCountsBySize() {
+    assertThat(run("calls", "--sizes", "4,8", "--strategy", "rolling")).isZero();
+    List<String> lines = outLines();
+    int rolling = StrategyCases.select(Optional.of("rolling")).size();
+    assertThat(lines.stream().filter(l -> l.startsWith("calls "))).hasSize(rolling * 2)
+        .allMatch(l -> l.matches("calls strategy=rolling n=[48] " + SETTINGS + " launch=\\d+"
+            + " observe=\\d+ health=\\d+ drain=\\d+ shift=\\d+ terminate=\\d+"
+            + " per_instance=\\d+\\.\\d{3}"), "calls line");
+    assertThat(lines.stream().filter(l -> l.startsWith("observe_by_n ")))
+        .hasSize(rolling)
+        .allMatch(l -> l.matches("observe_by_n strategy=rolling " + SETTINGS
+            + " sizes=4,8 observe=\\d+,\\d+ observe_per_poll=\\d+\\.\\d{3},\\d+\\.\\d{3}"),
+            "summary line");
+  }
+}

@@ -1,0 +1,41 @@
+package dev.molt.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StrategyCasesTest {
+
+  @Test
+  void blueGreenIsReadyThenKeptThenDrained() {
+    Latencies l = Latencies.defaults(); // ready 30 s after launch, drain 5 s
+    assertThat(StrategyCases.blueGreen(Duration.ofSeconds(30)).ideal().of(100, l))
+        .isEqualTo(Duration.ofSeconds(65));
+    assertThat(StrategyCases.blueGreen(Duration.ZERO).ideal().of(10_000, l))
+        .isEqualTo(Duration.ofSeconds(35));
+  }
+
+  @Test
+  void rollingResolvesPercentagesAsTheStrategyDoes() {
+    // 25% of 10: surge rounds up to 3, so four waves of 35 s
+    assertThat(StrategyCases.rolling("25%", "0").ideal().of(10, Latencies.defaults()))
+        .isEqualTo(Duration.ofSeconds(140));
+    // unavailable rounds down: 25% of 10 is 2, so five waves
+    assertThat(StrategyCases.rolling("0", "25%").ideal().of(10, Latencies.defaults()))
+        .isEqualTo(Duration.ofSeconds(175));
+  }
+
+  @Test
+  void selectingKeepsOneStrategyOrNamesTheKnownOnes() {
+    assertThat(StrategyCases.select(Optional.of("blue-green")))
+        .isNotEmpty().allMatch(c -> c.strategy().equals("blue-green"));
+    assertThat(StrategyCases.select(Optional.empty())).extracting(StrategyCase::settings)
+        .containsExactlyElementsOf(StrategyCases.defaults().stream().map(StrategyCase::settings)
+            .toList());
+    assertThatThrownBy(() -> StrategyCases.select(Optional.of("canary")))
+        .isInstanceOf(UsageException.class).hasMessageContaining("rolling, blue-green");
+  }
+}
