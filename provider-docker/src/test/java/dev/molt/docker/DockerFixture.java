@@ -141,11 +141,16 @@ final class DockerFixture implements AutoCloseable {
         "ro-test-" + (++launches)));
   }
 
+  /** Removes every container of these fleets (and of the fixture's own). */
+  void terminateAll(List<String> fleets) {
+    try (DockerProvider cleaner = DockerProvider.builder(client).stopGrace(Duration.ZERO).build()) {
+      fleets.forEach(f -> cleaner.terminate(f, cleaner.observe(f)));
+    }
+  }
+
   @Override
   public void close() throws Exception {
-    try (DockerProvider cleaner = DockerProvider.builder(client).stopGrace(Duration.ZERO).build()) {
-      cleaner.terminate(fleet, cleaner.observe(fleet));
-    }
+    terminateAll(List.of(fleet));
     for (AutoCloseable c : closing) {
       c.close();
     }

@@ -63,7 +63,7 @@ class HaproxyWeightsIT {
     router.admit(List.of(green)); // as health() does once green is healthy
     awaitUp(2);
 
-    assertThat(docker.countAnswers("v1", 50)).isEqualTo(50);
+    assertThat(docker.countAnswers("v1", 50)).as("servers %s", router.servers()).isEqualTo(50);
     router.setWeights(docker.fleet, Map.of(blue.revision(), 0, green.revision(), 100));
     assertThat(docker.countAnswers("v2", 50)).isEqualTo(50);
     router.setWeights(docker.fleet, Map.of());
