@@ -118,6 +118,7 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
    * @throws ProviderException if HAProxy refuses or cannot be reached
    */
   public synchronized void admit(Collection<Instance> instances) {
+    adopt(instances);
     Map<String, HaproxyServer> known = serversByName();
     List<Instance> missing = instances.stream().filter(i -> !known.containsKey(server(i))).toList();
     add(missing);
