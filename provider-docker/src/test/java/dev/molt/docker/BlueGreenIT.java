@@ -13,7 +13,6 @@ import dev.molt.RolloutPhase;
 import dev.molt.RolloutSpec;
 import dev.molt.docker.haproxy.HaproxyTrafficRouter;
 import dev.molt.docker.testing.TrafficLoad;
-import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.strategy.BlueGreen;
 import java.time.Duration;
@@ -21,10 +20,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Blue-green of real containers behind a real HAProxy, driven by the real engine. */
 class BlueGreenIT {
@@ -37,10 +36,9 @@ class BlueGreenIT {
 
   @Test
   void undoAfterPromotionSwitchesTrafficBackToV1WithNoContainerStarted() throws Exception {
-    HaproxyTrafficRouter router = docker.router();
-    DockerProvider provider = docker.provider(Optional.of(router));
-    RolloutEngine engine = DockerFixture.engine(provider);
-    RolloutSpec onV1 = docker.deployV1(engine, router, 3);
+    DockerFixture.RoutedFleet fleet = docker.routedFleetOnV1(3);
+    HaproxyTrafficRouter router = fleet.router();
+    RolloutSpec onV1 = fleet.onV1();
     Revision v1 = onV1.target().revision();
     Revision v2 = DockerFixture.spec(docker.v2).revision();
     Rollout done;
@@ -48,7 +46,7 @@ class BlueGreenIT {
     List<String> created;
     try (TrafficLoad load = TrafficLoad.start(docker.haproxy().frontend(), 1,
         Duration.ofMillis(10))) {
-      RolloutHandle blueGreen = engine.start(onV1.toBuilder().target(DockerFixture.spec(docker.v2))
+      RolloutHandle blueGreen = fleet.engine().start(onV1.toBuilder().target(DockerFixture.spec(docker.v2))
           .strategy(BlueGreen.defaults().withScaleDownDelay(Duration.ofMinutes(10))).build());
       await().atMost(Duration.ofSeconds(60))
           .until(() -> router.served().equals(Map.of(v1, 0, v2, 100)));
@@ -60,6 +58,8 @@ class BlueGreenIT {
       assertThat(docker.countAnswers("v1", 20)).isEqualTo(20);
       load.close();
       created = createdSince(undoAt);
+      LoggerFactory.getLogger(BlueGreenIT.class).info("requests={} failed={} created={}",
+          load.requests(), load.failed(), created.size());
       assertThat(load.failed()).as("failed requests; first failures: %s", load.failures())
           .isZero();
       assertThat(load.answers()).containsKeys("v1", "v2");
@@ -68,7 +68,7 @@ class BlueGreenIT {
     assertThat(created).as("containers created by the undo").isEmpty();
     assertThat(before).containsAll(docker.containerIds());
     assertThat(router.weights(docker.fleet)).isEqualTo(Map.of(v1, 100));
-    assertThat(provider.observe(docker.fleet)).hasSize(3).extracting(Instance::revision)
+    assertThat(fleet.provider().observe(docker.fleet)).hasSize(3).extracting(Instance::revision)
         .containsOnly(v1);
   }
 

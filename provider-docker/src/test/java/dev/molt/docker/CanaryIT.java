@@ -13,14 +13,13 @@ import dev.molt.RolloutPhase;
 import dev.molt.RolloutSpec;
 import dev.molt.docker.haproxy.HaproxyTrafficRouter;
 import dev.molt.docker.testing.TrafficLoad;
-import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.strategy.Canary;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** A canary of real containers behind a real HAProxy, driven by the real engine. */
 class CanaryIT {
@@ -33,17 +32,16 @@ class CanaryIT {
 
   @Test
   void aCanaryAt20PercentAnswersV2ForAFifthOf1000RequestsThenPromotionEndsOnV2() {
-    HaproxyTrafficRouter router = docker.router();
-    DockerProvider provider = docker.provider(Optional.of(router));
-    RolloutEngine engine = DockerFixture.engine(provider);
-    RolloutSpec onV1 = docker.deployV1(engine, router, 5);
+    DockerFixture.RoutedFleet fleet = docker.routedFleetOnV1(5);
+    HaproxyTrafficRouter router = fleet.router();
+    RolloutSpec onV1 = fleet.onV1();
     Revision v1 = onV1.target().revision();
     Revision v2 = DockerFixture.spec(docker.v2).revision();
     Rollout done;
     int v2Answers;
     try (TrafficLoad load = TrafficLoad.start(docker.haproxy().frontend(), 1,
         Duration.ofMillis(10))) {
-      RolloutHandle canary = engine.start(onV1.toBuilder()
+      RolloutHandle canary = fleet.engine().start(onV1.toBuilder()
           .target(DockerFixture.spec(docker.v2))
           .strategy(Canary.of(setWeight(20), pauseUntilResumed())).build());
       await().atMost(Duration.ofSeconds(60)).until(() -> canary.current().step() == 1
@@ -51,9 +49,12 @@ class CanaryIT {
       assertThat(router.weights(docker.fleet)).isEqualTo(Map.of(v1, 80, v2, 20));
 
       v2Answers = docker.countAnswers("v2", 1000);
+      LoggerFactory.getLogger(CanaryIT.class).info("v2Answers={} of 1000 at weight 20%", v2Answers);
       canary.promote();
       done = canary.await();
       load.close();
+      LoggerFactory.getLogger(CanaryIT.class).info("requests={} failed={}", load.requests(),
+          load.failed());
       assertThat(load.failed()).as("failed requests; first failures: %s", load.failures())
           .isZero();
       assertThat(load.lastAnswer()).isEqualTo("v2");
@@ -63,7 +64,7 @@ class CanaryIT {
     assertThat(done.events(RolloutEvent.Type.TRAFFIC_SHIFTED)).extracting(RolloutEvent::message)
         .containsExactly("traffic: " + v1.id() + "=80% " + v2.id() + "=20%",
             "traffic: " + v1.id() + "=0% " + v2.id() + "=100%");
-    assertThat(provider.observe(docker.fleet)).hasSize(5).extracting(Instance::revision)
+    assertThat(fleet.provider().observe(docker.fleet)).hasSize(5).extracting(Instance::revision)
         .containsOnly(v2);
   }
 }

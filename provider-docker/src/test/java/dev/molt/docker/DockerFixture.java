@@ -104,6 +104,18 @@ final class DockerFixture implements AutoCloseable {
     return onV1;
   }
 
+  /** A fleet on v1 behind this fixture's HAProxy, and what drives it. */
+  record RoutedFleet(HaproxyTrafficRouter router, DockerProvider provider, RolloutEngine engine,
+      RolloutSpec onV1) {}
+
+  /** @return {@code capacity} containers of v1 behind HAProxy, rolled out by a fresh engine */
+  RoutedFleet routedFleetOnV1(int capacity) {
+    HaproxyTrafficRouter router = router();
+    DockerProvider provider = provider(Optional.of(router));
+    RolloutEngine engine = engine(provider);
+    return new RoutedFleet(router, provider, engine, deployV1(engine, router, capacity));
+  }
+
   /** @return ids of every container (running or not) carrying this fleet's label */
   Set<String> containerIds() {
     return client.listContainersCmd().withShowAll(true)

@@ -33,10 +33,11 @@ class RollingUpdateIT {
 
   @BeforeEach
   void fiveContainersOnV1() {
-    router = docker.router();
-    provider = docker.provider(Optional.of(router));
-    engine = DockerFixture.engine(provider);
-    onV1 = docker.deployV1(engine, router, 5);
+    DockerFixture.RoutedFleet fleet = docker.routedFleetOnV1(5);
+    router = fleet.router();
+    provider = fleet.provider();
+    engine = fleet.engine();
+    onV1 = fleet.onV1();
     v2 = DockerFixture.spec(docker.v2);
   }
 
