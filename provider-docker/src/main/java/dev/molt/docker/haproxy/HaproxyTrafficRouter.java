@@ -123,7 +123,7 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
     List<Instance> missing = instances.stream().filter(i -> !known.containsKey(server(i))).toList();
     add(missing);
     Map<String, HaproxyServer> now = missing.isEmpty() ? known : serversByName();
-    List<String> commands = weightCommands(now, weightsFor(now, instances));
+    List<String> commands = weightCommands(now, weightsFor(now, instances, shares));
     for (Instance i : instances) {
       commands.add("set server " + backend + "/" + server(i) + " state ready");
     }
@@ -148,12 +148,14 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
   public synchronized void setWeights(String fleet, Map<Revision, Integer> percentages) {
     bind(fleet);
     Weights.validate(fleet, percentages);
-    shares = percentages.isEmpty() ? Optional.empty() : Optional.of(Map.copyOf(percentages));
+    Optional<Map<Revision, Integer>> next = percentages.isEmpty() ? Optional.empty()
+        : Optional.of(Map.copyOf(percentages));
     Map<String, HaproxyServer> now = serversByName();
-    List<String> commands = weightCommands(now, weightsFor(now, List.of()));
+    List<String> commands = weightCommands(now, weightsFor(now, List.of(), next));
     if (!commands.isEmpty()) {
       expectSilence("set-weights", backend, runtime.executeAll(commands));
     }
+    shares = next; // only once HAProxy applied it: a failed switch must not read back as done
     LOG.info("fleet={} backend={} action=set-weights weights={}", fleet, backend, percentages);
   }
 
@@ -282,11 +284,11 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
   }
 
   /**
-   * Weights for the servers in rotation plus {@code joining}. Equal weights until shares are set;
-   * then each revision's share is divided by its server count, scaled so the largest weight fits
-   * HAProxy's 256.
+   * Weights for the servers in rotation plus {@code joining} under {@code split}: equal without
+   * one, else each revision's share over its server count (see {@link Weights}).
    */
-  private Map<String, Integer> weightsFor(Map<String, HaproxyServer> now, Collection<Instance> joining) {
+  private Map<String, Integer> weightsFor(Map<String, HaproxyServer> now,
+      Collection<Instance> joining, Optional<Map<Revision, Integer>> split) {
     Map<Revision, List<String>> members = new LinkedHashMap<>();
     for (HaproxyServer s : now.values()) {
       Revision r = revisions.get(s.name());
@@ -300,7 +302,7 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
         names.add(server(i));
       }
     }
-    return Weights.spread(members, shares, EQUAL_WEIGHT, MAX_WEIGHT);
+    return Weights.spread(members, split, EQUAL_WEIGHT, MAX_WEIGHT);
   }
 
   private void bind(String fleet) {

@@ -24,6 +24,8 @@ final class FakeHaproxy implements AutoCloseable {
   final Map<String, int[]> servers = new LinkedHashMap<>();
   final List<String> calls = new ArrayList<>();
   final List<Integer> weightInRotationAfterEachCommand = new ArrayList<>();
+  /** When set, every {@code set server} command is refused. */
+  volatile boolean refuseChanges;
   private final ServerSocket socket;
   private final Thread acceptor;
 
@@ -73,6 +75,8 @@ final class FakeHaproxy implements AutoCloseable {
         out.append("# pxname,svname,qcur,scur,status\n");
         servers.forEach((n, v) -> out.append("web,").append(n).append(",0,0,")
             .append(v[1] == 0 ? "UP" : "MAINT").append('\n'));
+      } else if (command.startsWith("set server ") && refuseChanges) {
+        out.append("Refused.\n");
       } else if (command.startsWith("set server ")) {
         int[] v = servers.get(w[2].substring("web/".length()));
         if (w[3].equals("weight")) {

@@ -46,6 +46,17 @@ class HaproxyTrafficRouterTest {
   }
 
   @Test
+  void aSwitchHaproxyRefusedDoesNotReadBackAsDone() {
+    blueAndGreenServing();
+    haproxy.refuseChanges = true;
+
+    assertThatThrownBy(() -> router.setWeights("web", Map.of(BLUE, 0, GREEN, 100)))
+        .isInstanceOf(ProviderException.class).hasMessageContaining("Refused");
+
+    assertThat(router.weights("web")).isEqualTo(Map.of(BLUE, 100, GREEN, 0));
+  }
+
+  @Test
   void aServerOfARevisionAt0PercentJoinsWithWeight0() {
     blueAndGreenServing();
 
