@@ -35,6 +35,30 @@ final class DemoStrategies {
     };
   }
 
+  /**
+   * The strategy called {@code name} in real time, for the Docker demo: seconds where the
+   * simulated one has minutes, and no analysis (the healthy-share gate needs minutes of samples).
+   */
+  static Strategy forDocker(String name) {
+    return switch (name) {
+      case "blue-green" -> BlueGreen.defaults().withAutoPromotionAfter(Duration.ofSeconds(3))
+          .withScaleDownDelay(Duration.ofSeconds(3));
+      case "canary" -> Canary.of(setWeight(20), pause(Duration.ofSeconds(4)), setWeight(50),
+          pause(Duration.ofSeconds(4)));
+      default -> RollingUpdate.of(Amount.of(1), Amount.of(0));
+    };
+  }
+
+  /** @return how the Docker demo describes the strategy called {@code name} */
+  static String describeForDocker(String name) {
+    return switch (name) {
+      case "blue-green" -> "blue-green: green beside blue at 0%, promoted after 3s in one switch,"
+          + " blue kept 3s";
+      case "canary" -> "canary: 20%, pause 4s, 50%, pause 4s, then 100% in one switch";
+      default -> "maxSurge=1 maxUnavailable=0";
+    };
+  }
+
   /** @return how the demo describes the strategy called {@code name} */
   static String describe(String name) {
     return switch (name) {

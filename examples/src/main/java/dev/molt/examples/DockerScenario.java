@@ -14,8 +14,6 @@ import dev.molt.docker.testing.DockerEnvironment;
 import dev.molt.docker.testing.HaproxyProcess;
 import dev.molt.docker.testing.TrafficLoad;
 import dev.molt.engine.RolloutEngine;
-import dev.molt.strategy.Amount;
-import dev.molt.strategy.RollingUpdate;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code ./demo --provider docker}: rolls real containers from v1 to v2 on a Docker Engine behind a
- * real HAProxy while continuous HTTP requests go through it, then removes its containers and stops
+ * {@code ./demo --provider docker [--strategy rolling|blue-green|canary]}: rolls real containers
+ * from v1 to v2 on a Docker Engine behind a real HAProxy while continuous HTTP requests go through
+ * it (blue-green and canary set HAProxy weights through the router; each change prints as {@code
+ * traffic: <rev>=<w>% <rev>=<w>%}), then removes its containers and stops
  * its HAProxy. The engine, HAProxy binary and images come from {@code scripts/docker-env.sh up},
  * exactly as for the integration tests.
  */
@@ -72,7 +72,7 @@ final class DockerScenario {
     RolloutEngine engine = RolloutEngine.builder(docker).pollInterval(Duration.ofMillis(500))
         .seed(options.seed()).listener(printer).build();
     RolloutSpec base = RolloutSpec.builder(FLEET).capacity(options.capacity()).target(spec(v1))
-        .strategy(RollingUpdate.of(Amount.of(1), Amount.of(0))).build();
+        .strategy(DemoStrategies.forDocker("rolling")).build();
     printer.quiet(true);
     Rollout first = engine.run(base);
     printer.quiet(false);
@@ -80,11 +80,18 @@ final class DockerScenario {
         && s.status().startsWith("UP")).count() >= options.capacity(), "HAProxy servers up");
     out.println("fleet " + FLEET + " is on v1 (" + first.to() + " = " + v1.reference() + "): "
         + options.capacity() + " containers behind HAProxy at " + haproxy.frontend());
-    out.println("rolling to v2 (" + spec(v2).revision() + ") with maxSurge=1 maxUnavailable=0"
+    RolloutSpec next = base.toBuilder().target(spec(v2))
+        .strategy(DemoStrategies.forDocker(options.strategy())).build();
+    if (options.plan()) {
+      PlanPrinter.print(engine.plan(next), out);
+      return 0;
+    }
+    out.println("rolling to v2 (" + spec(v2).revision() + ") with "
+        + DemoStrategies.describeForDocker(options.strategy())
         + " while requests flow through HAProxy");
     Rollout done;
     try (TrafficLoad load = TrafficLoad.start(haproxy.frontend(), 2, Duration.ofMillis(5))) {
-      done = engine.run(base.withTarget(spec(v2)));
+      done = engine.run(next);
       await(() -> load.lastAnswer().equals("v2"), "an answer from v2");
       load.close();
       out.println("traffic: " + load.requests() + " requests, " + load.failed() + " failed"

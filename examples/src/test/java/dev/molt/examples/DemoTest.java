@@ -56,4 +56,16 @@ class DemoTest {
     assertThatThrownBy(() -> DemoOptions.parse(List.of("--strategy", "yolo")))
         .hasMessageContaining("--strategy must be one of");
   }
+
+  @Test
+  void theDockerProviderTakesEveryStrategyWithRealTimeTimings() {
+    for (String strategy : DemoStrategies.NAMES) {
+      DemoOptions options = DemoOptions.parse(List.of("--provider", "docker", "--strategy",
+          strategy));
+      assertThat(options.provider()).isEqualTo("docker");
+      assertThat(options.capacity()).isEqualTo(5);
+      assertThat(DemoStrategies.forDocker(strategy).name()).isEqualTo(strategy);
+    }
+    assertThat(DemoStrategies.describeForDocker("canary")).contains("20%", "4s");
+  }
 }

@@ -12,6 +12,7 @@ import dev.molt.docker.haproxy.HaproxyTrafficRouter;
 import dev.molt.spi.Health;
 import dev.molt.spi.LaunchRequest;
 import dev.molt.spi.Provider;
+import dev.molt.spi.TrafficRouter;
 import dev.molt.time.Cancellable;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>health</b> uses the image's own HEALTHCHECK when it has one, else probes the spec's
  *       health check at the container's address (HTTP GET 2xx/3xx or TCP connect, within its
  *       timeout; a {@code PLATFORM} check without HEALTHCHECK trusts "running"). With a router,
- *       healthy instances are then put in rotation, as Kubernetes puts ready pods in a Service.
+ *       healthy instances are then put in rotation, as Kubernetes puts ready pods in a Service,
+ *       weighted by the split in force: a server of a revision whose share is 0 joins with weight
+ *       0, so a previewed green or an unweighted canary gets no traffic.
+ *   <li><b>router</b> is the HAProxy router given to the builder: the engine sets canary and
+ *       blue-green splits through it, one runtime API call per switch.
  *   <li><b>drain</b> with a router sets the servers to drain: the instance is {@code DRAINING}
  *       until HAProxy shows no session in flight, then {@code DRAINED}. Without a router nothing
  *       routes through Molt, so drained instances are {@code DRAINED} at once.
@@ -271,6 +276,12 @@ public final class DockerProvider implements Provider, AutoCloseable {
   @Override
   public Cancellable watch(String fleet, Runnable onChange) {
     return containers.watch(fleet, onChange);
+  }
+
+  /** @return the HAProxy router, when the builder was given one */
+  @Override
+  public Optional<TrafficRouter> router() {
+    return router.map(r -> r);
   }
 
   private Map<String, HaproxyServer> routerServers() {

@@ -1,62 +1,83 @@
 package dev.molt.docker;
 
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.molt.LaunchSpec;
 import dev.molt.spi.Provider;
+import dev.molt.testkit.conformance.ProviderContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
-/** The provider contract on a real Docker Engine. */
+/**
+ * The test kit's provider contract on a real Docker Engine, with the HAProxy router (so the
+ * contract's router clauses run against a real HAProxy).
+ */
 class DockerProviderContractIT extends ProviderContract {
-  private final DockerFixture docker = new DockerFixture();
-  private final DockerProvider provider = docker.provider(Optional.empty());
+  private DockerFixture docker;
   private final List<String> foreign = new ArrayList<>();
 
-  @AfterEach
-  void cleanUp() throws Exception {
-    foreign.forEach(id -> docker.client.removeContainerCmd(id).withForce(true).exec());
-    docker.close();
+  @Override
+  protected Provider createProvider() {
+    docker = new DockerFixture();
+    return docker.provider(Optional.of(docker.router()));
   }
 
   @Override
-  Provider provider() {
-    return provider;
-  }
-
-  @Override
-  String fleet() {
-    return docker.fleet;
-  }
-
-  @Override
-  LaunchSpec healthySpec() {
+  protected LaunchSpec launchSpec() {
     return DockerFixture.spec(docker.v1);
   }
 
   @Override
-  Duration healthDeadline() {
+  protected Duration healthDeadline() {
     return Duration.ofSeconds(20);
   }
 
-  /** A running container named like Molt's, with Molt's label for another fleet only. */
   @Override
-  String createForeign() {
-    String id = docker.client.createContainerCmd(docker.v1.reference())
-        .withName("molt-" + docker.fleet + "-foreign")
-        .withLabels(Map.of("molt.dev/fleet", docker.fleet, "app", "not-molt"))
+  protected boolean await(BooleanSupplier condition, Duration deadline) {
+    try {
+      Awaitility.await().atMost(deadline).pollInterval(Duration.ofMillis(200))
+          .until(condition::getAsBoolean);
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
+    }
+  }
+
+  /** A running container named like Molt's, with Molt's fleet label but no manager label. */
+  @Override
+  protected String createForeignInstance(String fleet) {
+    String name = "molt-" + fleet + "-foreign";
+    String id = docker.client.createContainerCmd(docker.v1.reference()).withName(name)
+        .withLabels(Map.of("molt.dev/fleet", fleet, "app", "not-molt"))
         .withHostConfig(HostConfig.newHostConfig().withInit(true)).exec().getId();
     docker.client.startContainerCmd(id).exec();
     foreign.add(id);
-    return "molt-" + docker.fleet + "-foreign";
+    return name;
   }
 
   @Override
-  boolean foreignIntact(String name) {
-    var inspect = docker.client.inspectContainerCmd(name).exec();
-    return inspect.getState().getRunning() && foreign.contains(inspect.getId());
+  protected boolean exists(String instanceId) {
+    try {
+      return docker.client.inspectContainerCmd(instanceId).exec().getState().getRunning();
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  @Override
+  protected void cleanUp(Provider tested) {
+    foreign.forEach(id -> docker.client.removeContainerCmd(id).withForce(true).exec());
+    docker.terminateAll(fleetsUsed());
+    try {
+      docker.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cleaning up the Docker fixture", e);
+    }
   }
 }

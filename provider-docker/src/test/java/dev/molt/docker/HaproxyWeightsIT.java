@@ -8,10 +8,6 @@ import dev.molt.Revision;
 import dev.molt.docker.haproxy.HaproxyServer;
 import dev.molt.docker.haproxy.HaproxyTrafficRouter;
 import dev.molt.spi.Health;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.Test;
 /** The HAProxy router on a real HAProxy in front of real containers. */
 class HaproxyWeightsIT {
   private final DockerFixture docker = new DockerFixture();
-  private final HttpClient http = HttpClient.newHttpClient();
   private HaproxyTrafficRouter router;
   private Instance blue;
   private Instance green;
@@ -45,33 +40,46 @@ class HaproxyWeightsIT {
   }
 
   @Test
-  void weights80To20SendAFifthOfRequestsToV2() throws Exception {
+  void weights80To20SendAFifthOfRequestsToV2() {
     Revision v1 = blue.revision();
     Revision v2 = green.revision();
 
-    router.setWeights(Map.of(v1, 80, v2, 20));
+    router.setWeights(docker.fleet, Map.of(v1, 80, v2, 20));
     router.admit(List.of(blue, green));
     awaitUp(2);
 
-    assertThat(router.weights()).isEqualTo(Map.of(v1, 80, v2, 20));
-    int v2Answers = 0;
-    for (int i = 0; i < 1000; i++) {
-      if (get().equals("v2")) {
-        v2Answers++;
-      }
-    }
+    assertThat(router.weights(docker.fleet)).isEqualTo(Map.of(v1, 80, v2, 20));
+    assertThat(router.served()).isEqualTo(Map.of(v1, 80, v2, 20));
+    int v2Answers = docker.countAnswers("v2", 1000);
     assertThat(v2Answers).as("v2 answers of 1000 at weight 20%").isBetween(150, 250);
   }
 
   @Test
-  void drainedServerGetsNoNewRequestsAndIsRemovedWhenIdle() throws Exception {
+  void aServerJoiningARevisionWithShare0GetsNoTrafficUntilASplitGivesItSome() {
+    router.admit(List.of(blue));
+    awaitUp(1);
+    router.setWeights(docker.fleet, Map.of(blue.revision(), 100, green.revision(), 0));
+
+    router.admit(List.of(green)); // as health() does once green is healthy
+    awaitUp(2);
+
+    assertThat(docker.countAnswers("v1", 50)).as("servers %s", router.servers()).isEqualTo(50);
+    router.setWeights(docker.fleet, Map.of(blue.revision(), 0, green.revision(), 100));
+    assertThat(docker.countAnswers("v2", 50)).isEqualTo(50);
+    router.setWeights(docker.fleet, Map.of());
+    assertThat(router.weights(docker.fleet)).isEmpty();
+    assertThat(docker.countAnswers("v2", 100)).isEqualTo(50);
+  }
+
+  @Test
+  void drainedServerGetsNoNewRequestsAndIsRemovedWhenIdle() {
     router.admit(List.of(blue, green));
     awaitUp(2);
 
     router.drain(List.of(blue));
 
     for (int i = 0; i < 50; i++) {
-      assertThat(get()).isEqualTo("v2");
+      assertThat(docker.get()).isEqualTo("v2");
     }
     HaproxyServer drained = server(blue);
     assertThat(drained.draining()).isTrue();
@@ -89,13 +97,5 @@ class HaproxyWeightsIT {
   private HaproxyServer server(Instance instance) {
     return router.servers().stream().filter(s -> s.name().equals(instance.id())).findFirst()
         .orElseThrow();
-  }
-
-  private String get() throws Exception {
-    URI uri = docker.haproxy().frontend();
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
-    return r.body().strip();
   }
 }

@@ -15,8 +15,6 @@ import dev.molt.docker.haproxy.HaproxyTrafficRouter;
 import dev.molt.docker.testing.TrafficLoad;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutHandle;
-import dev.molt.strategy.Amount;
-import dev.molt.strategy.RollingUpdate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -35,17 +33,12 @@ class RollingUpdateIT {
 
   @BeforeEach
   void fiveContainersOnV1() {
-    router = docker.router();
-    provider = docker.provider(Optional.of(router));
-    engine = RolloutEngine.builder(provider).pollInterval(Duration.ofMillis(500)).build();
-    RollingUpdate rolling = RollingUpdate.of(Amount.of(2), Amount.of(0))
-        .withHealthyDeadline(Duration.ofSeconds(60));
-    onV1 = RolloutSpec.builder(docker.fleet).capacity(5).target(DockerFixture.spec(docker.v1))
-        .strategy(rolling).drainTimeout(Duration.ofSeconds(30)).build();
+    DockerFixture.RoutedFleet fleet = docker.routedFleetOnV1(5);
+    router = fleet.router();
+    provider = fleet.provider();
+    engine = fleet.engine();
+    onV1 = fleet.onV1();
     v2 = DockerFixture.spec(docker.v2);
-    assertThat(engine.run(onV1).phase()).isEqualTo(RolloutPhase.SUCCEEDED);
-    await().atMost(Duration.ofSeconds(20)).until(() -> router.servers().stream()
-        .filter(s -> s.inRotation() && s.status().startsWith("UP")).count() == 5);
   }
 
   @AfterEach

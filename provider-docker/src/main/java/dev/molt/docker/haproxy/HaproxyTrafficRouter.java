@@ -4,6 +4,7 @@ import dev.molt.Instance;
 import dev.molt.InvalidSpecException;
 import dev.molt.ProviderException;
 import dev.molt.Revision;
+import dev.molt.spi.TrafficRouter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,23 +25,28 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #add} registers an instance in maintenance (no traffic) with HAProxy's own health
  *       check on, so a container that dies is taken out by HAProxy within a check interval;
  *   <li>{@link #admit} puts healthy instances in rotation, weighted by their revision's share;
- *   <li>{@link #setWeights} gives each revision a share of the traffic, split evenly over its
- *       servers in rotation, in one runtime API call;
+ *   <li>{@link #setWeights} (the {@link TrafficRouter} SPI) gives each revision a share of the
+ *       traffic, split over its servers in rotation, in one runtime API call. Weights are exact:
+ *       80/20 over 5 + 1 servers sets weights 4 and 5, so HAProxy's smooth weighted round robin
+ *       sends v2 exactly 1 request in 5; only when exact weights exceed HAProxy's 256 are they
+ *       scaled and rounded;
  *   <li>{@link #drain} stops new traffic to instances and lets in-flight requests finish ({@link
  *       #servers()} then shows their sessions reaching 0);
  *   <li>{@link #remove} puts servers in maintenance, ends their sessions and deletes them.
  * </ul>
  *
- * Until {@link #setWeights} is first called every server in rotation has the same weight, so
- * traffic follows the instance count (a rolling update). Which revision a server runs is learnt
- * from the instances given to {@link #add}, {@link #admit} and {@link #adopt}; an engine that
+ * Until {@link #setWeights} is first called (and after it is called with no shares) every server
+ * in rotation has the same weight, so traffic follows the instance count (a rolling update). A
+ * server joining a revision whose share is 0 (green previewed beside blue) joins with weight 0.
+ * One router serves one backend, which serves one fleet: the first {@code setWeights} binds it.
+ * Which revision a server runs is learnt from the instances given to {@link #add}, {@link #admit} and {@link #adopt}; an engine that
  * restarts rebuilds it by adopting the observed fleet.
  *
  * <p>The backend must exist in HAProxy's configuration (it may start with no servers); for HTTP
  * health checks give it {@code option httpchk}. Thread-safe: changes are serialized, so weights
  * computed from the servers seen are not overtaken by a concurrent change through this router.
  */
-public final class HaproxyTrafficRouter {
+public final class HaproxyTrafficRouter implements TrafficRouter {
   private static final Logger LOG = LoggerFactory.getLogger(HaproxyTrafficRouter.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
   private static final int MAX_WEIGHT = 256;
@@ -52,6 +58,7 @@ public final class HaproxyTrafficRouter {
   private final Duration checkInterval;
   private final Map<String, Revision> revisions = new ConcurrentHashMap<>();
   private volatile Optional<Map<Revision, Integer>> shares = Optional.empty();
+  private volatile String fleet;
 
   private HaproxyTrafficRouter(Builder b) {
     this.runtime = b.runtime;
@@ -103,53 +110,76 @@ public final class HaproxyTrafficRouter {
   }
 
   /**
-   * Puts instances in rotation, adding those not registered yet, and re-spreads each touched
-   * revision's share over its servers, in one runtime API call.
+   * Puts instances in rotation, adding those not registered yet, and re-spreads every revision's
+   * share over its servers, in one runtime API call: a server of a revision whose share is 0 joins
+   * with weight 0 and gets no traffic until a split gives it some.
    *
    * @param instances healthy instances
    * @throws ProviderException if HAProxy refuses or cannot be reached
    */
   public synchronized void admit(Collection<Instance> instances) {
+    adopt(instances);
     Map<String, HaproxyServer> known = serversByName();
     List<Instance> missing = instances.stream().filter(i -> !known.containsKey(server(i))).toList();
     add(missing);
-    List<String> commands = new ArrayList<>();
-    Map<String, Integer> weights = weightsFor(serversByName(), instances);
+    Map<String, HaproxyServer> now = missing.isEmpty() ? known : serversByName();
+    List<String> commands = weightCommands(now, weightsFor(now, instances, shares));
     for (Instance i : instances) {
       commands.add("set server " + backend + "/" + server(i) + " state ready");
     }
-    weights.forEach((s, w) -> commands.add(0, "set server " + backend + "/" + s + " weight " + w));
     expectSilence("admit", backend, runtime.executeAll(commands));
     LOG.info("backend={} action=admit servers={}", backend, instances.size());
   }
 
   /**
-   * Gives each revision a share of the traffic, in percent, split evenly over its servers in
-   * rotation; revisions not named get none. All weights change in one runtime API call. Servers
-   * admitted later get their revision's share too.
+   * Routes the fleet's traffic by these shares, each spread evenly over its revision's servers in
+   * rotation (exactly when HAProxy's weight range allows, see the class comment); revisions not
+   * named get none. Every weight changes in <b>one</b> runtime API call, raised weights before
+   * lowered ones, so no moment leaves the backend without a server with weight. Servers admitted
+   * later get their revision's share too. Empty clears the split: every server in rotation then
+   * weighs the same.
    *
-   * @param percentages revision to share, each 0..100, summing to 100
-   * @throws InvalidSpecException if the shares are out of range or do not sum to 100
-   * @throws ProviderException if HAProxy refuses or cannot be reached
+   * @param fleet the fleet this backend serves; the first call binds the router to it
+   * @param percentages revision to share, each 0..100, summing to 100; or empty
+   * @throws ProviderException non-retryable if the shares are out of range, do not sum to 100 or
+   *     name another fleet than the one bound; retryable if HAProxy cannot be reached
    */
-  public synchronized void setWeights(Map<Revision, Integer> percentages) {
-    int sum = 0;
-    for (Map.Entry<Revision, Integer> e : percentages.entrySet()) {
-      if (e.getValue() == null || e.getValue() < 0 || e.getValue() > 100) {
-        throw new InvalidSpecException("weights[" + e.getKey() + "]",
-            "must be in 0..100, was " + e.getValue());
-      }
-      sum += e.getValue();
+  @Override
+  public synchronized void setWeights(String fleet, Map<Revision, Integer> percentages) {
+    bind(fleet);
+    Weights.validate(fleet, percentages);
+    Optional<Map<Revision, Integer>> next = percentages.isEmpty() ? Optional.empty()
+        : Optional.of(Map.copyOf(percentages));
+    Map<String, HaproxyServer> now = serversByName();
+    List<String> commands = weightCommands(now, weightsFor(now, List.of(), next));
+    if (!commands.isEmpty()) {
+      expectSilence("set-weights", backend, runtime.executeAll(commands));
     }
-    if (sum != 100) {
-      throw new InvalidSpecException("weights", "must sum to 100, was " + sum + ": " + percentages);
+    shares = next; // only once HAProxy applied it: a failed switch must not read back as done
+    LOG.info("fleet={} backend={} action=set-weights weights={}", fleet, backend, percentages);
+  }
+
+  /**
+   * The split in force: the shares last set, or, after a restart (nothing set through this
+   * router), the shares HAProxy's server weights give when they are not all equal.
+   *
+   * @param fleet the fleet name
+   * @return percent per revision; empty when no split is in force (or another fleet is asked)
+   * @throws ProviderException if HAProxy cannot be reached
+   */
+  @Override
+  public Map<Revision, Integer> weights(String fleet) {
+    String bound = this.fleet;
+    if (bound != null && !bound.equals(fleet)) {
+      return Map.of();
     }
-    shares = Optional.of(Map.copyOf(percentages));
-    List<String> commands = new ArrayList<>();
-    weightsFor(serversByName(), List.of()).forEach(
-        (s, w) -> commands.add("set server " + backend + "/" + s + " weight " + w));
-    expectSilence("set-weights", backend, runtime.executeAll(commands));
-    LOG.info("backend={} action=set-weights weights={}", backend, percentages);
+    Optional<Map<Revision, Integer>> set = shares;
+    if (set.isPresent()) {
+      return set.get();
+    }
+    boolean even = servers().stream().filter(s -> revisions.containsKey(s.name()))
+        .filter(HaproxyServer::inRotation).allMatch(s -> s.weight() == EQUAL_WEIGHT);
+    return even ? Map.of() : served();
   }
 
   /**
@@ -159,7 +189,7 @@ public final class HaproxyTrafficRouter {
    *     none is in rotation
    * @throws ProviderException if HAProxy cannot be reached
    */
-  public Map<Revision, Integer> weights() {
+  public Map<Revision, Integer> served() {
     Map<Revision, Integer> sums = new LinkedHashMap<>();
     int total = 0;
     for (HaproxyServer s : servers()) {
@@ -254,11 +284,11 @@ public final class HaproxyTrafficRouter {
   }
 
   /**
-   * Weights for the servers in rotation plus {@code joining}. Equal weights until shares are set;
-   * then each revision's share is divided by its server count, scaled so the largest weight fits
-   * HAProxy's 256.
+   * Weights for the servers in rotation plus {@code joining} under {@code split}: equal without
+   * one, else each revision's share over its server count (see {@link Weights}).
    */
-  private Map<String, Integer> weightsFor(Map<String, HaproxyServer> now, Collection<Instance> joining) {
+  private Map<String, Integer> weightsFor(Map<String, HaproxyServer> now,
+      Collection<Instance> joining, Optional<Map<Revision, Integer>> split) {
     Map<Revision, List<String>> members = new LinkedHashMap<>();
     for (HaproxyServer s : now.values()) {
       Revision r = revisions.get(s.name());
@@ -272,7 +302,35 @@ public final class HaproxyTrafficRouter {
         names.add(server(i));
       }
     }
-    return Weights.spread(members, shares, EQUAL_WEIGHT, MAX_WEIGHT);
+    return Weights.spread(members, split, EQUAL_WEIGHT, MAX_WEIGHT);
+  }
+
+  private void bind(String fleet) {
+    if (this.fleet == null) {
+      this.fleet = fleet;
+    } else if (!this.fleet.equals(fleet)) {
+      throw new ProviderException("set-weights", "fleet " + fleet, false, "backend " + backend
+          + " routes fleet " + this.fleet + "; give fleet " + fleet + " a backend and router of"
+          + " its own");
+    }
+  }
+
+  /** The commands that change weights to {@code target}: raises first, then lowers. */
+  private List<String> weightCommands(Map<String, HaproxyServer> now, Map<String, Integer> target) {
+    List<String> raises = new ArrayList<>();
+    List<String> lowers = new ArrayList<>();
+    target.forEach((name, w) -> {
+      HaproxyServer s = now.get(name);
+      int before = s == null ? -1 : s.weight();
+      String command = "set server " + backend + "/" + name + " weight " + w;
+      if (w > before) {
+        raises.add(command);
+      } else if (w < before) {
+        lowers.add(command);
+      }
+    });
+    raises.addAll(lowers);
+    return raises;
   }
 
   private static void expectSilence(String what, String resource, String answer) {

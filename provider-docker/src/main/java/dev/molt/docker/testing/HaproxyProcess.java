@@ -37,6 +37,19 @@ public final class HaproxyProcess implements AutoCloseable {
    * @throws MoltException if it does not start
    */
   public static HaproxyProcess start(Path binary, String backend) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(binary, backend);
+      } catch (MoltException e) {
+        // the free port was taken between choosing and binding it: choose again
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static HaproxyProcess startOnce(Path binary, String backend) {
     try {
       Path dir = Files.createTempDirectory("molt-haproxy-");
       int port = freePort();
@@ -63,6 +76,8 @@ public final class HaproxyProcess implements AutoCloseable {
   private static String config(Path dir, int port, String backend) {
     return String.join("\n",
         "global",
+        // without it a second HAProxy may bind the same port and take half of the connections
+        "  noreuseport",
         "  stats socket " + dir.resolve("admin.sock") + " mode 600 level admin",
         "  stats timeout 30s",
         "defaults",

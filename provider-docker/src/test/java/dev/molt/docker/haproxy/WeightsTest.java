@@ -1,6 +1,7 @@
 package dev.molt.docker.haproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import dev.molt.Revision;
 import java.util.LinkedHashMap;
@@ -18,18 +19,23 @@ class WeightsTest {
 
   static Stream<Arguments> examples() {
     return Stream.of(
-        // servers of v1, servers of v2, v1 share, expected v1 weight, expected v2 weight
-        Arguments.of(1, 1, 80, 256, 64),
-        Arguments.of(4, 1, 80, 256, 256),
-        Arguments.of(1, 4, 80, 256, 16),
-        Arguments.of(3, 2, 50, 171, 256),
-        Arguments.of(2, 2, 100, 256, 0),
-        Arguments.of(5, 1, 99, 256, 13));
+        // servers of v1, servers of v2, v1 share, expected v1 weight, v2 weight, error allowed
+        Arguments.of(1, 1, 80, 4, 1, 0.0),
+        Arguments.of(4, 1, 80, 1, 1, 0.0),
+        Arguments.of(5, 1, 80, 4, 5, 0.0),
+        Arguments.of(1, 4, 80, 16, 1, 0.0),
+        Arguments.of(3, 2, 50, 2, 3, 0.0),
+        Arguments.of(2, 2, 100, 1, 0, 0.0),
+        Arguments.of(5, 1, 99, 99, 5, 0.0),
+        Arguments.of(1, 5, 0, 0, 1, 0.0),
+        // exact weights would be 363 and 469, beyond 256: scaled and rounded
+        Arguments.of(7, 11, 33, 198, 256, 0.5));
   }
 
   @ParameterizedTest(name = "{0} v1 + {1} v2 servers at {2}% v1 -> {3}/{4}")
   @MethodSource("examples")
-  void sharesBecomeServerWeightsWithinHaproxysRange(int n1, int n2, int share, int w1, int w2) {
+  void sharesBecomeServerWeightsWithinHaproxysRange(int n1, int n2, int share, int w1, int w2,
+      double error) {
     Map<Revision, List<String>> members = new LinkedHashMap<>();
     members.put(V1, names("a", n1));
     members.put(V2, names("b", n2));
@@ -37,10 +43,11 @@ class WeightsTest {
     Map<String, Integer> weights = Weights.spread(members,
         Optional.of(Map.of(V1, share, V2, 100 - share)), 100, 256);
 
+    assertThat(weights).hasSize(n1 + n2);
     assertThat(weights.get("a0")).isEqualTo(w1);
     assertThat(weights.get("b0")).isEqualTo(w2);
     double v1Share = 100.0 * n1 * w1 / (n1 * w1 + n2 * w2);
-    assertThat(v1Share).isCloseTo(share, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(v1Share).isCloseTo(share, offset(error + 1e-9));
   }
 
   @ParameterizedTest(name = "no shares set: {0} + {1} servers all equal")
