@@ -176,8 +176,7 @@ public final class RolloutEngine implements AutoCloseable {
   private RolloutHandle resume(RolloutRecord record) {
     remember(record.spec().target());
     record.previous().ifPresent(this::remember);
-    RolloutRecord next = new RolloutRecord(record.spec(), record.previous(), record.rollout(),
-        record.resumes() + 1);
+    RolloutRecord next = record.resumedOnceMore();
     return launch(new RolloutRun(context, next), next.resumes());
   }
 

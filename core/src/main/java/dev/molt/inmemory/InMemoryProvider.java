@@ -305,13 +305,23 @@ public final class InMemoryProvider implements Provider {
   }
 
   @Override
-  public synchronized void terminate(String fleet, List<Instance> instances) {
-    record("terminate", fleet, instances.size());
-    Instant now = clock.instant();
-    for (Machine m : owned("terminate", fleet, instances)) {
-      if (m.terminatedAt == null) {
-        m.terminatedAt = now;
+  public void terminate(String fleet, List<Instance> instances) {
+    // read the split before taking this lock: the router calls into this provider under its own
+    Map<Revision, Integer> split = router.map(r -> r.weights(fleet)).orElse(Map.of());
+    synchronized (this) {
+      record("terminate", fleet, instances.size());
+      Instant now = clock.instant();
+      List<Machine> targets = owned("terminate", fleet, instances);
+      for (Machine m : targets) {
+        int weight = split.getOrDefault(m.revision, 0);
+        if (weight > 0 && m.drainAt == null && m.terminatedAt == null
+            && m.health(now) == Health.HEALTHY) {
+          throw new ProviderException("terminate", "instance " + m.id, false, "refusing: it"
+              + " still serves traffic (revision " + m.revision + " has " + weight + "%); drain"
+              + " it or move its revision's traffic off first");
+        }
       }
+      targets.stream().filter(m -> m.terminatedAt == null).forEach(m -> m.terminatedAt = now);
     }
   }
 

@@ -23,7 +23,8 @@ import java.util.Optional;
  *       inconclusive holds or fails as the analysis says.
  *   <li>set-scale: size the canary and wait until ready.
  *   <li>after the last step (or promoteFull): with a router, scale the canary to full capacity
- *       (launching at most maxSurge at a time), switch all traffic to it in one call, then let
+ *       (launching at most maxSurge at a time; a canary instance that fails before the switch
+ *       fails the rollout, as in the steps), switch all traffic to it in one call, then let
  *       {@link RollingPlanner} drain the stable fleet; without a router, a rolling update.
  * </ul>
  *
@@ -100,6 +101,9 @@ final class CanaryPlanner implements Planner {
     StepState st = ctx.steps();
     Map<Revision, Integer> all = NewRevision.split(st.stable(), r.target, 100);
     if (st.routed() && !Steps.shift(ctx, all).isEmpty()) {
+      if (!r.failed.isEmpty()) {
+        return r.failure(total - 1, total); // as in the steps: never replace them beside stable
+      }
       int desired = ctx.desired();
       int pendingRoom = Math.max(1, canary.promotion().surge(desired)) - r.pending.size();
       List<Action> actions = r.scaleTo(ctx, desired, pendingRoom);

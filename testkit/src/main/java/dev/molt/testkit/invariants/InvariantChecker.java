@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -64,7 +65,7 @@ public final class InvariantChecker implements RolloutListener {
   private InvariantChecker(InMemoryProvider platform, RolloutSpec spec, TrafficProbe traffic) {
     this.platform = platform;
     this.spec = spec;
-    this.limits = Limits.of(spec);
+    this.limits = Limits.of(spec, platform.router().isPresent());
     this.traffic = traffic;
     List<Instance> all = platform.instances(spec.fleet());
     this.foreign = all.stream().filter(i -> !owned(i)).map(Instance::id)
@@ -76,14 +77,15 @@ public final class InvariantChecker implements RolloutListener {
   }
 
   /**
-   * Starts checking a rollout about to start on {@code platform}, without a traffic router.
+   * Starts checking a rollout about to start on {@code platform}, reading traffic from its
+   * in-memory router if it has one ({@link TrafficProbe#of}).
    *
    * @param platform the simulated platform
    * @param spec the rollout's spec
    * @return the checker
    */
   public static InvariantChecker of(InMemoryProvider platform, RolloutSpec spec) {
-    return of(platform, spec, TrafficProbe.NONE);
+    return of(platform, spec, TrafficProbe.of(platform));
   }
 
   /**
@@ -115,8 +117,8 @@ public final class InvariantChecker implements RolloutListener {
   }
 
   /** @return the terminal phase once a terminal event was checked; empty before */
-  public synchronized java.util.Optional<RolloutPhase> end() {
-    return java.util.Optional.ofNullable(end);
+  public synchronized Optional<RolloutPhase> end() {
+    return Optional.ofNullable(end);
   }
 
   @Override
@@ -162,6 +164,19 @@ public final class InvariantChecker implements RolloutListener {
         everHealthy.add(id);
       } else if (everHealthy.contains(id)) {
         lost.add(id);
+      }
+    });
+  }
+
+  /** A split may put weight only on revisions with an instance serving (or last seen serving). */
+  synchronized void beforeSetWeights(Map<Revision, Integer> weights) {
+    List<Instance> truth = truth();
+    weights.forEach((revision, weight) -> {
+      boolean serves = truth.stream().anyMatch(i -> i.revision().equals(revision)
+          && (i.isHealthy() || stale(i)));
+      if (weight > 0 && !serves) {
+        violations.add("set-weights puts " + weight + "% on " + revision + ", which has no"
+            + " serving instance; fleet: " + describe(truth));
       }
     });
   }
@@ -226,7 +241,8 @@ public final class InvariantChecker implements RolloutListener {
     Map<String, Instance> byId = truth.stream().collect(Collectors.toMap(Instance::id, i -> i));
     traffic.weights(spec.fleet()).forEach((id, weight) -> {
       Instance i = byId.get(id);
-      if (weight > 0 && (i == null || !i.isHealthy())) {
+      // an instance the platform broke keeps its weight until the engine sees it and reacts
+      if (weight > 0 && (i == null || !i.isHealthy()) && !lost.contains(id)) {
         fail(event, "traffic weight " + weight + " on " + id + " which is "
             + (i == null ? "gone" : i.state()), truth);
       }
@@ -255,6 +271,7 @@ public final class InvariantChecker implements RolloutListener {
             + " and " + truth.size() + " in all; expected exactly " + spec.capacity(), truth);
       }
     }
+    checkEndTraffic(end, event, truth);
     for (String id : foreign) {
       if (!platform.isAlive(id)) {
         fail(event, "foreign instance " + id + " was destroyed", truth);
@@ -262,6 +279,20 @@ public final class InvariantChecker implements RolloutListener {
     }
     if (!platform.refusals().isEmpty()) {
       fail(event, "the platform refused to touch foreign instances " + platform.refusals(), truth);
+    }
+  }
+
+  /** At the end, traffic rests wholly on the revision the fleet ended on (or the split is clear). */
+  private void checkEndTraffic(Rollout end, RolloutEvent event, List<Instance> truth) {
+    Optional<Revision> on = end.phase() == RolloutPhase.SUCCEEDED ? Optional.of(end.to())
+        : toNothing ? Optional.empty() : end.from();
+    Map<Revision, Integer> split = platform.router().map(r -> r.weights(spec.fleet()))
+        .orElse(Map.of());
+    boolean elsewhere = split.entrySet().stream()
+        .anyMatch(e -> e.getValue() > 0 && !Optional.of(e.getKey()).equals(on));
+    if (on.isPresent() && elsewhere) {
+      fail(event, "ended " + end.phase() + " with traffic " + split + " not wholly on "
+          + on.get(), truth);
     }
   }
 
