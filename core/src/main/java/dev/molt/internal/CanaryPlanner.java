@@ -126,8 +126,8 @@ final class CanaryPlanner implements Planner {
   }
 
   /**
-   * How many canary instances a step runs: the last set-scale at or before the current step, or
-   * else enough to carry {@code percent}: with a router ceil(desired * percent / 100), without
+   * How many canary instances a step runs: the last set-scale at or before the current step (at
+   * least one while {@code percent} is above 0), or else enough to carry {@code percent}: with a router ceil(desired * percent / 100), without
    * one round(desired * percent / (100 - percent)) beside the full stable fleet, so the replica
    * ratio approximates the weight.
    */
@@ -137,7 +137,9 @@ final class CanaryPlanner implements Planner {
     for (int i = Math.min(ctx.steps().index(), steps.size() - 1); i >= 0; i--) {
       if (steps.get(i) instanceof CanaryStep.SetScale s) {
         if (s.amount().isPresent()) {
-          return Math.min(desired, s.amount().get().roundUp(desired));
+          // never below one instance while the canary carries weight: traffic needs a server
+          int scale = Math.min(desired, s.amount().get().roundUp(desired));
+          return Math.max(percent > 0 ? 1 : 0, scale);
         }
         break;
       }
