@@ -49,6 +49,9 @@ class CanaryScaleStepTest {
         .count());
     int canaryWeight = f.platform.router().orElseThrow().weights(Fixtures.FLEET)
         .getOrDefault(Fixtures.V2.revision(), 0);
+    if (f.healthy(Fixtures.V1) + f.healthy(Fixtures.V2) < 4) {
+      problems.add(f.time.now() + ": fewer than 4 serving");
+    }
     if (canaryWeight > 0 && f.healthy(Fixtures.V2) == 0) {
       problems.add(f.time.now() + ": " + canaryWeight + "% on a canary with no healthy instance");
     }
@@ -57,6 +60,13 @@ class CanaryScaleStepTest {
   @Test
   void aSetScaleBelowOneInstanceKeepsOneWhileTheCanaryCarriesTraffic() {
     run(setWeight(25), setScale(Amount.percent(0)), setWeight(100));
+
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void aCanaryShrunkAfterTakingAllTrafficIsScaledBackUpBeforeTheStableFleetIsDrained() {
+    run(setWeight(100), setScale(Amount.of(1)));
 
     assertThat(problems).isEmpty();
   }

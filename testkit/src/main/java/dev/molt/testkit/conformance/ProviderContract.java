@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
  *   <li>drain and terminate refuse (non-retryable) an instance Molt does not own, and leave it.
  * </ul>
  *
- * The traffic clauses (weights change atomically and reversibly; terminate refuses an instance that
- * still has traffic) join this suite with the traffic-router SPI, reading weights through a {@link
- * dev.molt.testkit.invariants.TrafficProbe}. Each test uses a fresh provider from {@link
+ * Providers with a traffic router extend {@link RoutedProviderContract}, which adds the traffic
+ * clauses (weights change atomically and reversibly; terminate refuses an instance that still has
+ * traffic). Each test uses a fresh provider from {@link
  * #createProvider()} and a fleet of its own. Not thread-safe (JUnit runs one test per instance).
  */
 public abstract class ProviderContract {

@@ -56,6 +56,7 @@ public final class InvariantChecker implements RolloutListener {
   private final int initialTotal;
   private final Set<String> everHealthy = new HashSet<>();
   private final Set<String> lost = new HashSet<>();
+  private final Set<String> brokenRevisions = new HashSet<>();
   private final Map<String, Health> lastVerdict = new HashMap<>();
   private final List<String> violations = new ArrayList<>();
   private int peakServing;
@@ -153,6 +154,7 @@ public final class InvariantChecker implements RolloutListener {
     for (Instance i : seen) {
       if (i.state() == InstanceState.FAILED && everHealthy.contains(i.id())) {
         lost.add(i.id());
+        brokenRevisions.add(i.revision().toString());
       }
     }
   }
@@ -164,6 +166,8 @@ public final class InvariantChecker implements RolloutListener {
         everHealthy.add(id);
       } else if (everHealthy.contains(id)) {
         lost.add(id);
+        platform.instances(spec.fleet()).stream().filter(i -> i.id().equals(id))
+            .forEach(i -> brokenRevisions.add(i.revision().toString()));
       }
     });
   }
@@ -233,6 +237,7 @@ public final class InvariantChecker implements RolloutListener {
         everHealthy.add(i.id());
       } else if (everHealthy.contains(i.id()) && !i.state().isDraining()) {
         lost.add(i.id());
+        brokenRevisions.add(i.revision().toString());
       }
     }
   }
@@ -241,8 +246,9 @@ public final class InvariantChecker implements RolloutListener {
     Map<String, Instance> byId = truth.stream().collect(Collectors.toMap(Instance::id, i -> i));
     traffic.weights(spec.fleet()).forEach((id, weight) -> {
       Instance i = byId.get(id);
-      // an instance the platform broke keeps its weight until the engine sees it and reacts
-      if (weight > 0 && (i == null || !i.isHealthy()) && !lost.contains(id)) {
+      // a revision whose instances the platform broke keeps its weight until the engine reacts
+      String revision = i == null ? id.split(" ")[0] : i.revision().toString();
+      if (weight > 0 && (i == null || !i.isHealthy()) && !brokenRevisions.contains(revision)) {
         fail(event, "traffic weight " + weight + " on " + id + " which is "
             + (i == null ? "gone" : i.state()), truth);
       }
