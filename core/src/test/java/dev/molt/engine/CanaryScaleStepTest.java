@@ -31,10 +31,13 @@ class CanaryScaleStepTest {
   private int peak;
 
   private void run(CanaryStep... steps) {
+    run(RollingUpdate.of(Amount.percent(100), Amount.of(0)), steps);
+  }
+
+  private void run(RollingUpdate promotion, CanaryStep... steps) {
     f.deployV1(4);
     RolloutHandle handle = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
-        .strategy(Canary.of(steps).withPromotion(RollingUpdate.of(Amount.percent(100),
-            Amount.of(0)))).build());
+        .strategy(Canary.of(steps).withPromotion(promotion)).build());
     Instant giveUp = f.time.now().plus(Duration.ofHours(2));
     while (!handle.completion().isDone() && f.time.now().isBefore(giveUp)) {
       f.time.advance(Duration.ofSeconds(1));
@@ -66,7 +69,7 @@ class CanaryScaleStepTest {
 
   @Test
   void aCanaryShrunkAfterTakingAllTrafficIsScaledBackUpBeforeTheStableFleetIsDrained() {
-    run(setWeight(100), setScale(Amount.of(1)));
+    run(RollingUpdate.of(Amount.of(1), Amount.of(1)), setWeight(100), setScale(Amount.of(1)));
 
     assertThat(problems).isEmpty();
   }
