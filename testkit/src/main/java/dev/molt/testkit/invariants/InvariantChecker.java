@@ -34,8 +34,12 @@ import java.util.stream.Collectors;
  *   <li><b>ceiling</b>: at every event, instances (launching, serving, draining) ≤ the ceiling;
  *   <li><b>serving instances are drained first</b>: nothing the engine last saw healthy is
  *       terminated without a drain;
- *   <li><b>traffic</b>: no weight on an instance that is not healthy (with a {@link
- *       TrafficProbe});
+ *   <li><b>floor after the switch</b>: once all traffic went to the new revision, the limits of
+ *       {@link Limits#afterSwitch};
+ *   <li><b>traffic</b>: a split the engine sets puts weight only on revisions with an instance
+ *       serving; at every event no weight rests on an instance that is not healthy (read through
+ *       a {@link TrafficProbe}; a revision whose instances the platform broke is excused until the
+ *       engine reacts); at the end, traffic rests wholly on the revision the fleet ended on;
  *   <li><b>ownership</b>: nothing without Molt's owner labels is drained or terminated, and every
  *       foreign instance present at the start is still alive at the end;
  *   <li><b>end</b>: SUCCEEDED leaves exactly {@code capacity} healthy instances of the new revision
@@ -51,6 +55,8 @@ public final class InvariantChecker implements RolloutListener {
   private final InMemoryProvider platform;
   private final RolloutSpec spec;
   private final Limits limits;
+  private final Limits afterSwitch;
+  private boolean switched;
   private final TrafficProbe traffic;
   private final Set<String> foreign;
   private final int initialTotal;
@@ -67,6 +73,7 @@ public final class InvariantChecker implements RolloutListener {
     this.platform = platform;
     this.spec = spec;
     this.limits = Limits.of(spec, platform.router().isPresent());
+    this.afterSwitch = Limits.afterSwitch(spec, platform.router().isPresent());
     this.traffic = traffic;
     List<Instance> all = platform.instances(spec.fleet());
     this.foreign = all.stream().filter(i -> !owned(i)).map(Instance::id)
@@ -174,6 +181,7 @@ public final class InvariantChecker implements RolloutListener {
 
   /** A split may put weight only on revisions with an instance serving (or last seen serving). */
   synchronized void beforeSetWeights(Map<Revision, Integer> weights) {
+    switched |= weights.getOrDefault(spec.target().revision(), 0) == 100;
     List<Instance> truth = truth();
     weights.forEach((revision, weight) -> {
       boolean serves = truth.stream().anyMatch(i -> i.revision().equals(revision)
@@ -303,7 +311,7 @@ public final class InvariantChecker implements RolloutListener {
   }
 
   private int floor() {
-    return toNothing ? 0 : limits.floor();
+    return toNothing ? 0 : switched ? afterSwitch.floor() : limits.floor();
   }
 
   private void fail(RolloutEvent event, String what, List<Instance> truth) {

@@ -63,4 +63,24 @@ public record Limits(int floor, int ceiling) {
     throw new InvalidSpecException("strategy", "the test kit knows no capacity limits for strategy "
         + strategy.name() + "; add them to Limits.of");
   }
+
+  /**
+   * The limits once all traffic was switched to the new revision. The same as {@link #of(RolloutSpec,
+   * boolean)} except for a canary, whose stable fleet is then drained (and, on a rollback,
+   * relaunched) as a rolling update under its promotion limits: floor {@code c - promotion
+   * maxUnavailable}.
+   *
+   * @param spec the rollout
+   * @param routed whether the platform gives the engine a traffic router
+   * @return its limits after the switch
+   * @throws InvalidSpecException naming {@code strategy} for a strategy the test kit does not know
+   */
+  public static Limits afterSwitch(RolloutSpec spec, boolean routed) {
+    Limits before = of(spec, routed);
+    if (spec.strategy() instanceof Canary canary) {
+      int c = spec.capacity();
+      return new Limits(c - canary.promotion().unavailable(c), before.ceiling());
+    }
+    return before;
+  }
 }
