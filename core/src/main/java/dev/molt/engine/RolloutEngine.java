@@ -8,14 +8,13 @@ import dev.molt.Revision;
 import dev.molt.Rollout;
 import dev.molt.RolloutSpec;
 import dev.molt.internal.Checks;
-import dev.molt.internal.Decision;
+import dev.molt.internal.DefaultEngineContext;
 import dev.molt.internal.EngineContext;
 import dev.molt.internal.GatedScheduler;
 import dev.molt.internal.ProviderCalls;
 import dev.molt.internal.ReconcileRun;
 import dev.molt.internal.RolloutRun;
 import dev.molt.internal.RolloutPersistence;
-import dev.molt.internal.RolloutState;
 import dev.molt.internal.Tainter;
 import dev.molt.internal.UnhealthyMemory;
 import dev.molt.reconcile.ReconcileHandle;
@@ -64,7 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class RolloutEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
 
-  private final Context context;
+  private final EngineContext context;
   private final Random random;
   private final Map<String, RolloutRun> active = new ConcurrentHashMap<>();
   private final Map<Revision, LaunchSpec> known = new ConcurrentHashMap<>();
@@ -94,8 +93,8 @@ public final class RolloutEngine implements AutoCloseable {
         }
       });
     }
-    this.context = new Context(b.provider, calls, b.clock, gate, b.pollInterval,
-        List.copyOf(listeners));
+    this.context = new DefaultEngineContext(b.provider, calls, b.clock, gate, b.pollInterval,
+        listeners, this::knownSpec, run -> active.values().remove(run), this::start);
   }
 
   /**
@@ -176,8 +175,7 @@ public final class RolloutEngine implements AutoCloseable {
   private RolloutHandle resume(RolloutRecord record) {
     remember(record.spec().target());
     record.previous().ifPresent(this::remember);
-    RolloutRecord next = new RolloutRecord(record.spec(), record.previous(), record.rollout(),
-        record.resumes() + 1);
+    RolloutRecord next = record.resumedOnceMore();
     return launch(new RolloutRun(context, next), next.resumes());
   }
 
@@ -325,7 +323,7 @@ public final class RolloutEngine implements AutoCloseable {
     Checks.required(spec, "spec");
     List<LaunchSpec> specs = new ArrayList<>(known.values());
     specs.add(spec.target());
-    return Plans.plan(context.provider, spec, context.clock.instant(), context.pollInterval,
+    return Plans.plan(context.provider(), spec, context.clock().instant(), context.pollInterval(),
         specs);
   }
 
@@ -350,73 +348,15 @@ public final class RolloutEngine implements AutoCloseable {
     return id;
   }
 
-  private final class Context implements EngineContext {
-    private final Provider provider;
-    private final ProviderCalls calls;
-    private final Clock clock;
-    private final Scheduler scheduler;
-    private final Duration pollInterval;
-    private final List<RolloutListener> listeners;
-
-    Context(Provider provider, ProviderCalls calls, Clock clock, Scheduler scheduler,
-        Duration pollInterval, List<RolloutListener> listeners) {
-      this.provider = provider;
-      this.calls = calls;
-      this.clock = clock;
-      this.scheduler = scheduler;
-      this.pollInterval = pollInterval;
-      this.listeners = listeners;
+  /** @return the launch spec of {@code revision}: remembered, or found in the store */
+  private Optional<LaunchSpec> knownSpec(Revision revision) {
+    LaunchSpec spec = known.get(revision);
+    if (spec != null) {
+      return Optional.of(spec);
     }
-
-    @Override public Provider provider() {
-      return provider;
-    }
-
-    @Override public ProviderCalls calls() {
-      return calls;
-    }
-
-    @Override public Clock clock() {
-      return clock;
-    }
-
-    @Override public Scheduler scheduler() {
-      return scheduler;
-    }
-
-    @Override public Duration pollInterval() {
-      return pollInterval;
-    }
-
-    @Override public List<RolloutListener> listeners() {
-      return listeners;
-    }
-
-    @Override public Optional<LaunchSpec> knownSpec(Revision revision) {
-      LaunchSpec spec = known.get(revision);
-      if (spec != null) {
-        return Optional.of(spec);
-      }
-      Optional<LaunchSpec> stored = store.launchSpec(revision); // another engine's rollout knew it
-      stored.ifPresent(RolloutEngine.this::remember);
-      return stored;
-    }
-
-    @Override public void logDecision(RolloutState state, Decision decision) {
-      if (LOG.isDebugEnabled()) {
-        LOG.debug("rollout={} decision status={} step={}/{} actions={} wakeAt={}", state.id(),
-            decision.status(), decision.step(), decision.totalSteps(), decision.actions().size(),
-            decision.wakeAt().orElse(null));
-      }
-    }
-
-    @Override public void finished(RolloutRun run) {
-      active.values().remove(run);
-    }
-
-    @Override public RolloutHandle start(RolloutSpec spec) {
-      return RolloutEngine.this.start(spec);
-    }
+    Optional<LaunchSpec> stored = store.launchSpec(revision); // another engine's rollout knew it
+    stored.ifPresent(this::remember);
+    return stored;
   }
 
   /** Builds a {@link RolloutEngine}. Not thread-safe. */

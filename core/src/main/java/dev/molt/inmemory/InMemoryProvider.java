@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A platform simulated in memory: instances launch, become healthy, drain and fail on the
@@ -43,14 +42,9 @@ public final class InMemoryProvider implements Provider {
   private final Map<String, Machine> machines = new LinkedHashMap<>();
   private final Map<String, List<Instance>> launchesByKey = new HashMap<>();
   private final Map<String, List<Runnable>> watchers = new HashMap<>();
-  private final List<Call> calls = new CopyOnWriteArrayList<>();
-  private final Map<String, Integer> faults = new HashMap<>();
-  private final Map<String, Boolean> faultRetryable = new HashMap<>();
-  private final List<String> refusals = new ArrayList<>();
-  private FaultHook faultHook = FaultHook.NONE;
+  private final CallLedger ledger = new CallLedger();
   private final Optional<InMemoryRouter> router;
   private long nextId = 1;
-  private int lostLaunchResponses;
 
   private InMemoryProvider(Builder b) {
     this.router = b.routed ? Optional.of(new InMemoryRouter(b.clock, this::routerCall))
@@ -83,9 +77,8 @@ public final class InMemoryProvider implements Provider {
    * @param times how many calls fail
    * @param retryable whether the failure says retrying may help (throttling) or not
    */
-  public synchronized void failNext(String operation, int times, boolean retryable) {
-    faults.put(operation, times);
-    faultRetryable.put(operation, retryable);
+  public void failNext(String operation, int times, boolean retryable) {
+    ledger.failNext(operation, times, retryable);
   }
 
   /**
@@ -94,8 +87,8 @@ public final class InMemoryProvider implements Provider {
    *
    * @param times how many launch responses are lost
    */
-  public synchronized void loseLaunchResponses(int times) {
-    lostLaunchResponses = times;
+  public void loseLaunchResponses(int times) {
+    ledger.loseLaunchResponses(times);
   }
 
   /**
@@ -104,16 +97,16 @@ public final class InMemoryProvider implements Provider {
    *
    * @param hook the hook
    */
-  public synchronized void faults(FaultHook hook) {
-    this.faultHook = Checks.required(hook, "hook");
+  public void faults(FaultHook hook) {
+    ledger.hook(Checks.required(hook, "hook"));
   }
 
   /**
    * @return ids of instances a drain or terminate was refused for because Molt does not own them,
    *     oldest first: empty unless something tried to touch a foreign instance
    */
-  public synchronized List<String> refusals() {
-    return List.copyOf(refusals);
+  public List<String> refusals() {
+    return ledger.refusals();
   }
 
   /** @return how many instances were ever created in {@code fleet}, terminated ones included */
@@ -139,12 +132,12 @@ public final class InMemoryProvider implements Provider {
 
   /** @return every call received so far, oldest first */
   public List<Call> calls() {
-    return List.copyOf(calls);
+    return ledger.calls();
   }
 
   /** @return how many calls of {@code operation} were received */
   public long callCount(String operation) {
-    return calls.stream().filter(c -> c.operation().equals(operation)).count();
+    return ledger.callCount(operation);
   }
 
   /**
@@ -238,7 +231,7 @@ public final class InMemoryProvider implements Provider {
     List<InstanceBehavior> chosen = new ArrayList<>(request.count());
     int port = request.spec().ports().isEmpty() ? 80 : request.spec().ports().get(0);
     for (int n = 0; n < request.count(); n++) {
-      InstanceBehavior behavior = faultHook.behaviorOf(request.fleet(), revision, scripted);
+      InstanceBehavior behavior = ledger.behaviorOf(request.fleet(), revision, scripted);
       chosen.add(behavior);
       long seq = nextId++;
       String id = String.format("%s-%05d", request.fleet(), seq);
@@ -253,8 +246,7 @@ public final class InMemoryProvider implements Provider {
       launched.add(m.toInstance(now));
     }
     launchesByKey.put(request.requestKey(), List.copyOf(launched));
-    if (lostLaunchResponses > 0) {
-      lostLaunchResponses--;
+    if (ledger.loseThisLaunchResponse()) {
       throw new ProviderException("launch", "fleet " + request.fleet(), true,
           "injected fault: response lost after the platform launched " + request.count());
     }
@@ -306,13 +298,23 @@ public final class InMemoryProvider implements Provider {
   }
 
   @Override
-  public synchronized void terminate(String fleet, List<Instance> instances) {
-    record("terminate", fleet, instances.size());
-    Instant now = clock.instant();
-    for (Machine m : owned("terminate", fleet, instances)) {
-      if (m.terminatedAt == null) {
-        m.terminatedAt = now;
+  public void terminate(String fleet, List<Instance> instances) {
+    // read the split before taking this lock: the router calls into this provider under its own
+    Map<Revision, Integer> split = router.map(r -> r.weights(fleet)).orElse(Map.of());
+    synchronized (this) {
+      record("terminate", fleet, instances.size());
+      Instant now = clock.instant();
+      List<Machine> targets = owned("terminate", fleet, instances);
+      for (Machine m : targets) {
+        int weight = split.getOrDefault(m.revision, 0);
+        if (weight > 0 && m.drainAt == null && m.terminatedAt == null
+            && m.health(now) == Health.HEALTHY) {
+          throw new ProviderException("terminate", "instance " + m.id, false, "refusing: it"
+              + " still serves traffic (revision " + m.revision + " has " + weight + "%); drain"
+              + " it or move its revision's traffic off first");
+        }
       }
+      targets.stream().filter(m -> m.terminatedAt == null).forEach(m -> m.terminatedAt = now);
     }
   }
 
@@ -375,7 +377,7 @@ public final class InMemoryProvider implements Provider {
         continue; // already gone: terminating twice is not an error
       }
       if (!m.fleet.equals(fleet) || !OwnerLabels.isOwned(m.labels, fleet)) {
-        refusals.add(i.id());
+        ledger.refused(i.id());
         throw new ProviderException(operation, "instance " + i.id(), false,
             "refusing: it does not carry Molt's owner labels for fleet " + fleet);
       }
@@ -390,14 +392,7 @@ public final class InMemoryProvider implements Provider {
   }
 
   private void record(String operation, String fleet, int count) {
-    calls.add(new Call(operation, fleet, count, clock.instant()));
-    Integer left = faults.get(operation);
-    if (left != null && left > 0) {
-      faults.put(operation, left - 1);
-      throw new ProviderException(operation, "fleet " + fleet, faultRetryable.get(operation),
-          "injected fault");
-    }
-    faultHook.beforeCall(operation, fleet);
+    ledger.record(operation, fleet, count, clock.instant());
   }
 
   private void notifyAt(String fleet, Duration delay) {

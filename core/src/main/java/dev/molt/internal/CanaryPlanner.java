@@ -23,7 +23,8 @@ import java.util.Optional;
  *       inconclusive holds or fails as the analysis says.
  *   <li>set-scale: size the canary and wait until ready.
  *   <li>after the last step (or promoteFull): with a router, scale the canary to full capacity
- *       (launching at most maxSurge at a time), switch all traffic to it in one call, then let
+ *       (launching at most maxSurge at a time; a canary instance that fails before the switch
+ *       fails the rollout, as in the steps), switch all traffic to it in one call, then let
  *       {@link RollingPlanner} drain the stable fleet; without a router, a rolling update.
  * </ul>
  *
@@ -99,7 +100,13 @@ final class CanaryPlanner implements Planner {
   private Decision promote(PlanContext ctx, NewRevision r, int total) {
     StepState st = ctx.steps();
     Map<Revision, Integer> all = NewRevision.split(st.stable(), r.target, 100);
-    if (st.routed() && !Steps.shift(ctx, all).isEmpty()) {
+    boolean switched = Steps.shift(ctx, all).isEmpty();
+    // with a router the canary is full before the stable fleet goes, even if a step shrank it
+    // after its weight reached 100
+    if (st.routed() && (!switched || r.ready.size() < ctx.desired() && !r.oldServing.isEmpty())) {
+      if (!r.failed.isEmpty()) {
+        return r.failure(total - 1, total); // as in the steps: never replace them beside stable
+      }
       int desired = ctx.desired();
       int pendingRoom = Math.max(1, canary.promotion().surge(desired)) - r.pending.size();
       List<Action> actions = r.scaleTo(ctx, desired, pendingRoom);
@@ -122,8 +129,8 @@ final class CanaryPlanner implements Planner {
   }
 
   /**
-   * How many canary instances a step runs: the last set-scale at or before the current step, or
-   * else enough to carry {@code percent}: with a router ceil(desired * percent / 100), without
+   * How many canary instances a step runs: the last set-scale at or before the current step (at
+   * least one while {@code percent} is above 0), or else enough to carry {@code percent}: with a router ceil(desired * percent / 100), without
    * one round(desired * percent / (100 - percent)) beside the full stable fleet, so the replica
    * ratio approximates the weight.
    */
@@ -133,7 +140,9 @@ final class CanaryPlanner implements Planner {
     for (int i = Math.min(ctx.steps().index(), steps.size() - 1); i >= 0; i--) {
       if (steps.get(i) instanceof CanaryStep.SetScale s) {
         if (s.amount().isPresent()) {
-          return Math.min(desired, s.amount().get().roundUp(desired));
+          // never below one instance while the canary carries weight: traffic needs a server
+          int scale = Math.min(desired, s.amount().get().roundUp(desired));
+          return Math.max(percent > 0 ? 1 : 0, scale);
         }
         break;
       }

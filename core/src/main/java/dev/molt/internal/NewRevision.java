@@ -23,6 +23,7 @@ final class NewRevision {
   final List<Instance> failed = new ArrayList<>();
   final List<Instance> oldServing = new ArrayList<>();
   final List<Instance> drainedDue = new ArrayList<>();
+  private int drainingTarget;
   private Instant wakeAt;
 
   private NewRevision(Revision target) {
@@ -40,6 +41,7 @@ final class NewRevision {
           r.drainedDue.add(i);
         } else {
           r.wake(deadline);
+          r.drainingTarget += i.revision().equals(r.target) ? 1 : 0;
         }
       } else if (!i.revision().equals(r.target)) {
         if (i.isHealthy()) {
@@ -80,13 +82,17 @@ final class NewRevision {
     }
   }
 
-  /** Terminates drains that are done, and sizes the new revision to {@code count}. */
+  /**
+   * Terminates drains that are done, and sizes the new revision to {@code count}. New instances
+   * still draining count against the launches, so that scaling down then up again never runs more
+   * than {@code count} of the new revision, draining ones included.
+   */
   List<Action> scaleTo(PlanContext ctx, int count, int maxLaunch) {
     List<Action> actions = new ArrayList<>();
     if (!drainedDue.isEmpty()) {
       actions.add(new Action.Terminate(drainedDue, false, "drained"));
     }
-    int launch = Math.min(count - live(), maxLaunch);
+    int launch = Math.min(count - live() - drainingTarget, maxLaunch);
     if (launch > 0) {
       actions.add(new Action.Launch(ctx.targetSpec(), launch));
     } else if (live() > count) {

@@ -86,6 +86,11 @@ public final class RolloutRun implements RolloutHandle {
     this.controls = new StepControls(engine, spec, state);
   }
 
+  /** @return where a step-wise strategy stands, for the store; empty for rolling updates */
+  public Optional<dev.molt.store.StepRecord> stepRecord() {
+    return state.stepRecord();
+  }
+
   /** @return the spec this run works toward */
   public RolloutSpec spec() {
     return spec;

@@ -11,6 +11,8 @@ import dev.molt.RolloutPhase;
 import dev.molt.RolloutSpec;
 import dev.molt.engine.RolloutListener;
 import dev.molt.store.RolloutRecord;
+import dev.molt.store.StepRecord;
+import dev.molt.strategy.RollingUpdate;
 import java.time.Instant;
 import dev.molt.gate.AnalysisResult;
 import java.util.ArrayList;
@@ -73,6 +75,7 @@ public final class RolloutState {
       s.replacements = saved.replacements();
       s.reason = saved.reason();
       s.lastProgressAt = now;
+      record.steps().ifPresent(s::restoreSteps);
       s.rollingBack = saved.phase() == RolloutPhase.ABORTING;
       if (s.rollingBack) {
         s.targetSpec = record.previous().orElse(record.spec().target());
@@ -258,6 +261,25 @@ public final class RolloutState {
   synchronized StepState stepState(boolean routed) {
     return new StepState(stepIndex, stepStartedAt, analysis, analyzing, promoteFull, routed,
         recordedTraffic, from);
+  }
+
+  /** @return where a step-wise strategy stands, to save; empty for rolling updates */
+  synchronized Optional<StepRecord> stepRecord() {
+    if (spec.strategy() instanceof RollingUpdate) {
+      return Optional.empty();
+    }
+    return Optional.of(new StepRecord(stepIndex, stepStartedAt, analysis, holding, promoteFull,
+        recordedTraffic));
+  }
+
+  /** An analysis still measuring when the record was saved is run again: it is not restored. */
+  private void restoreSteps(StepRecord saved) {
+    stepIndex = saved.index();
+    stepStartedAt = saved.startedAt();
+    analysis = saved.analysis();
+    holding = saved.holding();
+    promoteFull = saved.promoteFull();
+    recordedTraffic = saved.traffic();
   }
 
   synchronized boolean holding() {

@@ -74,10 +74,14 @@ public interface Provider {
   void drain(String fleet, List<Instance> instances);
 
   /**
-   * Destroys instances. Terminating an instance that is already gone is not an error.
+   * Destroys instances. Terminating an instance that is already gone is not an error. A platform
+   * with a {@link TrafficRouter} refuses, non-retryably and touching none of them, an instance that
+   * still serves traffic (healthy, not drained, its revision weighted above 0): drain it first.
    *
    * @param fleet the fleet name
    * @param instances owned instances of the fleet
+   * @throws dev.molt.ProviderException if the platform failed, or refused an instance that is not
+   *     Molt's or still has traffic
    */
   void terminate(String fleet, List<Instance> instances);
 

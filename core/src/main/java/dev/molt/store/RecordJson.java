@@ -1,5 +1,6 @@
 package dev.molt.store;
 
+import dev.molt.gate.Gate;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
@@ -23,10 +24,13 @@ import java.util.Set;
  * <p>Records become objects; a value whose declared type is a sealed interface carries its record's
  * simple name under {@value #TYPE}. {@link Optional} becomes the value or {@code null}; {@link
  * Duration} and {@link Instant} their ISO-8601 text; enums their name; lists and sets arrays; a
- * map an object, its keys strings, enums or records of one string (such as {@code Revision}). Reading calls the canonical constructor, so every value is validated again.
+ * map an object, its keys strings, enums or records of one string (such as {@code Revision}); a
+ * {@link Gate} its name only, read back as a {@link StoredGate}. Reading calls the canonical
+ * constructor, so every value is validated again.
  */
 final class RecordJson {
   static final String TYPE = "@type";
+  static final String GATE = "@gate";
 
   private RecordJson() {}
 
@@ -41,6 +45,9 @@ final class RecordJson {
     }
     if (value instanceof String || value instanceof Boolean) {
       return value;
+    }
+    if (value instanceof Gate gate) {
+      return Map.of(GATE, gate.name()); // gates are code: kept by name (see StoredGate)
     }
     if (value instanceof Integer || value instanceof Long || value instanceof Short) {
       return ((Number) value).longValue();
@@ -96,6 +103,9 @@ final class RecordJson {
         throw new IllegalArgumentException("missing " + raw + " value");
       }
       return null;
+    }
+    if (raw == Gate.class) {
+      return new StoredGate((String) ((Map<?, ?>) tree).get(GATE));
     }
     if (raw == String.class || raw == boolean.class || raw == Boolean.class) {
       return tree;

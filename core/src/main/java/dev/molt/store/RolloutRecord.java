@@ -16,9 +16,12 @@ import java.util.Optional;
  * @param previous the launch spec of the revision a rollback returns to, if known
  * @param rollout the latest snapshot: phase, step, replacements, reason, history
  * @param resumes how many times an engine resumed this rollout after another stopped (0 at first)
+ * @param steps where a blue-green or canary rollout stood; empty for rolling updates and records
+ *     written before step state was kept (such a rollout resumes from its first step)
  */
 public record RolloutRecord(
-    RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout, int resumes) {
+    RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout, int resumes,
+    Optional<StepRecord> steps) {
 
   /** Validates the fields. */
   public RolloutRecord {
@@ -26,10 +29,29 @@ public record RolloutRecord(
     Checks.optional(previous, "previous");
     Checks.required(rollout, "rollout");
     Checks.nonNegative(resumes, "resumes");
+    Checks.optional(steps, "steps");
     if (!spec.fleet().equals(rollout.fleet())) {
       throw new InvalidSpecException("rollout.fleet", "is " + rollout.fleet()
           + " but the spec is for fleet " + spec.fleet());
     }
+  }
+
+  /**
+   * A record without step state, for strategies without steps.
+   *
+   * @param spec the rollout's spec
+   * @param previous the launch spec a rollback returns to, if known
+   * @param rollout the latest snapshot
+   * @param resumes how many times the rollout was resumed
+   */
+  public RolloutRecord(RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout,
+      int resumes) {
+    this(spec, previous, rollout, resumes, Optional.empty());
+  }
+
+  /** @return a copy counting one more resume */
+  public RolloutRecord resumedOnceMore() {
+    return new RolloutRecord(spec, previous, rollout, resumes + 1, steps);
   }
 
   /** @return the rollout id */

@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *       until HAProxy shows no session in flight, then {@code DRAINED}. Without a router nothing
  *       routes through Molt, so drained instances are {@code DRAINED} at once.
  *   <li><b>terminate</b> removes the server from the backend, stops the container with a grace
- *       period (SIGTERM, then SIGKILL; default 10 s) and removes it.
+ *       period (SIGTERM, then SIGKILL; default 10 s) and removes it. A batch holding a healthy,
+ *       undrained container that HAProxy still sends traffic to is refused whole (non-retryable).
  * </ul>
  *
  * <p><b>Secure defaults</b>: read-only root filesystem, {@code no-new-privileges}, every
@@ -263,6 +264,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
   @Override
   public void terminate(String fleet, List<Instance> instances) {
     List<ContainerView> owned = containers.requireOwned("terminate", fleet, instances);
+    refuseServing(owned);
     router.ifPresent(r -> r.remove(instances.stream()
         .filter(i -> owned.stream().anyMatch(v -> v.name().equals(i.id()))).toList()));
     for (ContainerView view : owned) {
@@ -271,6 +273,25 @@ public final class DockerProvider implements Provider, AutoCloseable {
     }
     LOG.info("fleet={} action=terminate containers={}", fleet,
         owned.stream().map(ContainerView::name).toList());
+  }
+
+  /**
+   * Refuses, before touching any, a batch holding a running container that HAProxy still sends
+   * new requests to (in rotation with a weight above 0) and that was not drained: terminate never
+   * cuts off traffic; drain first, or move its revision's share off.
+   */
+  private void refuseServing(List<ContainerView> owned) {
+    Map<String, HaproxyServer> servers = routerServers();
+    for (ContainerView view : owned) {
+      HaproxyServer server = servers.get(view.name());
+      if (server != null && server.inRotation() && server.weight() > 0
+          && view.state() == InstanceState.RUNNING && !drainingSince.containsKey(view.name())
+          && view.ownHealth().orElse(Health.HEALTHY) == Health.HEALTHY) {
+        throw new ProviderException("terminate", view.name(), false, "refusing to terminate "
+            + view.name() + ": it still serves traffic (HAProxy weight " + server.weight()
+            + "); drain it or move its revision's traffic off first");
+      }
+    }
   }
 
   @Override

@@ -4,7 +4,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.molt.LaunchSpec;
 import dev.molt.spi.Provider;
-import dev.molt.testkit.conformance.ProviderContract;
+import dev.molt.testkit.conformance.RoutedProviderContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +15,10 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * The test kit's provider contract on a real Docker Engine, with the HAProxy router (so the
- * contract's router clauses run against a real HAProxy).
+ * The test kit's routed provider contract on a real Docker Engine, with the HAProxy router (so the
+ * contract's traffic clauses run against a real HAProxy).
  */
-class DockerProviderContractIT extends ProviderContract {
+class DockerProviderContractIT extends RoutedProviderContract {
   private DockerFixture docker;
   private final List<String> foreign = new ArrayList<>();
 
@@ -31,6 +31,11 @@ class DockerProviderContractIT extends ProviderContract {
   @Override
   protected LaunchSpec launchSpec() {
     return DockerFixture.spec(docker.v1);
+  }
+
+  @Override
+  protected LaunchSpec otherLaunchSpec() {
+    return launchSpec().toBuilder().env("MOLT_CONTRACT_REVISION", "2").build();
   }
 
   @Override

@@ -52,12 +52,12 @@ public final class SimulatedPlatform {
   private final List<RolloutListener> listeners = new CopyOnWriteArrayList<>();
   private RolloutEngine engine;
 
-  private SimulatedPlatform(long seed) {
+  private SimulatedPlatform(long seed, boolean routed) {
     this.seed = seed;
     this.random = new Random(seed);
-    this.provider = InMemoryProvider.builder(time)
-        .defaultBehavior(InstanceBehavior.healthy(Duration.ofSeconds(20), Duration.ofSeconds(10)))
-        .build();
+    InMemoryProvider.Builder b = InMemoryProvider.builder(time)
+        .defaultBehavior(InstanceBehavior.healthy(Duration.ofSeconds(20), Duration.ofSeconds(10)));
+    this.provider = (routed ? b : b.withoutRouter()).build();
   }
 
   /**
@@ -67,7 +67,19 @@ public final class SimulatedPlatform {
    * @return the platform
    */
   public static SimulatedPlatform create(long seed) {
-    return new SimulatedPlatform(seed);
+    return new SimulatedPlatform(seed, true);
+  }
+
+  /**
+   * Creates a platform as {@link #create(long)} does, with or without its in-memory traffic router
+   * (without one, canary weights follow the replica ratio and blue-green switches on drain).
+   *
+   * @param seed seeds the engines and {@link #random()}
+   * @param routed whether the platform has a traffic router
+   * @return the platform
+   */
+  public static SimulatedPlatform create(long seed, boolean routed) {
+    return new SimulatedPlatform(seed, routed);
   }
 
   /**

@@ -8,11 +8,9 @@ import dev.molt.InstanceState;
 import dev.molt.LaunchSpec;
 import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
-import dev.molt.Revision;
 import dev.molt.spi.Health;
 import dev.molt.spi.LaunchRequest;
 import dev.molt.spi.Provider;
-import dev.molt.spi.TrafficRouter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +30,12 @@ import org.junit.jupiter.api.Test;
  *   <li>health reaches a verdict within the deadline;
  *   <li>drain then terminate removes an instance, and terminating twice is not an error;
  *   <li>drain and terminate refuse (non-retryable) an instance Molt does not own, and leave it;
- *       a batch mixing owned and foreign instances is refused whole, before anything is touched;
- *   <li>the traffic router, when {@link #expectsRouter()}: a split set is read back exactly, a
- *       split that is out of range or does not sum to 100 is refused (non-retryable) and leaves
- *       the split in force, and an empty split clears it.
+ *       a batch mixing owned and foreign instances is refused whole, before anything is touched.
  * </ul>
  *
- * Each test uses a fresh provider from {@link
+ * Providers with a traffic router extend {@link RoutedProviderContract}, which adds the traffic
+ * clauses (weights change atomically and reversibly; terminate refuses an instance that still has
+ * traffic). Each test uses a fresh provider from {@link
  * #createProvider()} and a fleet of its own. Not thread-safe (JUnit runs one test per instance).
  */
 public abstract class ProviderContract {
@@ -86,14 +83,6 @@ public abstract class ProviderContract {
   /** @return how long an instance of {@link #launchSpec()} may take to be judged (default 3 min) */
   protected Duration healthDeadline() {
     return Duration.ofMinutes(3);
-  }
-
-  /**
-   * Whether the provider under test has a traffic router ({@link Provider#router()}); default
-   * true. Say false for a provider built without one: the contract then checks it has none.
-   */
-  protected boolean expectsRouter() {
-    return true;
   }
 
   /** Releases whatever {@link #createProvider()} made; the default does nothing. */
@@ -231,44 +220,6 @@ public abstract class ProviderContract {
         });
     assertThat(exists(foreignId)).isTrue();
     assertThat(ids(provider.observe(fleet))).containsExactly(owned.id());
-  }
-
-  @Test
-  void aRouterReadsBackTheSplitSetRefusesABadOneAndClears() {
-    assertThat(provider.router().isPresent()).as("router of %s", provider.name())
-        .isEqualTo(expectsRouter());
-    if (!expectsRouter()) {
-      return;
-    }
-    String fleet = newFleet();
-    LaunchSpec other = launchSpec().toBuilder().env("MOLT_CONTRACT_REVISION", "2").build();
-    servingInstances(fleet, launchSpec(), "ro-contract-6");
-    servingInstances(fleet, other, "ro-contract-7");
-    TrafficRouter router = provider.router().orElseThrow();
-    Map<Revision, Integer> split = Map.of(launchSpec().revision(), 80, other.revision(), 20);
-
-    router.setWeights(fleet, split);
-    assertThat(router.weights(fleet)).isEqualTo(split);
-    assertThatThrownBy(() -> router.setWeights(fleet, Map.of(launchSpec().revision(), 90)))
-        .isInstanceOfSatisfying(ProviderException.class,
-            e -> assertThat(e.retryable()).isFalse());
-    assertThat(router.weights(fleet)).as("after a refused split").isEqualTo(split);
-    router.setWeights(fleet, Map.of());
-    assertThat(router.weights(fleet)).isEmpty();
-  }
-
-  /** Launches one instance of {@code spec} and waits until health() calls it healthy. */
-  private void servingInstances(String fleet, LaunchSpec spec, String key) {
-    provider.launch(new LaunchRequest(fleet, spec, 1, "ro-contract", key));
-    boolean healthy = await(() -> {
-      List<Instance> mine = provider.observe(fleet).stream()
-          .filter(i -> i.revision().equals(spec.revision()))
-          .filter(i -> i.state() == InstanceState.RUNNING || i.state() == InstanceState.HEALTHY)
-          .toList();
-      return !mine.isEmpty() && provider.health(fleet, mine).containsValue(Health.HEALTHY);
-    }, healthDeadline());
-    assertThat(healthy).as("an instance of %s healthy within %s", spec.revision(),
-        healthDeadline()).isTrue();
   }
 
   private static List<String> ids(List<Instance> instances) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -46,7 +47,9 @@ public final class FaultCampaign {
 
   /**
    * Runs {@code schedules} schedules drawn from {@code seed}. Prints one line per violation,
-   * {@code violation seed=<s> <schedule>: <what>}, then {@code schedules: <K> violations: <V>}.
+   * {@code violation seed=<s> <schedule>: <what>}, then one line of outcome counts per strategy
+   * ({@code strategy=canary {ROLLED_BACK=.., SUCCEEDED=.., crashed=.., schedules=..}}), then
+   * {@code schedules: <K> violations: <V>}.
    *
    * @param schedules how many
    * @param seed the campaign's seed
@@ -56,6 +59,7 @@ public final class FaultCampaign {
   public static int run(int schedules, long seed, PrintStream out) {
     Random seeds = new Random(seed);
     int violations = 0;
+    Map<String, Map<String, Integer>> tally = new TreeMap<>();
     for (int n = 0; n < schedules; n++) {
       Outcome outcome = runOne(seeds.nextLong());
       for (String v : outcome.violations()) {
@@ -63,7 +67,13 @@ public final class FaultCampaign {
             + ": " + v);
       }
       violations += outcome.violations().size();
+      Map<String, Integer> counts = tally.computeIfAbsent(outcome.schedule().strategy().name(),
+          k -> new TreeMap<>());
+      counts.merge(outcome.phase().map(Enum::name).orElse("UNFINISHED"), 1, Integer::sum);
+      counts.merge("schedules", 1, Integer::sum);
+      counts.merge("crashed", outcome.crashed() ? 1 : 0, Integer::sum);
     }
+    tally.forEach((strategy, counts) -> out.println("strategy=" + strategy + " " + counts));
     out.println("schedules: " + schedules + " violations: " + violations);
     return violations;
   }
@@ -86,7 +96,7 @@ public final class FaultCampaign {
    */
   public static Outcome run(Schedule schedule) {
     long seed = schedule.seed();
-    SimulatedPlatform sim = SimulatedPlatform.create(seed);
+    SimulatedPlatform sim = SimulatedPlatform.create(seed, schedule.routed());
     sim.deploy(Schedule.FLEET, SimulatedPlatform.spec("v1"), schedule.spec().capacity());
     if (schedule.foreign()) {
       sim.provider().addForeign("foreign-1", Schedule.FLEET, SimulatedPlatform.spec("v0")

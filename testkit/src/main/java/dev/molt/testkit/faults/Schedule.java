@@ -17,6 +17,7 @@ import java.util.Random;
  * @param downtime how long the fleet is left alone between a crash and the resume
  * @param foreign whether a foreign instance (not Molt's) sits in the fleet
  * @param pollInterval the engine's poll interval
+ * @param routed whether the platform has a traffic router
  */
 public record Schedule(
     long seed,
@@ -26,7 +27,8 @@ public record Schedule(
     int crashAfterEvents,
     Duration downtime,
     boolean foreign,
-    Duration pollInterval) {
+    Duration pollInterval,
+    boolean routed) {
 
   /** The fleet every schedule rolls. */
   public static final String FLEET = "sim";
@@ -72,7 +74,7 @@ public record Schedule(
     int crash = random.nextInt(3) == 0 ? 1 + random.nextInt(40) : 0;
     return new Schedule(seed, strategy, spec, plan, crash,
         Duration.ofSeconds(31 + random.nextInt(300)), random.nextBoolean(),
-        Duration.ofSeconds(1 + random.nextInt(10)));
+        Duration.ofSeconds(1 + random.nextInt(10)), random.nextInt(4) != 0);
   }
 
   /** Normal latencies stay under 70 s in all, within every drawn healthy deadline (≥ 90 s). */
@@ -89,17 +91,31 @@ public record Schedule(
   @Override
   public String toString() {
     return "strategy=" + strategy.name() + " capacity=" + spec.capacity() + " " + spec.strategy()
-        + " crashAfter=" + crashAfterEvents + " foreign=" + foreign + " plan=" + plan;
+        + " routed=" + routed + " crashAfter=" + crashAfterEvents + " foreign=" + foreign
+        + " plan=" + plan;
   }
 
   /** @return a copy that crashes the engine after {@code events} events (0: never) */
   public Schedule withCrashAfter(int events) {
-    return new Schedule(seed, strategy, spec, plan, events, downtime, foreign, pollInterval);
+    return new Schedule(seed, strategy, spec, plan, events, downtime, foreign, pollInterval,
+        routed);
+  }
+
+  /** @return a copy on a platform with ({@code true}) or without a traffic router */
+  public Schedule withRouted(boolean withRouter) {
+    return new Schedule(seed, strategy, spec, plan, crashAfterEvents, downtime, foreign,
+        pollInterval, withRouter);
+  }
+
+  /** @return a copy rolling out {@code newSpec} instead */
+  public Schedule withSpec(RolloutSpec newSpec) {
+    return new Schedule(seed, strategy, newSpec, plan, crashAfterEvents, downtime, foreign,
+        pollInterval, routed);
   }
 
   /** @return a copy injecting {@code newPlan} */
   public Schedule withPlan(FaultPlan newPlan) {
     return new Schedule(seed, strategy, spec, newPlan, crashAfterEvents, downtime, foreign,
-        pollInterval);
+        pollInterval, routed);
   }
 }

@@ -1,44 +1,65 @@
 package dev.molt.testkit.faults;
 
+import dev.molt.gate.Analysis;
+import dev.molt.gate.HealthyShare;
 import dev.molt.strategy.Amount;
+import dev.molt.strategy.BlueGreen;
+import dev.molt.strategy.Canary;
+import dev.molt.strategy.CanaryStep;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.Strategy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
  * A strategy the {@link FaultCampaign} exercises, with how to draw a random configuration of it.
  * {@link #ALL} lists them; a new strategy joins the campaign by adding one entry there (and its
- * capacity limits to {@link dev.molt.testkit.invariants.Limits#of}).
+ * capacity limits to {@link dev.molt.testkit.invariants.Limits#of}). Draws never hold for a
+ * human (no manual promotion, no pause until resumed, inconclusive analyses fail), so every
+ * schedule can end on its own.
  */
 public interface StrategyCase {
 
   /** Rolling updates: random surge and unavailability (counts or percentages), timings, budget. */
-  StrategyCase ROLLING = new StrategyCase() {
-    @Override
-    public String name() {
-      return "rolling";
-    }
+  StrategyCase ROLLING = of("rolling", StrategyCase::rolling);
 
-    @Override
-    public Strategy draw(Random random, int capacity) {
-      Amount surge = random.nextBoolean() ? Amount.of(random.nextInt(4))
-          : Amount.percent(random.nextInt(101));
-      Amount unavailable = random.nextBoolean() ? Amount.of(random.nextInt(3))
-          : Amount.percent(random.nextInt(51));
-      if (surge.roundUp(capacity) == 0 && unavailable.roundDown(capacity) == 0) {
-        surge = Amount.of(1); // both limits 0 could replace nothing: the spec would be refused
+  /**
+   * Blue-green: random preview size, promotion delay, pre- and post-promotion analyses of the
+   * green fleet's healthy share, scale-down delay and healthy deadline.
+   */
+  StrategyCase BLUE_GREEN = of("blue-green", (random, capacity) -> new BlueGreen(
+      random.nextBoolean() ? Optional.empty()
+          : Optional.of(Amount.of(1 + random.nextInt(capacity))),
+      false, Duration.ofSeconds(random.nextInt(4) * 20L), analysis(random),
+      analysis(random), Duration.ofSeconds(random.nextInt(5) * 30L),
+      Duration.ofSeconds(90 + random.nextInt(240))));
+
+  /**
+   * Canary: one to five steps of rising weights, timed pauses, analyses of the canary's healthy
+   * share and scale changes, with random rolling limits for its promotion.
+   */
+  StrategyCase CANARY = of("canary", (random, capacity) -> {
+    List<CanaryStep> steps = new ArrayList<>();
+    int weight = 0;
+    for (int n = 1 + random.nextInt(5); n > 0; n--) {
+      switch (random.nextInt(4)) {
+        case 0 -> steps.add(CanaryStep.pause(Duration.ofSeconds(10 + random.nextInt(300))));
+        case 1 -> analysis(random).ifPresent(a -> steps.add(CanaryStep.analyze(a)));
+        case 2 -> steps.add(CanaryStep.setScale(Amount.percent(random.nextInt(101))));
+        default -> {
+          weight = Math.min(100, weight + 1 + random.nextInt(60));
+          steps.add(CanaryStep.setWeight(weight));
+        }
       }
-      return RollingUpdate.of(surge, unavailable)
-          .withMinReadyTime(Duration.ofSeconds(random.nextInt(4) * 10L))
-          .withHealthyDeadline(Duration.ofSeconds(90 + random.nextInt(240)))
-          .withMaxReplacements(random.nextInt(5));
     }
-  };
+    return new Canary(steps, rolling(random, capacity));
+  });
 
   /** The strategies every campaign exercises, drawn uniformly. */
-  List<StrategyCase> ALL = List.of(ROLLING);
+  List<StrategyCase> ALL = List.of(ROLLING, BLUE_GREEN, CANARY);
 
   /** @return the strategy's name, as printed with violations */
   String name();
@@ -51,4 +72,57 @@ public interface StrategyCase {
    * @return the strategy
    */
   Strategy draw(Random random, int capacity);
+
+  /**
+   * A strategy case from a name and a draw.
+   *
+   * @param name the strategy's name
+   * @param draw draws a random, valid configuration for a capacity
+   * @return the case
+   */
+  static StrategyCase of(String name, java.util.function.BiFunction<Random, Integer,
+      Strategy> draw) {
+    return new StrategyCase() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Strategy draw(Random random, int capacity) {
+        return draw.apply(random, capacity);
+      }
+
+      @Override
+      public String toString() {
+        return name;
+      }
+    };
+  }
+
+  private static RollingUpdate rolling(Random random, int capacity) {
+    Amount surge = random.nextBoolean() ? Amount.of(random.nextInt(4))
+        : Amount.percent(random.nextInt(101));
+    Amount unavailable = random.nextBoolean() ? Amount.of(random.nextInt(3))
+        : Amount.percent(random.nextInt(51));
+    if (surge.roundUp(capacity) == 0 && unavailable.roundDown(capacity) == 0) {
+      surge = Amount.of(1); // both limits 0 could replace nothing: the spec would be refused
+    }
+    return RollingUpdate.of(surge, unavailable)
+        .withMinReadyTime(Duration.ofSeconds(random.nextInt(4) * 10L))
+        .withHealthyDeadline(Duration.ofSeconds(90 + random.nextInt(240)))
+        .withMaxReplacements(random.nextInt(5));
+  }
+
+  /** Half the time none; else the share of healthy instances, measured 1-3 times, never holding. */
+  private static Optional<Analysis> analysis(Random random) {
+    if (random.nextBoolean()) {
+      return Optional.empty();
+    }
+    int count = 1 + random.nextInt(3);
+    return Optional.of(Analysis.of(new HealthyShare(0.5 + random.nextInt(6) / 10.0))
+        .times(count, Duration.ofSeconds(10 + random.nextInt(50)))
+        .withFailureLimits(random.nextInt(count), 0)
+        .withOnInconclusive(Analysis.OnInconclusive.FAIL));
+  }
 }

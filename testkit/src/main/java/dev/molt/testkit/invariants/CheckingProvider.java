@@ -4,9 +4,11 @@ import dev.molt.Instance;
 import dev.molt.spi.Health;
 import dev.molt.spi.LaunchRequest;
 import dev.molt.spi.Provider;
+import dev.molt.spi.TrafficRouter;
 import dev.molt.time.Cancellable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sits between an engine and its platform and shows the {@link InvariantChecker} every call at the
@@ -56,6 +58,11 @@ final class CheckingProvider implements Provider {
   public void terminate(String fleet, List<Instance> instances) {
     checker.beforeTerminate(instances);
     delegate.terminate(fleet, instances);
+  }
+
+  @Override
+  public Optional<TrafficRouter> router() {
+    return delegate.router().map(r -> new CheckingRouter(r, checker));
   }
 
   @Override

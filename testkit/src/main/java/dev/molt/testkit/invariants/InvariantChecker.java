@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -33,8 +34,12 @@ import java.util.stream.Collectors;
  *   <li><b>ceiling</b>: at every event, instances (launching, serving, draining) ≤ the ceiling;
  *   <li><b>serving instances are drained first</b>: nothing the engine last saw healthy is
  *       terminated without a drain;
- *   <li><b>traffic</b>: no weight on an instance that is not healthy (with a {@link
- *       TrafficProbe});
+ *   <li><b>floor after the switch</b>: once all traffic went to the new revision, the limits of
+ *       {@link Limits#afterSwitch};
+ *   <li><b>traffic</b>: a split the engine sets puts weight only on revisions with an instance
+ *       serving; at every event no weight rests on an instance that is not healthy (read through
+ *       a {@link TrafficProbe}; a revision whose instances the platform broke is excused until the
+ *       engine reacts); at the end, traffic rests wholly on the revision the fleet ended on;
  *   <li><b>ownership</b>: nothing without Molt's owner labels is drained or terminated, and every
  *       foreign instance present at the start is still alive at the end;
  *   <li><b>end</b>: SUCCEEDED leaves exactly {@code capacity} healthy instances of the new revision
@@ -50,11 +55,14 @@ public final class InvariantChecker implements RolloutListener {
   private final InMemoryProvider platform;
   private final RolloutSpec spec;
   private final Limits limits;
+  private final Limits afterSwitch;
+  private boolean switched;
   private final TrafficProbe traffic;
   private final Set<String> foreign;
   private final int initialTotal;
   private final Set<String> everHealthy = new HashSet<>();
   private final Set<String> lost = new HashSet<>();
+  private final Set<String> brokenRevisions = new HashSet<>();
   private final Map<String, Health> lastVerdict = new HashMap<>();
   private final List<String> violations = new ArrayList<>();
   private int peakServing;
@@ -64,7 +72,8 @@ public final class InvariantChecker implements RolloutListener {
   private InvariantChecker(InMemoryProvider platform, RolloutSpec spec, TrafficProbe traffic) {
     this.platform = platform;
     this.spec = spec;
-    this.limits = Limits.of(spec);
+    this.limits = Limits.of(spec, platform.router().isPresent());
+    this.afterSwitch = Limits.afterSwitch(spec, platform.router().isPresent());
     this.traffic = traffic;
     List<Instance> all = platform.instances(spec.fleet());
     this.foreign = all.stream().filter(i -> !owned(i)).map(Instance::id)
@@ -76,14 +85,15 @@ public final class InvariantChecker implements RolloutListener {
   }
 
   /**
-   * Starts checking a rollout about to start on {@code platform}, without a traffic router.
+   * Starts checking a rollout about to start on {@code platform}, reading traffic from its
+   * in-memory router if it has one ({@link TrafficProbe#of}).
    *
    * @param platform the simulated platform
    * @param spec the rollout's spec
    * @return the checker
    */
   public static InvariantChecker of(InMemoryProvider platform, RolloutSpec spec) {
-    return of(platform, spec, TrafficProbe.NONE);
+    return of(platform, spec, TrafficProbe.of(platform));
   }
 
   /**
@@ -115,8 +125,8 @@ public final class InvariantChecker implements RolloutListener {
   }
 
   /** @return the terminal phase once a terminal event was checked; empty before */
-  public synchronized java.util.Optional<RolloutPhase> end() {
-    return java.util.Optional.ofNullable(end);
+  public synchronized Optional<RolloutPhase> end() {
+    return Optional.ofNullable(end);
   }
 
   @Override
@@ -151,6 +161,7 @@ public final class InvariantChecker implements RolloutListener {
     for (Instance i : seen) {
       if (i.state() == InstanceState.FAILED && everHealthy.contains(i.id())) {
         lost.add(i.id());
+        brokenRevisions.add(i.revision().toString());
       }
     }
   }
@@ -162,6 +173,22 @@ public final class InvariantChecker implements RolloutListener {
         everHealthy.add(id);
       } else if (everHealthy.contains(id)) {
         lost.add(id);
+        platform.instances(spec.fleet()).stream().filter(i -> i.id().equals(id))
+            .forEach(i -> brokenRevisions.add(i.revision().toString()));
+      }
+    });
+  }
+
+  /** A split may put weight only on revisions with an instance serving (or last seen serving). */
+  synchronized void beforeSetWeights(Map<Revision, Integer> weights) {
+    switched |= weights.getOrDefault(spec.target().revision(), 0) == 100;
+    List<Instance> truth = truth();
+    weights.forEach((revision, weight) -> {
+      boolean serves = truth.stream().anyMatch(i -> i.revision().equals(revision)
+          && (i.isHealthy() || stale(i)));
+      if (weight > 0 && !serves) {
+        violations.add("set-weights puts " + weight + "% on " + revision + ", which has no"
+            + " serving instance; fleet: " + describe(truth));
       }
     });
   }
@@ -218,6 +245,7 @@ public final class InvariantChecker implements RolloutListener {
         everHealthy.add(i.id());
       } else if (everHealthy.contains(i.id()) && !i.state().isDraining()) {
         lost.add(i.id());
+        brokenRevisions.add(i.revision().toString());
       }
     }
   }
@@ -226,7 +254,9 @@ public final class InvariantChecker implements RolloutListener {
     Map<String, Instance> byId = truth.stream().collect(Collectors.toMap(Instance::id, i -> i));
     traffic.weights(spec.fleet()).forEach((id, weight) -> {
       Instance i = byId.get(id);
-      if (weight > 0 && (i == null || !i.isHealthy())) {
+      // a revision whose instances the platform broke keeps its weight until the engine reacts
+      String revision = i == null ? id.split(" ")[0] : i.revision().toString();
+      if (weight > 0 && (i == null || !i.isHealthy()) && !brokenRevisions.contains(revision)) {
         fail(event, "traffic weight " + weight + " on " + id + " which is "
             + (i == null ? "gone" : i.state()), truth);
       }
@@ -255,6 +285,7 @@ public final class InvariantChecker implements RolloutListener {
             + " and " + truth.size() + " in all; expected exactly " + spec.capacity(), truth);
       }
     }
+    checkEndTraffic(end, event, truth);
     for (String id : foreign) {
       if (!platform.isAlive(id)) {
         fail(event, "foreign instance " + id + " was destroyed", truth);
@@ -265,8 +296,22 @@ public final class InvariantChecker implements RolloutListener {
     }
   }
 
+  /** At the end, traffic rests wholly on the revision the fleet ended on (or the split is clear). */
+  private void checkEndTraffic(Rollout end, RolloutEvent event, List<Instance> truth) {
+    Optional<Revision> on = end.phase() == RolloutPhase.SUCCEEDED ? Optional.of(end.to())
+        : toNothing ? Optional.empty() : end.from();
+    Map<Revision, Integer> split = platform.router().map(r -> r.weights(spec.fleet()))
+        .orElse(Map.of());
+    boolean elsewhere = split.entrySet().stream()
+        .anyMatch(e -> e.getValue() > 0 && !Optional.of(e.getKey()).equals(on));
+    if (on.isPresent() && elsewhere) {
+      fail(event, "ended " + end.phase() + " with traffic " + split + " not wholly on "
+          + on.get(), truth);
+    }
+  }
+
   private int floor() {
-    return toNothing ? 0 : limits.floor();
+    return toNothing ? 0 : switched ? afterSwitch.floor() : limits.floor();
   }
 
   private void fail(RolloutEvent event, String what, List<Instance> truth) {

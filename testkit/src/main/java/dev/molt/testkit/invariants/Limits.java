@@ -2,6 +2,8 @@ package dev.molt.testkit.invariants;
 
 import dev.molt.InvalidSpecException;
 import dev.molt.RolloutSpec;
+import dev.molt.strategy.BlueGreen;
+import dev.molt.strategy.Canary;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.Strategy;
 
@@ -15,26 +17,70 @@ import dev.molt.strategy.Strategy;
 public record Limits(int floor, int ceiling) {
 
   /**
-   * The limits of a rollout's strategy at its capacity.
-   *
-   * <ul>
-   *   <li>rolling: {@code capacity - maxUnavailable} and {@code capacity + maxSurge}.
-   * </ul>
+   * The limits of a rollout's strategy at its capacity, on a platform with a traffic router.
    *
    * @param spec the rollout
    * @return its limits
    * @throws InvalidSpecException naming {@code strategy} for a strategy the test kit does not know
-   *     yet
    */
   public static Limits of(RolloutSpec spec) {
+    return of(spec, true);
+  }
+
+  /**
+   * The limits of a rollout's strategy at its capacity {@code c}:
+   *
+   * <ul>
+   *   <li>rolling: {@code c - maxUnavailable} and {@code c + maxSurge};
+   *   <li>blue-green: {@code c} (blue serves whole until the switch, green whole after it) and
+   *       {@code 2c} (green launched in full beside blue);
+   *   <li>canary with a router: {@code c} (the stable fleet serves whole until the switch, the
+   *       canary whole after it) and {@code c + max(c, promotion maxSurge)} (the canary is scaled
+   *       to full capacity beside the stable fleet before the switch);
+   *   <li>canary without a router: {@code c - promotion maxUnavailable} (the promotion is a rolling
+   *       update) and the same ceiling.
+   * </ul>
+   *
+   * @param spec the rollout
+   * @param routed whether the platform gives the engine a traffic router
+   * @return its limits
+   * @throws InvalidSpecException naming {@code strategy} for a strategy the test kit does not know
+   */
+  public static Limits of(RolloutSpec spec, boolean routed) {
     Strategy strategy = spec.strategy();
-    int capacity = spec.capacity();
+    int c = spec.capacity();
     if (strategy instanceof RollingUpdate rolling) {
-      return new Limits(capacity - rolling.unavailable(capacity),
-          capacity + rolling.surge(capacity));
+      return new Limits(c - rolling.unavailable(c), c + rolling.surge(c));
     }
-    // blue-green and canary: add their limits here when they land
+    if (strategy instanceof BlueGreen) {
+      return new Limits(c, 2 * c);
+    }
+    if (strategy instanceof Canary canary) {
+      RollingUpdate promotion = canary.promotion();
+      return new Limits(routed ? c : c - promotion.unavailable(c),
+          c + Math.max(c, promotion.surge(c)));
+    }
     throw new InvalidSpecException("strategy", "the test kit knows no capacity limits for strategy "
         + strategy.name() + "; add them to Limits.of");
+  }
+
+  /**
+   * The limits once all traffic was switched to the new revision. The same as {@link #of(RolloutSpec,
+   * boolean)} except for a canary, whose stable fleet is then drained (and, on a rollback,
+   * relaunched) as a rolling update under its promotion limits: floor {@code c - promotion
+   * maxUnavailable}.
+   *
+   * @param spec the rollout
+   * @param routed whether the platform gives the engine a traffic router
+   * @return its limits after the switch
+   * @throws InvalidSpecException naming {@code strategy} for a strategy the test kit does not know
+   */
+  public static Limits afterSwitch(RolloutSpec spec, boolean routed) {
+    Limits before = of(spec, routed);
+    if (spec.strategy() instanceof Canary canary) {
+      int c = spec.capacity();
+      return new Limits(c - canary.promotion().unavailable(c), before.ceiling());
+    }
+    return before;
   }
 }

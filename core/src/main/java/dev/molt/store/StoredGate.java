@@ -1,0 +1,23 @@
+package dev.molt.store;
+
+import dev.molt.gate.Gate;
+import dev.molt.gate.GateContext;
+import dev.molt.gate.Measurement;
+
+/**
+ * A gate read back from a store. Gates are code (a metric source, a probe), so a store keeps only
+ * their name; an engine resuming a rollout whose analysis had not concluded measures this instead,
+ * which fails safe: every measurement is an ERROR, so the pending analysis fails and the rollout
+ * rolls back (or pauses, as its failure policy says) rather than promoting unjudged. Analyses that
+ * had concluded before the crash are kept in the {@link StepRecord} and are not measured again.
+ *
+ * @param name the stored gate's name
+ */
+record StoredGate(String name) implements Gate {
+
+  @Override
+  public Measurement measure(GateContext context) {
+    return Measurement.error("gate " + name + " was restored from the store by name only and"
+        + " cannot measure; a resumed rollout cannot judge an analysis it had not finished");
+  }
+}
