@@ -56,8 +56,10 @@ class MainTest {
         .orElseThrow();
     assertThat(verdict).matches("schedules: 3 violations: \\d+");
     assertThat(status).isEqualTo(verdict.endsWith(" violations: 0") ? 0 : 1);
-    assertThat(lines).allMatch(l -> l.startsWith("violation seed=") || l.matches("[a-z_]+: .+"));
-    assertThat(lines.get(lines.size() - 1)).matches("wall_s: \\d+\\.\\d{3}");
+    assertThat(lines).allMatch(l -> l.startsWith("violation seed=") || l.matches("[a-z_]+: .+")
+        || l.matches("faults strategy=[a-z-]+ schedules=\\d+( [a-z_]+=\\d+)+"));
+    assertThat(lines).anyMatch(l -> l.matches("wall_s: \\d+\\.\\d{3}"));
+    assertThat(lines.get(lines.size() - 1)).as("the verdict is the last line").isEqualTo(verdict);
   }
 
   @Test

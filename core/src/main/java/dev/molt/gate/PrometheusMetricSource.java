@@ -2,6 +2,7 @@ package dev.molt.gate;
 
 import dev.molt.ProviderException;
 import dev.molt.internal.Checks;
+import dev.molt.internal.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

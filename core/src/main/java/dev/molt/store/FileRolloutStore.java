@@ -3,6 +3,7 @@ package dev.molt.store;
 import dev.molt.LaunchSpec;
 import dev.molt.Revision;
 import dev.molt.internal.Checks;
+import dev.molt.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

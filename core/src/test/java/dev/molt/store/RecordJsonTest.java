@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.molt.InvalidSpecException;
 import dev.molt.Revision;
 import dev.molt.RolloutPhase;
+import dev.molt.internal.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

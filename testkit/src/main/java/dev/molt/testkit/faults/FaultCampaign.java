@@ -10,12 +10,16 @@ import dev.molt.time.VirtualTime;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Runs random fault schedules against the engine and checks every invariant of {@link
@@ -46,10 +50,23 @@ public final class FaultCampaign {
       List<String> violations) {}
 
   /**
+   * What a campaign found.
+   *
+   * @param schedules how many schedules ran
+   * @param violations how many invariant breaches they had in all
+   */
+  public record Summary(int schedules, int violations) {
+    /** @return {@code schedules: <K> violations: <V>} */
+    public String verdict() {
+      return "schedules: " + schedules + " violations: " + violations;
+    }
+  }
+
+  /**
    * Runs {@code schedules} schedules drawn from {@code seed}. Prints one line per violation,
    * {@code violation seed=<s> <schedule>: <what>}, then one line of outcome counts per strategy
-   * ({@code strategy=canary {ROLLED_BACK=.., SUCCEEDED=.., crashed=.., schedules=..}}), then
-   * {@code schedules: <K> violations: <V>}.
+   * ({@code faults strategy=canary schedules=.. succeeded=.. rolled_back=.. crashed=..}), then
+   * {@link Summary#verdict()}: {@code schedules: <K> violations: <V>}.
    *
    * @param schedules how many
    * @param seed the campaign's seed
@@ -57,25 +74,50 @@ public final class FaultCampaign {
    * @return the number of violations
    */
   public static int run(int schedules, long seed, PrintStream out) {
+    Summary summary = run(schedules, seed, out::println);
+    out.println(summary.verdict());
+    return summary.violations();
+  }
+
+  /**
+   * Runs {@code schedules} schedules drawn from {@code seed}, giving {@code lines} the violation
+   * and per-strategy lines that {@link #run(int, long, PrintStream)} prints, but not the verdict.
+   *
+   * @param schedules how many
+   * @param seed the campaign's seed
+   * @param lines takes each line
+   * @return the counts, and the verdict line
+   */
+  public static Summary run(int schedules, long seed, Consumer<String> lines) {
     Random seeds = new Random(seed);
     int violations = 0;
     Map<String, Map<String, Integer>> tally = new TreeMap<>();
     for (int n = 0; n < schedules; n++) {
       Outcome outcome = runOne(seeds.nextLong());
       for (String v : outcome.violations()) {
-        out.println("violation seed=" + outcome.schedule().seed() + " " + outcome.schedule()
+        lines.accept("violation seed=" + outcome.schedule().seed() + " " + outcome.schedule()
             + ": " + v);
       }
       violations += outcome.violations().size();
       Map<String, Integer> counts = tally.computeIfAbsent(outcome.schedule().strategy().name(),
-          k -> new TreeMap<>());
-      counts.merge(outcome.phase().map(Enum::name).orElse("UNFINISHED"), 1, Integer::sum);
+          k -> zeroCounts());
       counts.merge("schedules", 1, Integer::sum);
+      counts.merge(outcome.phase().map(p -> p.name().toLowerCase(Locale.ROOT))
+          .orElse("unfinished"), 1, Integer::sum);
       counts.merge("crashed", outcome.crashed() ? 1 : 0, Integer::sum);
     }
-    tally.forEach((strategy, counts) -> out.println("strategy=" + strategy + " " + counts));
-    out.println("schedules: " + schedules + " violations: " + violations);
-    return violations;
+    tally.forEach((strategy, counts) -> lines.accept("faults strategy=" + strategy + " "
+        + counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(" "))));
+    return new Summary(schedules, violations);
+  }
+
+  private static Map<String, Integer> zeroCounts() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String key : List.of("schedules", "succeeded", "rolled_back", "unfinished", "crashed")) {
+      counts.put(key, 0);
+    }
+    return counts;
   }
 
   /**

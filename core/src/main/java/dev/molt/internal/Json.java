@@ -1,4 +1,4 @@
-package dev.molt.store;
+package dev.molt.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,13 +8,20 @@ import java.util.Map;
 /**
  * A small JSON writer and reader over plain Java values: {@link Map} (objects, insertion order),
  * {@link List} (arrays), {@link String}, {@link Long} or {@link Double} (numbers), {@link Boolean}
- * and {@code null}. Enough for the store's records, so that core needs no JSON library.
+ * and {@code null}. Enough for the store's records and metric-source responses, so that core needs
+ * no JSON library. Not API.
  */
-final class Json {
+public final class Json {
   private Json() {}
 
-  /** @return {@code value} as compact JSON text */
-  static String write(Object value) {
+  /**
+   * Writes a value as JSON.
+   *
+   * @param value a map, list, string, number, boolean or null
+   * @return {@code value} as compact JSON text
+   * @throws IllegalArgumentException if it holds anything else
+   */
+  public static String write(Object value) {
     StringBuilder out = new StringBuilder();
     write(value, out);
     return out.toString();
@@ -23,9 +30,11 @@ final class Json {
   /**
    * Parses JSON text.
    *
+   * @param text one JSON value
+   * @return the value as maps, lists, strings, numbers, booleans and nulls
    * @throws IllegalArgumentException naming the offset of the first syntax error
    */
-  static Object parse(String text) {
+  public static Object parse(String text) {
     Reader r = new Reader(text);
     Object value = r.value();
     r.skipSpace();
