@@ -4,11 +4,11 @@ import dev.molt.FleetBusyException;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.MoltException;
-import dev.molt.Revision;
 import dev.molt.Rollout;
 import dev.molt.RolloutSpec;
 import dev.molt.internal.Checks;
 import dev.molt.internal.DefaultEngineContext;
+import dev.molt.internal.EngineRegistry;
 import dev.molt.internal.EngineContext;
 import dev.molt.internal.GatedScheduler;
 import dev.molt.internal.ProviderCalls;
@@ -32,11 +32,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,9 +62,7 @@ public final class RolloutEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
 
   private final EngineContext context;
-  private final Random random;
-  private final Map<String, RolloutRun> active = new ConcurrentHashMap<>();
-  private final Map<Revision, LaunchSpec> known = new ConcurrentHashMap<>();
+  private final EngineRegistry registry;
   private final GatedScheduler gate;
   private final RolloutStore store;
   private final String identity;
@@ -75,13 +71,13 @@ public final class RolloutEngine implements AutoCloseable {
   private final UnhealthyMemory unhealthy = new UnhealthyMemory();
 
   private RolloutEngine(Builder b) {
-    this.random = b.random;
+    this.registry = new EngineRegistry(b.store, b.random);
     this.gate = new GatedScheduler(b.scheduler);
     this.store = b.store;
     this.identity = b.identity;
     this.ownExecutor = b.ownExecutor;
     this.persistence = new RolloutPersistence(b.store, b.identity, b.leaseTtl, b.clock, gate,
-        revision -> Optional.ofNullable(known.get(revision)));
+        registry::remembered);
     ProviderCalls calls = new ProviderCalls(gate, b.retries, b.random, gate::isOpen);
     List<RolloutListener> listeners = new ArrayList<>();
     listeners.add(persistence); // first, so a record is saved before anyone reacts to the event
@@ -94,7 +90,7 @@ public final class RolloutEngine implements AutoCloseable {
       });
     }
     this.context = new DefaultEngineContext(b.provider, calls, b.clock, gate, b.pollInterval,
-        listeners, this::knownSpec, run -> active.values().remove(run), this::start);
+        listeners, registry::knownSpec, registry::release, this::start);
   }
 
   /**
@@ -123,7 +119,7 @@ public final class RolloutEngine implements AutoCloseable {
     Checks.required(spec, "spec");
     requireRunning();
     remember(spec.target());
-    RolloutRun run = new RolloutRun(context, newId(), spec);
+    RolloutRun run = new RolloutRun(context, registry.newId("ro-"), spec);
     return launch(run, 0);
   }
 
@@ -140,7 +136,7 @@ public final class RolloutEngine implements AutoCloseable {
     requireRunning();
     List<RolloutHandle> resumed = new ArrayList<>();
     for (RolloutRecord record : store.unfinished()) {
-      if (active.containsKey(record.fleet())) {
+      if (registry.isActive(record.fleet())) {
         continue;
       }
       try {
@@ -180,7 +176,7 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   private RolloutHandle launch(RolloutRun run, int resumes) {
-    claim(run.spec().fleet(), run, resumes);
+    registry.claim(run.spec().fleet(), run, resumes, persistence);
     run.start();
     return run;
   }
@@ -198,11 +194,10 @@ public final class RolloutEngine implements AutoCloseable {
    */
   public void shutdownNow() {
     gate.close();
-    for (RolloutRun run : List.copyOf(active.values())) {
+    for (RolloutRun run : registry.clear()) {
       run.halt(new MoltException("engine " + identity + " stopped while rollout " + run.id()
           + " was running; resume it from the store with another engine"));
     }
-    active.clear();
     ownExecutor.ifPresent(ExecutorService::shutdownNow);
   }
 
@@ -239,8 +234,9 @@ public final class RolloutEngine implements AutoCloseable {
     Checks.required(spec, "spec");
     requireRunning();
     remember(spec.declared());
-    ReconcileRun reconcile = new ReconcileRun(context, newId("rc-"), spec, unhealthy);
-    reconcile.engineRun().ifPresent(run -> claim(spec.fleet(), run, 0));
+    ReconcileRun reconcile = new ReconcileRun(context, registry.newId("rc-"), spec,
+        unhealthy);
+    reconcile.engineRun().ifPresent(run -> registry.claim(spec.fleet(), run, 0, persistence));
     reconcile.start();
     return reconcile;
   }
@@ -266,25 +262,6 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   /**
-   * Gives {@code fleet} to {@code run}, or refuses: the one place that decides whether a run may
-   * act on a fleet. Within this engine, one run per fleet; across engines sharing the store, the
-   * fleet's lease, renewed while the run lasts and saved with it.
-   */
-  private void claim(String fleet, RolloutRun run, int resumes) {
-    RolloutRun existing = active.putIfAbsent(fleet, run);
-    if (existing != null) {
-      throw new FleetBusyException(fleet, existing.id(), "phase " + existing.current().phase());
-    }
-    try {
-      persistence.acquire(fleet);
-    } catch (RuntimeException e) {
-      active.remove(fleet, run);
-      throw e;
-    }
-    persistence.track(run, resumes);
-  }
-
-  /**
    * Runs a rollout to its end, waiting in the scheduler's time (with {@link VirtualTime}, driving
    * it on this thread).
    *
@@ -305,7 +282,7 @@ public final class RolloutEngine implements AutoCloseable {
    */
   public void remember(LaunchSpec spec) {
     Checks.required(spec, "spec");
-    known.put(spec.revision(), spec);
+    registry.remember(spec);
   }
 
   /**
@@ -321,7 +298,7 @@ public final class RolloutEngine implements AutoCloseable {
    */
   public RolloutPlan plan(RolloutSpec spec) {
     Checks.required(spec, "spec");
-    List<LaunchSpec> specs = new ArrayList<>(known.values());
+    List<LaunchSpec> specs = new ArrayList<>(registry.knownSpecs());
     specs.add(spec.target());
     return Plans.plan(context.provider(), spec, context.clock().instant(), context.pollInterval(),
         specs);
@@ -329,34 +306,7 @@ public final class RolloutEngine implements AutoCloseable {
 
   /** @return the running rollout of {@code fleet} (or the run of an acting reconcile), if any */
   public Optional<RolloutHandle> active(String fleet) {
-    return Optional.ofNullable(active.get(fleet));
-  }
-
-  private String newId() {
-    return newId("ro-");
-  }
-
-  private String newId(String prefix) {
-    byte[] bytes = new byte[4];
-    String id;
-    do { // engines sharing a store may share a seed too: never reuse an id the store has
-      synchronized (random) {
-        random.nextBytes(bytes);
-      }
-      id = prefix + HexFormat.of().formatHex(bytes);
-    } while (store.load(id).isPresent());
-    return id;
-  }
-
-  /** @return the launch spec of {@code revision}: remembered, or found in the store */
-  private Optional<LaunchSpec> knownSpec(Revision revision) {
-    LaunchSpec spec = known.get(revision);
-    if (spec != null) {
-      return Optional.of(spec);
-    }
-    Optional<LaunchSpec> stored = store.launchSpec(revision); // another engine's rollout knew it
-    stored.ifPresent(this::remember);
-    return stored;
+    return registry.active(fleet).map(RolloutHandle.class::cast);
   }
 
   /** Builds a {@link RolloutEngine}. Not thread-safe. */

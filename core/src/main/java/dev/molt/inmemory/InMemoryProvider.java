@@ -36,12 +36,11 @@ import java.util.Optional;
  */
 public final class InMemoryProvider implements Provider {
   private final Clock clock;
-  private final Scheduler scheduler;
   private final InstanceBehavior defaultBehavior;
   private final Map<Revision, InstanceBehavior> behaviors = new HashMap<>();
   private final Map<String, Machine> machines = new LinkedHashMap<>();
   private final Map<String, List<Instance>> launchesByKey = new HashMap<>();
-  private final Map<String, List<Runnable>> watchers = new HashMap<>();
+  private final Watchers watchers;
   private final CallLedger ledger = new CallLedger();
   private final Optional<InMemoryRouter> router;
   private long nextId = 1;
@@ -50,7 +49,7 @@ public final class InMemoryProvider implements Provider {
     this.router = b.routed ? Optional.of(new InMemoryRouter(b.clock, this::routerCall))
         : Optional.empty();
     this.clock = b.clock;
-    this.scheduler = b.scheduler;
+    this.watchers = new Watchers(b.scheduler);
     this.defaultBehavior = b.defaultBehavior;
     this.behaviors.putAll(b.behaviors);
   }
@@ -250,7 +249,7 @@ public final class InMemoryProvider implements Provider {
       throw new ProviderException("launch", "fleet " + request.fleet(), true,
           "injected fault: response lost after the platform launched " + request.count());
     }
-    chosen.stream().distinct().forEach(behavior -> notifyChanges(request.fleet(), behavior));
+    chosen.stream().distinct().forEach(behavior -> watchers.launched(request.fleet(), behavior));
     return List.copyOf(launched);
   }
 
@@ -294,7 +293,7 @@ public final class InMemoryProvider implements Provider {
         longest = m.behavior.drainTime().compareTo(longest) > 0 ? m.behavior.drainTime() : longest;
       }
     }
-    notifyAt(fleet, longest);
+    watchers.notifyAt(fleet, longest);
   }
 
   @Override
@@ -326,7 +325,7 @@ public final class InMemoryProvider implements Provider {
       labels.put(OwnerLabels.TAINTED, reason);
       m.labels = Checks.copyOf(labels, "labels");
     }
-    notifyAt(fleet, Duration.ZERO);
+    watchers.notifyAt(fleet, Duration.ZERO);
   }
 
   /**
@@ -349,24 +348,8 @@ public final class InMemoryProvider implements Provider {
   }
 
   @Override
-  public synchronized Cancellable watch(String fleet, Runnable onChange) {
-    List<Runnable> list = watchers.computeIfAbsent(fleet, f -> new ArrayList<>());
-    list.add(onChange);
-    return () -> {
-      synchronized (InMemoryProvider.this) {
-        list.remove(onChange);
-      }
-    };
-  }
-
-  private void notifyChanges(String fleet, InstanceBehavior behavior) {
-    notifyAt(fleet, behavior.launchLatency());
-    notifyAt(fleet, behavior.launchLatency().plus(behavior.timeToHealthy()));
-    if (behavior.failure() == InstanceBehavior.Failure.TURNS_UNHEALTHY
-        || behavior.failure() == InstanceBehavior.Failure.FLAPPING) {
-      notifyAt(fleet, behavior.launchLatency().plus(behavior.timeToHealthy())
-          .plus(behavior.unhealthyAfter()));
-    }
+  public Cancellable watch(String fleet, Runnable onChange) {
+    return watchers.watch(Checks.notBlank(fleet, "fleet"), Checks.required(onChange, "onChange"));
   }
 
   private List<Machine> owned(String operation, String fleet, List<Instance> instances) {
@@ -393,16 +376,6 @@ public final class InMemoryProvider implements Provider {
 
   private void record(String operation, String fleet, int count) {
     ledger.record(operation, fleet, count, clock.instant());
-  }
-
-  private void notifyAt(String fleet, Duration delay) {
-    scheduler.schedule(() -> {
-      List<Runnable> list;
-      synchronized (this) {
-        list = List.copyOf(watchers.getOrDefault(fleet, List.of()));
-      }
-      list.forEach(Runnable::run);
-    }, delay);
   }
 
   /** Builds an {@link InMemoryProvider}. Not thread-safe. */
