@@ -9,6 +9,8 @@ import dev.molt.RolloutEvent;
 import dev.molt.RolloutPhase;
 import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.inmemory.InstanceBehavior;
+import dev.molt.reconcile.ReconcileReport;
+import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.store.FleetLockedException;
 import dev.molt.store.InMemoryRolloutStore;
 import dev.molt.store.RolloutStore;
@@ -48,6 +50,30 @@ class LeaseAndResumeTest {
     assertThat(store.lease(Fixtures.FLEET)).as("released at the end").isEmpty();
     assertThat(second.run(Fixtures.rollout(Fixtures.V2, 3).build()).phase())
         .isEqualTo(RolloutPhase.SUCCEEDED);
+  }
+
+  @Test
+  void aReconcileFromASecondEngineIsRefusedWhileTheFirstRollsTheFleetButADryRunIsNot() {
+    RolloutEngine first = engine("deployer-a");
+    RolloutEngine second = engine("reconciler-b");
+    first.run(Fixtures.rollout(Fixtures.V1, 3).build());
+    RolloutHandle rolling = first.start(Fixtures.rollout(Fixtures.V2, 3).build());
+    time.advance(Duration.ofSeconds(1));
+    long launches = platform.callCount("launch");
+    ReconcileSpec toV1 = ReconcileSpec.builder(Fixtures.FLEET).capacity(3).declared(Fixtures.V1)
+        .build();
+
+    assertThatThrownBy(() -> second.reconcile(toV1))
+        .isInstanceOfSatisfying(FleetLockedException.class,
+            e -> assertThat(e.holder()).isEqualTo("deployer-a"));
+    ReconcileReport preview = second.reconcile(toV1.withDryRun(true)).await();
+
+    assertThat(preview.replaced()).isZero();
+    assertThat(platform.callCount("launch")).as("neither the refused reconcile nor the dry run"
+        + " launched").isEqualTo(launches);
+    assertThat(rolling.await().phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+    assertThat(platform.instances(Fixtures.FLEET))
+        .allMatch(i -> i.revision().equals(Fixtures.V2.revision()));
   }
 
   @Test
