@@ -6,11 +6,13 @@ import dev.molt.LaunchSpec;
 import dev.molt.MoltException;
 import dev.molt.Rollout;
 import dev.molt.RolloutSpec;
+import dev.molt.gate.Gate;
 import dev.molt.internal.Checks;
 import dev.molt.internal.DefaultEngineContext;
 import dev.molt.internal.EngineRegistry;
 import dev.molt.internal.EngineContext;
 import dev.molt.internal.GatedScheduler;
+import dev.molt.internal.LiveGates;
 import dev.molt.internal.ProviderCalls;
 import dev.molt.internal.ReconcileRun;
 import dev.molt.internal.RolloutRun;
@@ -69,9 +71,11 @@ public final class RolloutEngine implements AutoCloseable {
   private final RolloutPersistence persistence;
   private final Optional<ExecutorService> ownExecutor;
   private final UnhealthyMemory unhealthy = new UnhealthyMemory();
+  private final LiveGates liveGates;
 
   private RolloutEngine(Builder b) {
     this.registry = new EngineRegistry(b.store, b.random);
+    this.liveGates = new LiveGates(b.liveGates);
     this.gate = new GatedScheduler(b.scheduler);
     this.store = b.store;
     this.identity = b.identity;
@@ -171,7 +175,7 @@ public final class RolloutEngine implements AutoCloseable {
   private RolloutHandle resume(RolloutRecord record) {
     remember(record.spec().target());
     record.previous().ifPresent(this::remember);
-    RolloutRecord next = record.resumedOnceMore();
+    RolloutRecord next = liveGates.reattach(record.resumedOnceMore());
     return launch(new RolloutRun(context, next), next.resumes());
   }
 
@@ -322,6 +326,7 @@ public final class RolloutEngine implements AutoCloseable {
     private Duration leaseTtl = Duration.ofSeconds(30);
     private Optional<ExecutorService> ownExecutor = Optional.empty();
     private final List<RolloutListener> listeners = new ArrayList<>();
+    private final List<Gate> liveGates = new ArrayList<>();
 
     private Builder(Provider provider) {
       this.provider = Checks.required(provider, "provider");
@@ -367,6 +372,22 @@ public final class RolloutEngine implements AutoCloseable {
     /** Adds a listener told about every event. @return this builder */
     public Builder listener(RolloutListener listener) {
       listeners.add(Checks.required(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Gives the engine a gate to measure in the rollouts it resumes from the store. A store keeps
+     * a gate by its {@linkplain Gate#name() name} only (a gate is code: a metric source, a probe),
+     * and a resumed analysis that was still measuring when the old engine died fails safe unless
+     * its gate is given again: a resumed rollout's analyses whose gate has this gate's name
+     * measure this gate. Analyses that had concluded are not measured again either way.
+     *
+     * @param live the gate, named as in the rollouts it serves
+     * @return this builder
+     * @throws InvalidSpecException at {@link #build()}, if two live gates share a name
+     */
+    public Builder liveGate(Gate live) {
+      liveGates.add(Checks.required(live, "liveGate"));
       return this;
     }
 

@@ -6,8 +6,9 @@ import dev.molt.gate.Measurement;
 
 /**
  * A gate read back from a store. Gates are code (a metric source, a probe), so a store keeps only
- * their name; an engine resuming a rollout whose analysis had not concluded measures this instead,
- * which fails safe: every measurement is an ERROR, so the pending analysis fails and the rollout
+ * their name. An engine resuming a rollout puts back the live gate of that name if it was given
+ * one ({@code RolloutEngine.Builder#liveGate}); otherwise it measures this instead, which fails
+ * safe: every measurement is an ERROR, so the pending analysis fails and the rollout
  * rolls back (or pauses, as its failure policy says) rather than promoting unjudged. Analyses that
  * had concluded before the crash are kept in the {@link StepRecord} and are not measured again.
  *
