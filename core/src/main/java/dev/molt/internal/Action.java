@@ -13,8 +13,13 @@ import java.util.Optional;
 /** One thing a planner asks the engine to do. Not API. */
 public sealed interface Action {
 
-  /** Launch {@code count} instances of {@code spec}. */
-  record Launch(LaunchSpec spec, int count) implements Action {}
+  /** Launch {@code count} instances of {@code spec}; held ones get traffic by split only. */
+  record Launch(LaunchSpec spec, int count, boolean holdTraffic) implements Action {
+    /** Instances that join traffic once ready. */
+    Launch(LaunchSpec spec, int count) {
+      this(spec, count, false);
+    }
+  }
 
   /** Take instances out of traffic. */
   record Drain(List<Instance> instances) implements Action {}

@@ -49,7 +49,7 @@ final class ActionExecutor {
     if (action instanceof Action.Launch launch) {
       // the key is fixed before the first attempt, so a retried launch is the same request
       LaunchRequest request = new LaunchRequest(fleet, launch.spec(), launch.count(), rolloutId,
-          keyPrefix + "-" + (++launchSequence));
+          keyPrefix + "-" + (++launchSequence), launch.holdTraffic());
       return engine.calls().call("launch", resource, () -> provider.launch(request))
           .thenAccept(launched -> state.launched(engine.clock().instant(), request, launched));
     }

@@ -94,7 +94,8 @@ final class NewRevision {
     }
     int launch = Math.min(count - live() - drainingTarget, maxLaunch);
     if (launch > 0) {
-      actions.add(new Action.Launch(ctx.targetSpec(), launch));
+      // with a router a step-wise revision gets traffic by split only, never by joining
+      actions.add(new Action.Launch(ctx.targetSpec(), launch, ctx.steps().routed()));
     } else if (live() > count) {
       int excess = live() - count;
       int fromPending = Math.min(excess, pending.size());

@@ -16,9 +16,15 @@ import java.util.Map;
  * @param requestKey an idempotency key: a provider that sees the same key twice returns the
  *     instances of the first call instead of launching more (an AWS client token, a Kubernetes
  *     ReplicaSet generation, a container name prefix)
+ * @param holdTraffic {@code true}: a traffic router gives these instances no traffic, even once
+ *     ready, until a split ({@link TrafficRouter#setWeights}) is set; the split then decides (a
+ *     canary or blue-green revision, whose traffic moves only by split). {@code false}: a router
+ *     puts them in rotation once ready, sharing traffic evenly while no split is set (a rolling
+ *     update). Providers without a router ignore it
  */
 public record LaunchRequest(
-    String fleet, LaunchSpec spec, int count, String rolloutId, String requestKey) {
+    String fleet, LaunchSpec spec, int count, String rolloutId, String requestKey,
+    boolean holdTraffic) {
 
   /** Validates the fields. */
   public LaunchRequest {
@@ -27,6 +33,20 @@ public record LaunchRequest(
     Checks.positive(count, "count");
     Checks.notBlank(rolloutId, "rolloutId");
     Checks.notBlank(requestKey, "requestKey");
+  }
+
+  /**
+   * A request whose instances join traffic once ready ({@code holdTraffic} false).
+   *
+   * @param fleet the fleet they join
+   * @param spec what to launch
+   * @param count how many, at least 1
+   * @param rolloutId the rollout asking
+   * @param requestKey the idempotency key
+   */
+  public LaunchRequest(String fleet, LaunchSpec spec, int count, String rolloutId,
+      String requestKey) {
+    this(fleet, spec, count, rolloutId, requestKey, false);
   }
 
   /** @return the revision of {@link #spec()} */

@@ -170,7 +170,12 @@ public final class DockerProvider implements Provider, AutoCloseable {
     }
     LOG.info("fleet={} action=launch revision={} key={} containers={}", request.fleet(),
         request.revision(), request.requestKey(), launched.stream().map(Instance::id).toList());
-    router.ifPresent(r -> r.add(launched.stream().filter(i -> i.address().isPresent()).toList()));
+    router.ifPresent(r -> {
+      if (request.holdTraffic()) {
+        r.hold(launched);
+      }
+      r.add(launched.stream().filter(i -> i.address().isPresent()).toList());
+    });
     return launched;
   }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -38,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * Until {@link #setWeights} is first called (and after it is called with no shares) every server
  * in rotation has the same weight, so traffic follows the instance count (a rolling update). A
  * server joining a revision whose share is 0 (green previewed beside blue) joins with weight 0.
+ * A server {@linkplain #hold held} at launch (a canary, whose traffic moves only by split) joins
+ * with weight 0 too while no split is set and another server serves, so a canary gets no share by
+ * merely becoming ready; the next {@link #setWeights} decides for it. Holds live in this object:
+ * after a restart the split read back from HAProxy's weights decides.
  * One router serves one backend, which serves one fleet: the first {@code setWeights} binds it.
  * Which revision a server runs is learnt from the instances given to {@link #add}, {@link #admit} and {@link #adopt}; an engine that
  * restarts rebuilds it by adopting the observed fleet.
@@ -57,6 +62,7 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
   private final boolean healthChecks;
   private final Duration checkInterval;
   private final Map<String, Revision> revisions = new ConcurrentHashMap<>();
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
   private volatile Optional<Map<Revision, Integer>> shares = Optional.empty();
   private volatile String fleet;
 
@@ -81,6 +87,17 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
   /** @return the backend name */
   public String backend() {
     return backend;
+  }
+
+  /**
+   * Holds instances out of an even share: while no split is set, their servers are admitted with
+   * weight 0 (unless no other server would serve). The next {@link #setWeights} call, which gives
+   * their revision its share, ends every hold.
+   *
+   * @param instances instances just launched, registered or not
+   */
+  public void hold(Collection<Instance> instances) {
+    instances.forEach(i -> held.add(server(i)));
   }
 
   /**
@@ -156,6 +173,7 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
       expectSilence("set-weights", backend, runtime.executeAll(commands));
     }
     shares = next; // only once HAProxy applied it: a failed switch must not read back as done
+    held.clear(); // from now on the split, or its absence, decides for every server
     LOG.info("fleet={} backend={} action=set-weights weights={}", fleet, backend, percentages);
   }
 
@@ -238,6 +256,7 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
         throw refused("remove", server, answer);
       }
       revisions.remove(server(i));
+      held.remove(server(i));
       LOG.info("backend={} server={} action=remove", backend, server(i));
     }
   }
@@ -302,7 +321,12 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
         names.add(server(i));
       }
     }
-    return Weights.spread(members, split, EQUAL_WEIGHT, MAX_WEIGHT);
+    Map<String, Integer> weights = Weights.spread(members, split, EQUAL_WEIGHT, MAX_WEIGHT);
+    boolean othersServe = weights.keySet().stream().anyMatch(s -> !held.contains(s));
+    if (split.isEmpty() && othersServe) {
+      weights.replaceAll((server, w) -> held.contains(server) ? 0 : w);
+    }
+    return weights;
   }
 
   private void bind(String fleet) {

@@ -65,6 +65,47 @@ class HaproxyTrafficRouterTest {
   }
 
   @Test
+  void aHeldServerJoinsWithWeight0WhileNoSplitIsSetAndTheNextSplitGivesItItsShare() {
+    haproxy.server("b1", 100, false);
+    haproxy.server("g1", 100, false);
+    router.admit(List.of(instance("b1", BLUE))); // a fleet serving with no split (rolled)
+    Instance canary = instance("g1", GREEN);
+
+    router.hold(List.of(canary));
+    router.admit(List.of(canary));
+
+    assertThat(haproxy.servers.get("g1")[0]).as("ready, but no share before its step").isZero();
+    assertThat(haproxy.servers.get("b1")[0]).isPositive();
+    router.setWeights("web", Map.of(BLUE, 90, GREEN, 10));
+    assertThat(router.served()).isEqualTo(Map.of(BLUE, 90, GREEN, 10));
+    router.setWeights("web", Map.of());
+    assertThat(haproxy.servers.get("g1")[0]).as("the split ended the hold")
+        .isEqualTo(haproxy.servers.get("b1")[0]);
+  }
+
+  @Test
+  void aHeldServerThatWouldLeaveTheBackendWithoutWeightServesEvenly() {
+    haproxy.server("g1", 100, false);
+    Instance only = instance("g1", GREEN);
+
+    router.hold(List.of(only));
+    router.admit(List.of(only));
+
+    assertThat(haproxy.servers.get("g1")[0]).isPositive();
+  }
+
+  @Test
+  void anUnheldServerJoinsAnUnsplitBackendEvenlyAsInARollingUpdate() {
+    haproxy.server("b1", 100, false);
+    haproxy.server("g1", 100, false);
+    router.admit(List.of(instance("b1", BLUE)));
+
+    router.admit(List.of(instance("g1", GREEN)));
+
+    assertThat(haproxy.servers.get("g1")[0]).isEqualTo(haproxy.servers.get("b1")[0]).isPositive();
+  }
+
+  @Test
   void clearingTheSplitWeighsEveryServerTheSameAndReadsBackEmpty() {
     blueAndGreenServing();
 
