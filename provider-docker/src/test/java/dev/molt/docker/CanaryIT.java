@@ -15,8 +15,11 @@ import dev.molt.docker.haproxy.HaproxyTrafficRouter;
 import dev.molt.docker.testing.TrafficLoad;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.strategy.Canary;
+import dev.molt.strategy.RollingUpdate;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -66,5 +69,41 @@ class CanaryIT {
             "traffic: " + v1.id() + "=0% " + v2.id() + "=100%");
     assertThat(fleet.provider().observe(docker.fleet)).hasSize(5).extracting(Instance::revision)
         .containsOnly(v2);
+  }
+
+  @Test
+  void aReadyCanaryServesNoRequestBeforeItsFirstSplitEvenWithAMinReadyTime() {
+    DockerFixture.RoutedFleet fleet = docker.routedFleetOnV1(5);
+    HaproxyTrafficRouter router = fleet.router();
+    RolloutSpec onV1 = fleet.onV1();
+    Revision v2 = DockerFixture.spec(docker.v2).revision();
+    // the canary waits 10 s in rotation before its 20% step: without the launch's hold, HAProxy
+    // would give it an even share (1 in 6) all that time
+    RolloutHandle canary = fleet.engine().start(onV1.toBuilder()
+        .target(DockerFixture.spec(docker.v2))
+        .strategy(Canary.of(setWeight(20), pauseUntilResumed())
+            .withPromotion(RollingUpdate.defaults().withMinReadyTime(Duration.ofSeconds(10))))
+        .build());
+    await().atMost(Duration.ofSeconds(60)).until(() -> canaryInRotation(fleet, v2));
+    int v2Answers = docker.countAnswers("v2", 100);
+    boolean splitStillUnset = canary.current().step() == 0;
+
+    canary.abort("test done");
+    Rollout done = canary.await();
+
+    assertThat(splitStillUnset).as("the 100 requests were sent before the first split").isTrue();
+    assertThat(v2Answers).as("v2 answers of 100 before the canary's first split").isZero();
+    assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+    assertThat(fleet.provider().observe(docker.fleet)).extracting(Instance::revision)
+        .doesNotContain(v2);
+  }
+
+  /** A v2 container's server is in HAProxy's rotation (admitted: healthy, not in maintenance). */
+  private boolean canaryInRotation(DockerFixture.RoutedFleet fleet, Revision v2) {
+    Set<String> canaries = fleet.provider().observe(docker.fleet).stream()
+        .filter(i -> i.revision().equals(v2)).map(Instance::id)
+        .collect(Collectors.toSet());
+    return fleet.router().servers().stream()
+        .anyMatch(s -> canaries.contains(s.name()) && s.inRotation());
   }
 }
