@@ -82,7 +82,7 @@ public record Options(
     return String.join("\n",
         "options:",
         "  --sizes 10,100,1000,10000   fleet sizes (makespan, calls; overhead uses the largest)",
-        "  --strategy rolling          only the cases of this strategy (makespan, calls)",
+        "  --strategy rolling          only its cases (makespan, calls): rolling|blue-green|canary",
         "  --launch 20s                launch latency of every instance",
         "  --healthy 10s               from running until healthy",
         "  --drain 5s                  drain time",

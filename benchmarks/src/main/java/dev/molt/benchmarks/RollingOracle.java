@@ -29,6 +29,9 @@ import java.util.PriorityQueue;
  * {@code unavailable = 0} gives {@code ceil(n / surge) * (W + D)}; {@code surge = 0} gives {@code
  * ceil(n / unavailable) * (D + W)}. Mixed limits overlap launches and drains and need the
  * simulation.
+ *
+ * <p>A second form starts with some new instances already ready beside the old ones (a canary's
+ * router-less promotion); the rules are the same.
  */
 public final class RollingOracle {
   private RollingOracle() {}
@@ -44,14 +47,35 @@ public final class RollingOracle {
    * @throws IllegalArgumentException if a count is negative, or both limits are 0 for {@code n > 0}
    */
   public static Duration makespan(int n, int surge, int unavailable, Latencies latencies) {
-    if (n < 0 || surge < 0 || unavailable < 0) {
-      throw new IllegalArgumentException("n, surge and unavailable must be >= 0, got n=" + n
-          + " surge=" + surge + " unavailable=" + unavailable);
+    return makespan(n, surge, unavailable, 0, latencies);
+  }
+
+  /**
+   * Computes the ideal makespan of a rolling update that starts with {@code readyNew} new
+   * instances already ready beside the {@code n} old ones, as a canary's router-less promotion
+   * does: the same two rules from time 0, with {@code newReady = readyNew} (so {@code total} starts
+   * at {@code n + readyNew}, and no launch happens until drains bring it under {@code n + surge}).
+   *
+   * @param n desired capacity, also the number of old instances at the start
+   * @param surge resolved maxSurge (instances above {@code n} allowed)
+   * @param unavailable resolved maxUnavailable (serving instances below {@code n} allowed)
+   * @param readyNew new instances ready at time 0, {@code 0..n}
+   * @param latencies the fixed platform latencies
+   * @return the ideal makespan; zero for an empty fleet
+   * @throws IllegalArgumentException if a count is negative, {@code readyNew > n}, or both limits
+   *     are 0 for {@code n > 0}
+   */
+  public static Duration makespan(int n, int surge, int unavailable, int readyNew,
+      Latencies latencies) {
+    if (n < 0 || surge < 0 || unavailable < 0 || readyNew < 0 || readyNew > n) {
+      throw new IllegalArgumentException("n, surge and unavailable must be >= 0 and readyNew in"
+          + " 0..n, got n=" + n + " surge=" + surge + " unavailable=" + unavailable
+          + " readyNew=" + readyNew);
     }
     if (n > 0 && surge == 0 && unavailable == 0) {
       throw new IllegalArgumentException("surge and unavailable are both 0: no schedule exists");
     }
-    Counts fleet = new Counts(n, surge, unavailable, latencies);
+    Counts fleet = new Counts(n, surge, unavailable, readyNew, latencies);
     PriorityQueue<Event> events = new PriorityQueue<>();
     long now = 0;
     while (true) {
@@ -64,7 +88,8 @@ public final class RollingOracle {
       }
       if (events.isEmpty()) {
         throw new IllegalStateException("stuck at " + now + " ns: n=" + n + " surge=" + surge
-            + " unavailable=" + unavailable); // unreachable when the limits allow progress
+            + " unavailable=" + unavailable + " readyNew=" + readyNew); // unreachable: limits
+        // that allow no progress were refused above
       }
       now = events.peek().at();
     }
@@ -82,13 +107,14 @@ public final class RollingOracle {
     int newPending;
     int newReady;
 
-    Counts(int n, int surge, int unavailable, Latencies latencies) {
+    Counts(int n, int surge, int unavailable, int readyNew, Latencies latencies) {
       this.n = n;
       this.surge = surge;
       this.unavailable = unavailable;
       this.ready = latencies.untilReady().toNanos();
       this.drain = latencies.drain().toNanos();
       this.oldServing = n;
+      this.newReady = readyNew;
     }
 
     void apply(Event e) {

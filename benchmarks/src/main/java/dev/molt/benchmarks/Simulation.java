@@ -19,11 +19,11 @@ import java.util.Map;
 
 /**
  * One simulated rollout from v1 to v2 of a fleet of {@code n} on the in-memory provider in virtual
- * time. The v1 fleet is put in place through the provider directly (not timed, not counted); then
- * the engine rolls it to v2 under the case's strategy and default settings except the poll
- * interval, and the rollout alone is measured: its virtual makespan, the SPI calls it made, and
- * the wall time and bytes allocated on this thread (virtual time runs every task on the thread that
- * drives it, so that is all of the engine's work).
+ * time, with its traffic router unless the case runs without one. The v1 fleet is put in place
+ * through the provider directly (not timed, not counted); then the engine rolls it to v2 under the
+ * case's strategy and default settings except the poll interval, and the rollout alone is measured:
+ * its virtual makespan, the SPI calls it made, and the wall time and bytes allocated on this thread
+ * (virtual time runs every task on the thread that drives it, so that is all of the engine's work).
  */
 public final class Simulation {
   static final String FLEET = "bench";
@@ -48,8 +48,9 @@ public final class Simulation {
   public static Result run(StrategyCase bench, int n, Latencies latencies, Duration poll,
       boolean notifications) {
     VirtualTime time = VirtualTime.create();
-    InMemoryProvider platform = InMemoryProvider.builder(time)
-        .defaultBehavior(latencies.behavior()).build();
+    InMemoryProvider.Builder builder = InMemoryProvider.builder(time)
+        .defaultBehavior(latencies.behavior());
+    InMemoryProvider platform = (bench.router() ? builder : builder.withoutRouter()).build();
     seed(platform, time, n, latencies);
     RolloutEngine engine = RolloutEngine.builder(notifications ? platform
             : new PollingOnlyProvider(platform))

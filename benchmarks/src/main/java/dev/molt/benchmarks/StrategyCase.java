@@ -15,9 +15,12 @@ import java.util.function.IntFunction;
  * @param settings its settings as {@code key=value} pairs separated by spaces, printed as they are
  * @param strategyFor builds the strategy for a fleet of {@code n}
  * @param ideal the ideal makespan for a fleet of {@code n} under given latencies
+ * @param router whether the simulated platform has a traffic router (the in-memory provider's);
+ *     without one it is built {@code withoutRouter()}, and weights are approximated by replicas
  */
 public record StrategyCase(
-    String strategy, String settings, IntFunction<Strategy> strategyFor, IdealMakespan ideal) {
+    String strategy, String settings, IntFunction<Strategy> strategyFor, IdealMakespan ideal,
+    boolean router) {
 
   /** Rejects missing parts. */
   public StrategyCase {
@@ -26,6 +29,19 @@ public record StrategyCase(
       throw new IllegalArgumentException("a strategy case needs a name, settings, a strategy and"
           + " an oracle");
     }
+  }
+
+  /**
+   * A case on a platform with a traffic router, as the in-memory provider has by default.
+   *
+   * @param strategy the strategy name printed as {@code strategy=...}
+   * @param settings its settings as {@code key=value} pairs separated by spaces
+   * @param strategyFor builds the strategy for a fleet of {@code n}
+   * @param ideal the ideal makespan for a fleet of {@code n} under given latencies
+   */
+  public StrategyCase(String strategy, String settings, IntFunction<Strategy> strategyFor,
+      IdealMakespan ideal) {
+    this(strategy, settings, strategyFor, ideal, true);
   }
 
   /**

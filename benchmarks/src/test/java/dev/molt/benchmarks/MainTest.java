@@ -14,8 +14,15 @@ import org.junit.jupiter.api.Test;
 class MainTest {
   private static final String DURATION = "\\d+(\\.\\d{1,3})?s";
   private static final String SETTINGS = "surge=\\d+%? unavailable=\\d+%?";
-  private static final String ANY_CASE = "strategy=(rolling " + SETTINGS
-      + "|blue-green preview=100% scale_down_delay=\\d+s)";
+  private static final String CANARY_STEPS = "steps=(weight\\d+|pause" + DURATION
+      + "|scale\\d+%?)(,(weight\\d+|pause" + DURATION + "|scale\\d+%?))*";
+
+  /** Any case's line head at fleet size {@code n} (a regex). */
+  private static String anyCase(String n) {
+    return "strategy=(rolling n=" + n + " " + SETTINGS + "|blue-green n=" + n
+        + " preview=100% scale_down_delay=\\d+s|canary n=" + n + " router=(on|off) "
+        + CANARY_STEPS + " " + SETTINGS + ")";
+  }
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -90,9 +97,8 @@ class MainTest {
         "poll: 2s", "notifications: on");
     int cases = StrategyCases.defaults().size() * 2;
     assertThat(lines.stream().filter(l -> l.startsWith("makespan "))).hasSize(cases)
-        .allMatch(l -> l.matches("makespan " + ANY_CASE.replace("strategy=(rolling ",
-            "strategy=(rolling n=[48] ").replace("|blue-green ", "|blue-green n=[48] ") + " ideal="
-            + DURATION + " actual=" + DURATION + " ratio=\\d+\\.\\d{3}"), "makespan line");
+        .allMatch(l -> l.matches("makespan " + anyCase("[48]") + " ideal=" + DURATION
+            + " actual=" + DURATION + " ratio=\\d+\\.\\d{3}"), "makespan line");
     assertThat(lines).contains("cases: " + cases);
     assertThat(lines).anyMatch(l -> l.matches("worst_ratio: \\d+\\.\\d{3}"));
     assertThat(lines).allMatch(l -> l.startsWith("makespan ") || l.matches("[a-z_]+: .+"));
@@ -112,5 +118,22 @@ class MainTest {
         .allMatch(l -> l.matches("observe_by_n strategy=rolling " + SETTINGS
             + " sizes=4,8 observe=\\d+,\\d+ observe_per_poll=\\d+\\.\\d{3},\\d+\\.\\d{3}"),
             "summary line");
+  }
+
+  @Test
+  void canaryTrafficShiftsThroughTheRouterUnlessTheCaseHasNoneWithOrWithoutNotifications() {
+    for (String notifications : List.of("on", "off")) {
+      out.reset();
+      assertThat(run("calls", "--sizes", "4", "--strategy", "canary", "--notifications",
+          notifications)).isZero();
+      List<String> calls = outLines().stream().filter(l -> l.startsWith("calls ")).toList();
+      assertThat(calls).hasSize(3).allMatch(l -> l.matches("calls " + anyCase("4")
+          + " launch=\\d+ observe=\\d+ health=\\d+ drain=\\d+ shift=\\d+ terminate=\\d+"
+          + " per_instance=\\d+\\.\\d{3}"), "calls line");
+      // weights 10, 50, 100: three switches; scale then 5, 20, promotion: three; no router: none
+      assertThat(calls).as("notifications " + notifications).extracting(l -> l.replaceAll(
+          ".* router=(on|off) .* shift=(\\d+) .*", "$1 $2"))
+          .containsExactly("on 3", "on 3", "off 0");
+    }
   }
 }

@@ -68,7 +68,44 @@ class RollingOracleTest {
           }
           assertThat(RollingOracle.makespan(n, surge, unavailable, l).toSeconds())
               .as("n=%d surge=%d unavailable=%d", n, surge, unavailable)
-              .isEqualTo(fastestByExhaustiveSearch(n, surge, unavailable, ready, drain));
+              .isEqualTo(fastestByExhaustiveSearch(n, surge, unavailable, 0, ready, drain));
+        }
+      }
+    }
+  }
+
+  /** Worked by hand in docs/benchmarks.md: a canary's router-less promotion. */
+  @ParameterizedTest(name = "n={0} surge={1} unavailable={2} readyNew={3} -> {4}s")
+  @CsvSource({
+      // total 13 = n + surge: drain 3 at 0; launch 3 at 5, 35, 40 ... three waves and a last 1
+      "10, 3, 0, 3, 110",
+      "4, 1, 0, 1, 110", // one wave of 35 s saved against readyNew = 0 (140 s)
+      "4, 1, 0, 4, 5", // the whole new fleet is ready: drain every old instance at once
+      // serving 6, floor 3: drain 3 at 0; launch 1 at 5 (total 4), ready at 35: drain the last
+      // old one; launch the fourth new one at 40, ready at 70
+      "4, 0, 1, 2, 70",
+      "4, 1, 0, 0, 140"}) // the same as the four-argument form
+  void newInstancesAlreadyReadyShortenTheUpdate(int n, int surge, int unavailable, int readyNew,
+      long seconds) {
+    assertThat(RollingOracle.makespan(n, surge, unavailable, readyNew, DEFAULTS))
+        .isEqualTo(Duration.ofSeconds(seconds));
+  }
+
+  /** The same exhaustive check, starting with some new instances ready. */
+  @ParameterizedTest(name = "ready after {0}, drain {1}")
+  @CsvSource({"3, 1", "1, 3"})
+  void noScheduleWithReadyNewInstancesIsFasterThanTheOracle(int ready, int drain) {
+    Latencies l = new Latencies(Duration.ofSeconds(ready), Duration.ZERO,
+        Duration.ofSeconds(drain));
+    for (int n = 1; n <= 4; n++) {
+      for (int surge = 0; surge <= n; surge++) {
+        for (int unavailable = 0; unavailable <= n; unavailable++) {
+          for (int readyNew = 1; readyNew <= n && surge + unavailable > 0; readyNew++) {
+            assertThat(RollingOracle.makespan(n, surge, unavailable, readyNew, l).toSeconds())
+                .as("n=%d surge=%d unavailable=%d readyNew=%d", n, surge, unavailable, readyNew)
+                .isEqualTo(fastestByExhaustiveSearch(n, surge, unavailable, readyNew, ready,
+                    drain));
+          }
         }
       }
     }
@@ -80,6 +117,8 @@ class RollingOracleTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both 0");
     assertThatThrownBy(() -> RollingOracle.makespan(-1, 1, 0, DEFAULTS))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("n=-1");
+    assertThatThrownBy(() -> RollingOracle.makespan(3, 1, 0, 4, DEFAULTS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readyNew=4");
   }
 
   /**
@@ -87,10 +126,11 @@ class RollingOracleTest {
    * number and drain any number the limits allow. State: {old serving, new ready, launching by
    * seconds left (ready..1), draining by seconds left (drain..1)}.
    */
-  private static long fastestByExhaustiveSearch(int n, int surge, int unavailable, int ready,
-      int drain) {
+  private static long fastestByExhaustiveSearch(int n, int surge, int unavailable, int readyNew,
+      int ready, int drain) {
     int[] start = new int[2 + ready + drain];
     start[0] = n;
+    start[1] = readyNew;
     Set<List<Integer>> frontier = Set.of(asList(start));
     for (long t = 0; t < 1_000; t++) {
       Set<List<Integer>> next = new HashSet<>();
