@@ -1,0 +1,389 @@
+package dev.molt.kubernetes;
+
+import dev.molt.Instance;
+import dev.molt.InvalidSpecException;
+import dev.molt.OwnerLabels;
+import dev.molt.ProviderException;
+import dev.molt.spi.Health;
+import dev.molt.spi.LaunchRequest;
+import dev.molt.spi.Provider;
+import dev.molt.time.Cancellable;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a fleet on a Kubernetes cluster: one ReplicaSet per revision, pods as instances.
+ *
+ * <pre>{@code
+ * KubernetesProvider k8s = KubernetesProvider.builder().namespace("shop").build(); // kubeconfig
+ * RolloutEngine engine = RolloutEngine.builder(k8s).build();
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>launch</b> creates the revision's ReplicaSet {@code <fleet>-<revision>} or scales it up
+ *       by {@code count}, in one write guarded by its resourceVersion (a concurrent writer's 409 is
+ *       re-read and retried). The request key's hash is recorded in the {@code
+ *       molt.dev/launch-keys} annotation in the same write, so a repeated request scales nothing,
+ *       and is set as the pod template's {@code molt.dev/launch} label, so the pods the
+ *       ReplicaSet controller creates for it can be found. Launch then waits (at most {@link
+ *       Builder#podWait}) for the controller to create those pods (not for them to run) and
+ *       returns them.
+ *   <li><b>observe</b> is one pod list by owner labels; <b>health</b> is the same one list,
+ *       reading each pod's Ready condition (the readiness probe made from the spec's {@link
+ *       dev.molt.HealthCheck}).
+ *   <li><b>drain</b> sets the pod's {@code molt.dev/serving} label to {@code false}: the fleet's
+ *       Service selects {@code molt.dev/serving=true} (see {@link #serviceSelector}), so the pod
+ *       leaves its endpoints. It is {@code DRAINING} for the drain grace, then {@code DRAINED}.
+ *   <li><b>terminate</b> deletes the pods and scales their ReplicaSets down by as many, deleting a
+ *       ReplicaSet that reaches 0.
+ * </ul>
+ *
+ * There is no {@link dev.molt.spi.TrafficRouter}: a Service selector is all or nothing, so canary
+ * weights are approximated by replica ratio. Pods, ReplicaSets and names without Molt's owner
+ * labels are never changed: drain, terminate and taint refuse them (non-retryable, before touching
+ * anything). fabric8's exceptions become {@link ProviderException}s, retryable for 408, 409, 429,
+ * 5xx, timeouts and I/O failures. Thread-safe; {@link #close()} closes the client if the builder
+ * created it.
+ */
+public final class KubernetesProvider implements Provider, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesProvider.class);
+
+  private final KubernetesClient client;
+  private final boolean ownsClient;
+  private final String namespace;
+  private final Clock clock;
+  private final Duration drainGrace;
+  private final Duration podWait;
+  private final ReplicaSets replicaSets;
+  private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
+
+  private KubernetesProvider(Builder b) {
+    this.client = b.client;
+    this.ownsClient = b.ownsClient;
+    this.namespace = b.namespace != null ? b.namespace
+        : client.getNamespace() != null ? client.getNamespace() : "default";
+    this.clock = b.clock;
+    this.drainGrace = b.drainGrace;
+    this.podWait = b.podWait;
+    this.replicaSets = new ReplicaSets(client, namespace);
+  }
+
+  /** @return a builder using the kubeconfig (or in-cluster service account) of this process */
+  public static Builder builder() {
+    return new Builder(null, true);
+  }
+
+  /**
+   * Starts a builder using a client the caller configured (and closes).
+   *
+   * @param client a fabric8 client
+   * @return a builder
+   */
+  public static Builder builder(KubernetesClient client) {
+    if (client == null) {
+      throw new InvalidSpecException("client", "is required but was null");
+    }
+    return new Builder(client, false);
+  }
+
+  /**
+   * The selector the fleet's Service must use so that drain takes pods out of it.
+   *
+   * @param fleet the fleet name
+   * @return {@code molt.dev/fleet=<fleet>}, {@code molt.dev/serving=true}
+   */
+  public static Map<String, String> serviceSelector(String fleet) {
+    return Map.of(OwnerLabels.FLEET, PodTemplates.checkFleet(fleet), PodTemplates.SERVING, "true");
+  }
+
+  @Override
+  public String name() {
+    return "kubernetes";
+  }
+
+  /** @return the namespace this provider works in */
+  public String namespace() {
+    return namespace;
+  }
+
+  @Override
+  public List<Instance> launch(LaunchRequest request) {
+    PodTemplates.checkFleet(request.fleet());
+    PodTemplates.check(request.spec());
+    String resource = "fleet " + request.fleet();
+    String key = PodTemplates.keyHash(request.requestKey());
+    Map<String, String> selector = new LinkedHashMap<>(
+        PodTemplates.selector(request.fleet(), request.revision()));
+    selector.put(PodTemplates.LAUNCH, key);
+    // one launch per ReplicaSet at a time in this process: the template's launch label must not
+    // change before the controller has created this launch's pods from it
+    Object lock = launchLocks.computeIfAbsent(
+        PodTemplates.replicaSetName(request.fleet(), request.revision()), k -> new Object());
+    boolean applied;
+    List<Pod> pods;
+    synchronized (lock) {
+      applied = KubeErrors.call("launch", resource, () -> replicaSets.apply(request));
+      pods = KubeErrors.call("launch", resource,
+          () -> PodWaits.atLeast(client, namespace, selector, request.count(), podWait));
+    }
+    List<Instance> launched = pods.stream().map(PodView::new)
+        .sorted(Comparator.comparing(PodView::created).thenComparing(PodView::name))
+        .flatMap(v -> v.toInstance(request.fleet(), clock.instant(), drainGrace).stream())
+        .limit(request.count()).toList();
+    if (applied && launched.size() < request.count()) {
+      throw new ProviderException("launch", resource, true, "ReplicaSet "
+          + PodTemplates.replicaSetName(request.fleet(), request.revision()) + " was scaled up by "
+          + request.count() + " but its controller created " + launched.size() + " pods within "
+          + podWait + " (quota? admission webhook?); retrying with the same key scales nothing");
+    }
+    LOG.info("fleet={} action=launch revision={} key={} new={} pods={}", request.fleet(),
+        request.revision(), request.requestKey(), applied,
+        launched.stream().map(Instance::id).toList());
+    return launched;
+  }
+
+  @Override
+  public List<Instance> observe(String fleet) {
+    Instant now = clock.instant();
+    return fleetPods("observe", fleet).stream()
+        .flatMap(v -> v.toInstance(fleet, now, drainGrace).stream()).toList();
+  }
+
+  @Override
+  public Map<String, Health> health(String fleet, List<Instance> instances) {
+    Instant now = clock.instant();
+    Map<String, PodView> pods = byName(fleetPods("health", fleet));
+    Map<String, Health> out = new LinkedHashMap<>();
+    for (Instance i : instances) {
+      PodView pod = pods.get(i.id());
+      if (pod != null && pod.ownedBy(fleet) && !pod.deleting()) {
+        out.put(i.id(), pod.health(now));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void drain(String fleet, List<Instance> instances) {
+    List<PodView> owned = requireOwned("drain", fleet, instances);
+    String now = clock.instant().toString();
+    List<String> drained = new ArrayList<>();
+    for (PodView pod : owned) {
+      if (!pod.drained()) {
+        patch("drain", pod.name(), "{\"metadata\":{\"labels\":{\"" + PodTemplates.SERVING
+            + "\":\"false\"},\"annotations\":{\"" + PodTemplates.DRAINED_AT + "\":\"" + now
+            + "\"}}}");
+        drained.add(pod.name());
+      }
+    }
+    LOG.info("fleet={} action=drain pods={}", fleet, drained);
+  }
+
+  @Override
+  public void terminate(String fleet, List<Instance> instances) {
+    List<PodView> owned = requireOwned("terminate", fleet, instances);
+    Map<String, Integer> deletedPerReplicaSet = new LinkedHashMap<>();
+    for (PodView pod : owned) {
+      boolean deleted = KubeErrors.call("terminate", "pod " + pod.name(), () -> !client.pods()
+          .inNamespace(namespace).withName(pod.name()).delete().isEmpty());
+      if (deleted) {
+        pod.replicaSet(fleet).ifPresent(rs -> deletedPerReplicaSet.merge(rs, 1, Integer::sum));
+      }
+    }
+    deletedPerReplicaSet.forEach((rs, n) -> KubeErrors.run("terminate", "replicaset " + rs,
+        () -> replicaSets.scaleDown(fleet, rs, n)));
+    LOG.info("fleet={} action=terminate pods={}", fleet, owned.stream().map(PodView::name)
+        .toList());
+  }
+
+  @Override
+  public void taint(String fleet, Instance instance, String reason) {
+    PodView pod = requireOwned("taint", fleet, List.of(instance)).stream().findFirst()
+        .orElseThrow(() -> new ProviderException("taint", "pod " + instance.id(), false,
+            "pod " + instance.id() + " is gone"));
+    String value = PodTemplates.labelValue(reason);
+    patch("taint", pod.name(), "{\"metadata\":{\"labels\":{\"" + OwnerLabels.TAINTED + "\":\""
+        + (value.isEmpty() ? "tainted" : value) + "\"}}}");
+    LOG.info("fleet={} action=taint pod={} reason={}", fleet, pod.name(), value);
+  }
+
+  @Override
+  public Cancellable watch(String fleet, Runnable onChange) {
+    PodTemplates.checkFleet(fleet);
+    Watch watch = KubeErrors.call("watch", "fleet " + fleet, () -> client.pods()
+        .inNamespace(namespace).withLabels(PodTemplates.fleetSelector(fleet))
+        .watch(new Watcher<Pod>() {
+          @Override
+          public void eventReceived(Action action, Pod resource) {
+            onChange.run();
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {
+            LOG.warn("fleet={} action=watch closed: {}; the engine falls back to polling", fleet,
+                cause.getMessage());
+          }
+        }));
+    return watch::close;
+  }
+
+  /** Closes the client if the builder created it. */
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.close();
+    }
+  }
+
+  /** The pods carrying the fleet label (owned or not), not being deleted; one list call. */
+  private List<PodView> fleetPods(String operation, String fleet) {
+    PodTemplates.checkFleet(fleet);
+    return KubeErrors.call(operation, "fleet " + fleet, () -> client.pods().inNamespace(namespace)
+            .withLabels(PodTemplates.fleetSelector(fleet)).list().getItems())
+        .stream().map(PodView::new).filter(p -> !p.deleting()).toList();
+  }
+
+  /**
+   * The pods of {@code instances} that exist, after checking that every one carries Molt's owner
+   * labels for the fleet: one list by fleet label, plus one get per id that list does not know
+   * (gone, or not labelled as Molt's). Refuses the whole batch, naming the foreign pods, before
+   * anything is changed.
+   */
+  private List<PodView> requireOwned(String operation, String fleet, List<Instance> instances) {
+    PodTemplates.checkFleet(fleet);
+    Map<String, PodView> labelled = byName(KubeErrors.call(operation, "fleet " + fleet,
+        () -> client.pods().inNamespace(namespace).withLabel(OwnerLabels.FLEET, fleet).list()
+            .getItems()).stream().map(PodView::new).toList());
+    List<PodView> owned = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    for (Instance i : instances) {
+      PodView pod = labelled.get(i.id());
+      if (pod == null) {
+        Pod other = KubeErrors.call(operation, "pod " + i.id(),
+            () -> client.pods().inNamespace(namespace).withName(i.id()).get());
+        if (other != null) {
+          refused.add(i.id());
+        }
+      } else if (!pod.ownedBy(fleet)) {
+        refused.add(i.id());
+      } else if (!pod.deleting()) {
+        owned.add(pod);
+      }
+    }
+    if (!refused.isEmpty()) {
+      throw new ProviderException(operation, "fleet " + fleet, false, "refusing pods " + refused
+          + ": they do not carry Molt's owner labels (" + OwnerLabels.MANAGED_BY + "="
+          + OwnerLabels.MANAGER + ", " + OwnerLabels.FLEET + "=" + fleet + "); nothing was"
+          + " changed");
+    }
+    return owned;
+  }
+
+  private void patch(String operation, String pod, String mergePatch) {
+    KubeErrors.run(operation, "pod " + pod, () -> client.pods().inNamespace(namespace)
+        .withName(pod).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch));
+  }
+
+  private static Map<String, PodView> byName(List<PodView> pods) {
+    Map<String, PodView> out = new LinkedHashMap<>();
+    pods.forEach(p -> out.put(p.name(), p));
+    return out;
+  }
+
+  /** Builds a {@link KubernetesProvider}. Not thread-safe. */
+  public static final class Builder {
+    private KubernetesClient client;
+    private final boolean ownsClient;
+    private String namespace;
+    private Clock clock = Clock.systemUTC();
+    private Duration drainGrace = Duration.ofSeconds(5);
+    private Duration podWait = Duration.ofSeconds(30);
+
+    private Builder(KubernetesClient client, boolean ownsClient) {
+      this.client = client;
+      this.ownsClient = ownsClient;
+    }
+
+    /**
+     * Works in {@code name} (default: the client's namespace, else {@code default}).
+     *
+     * @return this builder
+     */
+    public Builder namespace(String name) {
+      if (name == null || name.isBlank()) {
+        throw new InvalidSpecException("namespace", "must be a namespace name, was '" + name + "'");
+      }
+      this.namespace = name;
+      return this;
+    }
+
+    /**
+     * Sets the clock that dates drains and judges probe windows (default the system clock).
+     *
+     * @return this builder
+     */
+    public Builder clock(Clock c) {
+      if (c == null) {
+        throw new InvalidSpecException("clock", "is required but was null");
+      }
+      this.clock = c;
+      return this;
+    }
+
+    /**
+     * Sets how long a drained pod stays {@code DRAINING} (endpoint removal propagating to
+     * kube-proxies and load balancers, in-flight requests finishing) before it is {@code DRAINED}
+     * (default 5 s).
+     *
+     * @param grace zero or more
+     * @return this builder
+     */
+    public Builder drainGrace(Duration grace) {
+      if (grace == null || grace.isNegative()) {
+        throw new InvalidSpecException("drainGrace", "must not be negative, was " + grace);
+      }
+      this.drainGrace = grace;
+      return this;
+    }
+
+    /**
+     * Sets how long launch waits for the ReplicaSet controller to create the pods it asked for
+     * (default 30 s); it never waits for them to run.
+     *
+     * @param wait more than zero
+     * @return this builder
+     */
+    public Builder podWait(Duration wait) {
+      if (wait == null || wait.isNegative() || wait.isZero()) {
+        throw new InvalidSpecException("podWait", "must be positive, was " + wait);
+      }
+      this.podWait = wait;
+      return this;
+    }
+
+    /** @return the provider */
+    public KubernetesProvider build() {
+      if (client == null) {
+        client = new KubernetesClientBuilder().build();
+      }
+      return new KubernetesProvider(this);
+    }
+  }
+}
