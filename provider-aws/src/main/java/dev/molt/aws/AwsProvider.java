@@ -1,0 +1,487 @@
+package dev.molt.aws;
+
+import dev.molt.HealthCheck;
+import dev.molt.Instance;
+import dev.molt.InstanceState;
+import dev.molt.InvalidSpecException;
+import dev.molt.LaunchSpec;
+import dev.molt.OwnerLabels;
+import dev.molt.Revision;
+import dev.molt.spi.ExpectedLatencies;
+import dev.molt.spi.Health;
+import dev.molt.spi.LaunchRequest;
+import dev.molt.spi.Provider;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.IamInstanceProfileSpecification;
+import software.amazon.awssdk.services.ec2.model.InstanceStatus;
+import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+
+/**
+ * Runs a fleet as EC2 instances, optionally registered in ELBv2 target groups.
+ *
+ * <pre>{@code
+ * AwsProvider aws = AwsProvider.builder(Region.US_EAST_1)      // default credentials chain
+ *     .targetGroup("arn:aws:elasticloadbalancing:...:targetgroup/web/...")
+ *     .build();
+ * LaunchSpec spec = LaunchSpec.builder(Image.of("ami-0abcdef1234567890", "build 247"))
+ *     .ports(8080).healthCheck(HealthCheck.http(8080, "/health"))
+ *     .option("aws.instanceType", "t3.small").option("aws.subnetId", "subnet-...").build();
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>launch</b> is one RunInstances call: the spec's image must be an AMI id ({@code
+ *       ami-...}); the instances are tagged at creation with the {@link OwnerLabels}, a {@code
+ *       Name} and the port they serve on; the client token is derived from the request key, so a
+ *       repeated request returns the instances of the first one instead of launching more. The
+ *       spec's environment becomes user data writing {@code /etc/molt/environment}. With a target
+ *       group configured for the revision, the instances are registered in it (one call).
+ *   <li><b>observe</b> is DescribeInstances filtered on the owner tags by EC2 itself, excluding
+ *       shutting-down and terminated instances: one call per 1000 instances. {@code pending} is
+ *       {@code LAUNCHING}, {@code running} is {@code RUNNING}, {@code stopping}/{@code stopped}
+ *       are {@code FAILED}.
+ *   <li><b>health</b> with a target group is DescribeTargetHealth (one call per target group;
+ *       running instances found not registered are registered again); without, EC2's status
+ *       checks through DescribeInstanceStatus (one call per 100 instances): both system and
+ *       instance checks {@code ok} is healthy, {@code impaired} unhealthy. The spec's HTTP/TCP
+ *       health check is then the target group's to run: configure it there.
+ *   <li><b>drain</b> deregisters the instances from their target group (its deregistration delay
+ *       does the draining) and tags them {@code molt.dev/drain-started}; they are {@code DRAINING}
+ *       for {@link Builder#deregistrationDelay} and {@code DRAINED} after. Without a target group
+ *       nothing routes through Molt, so they are {@code DRAINED} at once.
+ *   <li><b>terminate</b> is TerminateInstances (one call per 1000).
+ *   <li><b>taint</b> tags the instance {@code molt.dev/tainted=<reason>}.
+ * </ul>
+ *
+ * <p>Drain, terminate and taint first describe the instances by id and refuse, with a
+ * non-retryable {@link dev.molt.ProviderException} naming it and before touching any, a batch
+ * holding an instance whose tags lack Molt's owner labels for the fleet. AWS errors become {@code
+ * ProviderException}s, retryable for throttling, 5xx and I/O failures.
+ *
+ * <table>
+ *   <caption>LaunchSpec options read by the AWS provider</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code aws.instanceType}</td><td>{@code t3.micro}</td><td>EC2 instance type</td></tr>
+ *   <tr><td>{@code aws.subnetId}</td><td>default VPC's</td><td>subnet to launch in</td></tr>
+ *   <tr><td>{@code aws.securityGroupIds}</td><td>VPC default</td><td>comma-separated ids</td></tr>
+ *   <tr><td>{@code aws.keyName}</td><td>none</td><td>EC2 key pair name</td></tr>
+ *   <tr><td>{@code aws.iamInstanceProfile}</td><td>none</td><td>instance profile name or
+ *       ARN</td></tr>
+ * </table>
+ *
+ * Unknown {@code aws.*} options, non-AMI images and secret references (fetch secrets at boot with
+ * the instance profile instead) are rejected with an {@link InvalidSpecException} before any AWS
+ * call. No traffic router: canary weights are approximated by replica counts.
+ *
+ * <p>Thread-safe (the SDK clients are). {@link #close()} closes the clients if the builder created
+ * them.
+ */
+public final class AwsProvider implements Provider, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AwsProvider.class);
+  private static final Pattern AMI = Pattern.compile("ami-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+  /** TerminateInstances' documented batch limit. */
+  static final int TERMINATE_BATCH = 1000;
+  /** DescribeInstanceStatus' limit on instance ids per call. */
+  static final int STATUS_BATCH = 100;
+
+  private final Ec2Client ec2;
+  private final Optional<ElasticLoadBalancingV2Client> elb;
+  private final boolean ownsClients;
+  private final Ec2Instances instances;
+  private final Optional<TargetGroups> targetGroups;
+  private final Map<Revision, String> groupByRevision;
+  private final Optional<String> groupForAll;
+  private final Duration deregistrationDelay;
+  private final Clock clock;
+
+  private AwsProvider(Builder b) {
+    this.ec2 = b.ec2;
+    this.elb = b.elb;
+    this.ownsClients = b.ownsClients;
+    this.instances = new Ec2Instances(ec2);
+    this.targetGroups = elb.map(TargetGroups::new);
+    this.groupByRevision = Map.copyOf(b.groupByRevision);
+    this.groupForAll = b.groupForAll;
+    this.deregistrationDelay = b.deregistrationDelay;
+    this.clock = b.clock;
+  }
+
+  /**
+   * Starts a builder with clients this provider creates (and closes) for {@code region}: the
+   * default credentials chain and the JDK's URL connection HTTP client.
+   *
+   * @param region the AWS region
+   * @return a builder
+   */
+  public static Builder builder(Region region) {
+    if (region == null) {
+      throw new InvalidSpecException("region", "is required but was null");
+    }
+    return new Builder(Ec2Client.builder().region(region)
+        .httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        Optional.of(ElasticLoadBalancingV2Client.builder().region(region)
+            .httpClientBuilder(UrlConnectionHttpClient.builder()).build()), true);
+  }
+
+  /**
+   * Starts a builder using an EC2 client the caller configured (and closes); add {@link
+   * Builder#loadBalancing} for target groups.
+   *
+   * @param ec2 an EC2 client
+   * @return a builder
+   */
+  public static Builder builder(Ec2Client ec2) {
+    return new Builder(required(ec2, "ec2"), Optional.empty(), false);
+  }
+
+  @Override
+  public String name() {
+    return "aws";
+  }
+
+  @Override
+  public List<Instance> launch(LaunchRequest request) {
+    LaunchSpec spec = request.spec();
+    RunInstancesRequest run = runRequest(request);
+    String fleet = request.fleet();
+    List<software.amazon.awssdk.services.ec2.model.Instance> started =
+        AwsErrors.call("launch", fleet, () -> ec2.runInstances(run)).instances();
+    Instant now = clock.instant();
+    List<Instance> launched = new ArrayList<>();
+    for (software.amazon.awssdk.services.ec2.model.Instance i : started) {
+      // RunInstances may answer without the tags it applied: the request's are authoritative
+      Map<String, String> labels = new LinkedHashMap<>(Ec2Tags.labels(i.tags()));
+      run.tagSpecifications().get(0).tags().forEach(t -> labels.put(t.key(), t.value()));
+      Ec2Instances.toMolt(fleet, i.toBuilder().tags(Ec2Tags.tags(labels)).build(), now,
+          this::drainTime).ifPresent(launched::add);
+    }
+    List<String> ids = launched.stream().map(Instance::id).toList();
+    groupOf(spec.revision()).ifPresent(arn -> groups().register("launch", arn, ids));
+    LOG.info("fleet={} action=launch revision={} key={} instances={}", fleet, spec.revision(),
+        request.requestKey(), ids);
+    return launched;
+  }
+
+  /** @return the RunInstances request for {@code request}, validated before any call */
+  RunInstancesRequest runRequest(LaunchRequest request) {
+    LaunchSpec spec = request.spec();
+    String ami = spec.image().reference();
+    if (!AMI.matcher(ami).matches()) {
+      throw new InvalidSpecException("image.reference", "the AWS provider launches EC2 machine"
+          + " images: '" + ami + "' is not an AMI id (ami-<8 or 17 hex>); container images run"
+          + " on the docker or kubernetes providers");
+    }
+    if (!spec.secrets().isEmpty()) {
+      throw new InvalidSpecException("secrets", "the AWS provider does not resolve secret"
+          + " references " + spec.secrets().keySet() + "; give the instances an instance profile"
+          + " (aws.iamInstanceProfile) and fetch them at boot from SSM or Secrets Manager");
+    }
+    Ec2LaunchOptions options = Ec2LaunchOptions.parse(spec.options());
+    Map<String, String> tags = new LinkedHashMap<>(request.ownerLabels());
+    tags.put(Ec2Tags.NAME, Ec2Tags.value("molt-" + request.fleet() + "-" + spec.revision()));
+    servedPort(spec).ifPresent(p -> tags.put(Ec2Tags.PORT, Integer.toString(p)));
+    RunInstancesRequest.Builder b = RunInstancesRequest.builder()
+        .imageId(ami)
+        .instanceType(options.instanceType())
+        .minCount(request.count())
+        .maxCount(request.count())
+        .clientToken(ClientTokens.of(request))
+        .tagSpecifications(Ec2Tags.forInstances(tags));
+    UserData.encoded(spec).ifPresent(b::userData);
+    options.subnetId().ifPresent(b::subnetId);
+    if (!options.securityGroupIds().isEmpty()) {
+      b.securityGroupIds(options.securityGroupIds());
+    }
+    options.keyName().ifPresent(b::keyName);
+    options.iamInstanceProfile().ifPresent(p -> b.iamInstanceProfile(
+        p.startsWith("arn:") ? IamInstanceProfileSpecification.builder().arn(p).build()
+            : IamInstanceProfileSpecification.builder().name(p).build()));
+    return b.build();
+  }
+
+  private static Optional<Integer> servedPort(LaunchSpec spec) {
+    HealthCheck check = spec.healthCheck();
+    if (check.kind() != HealthCheck.Kind.PLATFORM && check.port() > 0) {
+      return Optional.of(check.port());
+    }
+    return spec.ports().stream().findFirst();
+  }
+
+  @Override
+  public List<Instance> observe(String fleet) {
+    Instant now = clock.instant();
+    List<Instance> out = new ArrayList<>();
+    for (software.amazon.awssdk.services.ec2.model.Instance i : instances.fleet("observe", fleet)) {
+      // EC2 filtered on the tags already; checking again costs nothing and guards a lax endpoint
+      if (OwnerLabels.isOwned(Ec2Tags.labels(i.tags()), fleet) && Ec2Instances.isLive(i)) {
+        Ec2Instances.toMolt(fleet, i, now, this::drainTime).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Health> health(String fleet, List<Instance> judged) {
+    Map<String, List<Instance>> byGroup = new LinkedHashMap<>();
+    List<Instance> byStatus = new ArrayList<>();
+    for (Instance i : judged) {
+      if (!i.state().isAlive() || i.state() == InstanceState.FAILED) {
+        continue;
+      }
+      Optional<String> arn = groupOf(i.revision());
+      if (arn.isPresent()) {
+        byGroup.computeIfAbsent(arn.get(), k -> new ArrayList<>()).add(i);
+      } else {
+        byStatus.add(i);
+      }
+    }
+    Map<String, Health> out = new LinkedHashMap<>();
+    byGroup.forEach((arn, members) -> out.putAll(targetHealth(fleet, arn, members)));
+    out.putAll(statusChecks(byStatus));
+    return out;
+  }
+
+  /** Target health; running, owned, undrained instances the group does not know are registered. */
+  private Map<String, Health> targetHealth(String fleet, String arn, List<Instance> members) {
+    Map<String, TargetGroups.Verdict> verdicts =
+        groups().health(arn, members.stream().map(Instance::id).toList());
+    Map<String, Health> out = new LinkedHashMap<>();
+    List<String> register = new ArrayList<>();
+    for (Instance i : members) {
+      TargetGroups.Verdict v = verdicts.get(i.id());
+      if (v == null) {
+        continue;
+      }
+      out.put(i.id(), v.health());
+      if (!v.registered() && !i.state().isDraining() && i.state() != InstanceState.LAUNCHING
+          && OwnerLabels.isOwned(i.labels(), fleet)
+          && !i.labels().containsKey(Ec2Tags.DRAIN_STARTED)) {
+        register.add(i.id());
+      }
+    }
+    if (!register.isEmpty()) {
+      LOG.info("fleet={} action=register targetGroup={} instances={}", fleet, arn, register);
+      groups().register("health", arn, register);
+    }
+    return out;
+  }
+
+  private Map<String, Health> statusChecks(List<Instance> judged) {
+    Map<String, Health> out = new LinkedHashMap<>();
+    List<String> ids = judged.stream().map(Instance::id).distinct().toList();
+    for (int from = 0; from < ids.size(); from += STATUS_BATCH) {
+      List<String> batch = ids.subList(from, Math.min(ids.size(), from + STATUS_BATCH));
+      List<InstanceStatus> statuses = AwsErrors.call("health", "instances " + batch,
+          () -> ec2.describeInstanceStatus(r -> r.instanceIds(batch).includeAllInstances(true)))
+          .instanceStatuses();
+      for (InstanceStatus s : statuses) {
+        out.put(s.instanceId(), verdict(s));
+      }
+    }
+    return out;
+  }
+
+  static Health verdict(InstanceStatus s) {
+    if (s.instanceState() == null || !"running".equals(s.instanceState().nameAsString())) {
+      return Health.UNKNOWN;
+    }
+    String system = s.systemStatus() == null ? "" : s.systemStatus().statusAsString();
+    String instance = s.instanceStatus() == null ? "" : s.instanceStatus().statusAsString();
+    if ("impaired".equals(system) || "impaired".equals(instance)) {
+      return Health.UNHEALTHY;
+    }
+    return "ok".equals(system) && "ok".equals(instance) ? Health.HEALTHY : Health.UNKNOWN;
+  }
+
+  @Override
+  public void drain(String fleet, List<Instance> drained) {
+    List<software.amazon.awssdk.services.ec2.model.Instance> owned =
+        instances.requireOwned("drain", fleet, drained);
+    Map<String, List<String>> byGroup = new LinkedHashMap<>();
+    List<String> untagged = new ArrayList<>();
+    for (software.amazon.awssdk.services.ec2.model.Instance i : owned) {
+      Map<String, String> labels = Ec2Tags.labels(i.tags());
+      revisionOf(labels).flatMap(this::groupOf).ifPresent(
+          arn -> byGroup.computeIfAbsent(arn, k -> new ArrayList<>()).add(i.instanceId()));
+      if (!labels.containsKey(Ec2Tags.DRAIN_STARTED)) {
+        untagged.add(i.instanceId());
+      }
+    }
+    byGroup.forEach((arn, ids) -> groups().deregister("drain", arn, ids));
+    if (!untagged.isEmpty()) {
+      Tag started = Tag.builder().key(Ec2Tags.DRAIN_STARTED).value(clock.instant().toString())
+          .build();
+      AwsErrors.run("drain", "instances " + untagged,
+          () -> ec2.createTags(r -> r.resources(untagged).tags(started)));
+    }
+    LOG.info("fleet={} action=drain instances={}", fleet,
+        owned.stream().map(software.amazon.awssdk.services.ec2.model.Instance::instanceId)
+            .toList());
+  }
+
+  @Override
+  public void terminate(String fleet, List<Instance> terminated) {
+    List<String> ids = instances.requireOwned("terminate", fleet, terminated).stream()
+        .map(software.amazon.awssdk.services.ec2.model.Instance::instanceId).toList();
+    for (int from = 0; from < ids.size(); from += TERMINATE_BATCH) {
+      List<String> batch = ids.subList(from, Math.min(ids.size(), from + TERMINATE_BATCH));
+      AwsErrors.run("terminate", "instances " + batch,
+          () -> ec2.terminateInstances(r -> r.instanceIds(batch)));
+    }
+    LOG.info("fleet={} action=terminate instances={}", fleet, ids);
+  }
+
+  @Override
+  public void taint(String fleet, Instance instance, String reason) {
+    List<String> ids = instances.requireOwned("taint", fleet, List.of(instance)).stream()
+        .map(software.amazon.awssdk.services.ec2.model.Instance::instanceId).toList();
+    if (!ids.isEmpty()) {
+      Tag taint = Tag.builder().key(OwnerLabels.TAINTED).value(Ec2Tags.value(reason)).build();
+      AwsErrors.run("taint", instance.id(), () -> ec2.createTags(r -> r.resources(ids).tags(taint)));
+      LOG.info("fleet={} action=taint instance={} reason={}", fleet, instance.id(), reason);
+    }
+  }
+
+  /** @return launch 60 s, healthy 90 s (EC2 boot and checks), drain the deregistration delay */
+  @Override
+  public ExpectedLatencies expectedLatencies() {
+    boolean routed = groupForAll.isPresent() || !groupByRevision.isEmpty();
+    return new ExpectedLatencies(Duration.ofSeconds(60), Duration.ofSeconds(90),
+        routed ? deregistrationDelay : Duration.ZERO);
+  }
+
+  private Optional<String> groupOf(Revision revision) {
+    return Optional.ofNullable(groupByRevision.get(revision)).or(() -> groupForAll);
+  }
+
+  private Duration drainTime(Revision revision) {
+    return groupOf(revision).isPresent() ? deregistrationDelay : Duration.ZERO;
+  }
+
+  private static Optional<Revision> revisionOf(Map<String, String> labels) {
+    try {
+      return Optional.of(Revision.of(labels.getOrDefault(OwnerLabels.REVISION, "")));
+    } catch (InvalidSpecException e) {
+      return Optional.empty();
+    }
+  }
+
+  private TargetGroups groups() {
+    return targetGroups.orElseThrow(TargetGroups::missingClient);
+  }
+
+  /** Closes the SDK clients if the builder created them. */
+  @Override
+  public void close() {
+    if (ownsClients) {
+      ec2.close();
+      elb.ifPresent(ElasticLoadBalancingV2Client::close);
+    }
+  }
+
+  private static <T> T required(T value, String field) {
+    if (value == null) {
+      throw new InvalidSpecException(field, "is required but was null");
+    }
+    return value;
+  }
+
+  /** Builds an {@link AwsProvider}. Not thread-safe. */
+  public static final class Builder {
+    private final Ec2Client ec2;
+    private Optional<ElasticLoadBalancingV2Client> elb;
+    private final boolean ownsClients;
+    private final Map<Revision, String> groupByRevision = new LinkedHashMap<>();
+    private Optional<String> groupForAll = Optional.empty();
+    private Duration deregistrationDelay = Duration.ofSeconds(300);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(Ec2Client ec2, Optional<ElasticLoadBalancingV2Client> elb,
+        boolean ownsClients) {
+      this.ec2 = ec2;
+      this.elb = elb;
+      this.ownsClients = ownsClients;
+    }
+
+    /** Uses this ELBv2 client for target groups (the caller closes it). @return this builder */
+    public Builder loadBalancing(ElasticLoadBalancingV2Client client) {
+      this.elb = Optional.of(required(client, "loadBalancing"));
+      return this;
+    }
+
+    /**
+     * Registers every revision's instances in one target group (default: none).
+     *
+     * @param arn the target group's ARN; its target type must be {@code instance}
+     * @return this builder
+     */
+    public Builder targetGroup(String arn) {
+      this.groupForAll = Optional.of(arn(arn));
+      return this;
+    }
+
+    /**
+     * Registers one revision's instances in its own target group, overriding {@link
+     * #targetGroup(String)} for it.
+     *
+     * @param revision the revision ({@code spec.revision()})
+     * @param arn the target group's ARN
+     * @return this builder
+     */
+    public Builder targetGroup(Revision revision, String arn) {
+      groupByRevision.put(required(revision, "revision"), arn(arn));
+      return this;
+    }
+
+    /**
+     * Sets how long a deregistered instance stays {@code DRAINING}: the target groups'
+     * deregistration delay (default 300 s, ELBv2's default).
+     *
+     * @return this builder
+     */
+    public Builder deregistrationDelay(Duration delay) {
+      if (delay == null || delay.isNegative()) {
+        throw new InvalidSpecException("deregistrationDelay", "must not be negative, was " + delay);
+      }
+      this.deregistrationDelay = delay;
+      return this;
+    }
+
+    /** Sets the clock that dates drains (default the system clock). @return this builder */
+    public Builder clock(Clock c) {
+      this.clock = required(c, "clock");
+      return this;
+    }
+
+    /** @return the provider */
+    public AwsProvider build() {
+      if ((groupForAll.isPresent() || !groupByRevision.isEmpty()) && elb.isEmpty()) {
+        throw new InvalidSpecException("loadBalancing",
+            "target groups are configured but no ELBv2 client was given");
+      }
+      return new AwsProvider(this);
+    }
+
+    private static String arn(String arn) {
+      if (arn == null || !arn.startsWith("arn:")) {
+        throw new InvalidSpecException("targetGroup", "must be a target group ARN, was '" + arn
+            + "'");
+      }
+      return arn;
+    }
+  }
+}
