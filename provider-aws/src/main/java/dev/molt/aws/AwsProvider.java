@@ -1,8 +1,6 @@
 package dev.molt.aws;
 
-import dev.molt.HealthCheck;
 import dev.molt.Instance;
-import dev.molt.InstanceState;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.OwnerLabels;
@@ -11,6 +9,7 @@ import dev.molt.spi.ExpectedLatencies;
 import dev.molt.spi.Health;
 import dev.molt.spi.LaunchRequest;
 import dev.molt.spi.Provider;
+import dev.molt.spi.TrafficRouter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,14 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.IamInstanceProfileSpecification;
-import software.amazon.awssdk.services.ec2.model.InstanceStatus;
 import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -63,7 +59,12 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *       does the draining) and tags them {@code molt.dev/drain-started}; they are {@code DRAINING}
  *       for {@link Builder#deregistrationDelay} and {@code DRAINED} after. Without a target group
  *       nothing routes through Molt, so they are {@code DRAINED} at once.
- *   <li><b>terminate</b> is TerminateInstances (one call per 1000).
+ *   <li><b>router</b> (with {@link Builder#listener}) sets splits as one ModifyListener call: a
+ *       weighted forward action over the revisions' own target groups; an empty split forwards
+ *       to the shared group, which every revision's instances join too.
+ *   <li><b>terminate</b> is TerminateInstances (one call per 1000). With a router, a batch holding
+ *       a running, undrained instance that is healthy in a target group the listener forwards to
+ *       with a weight above 0 is refused whole (non-retryable): drain first.
  *   <li><b>taint</b> tags the instance {@code molt.dev/tainted=<reason>}.
  * </ul>
  *
@@ -85,28 +86,27 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *
  * Unknown {@code aws.*} options, non-AMI images and secret references (fetch secrets at boot with
  * the instance profile instead) are rejected with an {@link InvalidSpecException} before any AWS
- * call. No traffic router: canary weights are approximated by replica counts.
+ * call. Without a listener there is no router: canary weights are then approximated by replica
+ * counts.
  *
  * <p>Thread-safe (the SDK clients are). {@link #close()} closes the clients if the builder created
  * them.
  */
 public final class AwsProvider implements Provider, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AwsProvider.class);
-  private static final Pattern AMI = Pattern.compile("ami-(?:[0-9a-f]{8}|[0-9a-f]{17})");
   /** TerminateInstances' documented batch limit. */
   static final int TERMINATE_BATCH = 1000;
-  /** DescribeInstanceStatus' limit on instance ids per call. */
-  static final int STATUS_BATCH = 100;
 
   private final Ec2Client ec2;
   private final Optional<ElasticLoadBalancingV2Client> elb;
   private final boolean ownsClients;
   private final Ec2Instances instances;
   private final Optional<TargetGroups> targetGroups;
-  private final Map<Revision, String> groupByRevision;
-  private final Optional<String> groupForAll;
+  private final GroupMap groups;
+  private final Optional<ListenerRouter> router;
   private final Duration deregistrationDelay;
   private final Clock clock;
+  private final FleetHealth health;
 
   private AwsProvider(Builder b) {
     this.ec2 = b.ec2;
@@ -114,10 +114,11 @@ public final class AwsProvider implements Provider, AutoCloseable {
     this.ownsClients = b.ownsClients;
     this.instances = new Ec2Instances(ec2);
     this.targetGroups = elb.map(TargetGroups::new);
-    this.groupByRevision = Map.copyOf(b.groupByRevision);
-    this.groupForAll = b.groupForAll;
+    this.groups = new GroupMap(b.groupByRevision, b.groupForAll);
+    this.router = b.listener.map(arn -> new ListenerRouter(b.elb.orElseThrow(), arn, groups));
     this.deregistrationDelay = b.deregistrationDelay;
     this.clock = b.clock;
+    this.health = new FleetHealth(ec2, targetGroups, groups);
   }
 
   /**
@@ -170,7 +171,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
           this::drainTime).ifPresent(launched::add);
     }
     List<String> ids = launched.stream().map(Instance::id).toList();
-    groupOf(spec.revision()).ifPresent(arn -> groups().register("launch", arn, ids));
+    groups.of(spec.revision()).forEach(arn -> groups().register("launch", arn, ids));
     LOG.info("fleet={} action=launch revision={} key={} instances={}", fleet, spec.revision(),
         request.requestKey(), ids);
     return launched;
@@ -178,47 +179,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
 
   /** @return the RunInstances request for {@code request}, validated before any call */
   RunInstancesRequest runRequest(LaunchRequest request) {
-    LaunchSpec spec = request.spec();
-    String ami = spec.image().reference();
-    if (!AMI.matcher(ami).matches()) {
-      throw new InvalidSpecException("image.reference", "the AWS provider launches EC2 machine"
-          + " images: '" + ami + "' is not an AMI id (ami-<8 or 17 hex>); container images run"
-          + " on the docker or kubernetes providers");
-    }
-    if (!spec.secrets().isEmpty()) {
-      throw new InvalidSpecException("secrets", "the AWS provider does not resolve secret"
-          + " references " + spec.secrets().keySet() + "; give the instances an instance profile"
-          + " (aws.iamInstanceProfile) and fetch them at boot from SSM or Secrets Manager");
-    }
-    Ec2LaunchOptions options = Ec2LaunchOptions.parse(spec.options());
-    Map<String, String> tags = new LinkedHashMap<>(request.ownerLabels());
-    tags.put(Ec2Tags.NAME, Ec2Tags.value("molt-" + request.fleet() + "-" + spec.revision()));
-    servedPort(spec).ifPresent(p -> tags.put(Ec2Tags.PORT, Integer.toString(p)));
-    RunInstancesRequest.Builder b = RunInstancesRequest.builder()
-        .imageId(ami)
-        .instanceType(options.instanceType())
-        .minCount(request.count())
-        .maxCount(request.count())
-        .clientToken(ClientTokens.of(request))
-        .tagSpecifications(Ec2Tags.forInstances(tags));
-    UserData.encoded(spec).ifPresent(b::userData);
-    options.subnetId().ifPresent(b::subnetId);
-    if (!options.securityGroupIds().isEmpty()) {
-      b.securityGroupIds(options.securityGroupIds());
-    }
-    options.keyName().ifPresent(b::keyName);
-    options.iamInstanceProfile().ifPresent(p -> b.iamInstanceProfile(
-        p.startsWith("arn:") ? IamInstanceProfileSpecification.builder().arn(p).build()
-            : IamInstanceProfileSpecification.builder().name(p).build()));
-    return b.build();
-  }
-
-  private static Optional<Integer> servedPort(LaunchSpec spec) {
-    HealthCheck check = spec.healthCheck();
-    if (check.kind() != HealthCheck.Kind.PLATFORM && check.port() > 0) {
-      return Optional.of(check.port());
-    }
-    return spec.ports().stream().findFirst();
+    return RunRequests.of(request);
   }
 
   @Override
@@ -236,75 +197,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
 
   @Override
   public Map<String, Health> health(String fleet, List<Instance> judged) {
-    Map<String, List<Instance>> byGroup = new LinkedHashMap<>();
-    List<Instance> byStatus = new ArrayList<>();
-    for (Instance i : judged) {
-      if (!i.state().isAlive() || i.state() == InstanceState.FAILED) {
-        continue;
-      }
-      Optional<String> arn = groupOf(i.revision());
-      if (arn.isPresent()) {
-        byGroup.computeIfAbsent(arn.get(), k -> new ArrayList<>()).add(i);
-      } else {
-        byStatus.add(i);
-      }
-    }
-    Map<String, Health> out = new LinkedHashMap<>();
-    byGroup.forEach((arn, members) -> out.putAll(targetHealth(fleet, arn, members)));
-    out.putAll(statusChecks(byStatus));
-    return out;
-  }
-
-  /** Target health; running, owned, undrained instances the group does not know are registered. */
-  private Map<String, Health> targetHealth(String fleet, String arn, List<Instance> members) {
-    Map<String, TargetGroups.Verdict> verdicts =
-        groups().health(arn, members.stream().map(Instance::id).toList());
-    Map<String, Health> out = new LinkedHashMap<>();
-    List<String> register = new ArrayList<>();
-    for (Instance i : members) {
-      TargetGroups.Verdict v = verdicts.get(i.id());
-      if (v == null) {
-        continue;
-      }
-      out.put(i.id(), v.health());
-      if (!v.registered() && !i.state().isDraining() && i.state() != InstanceState.LAUNCHING
-          && OwnerLabels.isOwned(i.labels(), fleet)
-          && !i.labels().containsKey(Ec2Tags.DRAIN_STARTED)) {
-        register.add(i.id());
-      }
-    }
-    if (!register.isEmpty()) {
-      LOG.info("fleet={} action=register targetGroup={} instances={}", fleet, arn, register);
-      groups().register("health", arn, register);
-    }
-    return out;
-  }
-
-  private Map<String, Health> statusChecks(List<Instance> judged) {
-    Map<String, Health> out = new LinkedHashMap<>();
-    List<String> ids = judged.stream().map(Instance::id).distinct().toList();
-    for (int from = 0; from < ids.size(); from += STATUS_BATCH) {
-      List<String> batch = ids.subList(from, Math.min(ids.size(), from + STATUS_BATCH));
-      List<InstanceStatus> statuses = AwsErrors.call("health", "instances " + batch,
-          () -> ec2.describeInstanceStatus(r -> r.instanceIds(batch).includeAllInstances(true)))
-          .instanceStatuses();
-      for (InstanceStatus s : statuses) {
-        out.put(s.instanceId(), verdict(s));
-      }
-    }
-    return out;
-  }
-
-  static Health verdict(InstanceStatus s) {
-    if (s.instanceState() == null || !"running".equals(s.instanceState().nameAsString())) {
-      return Health.UNKNOWN;
-    }
-    String system = s.systemStatus() == null ? "" : s.systemStatus().statusAsString();
-    String instance = s.instanceStatus() == null ? "" : s.instanceStatus().statusAsString();
-    if ("impaired".equals(system) || "impaired".equals(instance)) {
-      return Health.UNHEALTHY;
-    }
-    return "ok".equals(system) && "ok".equals(instance) ? Health.HEALTHY : Health.UNKNOWN;
+    return health.health(fleet, judged);
   }
 
   @Override
@@ -315,7 +208,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     List<String> untagged = new ArrayList<>();
     for (software.amazon.awssdk.services.ec2.model.Instance i : owned) {
       Map<String, String> labels = Ec2Tags.labels(i.tags());
-      revisionOf(labels).flatMap(this::groupOf).ifPresent(
+      revisionOf(labels).map(groups::of).orElse(List.of()).forEach(
           arn -> byGroup.computeIfAbsent(arn, k -> new ArrayList<>()).add(i.instanceId()));
       if (!labels.containsKey(Ec2Tags.DRAIN_STARTED)) {
         untagged.add(i.instanceId());
@@ -335,7 +228,10 @@ public final class AwsProvider implements Provider, AutoCloseable {
 
   @Override
   public void terminate(String fleet, List<Instance> terminated) {
-    List<String> ids = instances.requireOwned("terminate", fleet, terminated).stream()
+    List<software.amazon.awssdk.services.ec2.model.Instance> owned =
+        instances.requireOwned("terminate", fleet, terminated);
+    router.ifPresent(r -> health.refuseServing(r, fleet, owned));
+    List<String> ids = owned.stream()
         .map(software.amazon.awssdk.services.ec2.model.Instance::instanceId).toList();
     for (int from = 0; from < ids.size(); from += TERMINATE_BATCH) {
       List<String> batch = ids.subList(from, Math.min(ids.size(), from + TERMINATE_BATCH));
@@ -359,17 +255,18 @@ public final class AwsProvider implements Provider, AutoCloseable {
   /** @return launch 60 s, healthy 90 s (EC2 boot and checks), drain the deregistration delay */
   @Override
   public ExpectedLatencies expectedLatencies() {
-    boolean routed = groupForAll.isPresent() || !groupByRevision.isEmpty();
     return new ExpectedLatencies(Duration.ofSeconds(60), Duration.ofSeconds(90),
-        routed ? deregistrationDelay : Duration.ZERO);
+        groups.isEmpty() ? Duration.ZERO : deregistrationDelay);
   }
 
-  private Optional<String> groupOf(Revision revision) {
-    return Optional.ofNullable(groupByRevision.get(revision)).or(() -> groupForAll);
+  /** @return the listener router, when the builder was given a listener */
+  @Override
+  public Optional<TrafficRouter> router() {
+    return router.map(r -> r);
   }
 
   private Duration drainTime(Revision revision) {
-    return groupOf(revision).isPresent() ? deregistrationDelay : Duration.ZERO;
+    return groups.of(revision).isEmpty() ? Duration.ZERO : deregistrationDelay;
   }
 
   private static Optional<Revision> revisionOf(Map<String, String> labels) {
@@ -409,6 +306,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     private Optional<String> groupForAll = Optional.empty();
     private Duration deregistrationDelay = Duration.ofSeconds(300);
     private Clock clock = Clock.systemUTC();
+    private Optional<String> listener = Optional.empty();
 
     private Builder(Ec2Client ec2, Optional<ElasticLoadBalancingV2Client> elb,
         boolean ownsClients) {
@@ -448,6 +346,26 @@ public final class AwsProvider implements Provider, AutoCloseable {
     }
 
     /**
+     * Routes traffic through an ELBv2 listener's default action (default: no router). A split of
+     * weights becomes one ModifyListener call with a weighted forward action over the revisions'
+     * own target groups ({@link #targetGroup(Revision, String)}, required for every revision a
+     * split names); an empty split forwards everything to the shared group ({@link
+     * #targetGroup(String)}, required), which every revision's instances also join.
+     *
+     * @param listenerArn the listener's ARN
+     * @return this builder
+     */
+    public Builder listener(String listenerArn) {
+      if (listenerArn == null || !listenerArn.startsWith("arn:")
+          || !listenerArn.contains(":listener/")) {
+        throw new InvalidSpecException("listener", "must be an ELBv2 listener ARN, was '"
+            + listenerArn + "'");
+      }
+      this.listener = Optional.of(listenerArn);
+      return this;
+    }
+
+    /**
      * Sets how long a deregistered instance stays {@code DRAINING}: the target groups'
      * deregistration delay (default 300 s, ELBv2's default).
      *
@@ -472,6 +390,10 @@ public final class AwsProvider implements Provider, AutoCloseable {
       if ((groupForAll.isPresent() || !groupByRevision.isEmpty()) && elb.isEmpty()) {
         throw new InvalidSpecException("loadBalancing",
             "target groups are configured but no ELBv2 client was given");
+      }
+      if (listener.isPresent() && (elb.isEmpty() || groupForAll.isEmpty())) {
+        throw new InvalidSpecException("listener", "a listener router needs an ELBv2 client and"
+            + " the shared target group (targetGroup(arn)) that an empty split forwards to");
       }
       return new AwsProvider(this);
     }

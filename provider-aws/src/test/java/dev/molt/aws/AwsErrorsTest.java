@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 /** AWS errors, as the fake answers them on the wire, become the right ProviderException. */
 class AwsErrorsTest {
   private final AwsFixture aws = AwsFixture.instant();
-  private final String group = aws.fake.createTargetGroup("web");
+  private final String group = aws.fake.elb.createTargetGroup("web");
   private final AwsProvider provider = aws.provider().targetGroup(group).build();
 
   @AfterEach
@@ -85,7 +85,7 @@ class AwsErrorsTest {
 
     assertThat(launched).hasSize(2);
     assertThat(aws.fake.launchedCount()).isEqualTo(2);
-    assertThat(aws.fake.targets(group)).containsExactlyInAnyOrderElementsOf(
+    assertThat(aws.fake.elb.targets(group)).containsExactlyInAnyOrderElementsOf(
         launched.stream().map(Instance::id).toList());
   }
 

@@ -2,7 +2,7 @@ package dev.molt.aws;
 
 import dev.molt.LaunchSpec;
 import dev.molt.spi.Provider;
-import dev.molt.testkit.conformance.ProviderContract;
+import dev.molt.testkit.conformance.RoutedProviderContract;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -12,18 +12,28 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The test kit's provider contract through the SDK's real request marshalling, against the
- * in-process fake EC2 + ELBv2: instances pend 200 ms, then pass checks 200 ms later; the revision's
- * instances are registered in a target group with a 300 ms deregistration delay.
+ * in-process fake EC2 + ELBv2, with the listener router (the routed contract's traffic clauses):
+ * instances pend 200 ms, then pass checks 200 ms later; each revision's instances join its own
+ * target group and a shared one, with a 300 ms deregistration delay.
  */
-class AwsProviderContractTest extends ProviderContract {
+class AwsProviderContractTest extends RoutedProviderContract {
   private AwsFixture aws;
 
   @Override
   protected Provider createProvider() {
     aws = new AwsFixture(Clock.systemUTC(), Duration.ofMillis(200), Duration.ofMillis(200),
         Duration.ofMillis(300));
-    String group = aws.fake.createTargetGroup("contract");
-    return aws.provider().targetGroup(group).deregistrationDelay(Duration.ofMillis(300)).build();
+    String shared = aws.fake.elb.createTargetGroup("contract");
+    return aws.provider().targetGroup(shared)
+        .targetGroup(launchSpec().revision(), aws.fake.elb.createTargetGroup("contract-v1"))
+        .targetGroup(otherLaunchSpec().revision(), aws.fake.elb.createTargetGroup("contract-v2"))
+        .listener(aws.fake.elb.createListener("contract", shared))
+        .deregistrationDelay(Duration.ofMillis(300)).build();
+  }
+
+  @Override
+  protected LaunchSpec otherLaunchSpec() {
+    return AwsFixture.spec(AwsFixture.AMI_V2);
   }
 
   @Override

@@ -30,7 +30,7 @@ class AwsProviderTest {
   private final VirtualTime time = VirtualTime.startingAt(Instant.parse("2026-11-30T00:00:00Z"));
   private final AwsFixture aws = new AwsFixture(time.clock(), Duration.ofSeconds(30),
       Duration.ofSeconds(20), Duration.ofSeconds(60));
-  private final String group = aws.fake.createTargetGroup("web");
+  private final String group = aws.fake.elb.createTargetGroup("web");
 
   @AfterEach
   void close() {
@@ -71,7 +71,7 @@ class AwsProviderTest {
       assertThat(i.address()).hasValueSatisfying(a -> assertThat(a).matches("10\\.0\\.\\d+\\.\\d+:8080"));
       assertThat(i.launchedAt()).isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
     });
-    assertThat(this.aws.fake.targets(group)).as("registered in the target group")
+    assertThat(this.aws.fake.elb.targets(group)).as("registered in the target group")
         .containsExactlyInAnyOrderElementsOf(launched.stream().map(Instance::id).toList());
   }
 
@@ -175,7 +175,7 @@ class AwsProviderTest {
     time.advance(Duration.ofSeconds(30));
 
     aws.drain(FLEET, List.of(one));
-    assertThat(this.aws.fake.targets(group)).isEmpty();
+    assertThat(this.aws.fake.elb.targets(group)).isEmpty();
     assertThat(aws.observe(FLEET)).singleElement()
         .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.DRAINING));
     time.advance(Duration.ofSeconds(59));
@@ -219,7 +219,7 @@ class AwsProviderTest {
 
     assertThat(verdicts).containsEntry(two.get(0).id(), Health.UNKNOWN)
         .containsEntry(two.get(1).id(), Health.UNHEALTHY);
-    assertThat(this.aws.fake.targets(group)).as("registered again").contains(two.get(0).id());
+    assertThat(this.aws.fake.elb.targets(group)).as("registered again").contains(two.get(0).id());
     time.advance(Duration.ofSeconds(20));
     assertThat(aws.health(FLEET, aws.observe(FLEET))).containsEntry(two.get(0).id(),
         Health.HEALTHY);

@@ -41,11 +41,10 @@ final class FakeAws implements AutoCloseable {
   private final Clock clock;
   private final Duration pendingFor;
   private final Duration checksAfter;
-  private final Duration deregistrationDelay;
   private final Map<String, Vm> vms = new TreeMap<>();
   private final Map<String, Token> tokens = new LinkedHashMap<>();
-  private final Map<String, Map<String, Instant>> registered = new LinkedHashMap<>();
-  private final Map<String, Map<String, Instant>> draining = new LinkedHashMap<>();
+  /** The ELBv2 half: target groups and listeners, under this object's lock. */
+  final FakeElb elb;
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, Deque<Fault>> faults = new LinkedHashMap<>();
   private int nextId = 0x1000;
@@ -81,7 +80,7 @@ final class FakeAws implements AutoCloseable {
     this.clock = clock;
     this.pendingFor = pendingFor;
     this.checksAfter = checksAfter;
-    this.deregistrationDelay = deregistrationDelay;
+    this.elb = new FakeElb(this, deregistrationDelay);
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
@@ -100,14 +99,8 @@ final class FakeAws implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  /** Creates a target group the fake answers for. @return its ARN */
-  synchronized String createTargetGroup(String name) {
-    String arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/" + name
-        + "/" + Integer.toHexString(name.hashCode());
-    registered.putIfAbsent(arn, new LinkedHashMap<>());
-    draining.putIfAbsent(arn, new LinkedHashMap<>());
-    return arn;
-  }
+
+
 
   /** Starts an instance directly (not through RunInstances), with these tags. @return its id */
   synchronized String startInstance(String imageId, Map<String, String> tags) {
@@ -120,6 +113,26 @@ final class FakeAws implements AutoCloseable {
   synchronized boolean alive(String id) {
     Vm vm = vms.get(id);
     return vm != null && vm.terminatedAt.isEmpty();
+  }
+
+  /** @return when the instance runs (or ran) from; empty if unknown. Caller holds the lock. */
+  Optional<Instant> runsFrom(String id) {
+    Vm vm = vms.get(id);
+    return vm == null ? Optional.empty() : Optional.of(vm.launchTime.plus(pendingFor));
+  }
+
+  /** @return whether checks report the instance impaired. Caller holds the lock. */
+  boolean impaired(String id) {
+    Vm vm = vms.get(id);
+    return vm != null && vm.impaired;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  Duration checksAfter() {
+    return checksAfter;
   }
 
   /** @return the instance's tags as EC2 has them */
@@ -137,10 +150,6 @@ final class FakeAws implements AutoCloseable {
     return (int) vms.values().stream().filter(v -> !v.clientToken.isEmpty()).count();
   }
 
-  /** @return the ids registered (not draining) in a target group */
-  synchronized List<String> targets(String arn) {
-    return List.copyOf(registered.get(arn).keySet());
-  }
 
   /** Makes EC2's status checks (and target health) report the instance impaired. */
   synchronized void impair(String id) {
@@ -184,7 +193,7 @@ final class FakeAws implements AutoCloseable {
           answer = error(elb, fault.status(), fault.code(), "injected fault");
         } else {
           try {
-            answer = elb ? elb(action, p) : ec2(action, p);
+            answer = elb ? this.elb.handle(action, p) : ec2(action, p);
           } catch (Refusal r) {
             answer = error(elb, r.status, r.code, r.getMessage());
           }
@@ -199,9 +208,9 @@ final class FakeAws implements AutoCloseable {
     }
   }
 
-  private record Answer(int status, String xml) {}
+  record Answer(int status, String xml) {}
 
-  private static final class Refusal extends RuntimeException {
+  static final class Refusal extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final int status;
     final String code;
@@ -434,7 +443,7 @@ final class FakeAws implements AutoCloseable {
       Vm vm = vms.get(id);
       String before = state(vm, now);
       vm.terminatedAt = Optional.of(vm.terminatedAt.orElse(now));
-      registered.values().forEach(targets -> targets.remove(id));
+      elb.forget(id);
       x.append("<item><instanceId>").append(id).append("</instanceId><currentState><code>48")
           .append("</code><name>terminated</name></currentState><previousState><code>")
           .append(code(before)).append("</code><name>").append(before)
@@ -483,84 +492,5 @@ final class FakeAws implements AutoCloseable {
     }
     return new Answer(200, x.append("</instanceStatusSet></DescribeInstanceStatusResponse>")
         .toString());
-  }
-
-  // ---------------------------------------------------------------- ELBv2
-
-  private Answer elb(String action, Map<String, String> p) {
-    String arn = p.getOrDefault("TargetGroupArn", "");
-    if (!registered.containsKey(arn)) {
-      throw new Refusal(400, "TargetGroupNotFound", "Target groups '" + arn + "' not found");
-    }
-    List<String> ids = idsOf(p);
-    Instant now = clock.instant();
-    switch (action) {
-      case "RegisterTargets" -> {
-        for (String id : ids) {
-          if (!alive(id)) {
-            throw new Refusal(400, "InvalidTarget", "The following targets are not in a running"
-                + " state and cannot be registered: '" + id + "'");
-          }
-        }
-        ids.forEach(id -> {
-          draining.get(arn).remove(id);
-          registered.get(arn).putIfAbsent(id, now);
-        });
-        return elbOk(action, "");
-      }
-      case "DeregisterTargets" -> {
-        ids.forEach(id -> {
-          if (registered.get(arn).remove(id) != null) {
-            draining.get(arn).put(id, now);
-          }
-        });
-        return elbOk(action, "");
-      }
-      case "DescribeTargetHealth" -> {
-        List<String> asked = ids.isEmpty() ? List.copyOf(registered.get(arn).keySet()) : ids;
-        StringBuilder x = new StringBuilder("<TargetHealthDescriptions>");
-        for (String id : asked) {
-          x.append("<member><Target><Id>").append(esc(id)).append("</Id><Port>80</Port></Target>")
-              .append("<HealthCheckPort>80</HealthCheckPort><TargetHealth>")
-              .append(targetHealth(arn, id, now)).append("</TargetHealth></member>");
-        }
-        return elbOk(action, x.append("</TargetHealthDescriptions>").toString());
-      }
-      default -> throw new Refusal(400, "InvalidAction", "the fake does not do " + action);
-    }
-  }
-
-  private static List<String> idsOf(Map<String, String> p) {
-    List<String> out = new ArrayList<>();
-    for (int i = 1; p.containsKey("Targets.member." + i + ".Id"); i++) {
-      out.add(p.get("Targets.member." + i + ".Id"));
-    }
-    return out;
-  }
-
-  private String targetHealth(String arn, String id, Instant now) {
-    Instant since = registered.get(arn).get(id);
-    if (since != null) {
-      Vm vm = vms.get(id);
-      if (vm.impaired) {
-        return "<State>unhealthy</State><Reason>Target.FailedHealthChecks</Reason>";
-      }
-      Instant runs = vm.launchTime.plus(pendingFor);
-      Instant healthyAt = (since.isAfter(runs) ? since : runs).plus(checksAfter);
-      return now.isBefore(healthyAt)
-          ? "<State>initial</State><Reason>Elb.RegistrationInProgress</Reason>"
-          : "<State>healthy</State>";
-    }
-    Instant left = draining.get(arn).get(id);
-    if (left != null && now.isBefore(left.plus(deregistrationDelay))) {
-      return "<State>draining</State><Reason>Target.DeregistrationInProgress</Reason>";
-    }
-    return "<State>unused</State><Reason>Target.NotRegistered</Reason>";
-  }
-
-  private static Answer elbOk(String action, String result) {
-    return new Answer(200, "<" + action + "Response xmlns=\"" + ELB_NS + "\"><" + action
-        + "Result>" + result + "</" + action + "Result><ResponseMetadata><RequestId>req-1"
-        + "</RequestId></ResponseMetadata></" + action + "Response>");
   }
 }

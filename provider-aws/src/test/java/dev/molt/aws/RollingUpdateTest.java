@@ -15,7 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real engine rolls a fleet of 4 from v1 to v2 on the AWS provider, in real time, against the
@@ -26,11 +27,11 @@ class RollingUpdateTest {
   private static final String FLEET = "web";
   private final AwsFixture aws = new AwsFixture(Clock.systemUTC(), Duration.ofMillis(150),
       Duration.ofMillis(150), Duration.ofMillis(200));
-  private final String group = aws.fake.createTargetGroup("web");
-  private final AwsProvider provider = aws.provider().targetGroup(group)
-      .deregistrationDelay(Duration.ofMillis(200)).build();
-  private final RolloutEngine engine = RolloutEngine.builder(provider)
-      .pollInterval(Duration.ofMillis(100)).build();
+  private final String group = aws.fake.elb.createTargetGroup("web");
+  private final LaunchSpec v1 = AwsFixture.spec(AwsFixture.AMI_V1);
+  private final LaunchSpec v2 = AwsFixture.spec(AwsFixture.AMI_V2);
+  private AwsProvider provider;
+  private RolloutEngine engine;
 
   @AfterEach
   void close() {
@@ -38,10 +39,19 @@ class RollingUpdateTest {
     aws.close();
   }
 
-  @Test
-  void rollingUpdateFromV1ToV2ReplacesEveryInstanceAndLeavesOnlyV2InTheTargetGroup() {
-    LaunchSpec v1 = AwsFixture.spec(AwsFixture.AMI_V1);
-    LaunchSpec v2 = AwsFixture.spec(AwsFixture.AMI_V2);
+  @ParameterizedTest(name = "with the listener router: {0}")
+  @ValueSource(booleans = {false, true})
+  void rollingUpdateFromV1ToV2ReplacesEveryInstanceAndLeavesOnlyV2InTheTargetGroup(
+      boolean routed) {
+    AwsProvider.Builder b = aws.provider().targetGroup(group)
+        .deregistrationDelay(Duration.ofMillis(200));
+    if (routed) { // the shared group serves a rolling update; terminate checks it for traffic
+      b.targetGroup(v1.revision(), aws.fake.elb.createTargetGroup("web-v1"))
+          .targetGroup(v2.revision(), aws.fake.elb.createTargetGroup("web-v2"))
+          .listener(aws.fake.elb.createListener("web", group));
+    }
+    provider = b.build();
+    engine = RolloutEngine.builder(provider).pollInterval(Duration.ofMillis(100)).build();
     RolloutSpec onV1 = RolloutSpec.builder(FLEET).capacity(4).target(v1)
         .strategy(RollingUpdate.of(Amount.of(1), Amount.of(0))
             .withHealthyDeadline(Duration.ofSeconds(20)))
@@ -59,7 +69,7 @@ class RollingUpdateTest {
       assertThat(i.state()).isEqualTo(InstanceState.RUNNING);
     });
     assertThat(v1Ids).noneMatch(aws.fake::alive);
-    assertThat(aws.fake.targets(group)).containsExactlyInAnyOrderElementsOf(
+    assertThat(aws.fake.elb.targets(group)).containsExactlyInAnyOrderElementsOf(
         fleet.stream().map(Instance::id).toList());
     assertThat(aws.fake.calls("DeregisterTargets")).as("v1 drained through the target group")
         .isPositive();
