@@ -44,14 +44,14 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *       ami-...}); the instances are tagged at creation with the {@link OwnerLabels}, a {@code
  *       Name} and the port they serve on; the client token is derived from the request key, so a
  *       repeated request returns the instances of the first one instead of launching more. The
- *       spec's environment becomes user data writing {@code /etc/molt/environment}. With a target
- *       group configured for the revision, the instances are registered in it (one call).
+ *       spec's environment becomes user data writing {@code /etc/molt/environment}. Instances
+ *       are not registered in target groups yet: ELBv2 refuses pending instances.
  *   <li><b>observe</b> is DescribeInstances filtered on the owner tags by EC2 itself, excluding
  *       shutting-down and terminated instances: one call per 1000 instances. {@code pending} is
  *       {@code LAUNCHING}, {@code running} is {@code RUNNING}, {@code stopping}/{@code stopped}
  *       are {@code FAILED}.
  *   <li><b>health</b> with a target group is DescribeTargetHealth (one call per target group;
- *       running instances found not registered are registered again); without, EC2's status
+ *       running instances not registered yet, new or lost, are registered in one call); without, EC2's status
  *       checks through DescribeInstanceStatus (one call per 100 instances): both system and
  *       instance checks {@code ok} is healthy, {@code impaired} unhealthy. The spec's HTTP/TCP
  *       health check is then the target group's to run: configure it there.
@@ -170,8 +170,9 @@ public final class AwsProvider implements Provider, AutoCloseable {
       Ec2Instances.toMolt(fleet, i.toBuilder().tags(Ec2Tags.tags(labels)).build(), now,
           this::drainTime).ifPresent(launched::add);
     }
+    // not registered here: ELBv2 refuses a pending instance (InvalidTarget); health registers
+    // each one in its revision's groups once EC2 reports it running
     List<String> ids = launched.stream().map(Instance::id).toList();
-    groups.of(spec.revision()).forEach(arn -> groups().register("launch", arn, ids));
     LOG.info("fleet={} action=launch revision={} key={} instances={}", fleet, spec.revision(),
         request.requestKey(), ids);
     return launched;

@@ -55,12 +55,16 @@ final class FleetHealth {
     return out;
   }
 
-  /** Target health; running, owned, undrained instances the group does not know are registered. */
+  /**
+   * Target health. A running, owned, undrained instance the judging group does not know (a new
+   * one: launch cannot register a pending instance; or a lost registration) is registered in every
+   * group of its revision, one call per group.
+   */
   private Map<String, Health> targetHealth(String fleet, String arn, List<Instance> members) {
     Map<String, TargetGroups.Verdict> verdicts =
         groups().health(arn, members.stream().map(Instance::id).toList());
     Map<String, Health> out = new LinkedHashMap<>();
-    List<String> register = new ArrayList<>();
+    Map<String, List<String>> register = new LinkedHashMap<>();
     for (Instance i : members) {
       TargetGroups.Verdict v = verdicts.get(i.id());
       if (v == null) {
@@ -70,13 +74,14 @@ final class FleetHealth {
       if (!v.registered() && !i.state().isDraining() && i.state() != InstanceState.LAUNCHING
           && OwnerLabels.isOwned(i.labels(), fleet)
           && !i.labels().containsKey(Ec2Tags.DRAIN_STARTED)) {
-        register.add(i.id());
+        groups.of(i.revision()).forEach(
+            group -> register.computeIfAbsent(group, k -> new ArrayList<>()).add(i.id()));
       }
     }
-    if (!register.isEmpty()) {
-      LOG.info("fleet={} action=register targetGroup={} instances={}", fleet, arn, register);
-      groups().register("health", arn, register);
-    }
+    register.forEach((group, ids) -> {
+      LOG.info("fleet={} action=register targetGroup={} instances={}", fleet, group, ids);
+      groups().register("health", group, ids);
+    });
     return out;
   }
 

@@ -61,6 +61,8 @@ class AwsProviderTest {
         .containsEntry("Name", "molt-web-" + spec.revision())
         .containsEntry(Ec2Tags.PORT, "8080");
 
+    assertThat(this.aws.fake.elb.targets(group)).as("ELBv2 registers no pending instance")
+        .isEmpty();
     time.advance(Duration.ofSeconds(30));
     List<Instance> seen = aws.observe(FLEET);
     assertThat(seen).extracting(Instance::id)
@@ -71,7 +73,8 @@ class AwsProviderTest {
       assertThat(i.address()).hasValueSatisfying(a -> assertThat(a).matches("10\\.0\\.\\d+\\.\\d+:8080"));
       assertThat(i.launchedAt()).isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
     });
-    assertThat(this.aws.fake.elb.targets(group)).as("registered in the target group")
+    aws.health(FLEET, seen);
+    assertThat(this.aws.fake.elb.targets(group)).as("registered once running, by health")
         .containsExactlyInAnyOrderElementsOf(launched.stream().map(Instance::id).toList());
   }
 

@@ -110,6 +110,12 @@ final class FakeAws implements AutoCloseable {
   }
 
   /** @return whether the instance exists and is neither shutting down nor terminated */
+  /** @return whether the instance is in the {@code running} state (ELBv2 registers no other) */
+  synchronized boolean running(String id) {
+    Vm vm = vms.get(id);
+    return vm != null && vm.terminatedAt.isEmpty() && "running".equals(state(vm, clock.instant()));
+  }
+
   synchronized boolean alive(String id) {
     Vm vm = vms.get(id);
     return vm != null && vm.terminatedAt.isEmpty();

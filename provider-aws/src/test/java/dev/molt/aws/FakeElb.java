@@ -86,7 +86,7 @@ final class FakeElb {
     switch (action) {
       case "RegisterTargets" -> {
         for (String id : ids) {
-          if (!fake.alive(id)) {
+          if (!fake.running(id)) { // as ELBv2: a pending instance cannot be registered
             throw new Refusal(400, "InvalidTarget", "The following targets are not in a running"
                 + " state and cannot be registered: '" + id + "'");
           }
