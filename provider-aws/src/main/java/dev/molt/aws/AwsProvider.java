@@ -1,0 +1,410 @@
+package dev.molt.aws;
+
+import dev.molt.Instance;
+import dev.molt.InvalidSpecException;
+import dev.molt.LaunchSpec;
+import dev.molt.OwnerLabels;
+import dev.molt.Revision;
+import dev.molt.spi.ExpectedLatencies;
+import dev.molt.spi.Health;
+import dev.molt.spi.LaunchRequest;
+import dev.molt.spi.Provider;
+import dev.molt.spi.TrafficRouter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+
+/**
+ * Runs a fleet as EC2 instances, optionally registered in ELBv2 target groups.
+ *
+ * <pre>{@code
+ * AwsProvider aws = AwsProvider.builder(Region.US_EAST_1)      // default credentials chain
+ *     .targetGroup("arn:aws:elasticloadbalancing:...:targetgroup/web/...")
+ *     .build();
+ * LaunchSpec spec = LaunchSpec.builder(Image.of("ami-0abcdef1234567890", "build 247"))
+ *     .ports(8080).healthCheck(HealthCheck.http(8080, "/health"))
+ *     .option("aws.instanceType", "t3.small").option("aws.subnetId", "subnet-...").build();
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>launch</b> is one RunInstances call: the spec's image must be an AMI id ({@code
+ *       ami-...}); the instances are tagged at creation with the {@link OwnerLabels}, a {@code
+ *       Name} and the port they serve on; the client token is derived from the request key, so a
+ *       repeated request returns the instances of the first one instead of launching more. The
+ *       spec's environment becomes user data writing {@code /etc/molt/environment}. Instances
+ *       are not registered in target groups yet: ELBv2 refuses pending instances.
+ *   <li><b>observe</b> is DescribeInstances filtered on the owner tags by EC2 itself, excluding
+ *       shutting-down and terminated instances: one call per 1000 instances. {@code pending} is
+ *       {@code LAUNCHING}, {@code running} is {@code RUNNING}, {@code stopping}/{@code stopped}
+ *       are {@code FAILED}.
+ *   <li><b>health</b> with a target group is DescribeTargetHealth (one call per target group;
+ *       running instances not registered yet, new or lost, are registered in one call); without, EC2's status
+ *       checks through DescribeInstanceStatus (one call per 100 instances): both system and
+ *       instance checks {@code ok} is healthy, {@code impaired} unhealthy. The spec's HTTP/TCP
+ *       health check is then the target group's to run: configure it there.
+ *   <li><b>drain</b> deregisters the instances from their target group (its deregistration delay
+ *       does the draining) and tags them {@code molt.dev/drain-started}; they are {@code DRAINING}
+ *       for {@link Builder#deregistrationDelay} and {@code DRAINED} after. Without a target group
+ *       nothing routes through Molt, so they are {@code DRAINED} at once.
+ *   <li><b>router</b> (with {@link Builder#listener}) sets splits as one ModifyListener call: a
+ *       weighted forward action over the revisions' own target groups; an empty split forwards
+ *       to the shared group, which every revision's instances join too.
+ *   <li><b>terminate</b> is TerminateInstances (one call per 1000). With a router, a batch holding
+ *       a running, undrained instance that is healthy in a target group the listener forwards to
+ *       with a weight above 0 is refused whole (non-retryable): drain first.
+ *   <li><b>taint</b> tags the instance {@code molt.dev/tainted=<reason>}.
+ * </ul>
+ *
+ * <p>Drain, terminate and taint first describe the instances by id and refuse, with a
+ * non-retryable {@link dev.molt.ProviderException} naming it and before touching any, a batch
+ * holding an instance whose tags lack Molt's owner labels for the fleet. AWS errors become {@code
+ * ProviderException}s, retryable for throttling, 5xx and I/O failures.
+ *
+ * <table>
+ *   <caption>LaunchSpec options read by the AWS provider</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code aws.instanceType}</td><td>{@code t3.micro}</td><td>EC2 instance type</td></tr>
+ *   <tr><td>{@code aws.subnetId}</td><td>default VPC's</td><td>subnet to launch in</td></tr>
+ *   <tr><td>{@code aws.securityGroupIds}</td><td>VPC default</td><td>comma-separated ids</td></tr>
+ *   <tr><td>{@code aws.keyName}</td><td>none</td><td>EC2 key pair name</td></tr>
+ *   <tr><td>{@code aws.iamInstanceProfile}</td><td>none</td><td>instance profile name or
+ *       ARN</td></tr>
+ * </table>
+ *
+ * Unknown {@code aws.*} options, non-AMI images and secret references (fetch secrets at boot with
+ * the instance profile instead) are rejected with an {@link InvalidSpecException} before any AWS
+ * call. Without a listener there is no router: canary weights are then approximated by replica
+ * counts.
+ *
+ * <p>Thread-safe (the SDK clients are). {@link #close()} closes the clients if the builder created
+ * them.
+ */
+public final class AwsProvider implements Provider, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AwsProvider.class);
+  /** TerminateInstances' documented batch limit. */
+  static final int TERMINATE_BATCH = 1000;
+
+  private final Ec2Client ec2;
+  private final Optional<ElasticLoadBalancingV2Client> elb;
+  private final boolean ownsClients;
+  private final Ec2Instances instances;
+  private final Optional<TargetGroups> targetGroups;
+  private final GroupMap groups;
+  private final Optional<ListenerRouter> router;
+  private final Duration deregistrationDelay;
+  private final Clock clock;
+  private final FleetHealth health;
+
+  private AwsProvider(Builder b) {
+    this.ec2 = b.ec2;
+    this.elb = b.elb;
+    this.ownsClients = b.ownsClients;
+    this.instances = new Ec2Instances(ec2);
+    this.targetGroups = elb.map(TargetGroups::new);
+    this.groups = new GroupMap(b.groupByRevision, b.groupForAll);
+    this.router = b.listener.map(arn -> new ListenerRouter(b.elb.orElseThrow(), arn, groups));
+    this.deregistrationDelay = b.deregistrationDelay;
+    this.clock = b.clock;
+    this.health = new FleetHealth(ec2, targetGroups, groups);
+  }
+
+  /**
+   * Starts a builder with clients this provider creates (and closes) for {@code region}: the
+   * default credentials chain and the JDK's URL connection HTTP client.
+   *
+   * @param region the AWS region
+   * @return a builder
+   */
+  public static Builder builder(Region region) {
+    if (region == null) {
+      throw new InvalidSpecException("region", "is required but was null");
+    }
+    return new Builder(Ec2Client.builder().region(region)
+        .httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        Optional.of(ElasticLoadBalancingV2Client.builder().region(region)
+            .httpClientBuilder(UrlConnectionHttpClient.builder()).build()), true);
+  }
+
+  /**
+   * Starts a builder using an EC2 client the caller configured (and closes); add {@link
+   * Builder#loadBalancing} for target groups.
+   *
+   * @param ec2 an EC2 client
+   * @return a builder
+   */
+  public static Builder builder(Ec2Client ec2) {
+    return new Builder(required(ec2, "ec2"), Optional.empty(), false);
+  }
+
+  @Override
+  public String name() {
+    return "aws";
+  }
+
+  @Override
+  public List<Instance> launch(LaunchRequest request) {
+    LaunchSpec spec = request.spec();
+    RunInstancesRequest run = runRequest(request);
+    String fleet = request.fleet();
+    List<software.amazon.awssdk.services.ec2.model.Instance> started =
+        AwsErrors.call("launch", fleet, () -> ec2.runInstances(run)).instances();
+    Instant now = clock.instant();
+    List<Instance> launched = new ArrayList<>();
+    for (software.amazon.awssdk.services.ec2.model.Instance i : started) {
+      // RunInstances may answer without the tags it applied: the request's are authoritative
+      Map<String, String> labels = new LinkedHashMap<>(Ec2Tags.labels(i.tags()));
+      run.tagSpecifications().get(0).tags().forEach(t -> labels.put(t.key(), t.value()));
+      Ec2Instances.toMolt(fleet, i.toBuilder().tags(Ec2Tags.tags(labels)).build(), now,
+          this::drainTime).ifPresent(launched::add);
+    }
+    // not registered here: ELBv2 refuses a pending instance (InvalidTarget); health registers
+    // each one in its revision's groups once EC2 reports it running
+    List<String> ids = launched.stream().map(Instance::id).toList();
+    LOG.info("fleet={} action=launch revision={} key={} instances={}", fleet, spec.revision(),
+        request.requestKey(), ids);
+    return launched;
+  }
+
+  /** @return the RunInstances request for {@code request}, validated before any call */
+  RunInstancesRequest runRequest(LaunchRequest request) {
+    return RunRequests.of(request);
+  }
+
+  @Override
+  public List<Instance> observe(String fleet) {
+    Instant now = clock.instant();
+    List<Instance> out = new ArrayList<>();
+    for (software.amazon.awssdk.services.ec2.model.Instance i : instances.fleet("observe", fleet)) {
+      // EC2 filtered on the tags already; checking again costs nothing and guards a lax endpoint
+      if (OwnerLabels.isOwned(Ec2Tags.labels(i.tags()), fleet) && Ec2Instances.isLive(i)) {
+        Ec2Instances.toMolt(fleet, i, now, this::drainTime).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Health> health(String fleet, List<Instance> judged) {
+    return health.health(fleet, judged);
+  }
+
+  @Override
+  public void drain(String fleet, List<Instance> drained) {
+    List<software.amazon.awssdk.services.ec2.model.Instance> owned =
+        instances.requireOwned("drain", fleet, drained);
+    Map<String, List<String>> byGroup = new LinkedHashMap<>();
+    List<String> untagged = new ArrayList<>();
+    for (software.amazon.awssdk.services.ec2.model.Instance i : owned) {
+      Map<String, String> labels = Ec2Tags.labels(i.tags());
+      revisionOf(labels).map(groups::of).orElse(List.of()).forEach(
+          arn -> byGroup.computeIfAbsent(arn, k -> new ArrayList<>()).add(i.instanceId()));
+      if (!labels.containsKey(Ec2Tags.DRAIN_STARTED)) {
+        untagged.add(i.instanceId());
+      }
+    }
+    byGroup.forEach((arn, ids) -> groups().deregister("drain", arn, ids));
+    if (!untagged.isEmpty()) {
+      Tag started = Tag.builder().key(Ec2Tags.DRAIN_STARTED).value(clock.instant().toString())
+          .build();
+      AwsErrors.run("drain", "instances " + untagged,
+          () -> ec2.createTags(r -> r.resources(untagged).tags(started)));
+    }
+    LOG.info("fleet={} action=drain instances={}", fleet,
+        owned.stream().map(software.amazon.awssdk.services.ec2.model.Instance::instanceId)
+            .toList());
+  }
+
+  @Override
+  public void terminate(String fleet, List<Instance> terminated) {
+    List<software.amazon.awssdk.services.ec2.model.Instance> owned =
+        instances.requireOwned("terminate", fleet, terminated);
+    router.ifPresent(r -> health.refuseServing(r, fleet, owned));
+    List<String> ids = owned.stream()
+        .map(software.amazon.awssdk.services.ec2.model.Instance::instanceId).toList();
+    for (int from = 0; from < ids.size(); from += TERMINATE_BATCH) {
+      List<String> batch = ids.subList(from, Math.min(ids.size(), from + TERMINATE_BATCH));
+      AwsErrors.run("terminate", "instances " + batch,
+          () -> ec2.terminateInstances(r -> r.instanceIds(batch)));
+    }
+    LOG.info("fleet={} action=terminate instances={}", fleet, ids);
+  }
+
+  @Override
+  public void taint(String fleet, Instance instance, String reason) {
+    List<String> ids = instances.requireOwned("taint", fleet, List.of(instance)).stream()
+        .map(software.amazon.awssdk.services.ec2.model.Instance::instanceId).toList();
+    if (!ids.isEmpty()) {
+      Tag taint = Tag.builder().key(OwnerLabels.TAINTED).value(Ec2Tags.value(reason)).build();
+      AwsErrors.run("taint", instance.id(), () -> ec2.createTags(r -> r.resources(ids).tags(taint)));
+      LOG.info("fleet={} action=taint instance={} reason={}", fleet, instance.id(), reason);
+    }
+  }
+
+  /** @return launch 60 s, healthy 90 s (EC2 boot and checks), drain the deregistration delay */
+  @Override
+  public ExpectedLatencies expectedLatencies() {
+    return new ExpectedLatencies(Duration.ofSeconds(60), Duration.ofSeconds(90),
+        groups.isEmpty() ? Duration.ZERO : deregistrationDelay);
+  }
+
+  /** @return the listener router, when the builder was given a listener */
+  @Override
+  public Optional<TrafficRouter> router() {
+    return router.map(r -> r);
+  }
+
+  private Duration drainTime(Revision revision) {
+    return groups.of(revision).isEmpty() ? Duration.ZERO : deregistrationDelay;
+  }
+
+  private static Optional<Revision> revisionOf(Map<String, String> labels) {
+    try {
+      return Optional.of(Revision.of(labels.getOrDefault(OwnerLabels.REVISION, "")));
+    } catch (InvalidSpecException e) {
+      return Optional.empty();
+    }
+  }
+
+  private TargetGroups groups() {
+    return targetGroups.orElseThrow(TargetGroups::missingClient);
+  }
+
+  /** Closes the SDK clients if the builder created them. */
+  @Override
+  public void close() {
+    if (ownsClients) {
+      ec2.close();
+      elb.ifPresent(ElasticLoadBalancingV2Client::close);
+    }
+  }
+
+  private static <T> T required(T value, String field) {
+    if (value == null) {
+      throw new InvalidSpecException(field, "is required but was null");
+    }
+    return value;
+  }
+
+  /** Builds an {@link AwsProvider}. Not thread-safe. */
+  public static final class Builder {
+    private final Ec2Client ec2;
+    private Optional<ElasticLoadBalancingV2Client> elb;
+    private final boolean ownsClients;
+    private final Map<Revision, String> groupByRevision = new LinkedHashMap<>();
+    private Optional<String> groupForAll = Optional.empty();
+    private Duration deregistrationDelay = Duration.ofSeconds(300);
+    private Clock clock = Clock.systemUTC();
+    private Optional<String> listener = Optional.empty();
+
+    private Builder(Ec2Client ec2, Optional<ElasticLoadBalancingV2Client> elb,
+        boolean ownsClients) {
+      this.ec2 = ec2;
+      this.elb = elb;
+      this.ownsClients = ownsClients;
+    }
+
+    /** Uses this ELBv2 client for target groups (the caller closes it). @return this builder */
+    public Builder loadBalancing(ElasticLoadBalancingV2Client client) {
+      this.elb = Optional.of(required(client, "loadBalancing"));
+      return this;
+    }
+
+    /**
+     * Registers every revision's instances in one target group (default: none).
+     *
+     * @param arn the target group's ARN; its target type must be {@code instance}
+     * @return this builder
+     */
+    public Builder targetGroup(String arn) {
+      this.groupForAll = Optional.of(arn(arn));
+      return this;
+    }
+
+    /**
+     * Registers one revision's instances in its own target group, overriding {@link
+     * #targetGroup(String)} for it.
+     *
+     * @param revision the revision ({@code spec.revision()})
+     * @param arn the target group's ARN
+     * @return this builder
+     */
+    public Builder targetGroup(Revision revision, String arn) {
+      groupByRevision.put(required(revision, "revision"), arn(arn));
+      return this;
+    }
+
+    /**
+     * Routes traffic through an ELBv2 listener's default action (default: no router). A split of
+     * weights becomes one ModifyListener call with a weighted forward action over the revisions'
+     * own target groups ({@link #targetGroup(Revision, String)}, required for every revision a
+     * split names); an empty split forwards everything to the shared group ({@link
+     * #targetGroup(String)}, required), which every revision's instances also join.
+     *
+     * @param listenerArn the listener's ARN
+     * @return this builder
+     */
+    public Builder listener(String listenerArn) {
+      if (listenerArn == null || !listenerArn.startsWith("arn:")
+          || !listenerArn.contains(":listener/")) {
+        throw new InvalidSpecException("listener", "must be an ELBv2 listener ARN, was '"
+            + listenerArn + "'");
+      }
+      this.listener = Optional.of(listenerArn);
+      return this;
+    }
+
+    /**
+     * Sets how long a deregistered instance stays {@code DRAINING}: the target groups'
+     * deregistration delay (default 300 s, ELBv2's default).
+     *
+     * @return this builder
+     */
+    public Builder deregistrationDelay(Duration delay) {
+      if (delay == null || delay.isNegative()) {
+        throw new InvalidSpecException("deregistrationDelay", "must not be negative, was " + delay);
+      }
+      this.deregistrationDelay = delay;
+      return this;
+    }
+
+    /** Sets the clock that dates drains (default the system clock). @return this builder */
+    public Builder clock(Clock c) {
+      this.clock = required(c, "clock");
+      return this;
+    }
+
+    /** @return the provider */
+    public AwsProvider build() {
+      if ((groupForAll.isPresent() || !groupByRevision.isEmpty()) && elb.isEmpty()) {
+        throw new InvalidSpecException("loadBalancing",
+            "target groups are configured but no ELBv2 client was given");
+      }
+      if (listener.isPresent() && (elb.isEmpty() || groupForAll.isEmpty())) {
+        throw new InvalidSpecException("listener", "a listener router needs an ELBv2 client and"
+            + " the shared target group (targetGroup(arn)) that an empty split forwards to");
+      }
+      return new AwsProvider(this);
+    }
+
+    private static String arn(String arn) {
+      if (arn == null || !arn.startsWith("arn:")) {
+        throw new InvalidSpecException("targetGroup", "must be a target group ARN, was '" + arn
+            + "'");
+      }
+      return arn;
+    }
+  }
+}

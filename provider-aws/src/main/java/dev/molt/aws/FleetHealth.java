@@ -1,0 +1,146 @@
+package dev.molt.aws;
+
+import dev.molt.Instance;
+import dev.molt.InstanceState;
+import dev.molt.OwnerLabels;
+import dev.molt.ProviderException;
+import dev.molt.spi.Health;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.InstanceStatus;
+
+/**
+ * Health verdicts: ELBv2 target health for revisions with a target group (one call per group),
+ * EC2 status checks for the others (one call per 100 instances); and, with a router, whether an
+ * instance still serves traffic.
+ */
+final class FleetHealth {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetHealth.class);
+  /** DescribeInstanceStatus' limit on instance ids per call. */
+  static final int STATUS_BATCH = 100;
+
+  private final Ec2Client ec2;
+  private final Optional<TargetGroups> targetGroups;
+  private final GroupMap groups;
+
+  FleetHealth(Ec2Client ec2, Optional<TargetGroups> targetGroups, GroupMap groups) {
+    this.ec2 = ec2;
+    this.targetGroups = targetGroups;
+    this.groups = groups;
+  }
+
+  Map<String, Health> health(String fleet, List<Instance> judged) {
+    Map<String, List<Instance>> byGroup = new LinkedHashMap<>();
+    List<Instance> byStatus = new ArrayList<>();
+    for (Instance i : judged) {
+      if (!i.state().isAlive() || i.state() == InstanceState.FAILED) {
+        continue;
+      }
+      Optional<String> arn = groups.judging(i.revision());
+      if (arn.isPresent()) {
+        byGroup.computeIfAbsent(arn.get(), k -> new ArrayList<>()).add(i);
+      } else {
+        byStatus.add(i);
+      }
+    }
+    Map<String, Health> out = new LinkedHashMap<>();
+    byGroup.forEach((arn, members) -> out.putAll(targetHealth(fleet, arn, members)));
+    out.putAll(statusChecks(byStatus));
+    return out;
+  }
+
+  /**
+   * Target health. A running, owned, undrained instance the judging group does not know (a new
+   * one: launch cannot register a pending instance; or a lost registration) is registered in every
+   * group of its revision, one call per group.
+   */
+  private Map<String, Health> targetHealth(String fleet, String arn, List<Instance> members) {
+    Map<String, TargetGroups.Verdict> verdicts =
+        groups().health(arn, members.stream().map(Instance::id).toList());
+    Map<String, Health> out = new LinkedHashMap<>();
+    Map<String, List<String>> register = new LinkedHashMap<>();
+    for (Instance i : members) {
+      TargetGroups.Verdict v = verdicts.get(i.id());
+      if (v == null) {
+        continue;
+      }
+      out.put(i.id(), v.health());
+      if (!v.registered() && !i.state().isDraining() && i.state() != InstanceState.LAUNCHING
+          && OwnerLabels.isOwned(i.labels(), fleet)
+          && !i.labels().containsKey(Ec2Tags.DRAIN_STARTED)) {
+        groups.of(i.revision()).forEach(
+            group -> register.computeIfAbsent(group, k -> new ArrayList<>()).add(i.id()));
+      }
+    }
+    register.forEach((group, ids) -> {
+      LOG.info("fleet={} action=register targetGroup={} instances={}", fleet, group, ids);
+      groups().register("health", group, ids);
+    });
+    return out;
+  }
+
+  private Map<String, Health> statusChecks(List<Instance> judged) {
+    Map<String, Health> out = new LinkedHashMap<>();
+    List<String> ids = judged.stream().map(Instance::id).distinct().toList();
+    for (int from = 0; from < ids.size(); from += STATUS_BATCH) {
+      List<String> batch = ids.subList(from, Math.min(ids.size(), from + STATUS_BATCH));
+      List<InstanceStatus> statuses = AwsErrors.call("health", "instances " + batch,
+          () -> ec2.describeInstanceStatus(r -> r.instanceIds(batch).includeAllInstances(true)))
+          .instanceStatuses();
+      for (InstanceStatus s : statuses) {
+        out.put(s.instanceId(), verdict(s));
+      }
+    }
+    return out;
+  }
+
+  static Health verdict(InstanceStatus s) {
+    if (s.instanceState() == null || !"running".equals(s.instanceState().nameAsString())) {
+      return Health.UNKNOWN;
+    }
+    String system = s.systemStatus() == null ? "" : s.systemStatus().statusAsString();
+    String instance = s.instanceStatus() == null ? "" : s.instanceStatus().statusAsString();
+    if ("impaired".equals(system) || "impaired".equals(instance)) {
+      return Health.UNHEALTHY;
+    }
+    return "ok".equals(system) && "ok".equals(instance) ? Health.HEALTHY : Health.UNKNOWN;
+  }
+
+
+  /**
+   * Refuses, before touching any, a batch holding a running, undrained instance that is healthy
+   * in a target group the listener forwards to with a weight above 0: terminate never cuts off
+   * traffic; drain it, or move its revision's share off, first.
+   */
+  void refuseServing(ListenerRouter r, String fleet,
+      List<software.amazon.awssdk.services.ec2.model.Instance> owned) {
+    List<String> candidates = owned.stream()
+        .filter(i -> "running".equals(i.state().nameAsString()))
+        .filter(i -> !Ec2Tags.labels(i.tags()).containsKey(Ec2Tags.DRAIN_STARTED))
+        .map(software.amazon.awssdk.services.ec2.model.Instance::instanceId).toList();
+    if (candidates.isEmpty()) {
+      return;
+    }
+    for (String arn : r.servingGroups("terminate", fleet)) {
+      groups().health(arn, candidates).forEach((id, v) -> {
+        if (v.health() == Health.HEALTHY) {
+          throw new ProviderException("terminate", id, false, "refusing to terminate "
+              + id + ": it still serves traffic (healthy in target group " + arn
+              + ", which the listener forwards to); drain it or move its revision's traffic"
+              + " off first");
+        }
+      });
+    }
+  }
+
+
+  private TargetGroups groups() {
+    return targetGroups.orElseThrow(TargetGroups::missingClient);
+  }
+}

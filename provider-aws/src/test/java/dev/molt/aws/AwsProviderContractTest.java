@@ -1,0 +1,76 @@
+package dev.molt.aws;
+
+import dev.molt.LaunchSpec;
+import dev.molt.spi.Provider;
+import dev.molt.testkit.conformance.RoutedProviderContract;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * The test kit's provider contract through the SDK's real request marshalling, against the
+ * in-process fake EC2 + ELBv2, with the listener router (the routed contract's traffic clauses):
+ * instances pend 200 ms, then pass checks 200 ms later; each revision's instances join its own
+ * target group and a shared one, with a 300 ms deregistration delay.
+ */
+class AwsProviderContractTest extends RoutedProviderContract {
+  private AwsFixture aws;
+
+  @Override
+  protected Provider createProvider() {
+    aws = new AwsFixture(Clock.systemUTC(), Duration.ofMillis(200), Duration.ofMillis(200),
+        Duration.ofMillis(300));
+    String shared = aws.fake.elb.createTargetGroup("contract");
+    return aws.provider().targetGroup(shared)
+        .targetGroup(launchSpec().revision(), aws.fake.elb.createTargetGroup("contract-v1"))
+        .targetGroup(otherLaunchSpec().revision(), aws.fake.elb.createTargetGroup("contract-v2"))
+        .listener(aws.fake.elb.createListener("contract", shared))
+        .deregistrationDelay(Duration.ofMillis(300)).build();
+  }
+
+  @Override
+  protected LaunchSpec otherLaunchSpec() {
+    return AwsFixture.spec(AwsFixture.AMI_V2);
+  }
+
+  @Override
+  protected LaunchSpec launchSpec() {
+    return AwsFixture.spec(AwsFixture.AMI_V1);
+  }
+
+  @Override
+  protected Duration healthDeadline() {
+    return Duration.ofSeconds(10);
+  }
+
+  @Override
+  protected boolean await(BooleanSupplier condition, Duration deadline) {
+    try {
+      Awaitility.await().atMost(deadline).pollInterval(Duration.ofMillis(50))
+          .until(condition::getAsBoolean);
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
+    }
+  }
+
+  /** An instance tagged with the fleet's name but not Molt's manager tag. */
+  @Override
+  protected String createForeignInstance(String fleet) {
+    return aws.fake.startInstance(AwsFixture.AMI_V1, Map.of("molt.dev/fleet", fleet,
+        "Name", "someone-elses"));
+  }
+
+  @Override
+  protected boolean exists(String instanceId) {
+    return aws.fake.alive(instanceId);
+  }
+
+  @Override
+  protected void cleanUp(Provider tested) {
+    aws.close();
+  }
+}

@@ -1,0 +1,200 @@
+package dev.molt.aws;
+
+import dev.molt.aws.FakeAws.Answer;
+import dev.molt.aws.FakeAws.Refusal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ELBv2 half of {@link FakeAws}: target groups (registered targets, {@code initial} then
+ * {@code healthy} once the instance runs and checks pass, {@code draining} for the deregistration
+ * delay after a deregistration) and listeners with a weighted forward action. Runs under the
+ * fake's lock.
+ */
+final class FakeElb {
+  static final String ELB_NS = FakeAws.ELB_NS;
+
+  private final FakeAws fake;
+  private final Duration deregistrationDelay;
+  private final Map<String, Map<String, Instant>> registered = new LinkedHashMap<>();
+  private final Map<String, Map<String, Instant>> draining = new LinkedHashMap<>();
+  private final Map<String, Map<String, Integer>> listeners = new LinkedHashMap<>();
+
+  FakeElb(FakeAws fake, Duration deregistrationDelay) {
+    this.fake = fake;
+    this.deregistrationDelay = deregistrationDelay;
+  }
+
+  /** Creates a target group the fake answers for. @return its ARN */
+  String createTargetGroup(String name) {
+    synchronized (fake) {
+      String arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/" + name
+          + "/" + Integer.toHexString(name.hashCode());
+      registered.putIfAbsent(arn, new LinkedHashMap<>());
+      draining.putIfAbsent(arn, new LinkedHashMap<>());
+      return arn;
+    
+    }
+  }
+
+  /** Creates a listener forwarding to {@code targetGroup}. @return its ARN */
+  String createListener(String name, String targetGroup) {
+    synchronized (fake) {
+      String arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/" + name
+          + "/50dc6c495c0c9188/" + Integer.toHexString(name.hashCode());
+      listeners.put(arn, new LinkedHashMap<>(Map.of(targetGroup, 1)));
+      return arn;
+    
+    }
+  }
+
+  /** @return weight by target group of the listener's forward action */
+  Map<String, Integer> forward(String listenerArn) {
+    synchronized (fake) {
+      return Map.copyOf(listeners.get(listenerArn));
+    
+    }
+  }
+
+  /** @return the ids registered (not draining) in a target group */
+  List<String> targets(String arn) {
+    synchronized (fake) {
+      return List.copyOf(registered.get(arn).keySet());
+    
+    }
+  }
+
+  /** A terminated instance leaves every target group. Caller holds the lock. */
+  void forget(String id) {
+    registered.values().forEach(targets -> targets.remove(id));
+  }
+
+  Answer handle(String action, Map<String, String> p) {
+    if (action.equals("ModifyListener") || action.equals("DescribeListeners")) {
+      return listener(action, p);
+    }
+    String arn = p.getOrDefault("TargetGroupArn", "");
+    if (!registered.containsKey(arn)) {
+      throw new Refusal(400, "TargetGroupNotFound", "Target groups '" + arn + "' not found");
+    }
+    List<String> ids = idsOf(p);
+    Instant now = fake.now();
+    switch (action) {
+      case "RegisterTargets" -> {
+        for (String id : ids) {
+          if (!fake.running(id)) { // as ELBv2: a pending instance cannot be registered
+            throw new Refusal(400, "InvalidTarget", "The following targets are not in a running"
+                + " state and cannot be registered: '" + id + "'");
+          }
+        }
+        ids.forEach(id -> {
+          draining.get(arn).remove(id);
+          registered.get(arn).putIfAbsent(id, now);
+        });
+        return elbOk(action, "");
+      }
+      case "DeregisterTargets" -> {
+        ids.forEach(id -> {
+          if (registered.get(arn).remove(id) != null) {
+            draining.get(arn).put(id, now);
+          }
+        });
+        return elbOk(action, "");
+      }
+      case "DescribeTargetHealth" -> {
+        List<String> asked = ids.isEmpty() ? List.copyOf(registered.get(arn).keySet()) : ids;
+        StringBuilder x = new StringBuilder("<TargetHealthDescriptions>");
+        for (String id : asked) {
+          x.append("<member><Target><Id>").append(esc(id)).append("</Id><Port>80</Port></Target>")
+              .append("<HealthCheckPort>80</HealthCheckPort><TargetHealth>")
+              .append(targetHealth(arn, id, now)).append("</TargetHealth></member>");
+        }
+        return elbOk(action, x.append("</TargetHealthDescriptions>").toString());
+      }
+      default -> throw new Refusal(400, "InvalidAction", "the fake does not do " + action);
+    }
+  }
+
+  private Answer listener(String action, Map<String, String> p) {
+    String arn = action.equals("ModifyListener") ? p.getOrDefault("ListenerArn", "")
+        : p.getOrDefault("ListenerArns.member.1", "");
+    if (!listeners.containsKey(arn)) {
+      throw new Refusal(400, "ListenerNotFound", "One or more listeners not found");
+    }
+    if (action.equals("ModifyListener")) {
+      String prefix = "DefaultActions.member.1.";
+      if (!"forward".equals(p.get(prefix + "Type"))) {
+        throw new Refusal(400, "ValidationError", "the fake only forwards");
+      }
+      Map<String, Integer> forward = new LinkedHashMap<>();
+      String tg = prefix + "ForwardConfig.TargetGroups.member.";
+      for (int i = 1; p.containsKey(tg + i + ".TargetGroupArn"); i++) {
+        String group = p.get(tg + i + ".TargetGroupArn");
+        int weight = Integer.parseInt(p.getOrDefault(tg + i + ".Weight", "1"));
+        if (!registered.containsKey(group)) {
+          throw new Refusal(400, "TargetGroupNotFound", "Target groups '" + group + "' not found");
+        }
+        if (weight < 0 || weight > 999) {
+          throw new Refusal(400, "ValidationError", "weight must be 0..999, was " + weight);
+        }
+        forward.put(group, weight);
+      }
+      if (p.containsKey(prefix + "TargetGroupArn")) {
+        forward.put(p.get(prefix + "TargetGroupArn"), 1);
+      }
+      if (forward.isEmpty()) {
+        throw new Refusal(400, "ValidationError", "a forward action needs a target group");
+      }
+      listeners.put(arn, forward);
+    }
+    StringBuilder x = new StringBuilder("<Listeners><member><ListenerArn>").append(esc(arn))
+        .append("</ListenerArn><Protocol>HTTP</Protocol><Port>80</Port><DefaultActions><member>")
+        .append("<Type>forward</Type><ForwardConfig><TargetGroups>");
+    listeners.get(arn).forEach((group, weight) -> x.append("<member><TargetGroupArn>")
+        .append(esc(group)).append("</TargetGroupArn><Weight>").append(weight)
+        .append("</Weight></member>"));
+    x.append("</TargetGroups></ForwardConfig></member></DefaultActions></member></Listeners>");
+    return elbOk(action, x.toString());
+  }
+
+  private static List<String> idsOf(Map<String, String> p) {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; p.containsKey("Targets.member." + i + ".Id"); i++) {
+      out.add(p.get("Targets.member." + i + ".Id"));
+    }
+    return out;
+  }
+
+  private String targetHealth(String arn, String id, Instant now) {
+    Instant since = registered.get(arn).get(id);
+    if (since != null) {
+      if (fake.impaired(id)) {
+        return "<State>unhealthy</State><Reason>Target.FailedHealthChecks</Reason>";
+      }
+      Instant runs = fake.runsFrom(id).orElse(since);
+      Instant healthyAt = (since.isAfter(runs) ? since : runs).plus(fake.checksAfter());
+      return now.isBefore(healthyAt)
+          ? "<State>initial</State><Reason>Elb.RegistrationInProgress</Reason>"
+          : "<State>healthy</State>";
+    }
+    Instant left = draining.get(arn).get(id);
+    if (left != null && now.isBefore(left.plus(deregistrationDelay))) {
+      return "<State>draining</State><Reason>Target.DeregistrationInProgress</Reason>";
+    }
+    return "<State>unused</State><Reason>Target.NotRegistered</Reason>";
+  }
+
+  private static Answer elbOk(String action, String result) {
+    return new Answer(200, "<" + action + "Response xmlns=\"" + ELB_NS + "\"><" + action
+        + "Result>" + result + "</" + action + "Result><ResponseMetadata><RequestId>req-1"
+        + "</RequestId></ResponseMetadata></" + action + "Response>");
+  }
+
+  private static String esc(String s) {
+    return FakeAws.esc(s);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.molt.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.molt.LaunchSpec;
+import dev.molt.ProviderException;
+import dev.molt.Revision;
+import dev.molt.spi.TrafficRouter;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Splits become one weighted forward action on the listener, over the revisions' groups. */
+class ListenerRouterTest {
+  private final AwsFixture aws = AwsFixture.instant();
+  private final String shared = aws.fake.elb.createTargetGroup("web");
+  private final String groupV1 = aws.fake.elb.createTargetGroup("web-v1");
+  private final String groupV2 = aws.fake.elb.createTargetGroup("web-v2");
+  private final String listener = aws.fake.elb.createListener("web", shared);
+  private final Revision v1 = AwsFixture.spec(AwsFixture.AMI_V1).revision();
+  private final Revision v2 = AwsFixture.spec(AwsFixture.AMI_V2).revision();
+  private final TrafficRouter router = aws.provider().targetGroup(shared)
+      .targetGroup(v1, groupV1).targetGroup(v2, groupV2).listener(listener).build().router()
+      .orElseThrow();
+
+  @AfterEach
+  void close() {
+    aws.close();
+  }
+
+  @Test
+  void aSplitIsOneModifyListenerWithAWeightedForwardAndAnEmptySplitForwardsToTheSharedGroup() {
+    router.setWeights("web", Map.of(v1, 90, v2, 10));
+
+    assertThat(aws.fake.calls("ModifyListener")).isEqualTo(1);
+    assertThat(aws.fake.elb.forward(listener)).isEqualTo(Map.of(groupV1, 90, groupV2, 10));
+    assertThat(router.weights("web")).isEqualTo(Map.of(v1, 90, v2, 10));
+
+    router.setWeights("web", Map.of());
+    assertThat(aws.fake.elb.forward(listener)).isEqualTo(Map.of(shared, 1));
+    assertThat(router.weights("web")).isEmpty();
+  }
+
+  @Test
+  void aRevisionWithoutItsOwnGroupIsRefusedAndChangesNothing() {
+    router.setWeights("web", Map.of(v1, 100));
+    LaunchSpec v3 = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder().env("V", "3").build();
+
+    assertThatThrownBy(() -> router.setWeights("web", Map.of(v1, 50, v3.revision(), 50)))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.retryable()).isFalse();
+          assertThat(e.getMessage()).contains(v3.revision().id()).contains("no target group");
+        });
+    assertThat(aws.fake.calls("ModifyListener")).isEqualTo(1);
+    assertThat(aws.fake.elb.forward(listener)).isEqualTo(Map.of(groupV1, 100));
+  }
+
+  @Test
+  void aRouterNeedsTheSharedGroup() {
+    assertThatThrownBy(() -> aws.provider().targetGroup(v1, groupV1).listener(listener).build())
+        .isInstanceOf(dev.molt.InvalidSpecException.class).hasMessageContaining("shared");
+  }
+}
