@@ -118,7 +118,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     this.router = b.listener.map(arn -> new ListenerRouter(b.elb.orElseThrow(), arn, groups));
     this.deregistrationDelay = b.deregistrationDelay;
     this.clock = b.clock;
-    this.health = new FleetHealth(ec2, targetGroups, groups);
+    this.health = new FleetHealth(ec2, targetGroups, groups, router);
   }
 
   /**

@@ -21,6 +21,11 @@ final class Ec2Tags {
   static final String DRAIN_STARTED = "molt.dev/drain-started";
   /** The port an instance serves on (the health check's, else the spec's first), for addresses. */
   static final String PORT = "molt.dev/port";
+  /**
+   * Set at launch on instances that get traffic by split only ({@code LaunchRequest.holdTraffic}):
+   * they join the shared target group (even traffic) only while a split is in force.
+   */
+  static final String HOLD = "molt.dev/hold-traffic";
   /** EC2's display name tag. */
   static final String NAME = "Name";
   /** EC2's limit on a tag value's length. */

@@ -28,11 +28,14 @@ final class FleetHealth {
   private final Ec2Client ec2;
   private final Optional<TargetGroups> targetGroups;
   private final GroupMap groups;
+  private final Optional<ListenerRouter> router;
 
-  FleetHealth(Ec2Client ec2, Optional<TargetGroups> targetGroups, GroupMap groups) {
+  FleetHealth(Ec2Client ec2, Optional<TargetGroups> targetGroups, GroupMap groups,
+      Optional<ListenerRouter> router) {
     this.ec2 = ec2;
     this.targetGroups = targetGroups;
     this.groups = groups;
+    this.router = router;
   }
 
   Map<String, Health> health(String fleet, List<Instance> judged) {
@@ -50,9 +53,74 @@ final class FleetHealth {
       }
     }
     Map<String, Health> out = new LinkedHashMap<>();
-    byGroup.forEach((arn, members) -> out.putAll(targetHealth(fleet, arn, members)));
+    Holds holds = new Holds(fleet);
+    byGroup.forEach((arn, members) -> out.putAll(targetHealth(fleet, arn, members, holds)));
+    holds.joinSharedUnderASplit(judged);
     out.putAll(statusChecks(byStatus));
     return out;
+  }
+
+  /**
+   * Instances launched to get traffic by split only (tag {@link Ec2Tags#HOLD}, with a router and a
+   * shared group). While the listener forwards to the shared group (no split), joining it would
+   * give them an even share, so they stay in their revision's group only; once a split is in
+   * force they join the shared group too, so that a later even split (a rolling update) finds
+   * them there. The listener is read at most once per health call, and only when a held instance
+   * is concerned.
+   */
+  private final class Holds {
+    private final String fleet;
+    private Optional<Boolean> sharedServes = Optional.empty();
+
+    Holds(String fleet) {
+      this.fleet = fleet;
+    }
+
+    boolean held(Instance i) {
+      return router.isPresent() && groups.shared().isPresent()
+          && i.labels().containsKey(Ec2Tags.HOLD);
+    }
+
+    /** @return the groups {@code i} joins now */
+    List<String> groupsFor(Instance i) {
+      List<String> all = groups.of(i.revision());
+      if (!held(i) || !sharedServes()) {
+        return all;
+      }
+      return all.stream().filter(g -> !g.equals(groups.shared().get())).toList();
+    }
+
+    /** Under a split, held instances serving in their own group join the shared group. */
+    void joinSharedUnderASplit(List<Instance> judged) {
+      List<String> held = judged.stream().filter(this::held).filter(FleetHealth::joinable)
+          .filter(i -> OwnerLabels.isOwned(i.labels(), fleet)).map(Instance::id).toList();
+      if (held.isEmpty() || sharedServes()) {
+        return;
+      }
+      String shared = groups.shared().get();
+      List<String> missing = groups().health(shared, held).entrySet().stream()
+          .filter(e -> !e.getValue().registered()).map(Map.Entry::getKey).toList();
+      if (!missing.isEmpty()) {
+        LOG.info("fleet={} action=register targetGroup={} instances={} reason=split-in-force",
+            fleet, shared, missing);
+        groups().register("health", shared, missing);
+      }
+    }
+
+    private boolean sharedServes() {
+      if (sharedServes.isEmpty()) {
+        sharedServes = Optional.of(router.get().servingGroups("health", fleet)
+            .contains(groups.shared().get()));
+      }
+      return sharedServes.get();
+    }
+  }
+
+  /** @return whether {@code i} may join a target group: running, not draining */
+  private static boolean joinable(Instance i) {
+    return !i.state().isDraining() && i.state() != InstanceState.LAUNCHING
+        && i.state().isAlive() && i.state() != InstanceState.FAILED
+        && !i.labels().containsKey(Ec2Tags.DRAIN_STARTED);
   }
 
   /**
@@ -60,7 +128,8 @@ final class FleetHealth {
    * one: launch cannot register a pending instance; or a lost registration) is registered in every
    * group of its revision, one call per group.
    */
-  private Map<String, Health> targetHealth(String fleet, String arn, List<Instance> members) {
+  private Map<String, Health> targetHealth(String fleet, String arn, List<Instance> members,
+      Holds holds) {
     Map<String, TargetGroups.Verdict> verdicts =
         groups().health(arn, members.stream().map(Instance::id).toList());
     Map<String, Health> out = new LinkedHashMap<>();
@@ -71,10 +140,8 @@ final class FleetHealth {
         continue;
       }
       out.put(i.id(), v.health());
-      if (!v.registered() && !i.state().isDraining() && i.state() != InstanceState.LAUNCHING
-          && OwnerLabels.isOwned(i.labels(), fleet)
-          && !i.labels().containsKey(Ec2Tags.DRAIN_STARTED)) {
-        groups.of(i.revision()).forEach(
+      if (!v.registered() && joinable(i) && OwnerLabels.isOwned(i.labels(), fleet)) {
+        holds.groupsFor(i).forEach(
             group -> register.computeIfAbsent(group, k -> new ArrayList<>()).add(i.id()));
       }
     }

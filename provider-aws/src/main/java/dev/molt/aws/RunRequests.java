@@ -39,6 +39,9 @@ final class RunRequests {
     Map<String, String> tags = new LinkedHashMap<>(request.ownerLabels());
     tags.put(Ec2Tags.NAME, Ec2Tags.value("molt-" + request.fleet() + "-" + spec.revision()));
     servedPort(spec).ifPresent(p -> tags.put(Ec2Tags.PORT, Integer.toString(p)));
+    if (request.holdTraffic()) {
+      tags.put(Ec2Tags.HOLD, "true");
+    }
     RunInstancesRequest.Builder b = RunInstancesRequest.builder()
         .imageId(ami)
         .instanceType(options.instanceType())

@@ -229,6 +229,33 @@ class AwsProviderTest {
   }
 
   @Test
+  void aHeldInstanceStaysOutOfTheSharedGroupWhileTheListenerForwardsThereAndJoinsUnderASplit() {
+    LaunchSpec v1 = AwsFixture.spec(AwsFixture.AMI_V1);
+    LaunchSpec v2 = AwsFixture.spec(AwsFixture.AMI_V2);
+    String ownV1 = this.aws.fake.elb.createTargetGroup("web-v1");
+    String ownV2 = this.aws.fake.elb.createTargetGroup("web-v2");
+    AwsProvider aws = this.aws.provider().targetGroup(group).targetGroup(v1.revision(), ownV1)
+        .targetGroup(v2.revision(), ownV2).listener(this.aws.fake.elb.createListener("web", group))
+        .deregistrationDelay(Duration.ofSeconds(60)).clock(time.clock()).build();
+    List<Instance> stable = aws.launch(request(v1, 2, "stable"));
+    List<Instance> canary = aws.launch(new LaunchRequest(FLEET, v2, 1, "ro-2", "canary", true));
+    time.advance(Duration.ofSeconds(30));
+
+    aws.health(FLEET, aws.observe(FLEET));
+
+    String canaryId = canary.get(0).id();
+    assertThat(this.aws.fake.elb.targets(ownV2)).containsExactly(canaryId);
+    assertThat(this.aws.fake.elb.targets(group)).as("the shared group gets even traffic: no canary")
+        .containsExactlyInAnyOrderElementsOf(stable.stream().map(Instance::id).toList());
+
+    aws.router().orElseThrow().setWeights(FLEET, Map.of(v1.revision(), 90, v2.revision(), 10));
+    aws.health(FLEET, aws.observe(FLEET));
+
+    assertThat(this.aws.fake.elb.targets(group)).as("under a split it joins, ready for an even"
+        + " split later").contains(canaryId);
+  }
+
+  @Test
   void withoutATargetGroupHealthIsEc2StatusChecksBatchedBy100() {
     AwsProvider aws = this.aws.provider().clock(time.clock()).build();
     aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 250, "s"));
