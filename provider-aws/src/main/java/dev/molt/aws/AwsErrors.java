@@ -1,10 +1,12 @@
 package dev.molt.aws;
 
-import dev.molt.MoltException;
+import static dev.molt.spi.PlatformErrors.firstLine;
+
 import dev.molt.ProviderException;
-import java.io.IOException;
+import dev.molt.spi.PlatformErrors;
 import java.io.UncheckedIOException;
 import java.util.Set;
+import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -25,25 +27,24 @@ final class AwsErrors {
   private AwsErrors() {}
 
   static <T> T call(String operation, String resource, Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (MoltException e) {
-      throw e;
-    } catch (SdkException e) {
-      throw translate(operation, resource, e);
-    } catch (UncheckedIOException e) {
-      throw new ProviderException(operation, resource, true, "I/O: " + e.getMessage(), e);
-    }
+    return PlatformErrors.call(operation, resource, AwsErrors::translate, body);
   }
 
   static void run(String operation, String resource, Runnable body) {
-    call(operation, resource, () -> {
-      body.run();
-      return null;
-    });
+    PlatformErrors.run(operation, resource, AwsErrors::translate, body);
   }
 
-  static ProviderException translate(String operation, String resource, SdkException e) {
+  static ProviderException translate(String operation, String resource, RuntimeException e) {
+    if (e instanceof SdkException sdk) {
+      return translate(operation, resource, sdk);
+    }
+    if (e instanceof UncheckedIOException) {
+      return new ProviderException(operation, resource, true, "I/O: " + firstLine(e), e);
+    }
+    return PlatformErrors.unexpected(operation, resource, e);
+  }
+
+  private static ProviderException translate(String operation, String resource, SdkException e) {
     if (e instanceof AwsServiceException ase) {
       String code = ase.awsErrorDetails() == null || ase.awsErrorDetails().errorCode() == null
           ? "(no code)" : ase.awsErrorDetails().errorCode();
@@ -53,31 +54,14 @@ final class AwsErrors {
       String message = ase.awsErrorDetails() == null ? ase.getMessage()
           : ase.awsErrorDetails().errorMessage();
       return new ProviderException(operation, resource, retryable,
-          "AWS answered " + status + " " + code + ": " + firstLine(message), e);
+          "AWS answered " + status + " " + code + ": "
+              + firstLine(Objects.requireNonNullElse(message, "")), e);
     }
-    if (causedByIo(e)) {
+    if (PlatformErrors.causedByIo(e)) {
       return new ProviderException(operation, resource, true,
-          "cannot reach AWS: " + firstLine(e.getMessage()), e);
+          "cannot reach AWS: " + firstLine(e), e);
     }
     return new ProviderException(operation, resource, e.retryable(),
-        "AWS SDK: " + firstLine(e.getMessage()), e);
-  }
-
-  private static boolean causedByIo(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException || t instanceof UncheckedIOException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "(no message)";
-    }
-    String line = message.strip();
-    int nl = line.indexOf('\n');
-    return nl < 0 ? line : line.substring(0, nl);
+        "AWS SDK: " + firstLine(e), e);
   }
 }

@@ -7,8 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The test kit's provider contract through the SDK's real request marshalling, against the
@@ -48,13 +46,7 @@ class AwsProviderContractTest extends RoutedProviderContract {
 
   @Override
   protected boolean await(BooleanSupplier condition, Duration deadline) {
-    try {
-      Awaitility.await().atMost(deadline).pollInterval(Duration.ofMillis(50))
-          .until(condition::getAsBoolean);
-      return true;
-    } catch (ConditionTimeoutException e) {
-      return false;
-    }
+    return pollUntil(condition, deadline, Duration.ofMillis(50));
   }
 
   /** An instance tagged with the fleet's name but not Molt's manager tag. */

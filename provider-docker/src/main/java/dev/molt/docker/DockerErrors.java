@@ -1,9 +1,10 @@
 package dev.molt.docker;
 
+import static dev.molt.spi.PlatformErrors.firstLine;
+
 import com.github.dockerjava.api.exception.DockerException;
-import dev.molt.MoltException;
 import dev.molt.ProviderException;
-import java.io.IOException;
+import dev.molt.spi.PlatformErrors;
 import java.util.function.Supplier;
 
 /**
@@ -15,20 +16,11 @@ final class DockerErrors {
   private DockerErrors() {}
 
   static <T> T call(String operation, String resource, Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (MoltException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw translate(operation, resource, e);
-    }
+    return PlatformErrors.call(operation, resource, DockerErrors::translate, body);
   }
 
   static void run(String operation, String resource, Runnable body) {
-    call(operation, resource, () -> {
-      body.run();
-      return null;
-    });
+    PlatformErrors.run(operation, resource, DockerErrors::translate, body);
   }
 
   static ProviderException translate(String operation, String resource, RuntimeException e) {
@@ -36,33 +28,13 @@ final class DockerErrors {
       int status = de.getHttpStatus();
       boolean retryable = status >= 500 || status == 408 || status == 429;
       return new ProviderException(operation, resource, retryable,
-          "Docker Engine answered " + status + ": " + firstLine(de.getMessage()), e);
+          "Docker Engine answered " + status + ": " + firstLine(e), e);
     }
-    if (causedByIo(e)) {
+    if (PlatformErrors.causedByIo(e)) {
       return new ProviderException(operation, resource, true,
-          "cannot talk to the Docker Engine: " + firstLine(String.valueOf(e.getMessage()))
+          "cannot talk to the Docker Engine: " + firstLine(e)
               + "; is it running, and does DOCKER_HOST point at it?", e);
     }
-    return new ProviderException(operation, resource, false,
-        "unexpected " + e.getClass().getName() + ": " + firstLine(String.valueOf(e.getMessage())),
-        e);
-  }
-
-  private static boolean causedByIo(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "(no message)";
-    }
-    String line = message.strip();
-    int nl = line.indexOf('\n');
-    return nl < 0 ? line : line.substring(0, nl);
+    return PlatformErrors.unexpected(operation, resource, e);
   }
 }

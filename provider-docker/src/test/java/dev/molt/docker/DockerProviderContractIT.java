@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The test kit's routed provider contract on a real Docker Engine, with the HAProxy router (so the
@@ -45,13 +43,7 @@ class DockerProviderContractIT extends RoutedProviderContract {
 
   @Override
   protected boolean await(BooleanSupplier condition, Duration deadline) {
-    try {
-      Awaitility.await().atMost(deadline).pollInterval(Duration.ofMillis(200))
-          .until(condition::getAsBoolean);
-      return true;
-    } catch (ConditionTimeoutException e) {
-      return false;
-    }
+    return pollUntil(condition, deadline, Duration.ofMillis(200));
   }
 
   /** A running container named like Molt's, with Molt's fleet label but no manager label. */

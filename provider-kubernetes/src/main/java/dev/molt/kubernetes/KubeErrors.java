@@ -1,12 +1,12 @@
 package dev.molt.kubernetes;
 
-import dev.molt.MoltException;
+import static dev.molt.spi.PlatformErrors.firstLine;
+
 import dev.molt.ProviderException;
+import dev.molt.spi.PlatformErrors;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.util.concurrent.TimeoutException;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -18,20 +18,11 @@ final class KubeErrors {
   private KubeErrors() {}
 
   static <T> T call(String operation, String resource, Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (MoltException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw translate(operation, resource, e);
-    }
+    return PlatformErrors.call(operation, resource, KubeErrors::translate, body);
   }
 
   static void run(String operation, String resource, Runnable body) {
-    call(operation, resource, () -> {
-      body.run();
-      return null;
-    });
+    PlatformErrors.run(operation, resource, KubeErrors::translate, body);
   }
 
   /** @return whether an HTTP status from the API server says that repeating may succeed */
@@ -42,45 +33,25 @@ final class KubeErrors {
   static ProviderException translate(String operation, String resource, RuntimeException e) {
     if (e instanceof KubernetesClientTimeoutException) {
       return new ProviderException(operation, resource, true,
-          "the API server did not answer in time: " + firstLine(e.getMessage()), e);
+          "the API server did not answer in time: " + firstLine(e), e);
     }
     if (e instanceof KubernetesClientException ke && ke.getCode() > 0) {
       int status = ke.getCode();
       return new ProviderException(operation, resource, retryable(status),
           "the Kubernetes API server answered " + status + ": " + firstLine(reason(ke)), e);
     }
-    if (causedByIo(e)) {
+    if (PlatformErrors.causedByIo(e)) {
       return new ProviderException(operation, resource, true,
-          "cannot talk to the Kubernetes API server: " + firstLine(e.getMessage())
+          "cannot talk to the Kubernetes API server: " + firstLine(e)
               + "; is the cluster up, and does the kubeconfig point at it?", e);
     }
-    return new ProviderException(operation, resource, false,
-        "unexpected " + e.getClass().getName() + ": " + firstLine(e.getMessage()), e);
+    return PlatformErrors.unexpected(operation, resource, e);
   }
 
   private static String reason(KubernetesClientException e) {
     if (e.getStatus() != null && e.getStatus().getMessage() != null) {
       return e.getStatus().getMessage();
     }
-    return e.getMessage();
-  }
-
-  private static boolean causedByIo(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException || t instanceof InterruptedIOException
-          || t instanceof TimeoutException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "(no message)";
-    }
-    String line = message.strip();
-    int nl = line.indexOf('\n');
-    return nl < 0 ? line : line.substring(0, nl);
+    return Objects.requireNonNullElse(e.getMessage(), "");
   }
 }

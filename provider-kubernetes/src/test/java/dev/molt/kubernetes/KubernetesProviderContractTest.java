@@ -11,8 +11,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The test kit's provider contract on a fresh fabric8 mock API server per test, with {@link
@@ -46,13 +44,7 @@ class KubernetesProviderContractTest extends ProviderContract {
 
   @Override
   protected boolean await(BooleanSupplier condition, Duration deadline) {
-    try {
-      Awaitility.await().atMost(deadline).pollInterval(Duration.ofMillis(20))
-          .until(condition::getAsBoolean);
-      return true;
-    } catch (ConditionTimeoutException e) {
-      return false;
-    }
+    return pollUntil(condition, deadline, Duration.ofMillis(20));
   }
 
   /** A running pod with the fleet's label but not Molt's manager label. */

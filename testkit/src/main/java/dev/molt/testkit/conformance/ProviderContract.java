@@ -14,6 +14,12 @@ import dev.molt.spi.Provider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +68,47 @@ public abstract class ProviderContract {
    * @return whether it held in time
    */
   protected abstract boolean await(BooleanSupplier condition, Duration deadline);
+
+  /**
+   * An {@link #await} for providers on a real platform: checks {@code condition} every {@code
+   * interval} of real time, on a daemon thread, until it holds or {@code deadline} has passed. No
+   * sleeping: the calling thread waits on the outcome.
+   *
+   * @param condition what to wait for
+   * @param deadline the most time to allow
+   * @param interval how often to check
+   * @return whether it held in time
+   */
+  protected static boolean pollUntil(BooleanSupplier condition, Duration deadline,
+      Duration interval) {
+    ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "molt-contract-poll");
+      t.setDaemon(true);
+      return t;
+    });
+    CompletableFuture<Boolean> held = new CompletableFuture<>();
+    try {
+      checks.scheduleWithFixedDelay(() -> {
+        try {
+          if (condition.getAsBoolean()) {
+            held.complete(true);
+          }
+        } catch (RuntimeException e) {
+          held.completeExceptionally(e);
+        }
+      }, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+      return held.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } finally {
+      checks.shutdownNow();
+    }
+  }
 
   /**
    * Creates an instance in {@code fleet} that Molt does not own (no owner labels).
