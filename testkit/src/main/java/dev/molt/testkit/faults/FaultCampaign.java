@@ -212,7 +212,8 @@ public final class FaultCampaign {
     }
     if (replay.isPresent()) {
       Outcome outcome = runOne(replay.get());
-      System.out.println(outcome.schedule() + " ended " + outcome.phase().orElse(null)
+      System.out.println(outcome.schedule() + " ended "
+          + outcome.phase().map(Enum::name).orElse("unfinished")
           + (outcome.crashed() ? " after a crash and resume" : ""));
       outcome.violations().forEach(v -> System.out.println("violation: " + v));
       System.exit(outcome.violations().isEmpty() ? 0 : 1);
