@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,17 +55,26 @@ final class DockerScenario {
           .checkInterval(Duration.ofMillis(500)).build();
       try (DockerProvider docker = DockerProvider.builder(env.dockerHost()).router(router)
           .stopGrace(Duration.ofSeconds(5)).build()) {
+        Ending ending;
         try {
-          return roll(options, out, env, haproxy, router, docker, wallStart);
+          ending = roll(options, out, env, haproxy, router, docker, wallStart);
         } finally {
-          docker.terminate(FLEET, docker.observe(FLEET));
+          // the fleet still serves: out of rotation first, since terminate refuses to cut traffic
+          List<Instance> left = docker.observe(FLEET);
+          docker.drain(FLEET, left);
+          docker.terminate(FLEET, left);
           out.println("cleaned up: containers of fleet " + FLEET + " removed, HAProxy stopped");
         }
+        ending.summary().ifPresent(out::println); // the summary stays the last line
+        return ending.code();
       }
     }
   }
 
-  private static int roll(DemoOptions options, PrintStream out, DockerEnvironment env,
+  /** How the demo ends: its exit code, and the summary line to print after cleaning up. */
+  private record Ending(int code, Optional<String> summary) {}
+
+  private static Ending roll(DemoOptions options, PrintStream out, DockerEnvironment env,
       HaproxyProcess haproxy, HaproxyTrafficRouter router, DockerProvider docker,
       long wallStart) {
     Image v1 = docker.images().resolve(env.imageV1());
@@ -84,7 +95,7 @@ final class DockerScenario {
         .strategy(DemoStrategies.forDocker(options.strategy())).build();
     if (options.plan()) {
       PlanPrinter.print(engine.plan(next), out);
-      return 0;
+      return new Ending(0, Optional.empty());
     }
     out.println("rolling to v2 (" + spec(v2).revision() + ") with "
         + DemoStrategies.describeForDocker(options.strategy())
@@ -101,8 +112,8 @@ final class DockerScenario {
     long onTarget = docker.observe(FLEET).stream()
         .filter(i -> i.revision().equals(done.to()) && i.state().isAlive())
         .count();
-    out.println(ProgressPrinter.summary(done, (int) onTarget, options.capacity(), wallMs));
-    return done.phase() == RolloutPhase.SUCCEEDED ? 0 : 1;
+    return new Ending(done.phase() == RolloutPhase.SUCCEEDED ? 0 : 1,
+        Optional.of(ProgressPrinter.summary(done, (int) onTarget, options.capacity(), wallMs)));
   }
 
   private static LaunchSpec spec(Image image) {

@@ -1,0 +1,31 @@
+package dev.molt.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./demo --provider docker} end to end on the real engine and a real HAProxy: 5 containers
+ * rolled from v1 to v2 under continuous requests, none failing, everything it started removed, and
+ * the summary as the last line.
+ */
+class DockerDemoIT {
+  private static final Pattern TRAFFIC =
+      Pattern.compile("traffic: (\\d+) requests, (\\d+) failed \\(answers .*\\)");
+
+  @Test
+  void theDockerDemoRollsFiveContainersWithoutAFailedRequestAndEndsWithItsSummary() {
+    List<String> lines = DemoTest.run("--provider", "docker");
+
+    Matcher traffic = lines.stream().map(TRAFFIC::matcher).filter(Matcher::matches).findFirst()
+        .orElseThrow(() -> new AssertionError("no traffic line in " + lines));
+    assertThat(Integer.parseInt(traffic.group(1))).as("requests sent").isPositive();
+    assertThat(Integer.parseInt(traffic.group(2))).as("failed requests").isZero();
+    assertThat(lines).anyMatch(l -> l.startsWith("cleaned up: containers of fleet web removed"));
+    assertThat(lines.get(lines.size() - 1)).matches("rollout ro-[0-9a-f]{8} SUCCEEDED: 5/5"
+        + " instances on r-[0-9a-f]+ in \\d+m\\d{2}s \\(wall \\d+ ms\\)");
+  }
+}
