@@ -4,9 +4,11 @@ import dev.molt.Instance;
 import dev.molt.InvalidSpecException;
 import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
+import dev.molt.Revision;
 import dev.molt.spi.Health;
 import dev.molt.spi.LaunchRequest;
 import dev.molt.spi.Provider;
+import dev.molt.spi.TrafficRouter;
 import dev.molt.time.Cancellable;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,6 +26,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,12 +58,19 @@ import org.slf4j.LoggerFactory;
  *       ReplicaSet that reaches 0.
  * </ul>
  *
- * There is no {@link dev.molt.spi.TrafficRouter}: a Service selector is all or nothing, so canary
- * weights are approximated by replica ratio. Pods, ReplicaSets and names without Molt's owner
- * labels are never changed: drain, terminate and taint refuse them (non-retryable, before touching
- * anything). fabric8's exceptions become {@link ProviderException}s, retryable for 408, 409, 429,
- * 5xx, timeouts and I/O failures. Thread-safe; {@link #close()} closes the client if the builder
- * created it.
+ * Without {@link Builder#router} there is no {@link TrafficRouter}: a Service selector is all or
+ * nothing, so canary weights are approximated by replica ratio. With it, {@link #router()} splits
+ * each fleet's traffic through a Gateway API {@code HTTPRoute} over one Service per revision
+ * (see {@link GatewayRoute}); launches asking to {@linkplain LaunchRequest#holdTraffic() hold
+ * traffic} make pods labelled {@code molt.dev/held=true}, which the fleet's shared Service (the
+ * route's backend while no split is in force) does not select until a split ends the hold; and
+ * terminate refuses a serving pod whose revision still has weight in the split.
+ *
+ * <p>Pods, ReplicaSets, Services, HTTPRoutes and names without Molt's owner labels are never
+ * changed: drain, terminate, taint, launch and the router refuse them (non-retryable, before
+ * touching anything). fabric8's exceptions become {@link ProviderException}s, retryable for 408,
+ * 409, 429, 5xx, timeouts and I/O failures. Thread-safe; {@link #close()} closes the client if the
+ * builder created it.
  */
 public final class KubernetesProvider implements Provider, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesProvider.class);
@@ -72,6 +82,7 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
   private final Duration drainGrace;
   private final Duration podWait;
   private final ReplicaSets replicaSets;
+  private final Optional<HttpRouteRouter> router;
   private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
 
   private KubernetesProvider(Builder b) {
@@ -82,7 +93,9 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
     this.clock = b.clock;
     this.drainGrace = b.drainGrace;
     this.podWait = b.podWait;
-    this.replicaSets = new ReplicaSets(client, namespace);
+    this.router = Optional.ofNullable(b.route)
+        .map(r -> new HttpRouteRouter(client, namespace, r));
+    this.replicaSets = new ReplicaSets(client, namespace, router.isPresent());
   }
 
   /** @return a builder using the kubeconfig (or in-cluster service account) of this process */
@@ -123,10 +136,29 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
     return namespace;
   }
 
+  /**
+   * The fleet's traffic router, if the builder was given a {@link GatewayRoute}.
+   *
+   * @return the HTTPRoute router, or empty
+   */
+  @Override
+  public Optional<TrafficRouter> router() {
+    return router.map(r -> r);
+  }
+
   @Override
   public List<Instance> launch(LaunchRequest request) {
     PodTemplates.checkFleet(request.fleet());
     PodTemplates.check(request.spec());
+    if (router.isPresent()) {
+      RouteMapping.checkFleet(request.fleet());
+      int port = router.get().config().port();
+      if (!request.spec().ports().contains(port)) {
+        throw new InvalidSpecException("ports", "must include " + port + ", the port the"
+            + " fleet's HTTPRoute sends to (GatewayRoute.port), was " + request.spec().ports());
+      }
+      router.get().prepare(request.fleet());
+    }
     String resource = "fleet " + request.fleet();
     String key = PodTemplates.keyHash(request.requestKey());
     Map<String, String> selector = new LinkedHashMap<>(
@@ -199,6 +231,7 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
   @Override
   public void terminate(String fleet, List<Instance> instances) {
     List<PodView> owned = requireOwned("terminate", fleet, instances);
+    refuseWeighted(fleet, owned);
     Map<String, Integer> deletedPerReplicaSet = new LinkedHashMap<>();
     for (PodView pod : owned) {
       boolean deleted = KubeErrors.call("terminate", "pod " + pod.name(), () -> !client.pods()
@@ -296,6 +329,25 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
     return owned;
   }
 
+  /**
+   * With a router: refuses the whole batch, before anything is deleted, if a pod still serves
+   * (not drained) and its revision has weight above 0 in the split in force (one route read).
+   */
+  private void refuseWeighted(String fleet, List<PodView> pods) {
+    if (router.isEmpty() || pods.stream().allMatch(PodView::drained)) {
+      return;
+    }
+    Map<Revision, Integer> split = router.get().weights(fleet);
+    List<String> weighted = pods.stream().filter(p -> !p.drained())
+        .filter(p -> p.revision().map(r -> split.getOrDefault(r, 0) > 0).orElse(false))
+        .map(PodView::name).toList();
+    if (!weighted.isEmpty()) {
+      throw new ProviderException("terminate", "fleet " + fleet, false, "refusing pods "
+          + weighted + ": they serve and their revision has weight in the split in force "
+          + split + "; drain them (or shift their weight away) first; nothing was deleted");
+    }
+  }
+
   private void patch(String operation, String pod, String mergePatch) {
     KubeErrors.run(operation, "pod " + pod, () -> client.pods().inNamespace(namespace)
         .withName(pod).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch));
@@ -315,6 +367,7 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration drainGrace = Duration.ofSeconds(5);
     private Duration podWait = Duration.ofSeconds(30);
+    private GatewayRoute route;
 
     private Builder(KubernetesClient client, boolean ownsClient) {
       this.client = client;
@@ -375,6 +428,24 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
         throw new InvalidSpecException("podWait", "must be positive, was " + wait);
       }
       this.podWait = wait;
+      return this;
+    }
+
+    /**
+     * Gives the provider a {@link TrafficRouter}: each fleet's traffic goes through a Gateway
+     * API {@code HTTPRoute} (named after the fleet, or as {@code route} names it) attached to
+     * the route's Gateway; a split is one update of it, over one Service per revision that the
+     * router creates; no split sends to the fleet's shared Service {@code <fleet>-shared}, which
+     * the provider creates at the first launch. The Gateway API CRDs must be installed.
+     *
+     * @param route the Gateway, the port and the route names
+     * @return this builder
+     */
+    public Builder router(GatewayRoute route) {
+      if (route == null) {
+        throw new InvalidSpecException("route", "is required but was null");
+      }
+      this.route = route;
       return this;
     }
 

@@ -134,6 +134,15 @@ final class PodTemplates {
 
   /** @return a new ReplicaSet of {@code replicas} pods for the request's revision */
   static ReplicaSet replicaSet(String namespace, LaunchRequest request, int replicas) {
+    return replicaSet(namespace, request, replicas, false);
+  }
+
+  /**
+   * @param held whether the pods are held out of the fleet's shared Service until a split
+   * @return a new ReplicaSet of {@code replicas} pods for the request's revision
+   */
+  static ReplicaSet replicaSet(String namespace, LaunchRequest request, int replicas,
+      boolean held) {
     String fleet = request.fleet();
     Revision revision = request.revision();
     return new ReplicaSetBuilder()
@@ -146,7 +155,7 @@ final class PodTemplates {
         .withNewSpec()
           .withReplicas(replicas)
           .withNewSelector().withMatchLabels(selector(fleet, revision)).endSelector()
-          .withTemplate(template(request))
+          .withTemplate(template(request, held))
         .endSpec()
         .build();
   }
@@ -160,9 +169,19 @@ final class PodTemplates {
 
   /** @return the pod template: owner labels, serving, the launch key; the spec's container */
   static PodTemplateSpec template(LaunchRequest request) {
+    return template(request, false);
+  }
+
+  /**
+   * @param held {@code molt.dev/held=true}: the pods stay out of the fleet's shared Service (the
+   *     traffic router's even sharing) until a split ends the hold
+   * @return the pod template: owner labels, serving, held, the launch key; the spec's container
+   */
+  static PodTemplateSpec template(LaunchRequest request, boolean held) {
     LaunchSpec spec = request.spec();
     Map<String, String> labels = new LinkedHashMap<>(ownerLabels(request));
     labels.put(SERVING, "true");
+    labels.put(RouteMapping.HELD, Boolean.toString(held));
     labels.put(LAUNCH, keyHash(request.requestKey()));
     PodTemplateSpecBuilder b = new PodTemplateSpecBuilder()
         .withNewMetadata().withLabels(labels).endMetadata()

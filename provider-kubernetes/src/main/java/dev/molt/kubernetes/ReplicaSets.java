@@ -21,10 +21,13 @@ final class ReplicaSets {
   static final int ATTEMPTS = 5;
   private final KubernetesClient client;
   private final String namespace;
+  private final boolean routed;
 
-  ReplicaSets(KubernetesClient client, String namespace) {
+  /** @param routed whether a traffic router honours {@link LaunchRequest#holdTraffic()} */
+  ReplicaSets(KubernetesClient client, String namespace, boolean routed) {
     this.client = client;
     this.namespace = namespace;
+    this.routed = routed;
   }
 
   /**
@@ -36,12 +39,14 @@ final class ReplicaSets {
   boolean apply(LaunchRequest request) {
     String name = PodTemplates.replicaSetName(request.fleet(), request.revision());
     String key = PodTemplates.keyHash(request.requestKey());
+    boolean held = routed && request.holdTraffic();
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       ReplicaSet rs = resource(name).get();
       try {
         if (rs == null) {
           client.apps().replicaSets().inNamespace(namespace)
-              .resource(PodTemplates.replicaSet(namespace, request, request.count())).create();
+              .resource(PodTemplates.replicaSet(namespace, request, request.count(), held))
+              .create();
           return true;
         }
         requireOwned(rs, request.fleet());
@@ -57,7 +62,7 @@ final class ReplicaSets {
         rs.getMetadata().setAnnotations(annotations);
         rs.getSpec().setReplicas(replicas + request.count());
         // the template's launch label and rollout id apply to the pods created from now on
-        rs.getSpec().setTemplate(PodTemplates.template(request));
+        rs.getSpec().setTemplate(PodTemplates.template(request, held));
         client.apps().replicaSets().inNamespace(namespace).resource(rs).update();
         return true;
       } catch (KubernetesClientException e) {

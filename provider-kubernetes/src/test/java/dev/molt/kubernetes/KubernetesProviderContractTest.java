@@ -3,13 +3,9 @@ package dev.molt.kubernetes;
 import dev.molt.HealthCheck;
 import dev.molt.Image;
 import dev.molt.LaunchSpec;
-import dev.molt.OwnerLabels;
 import dev.molt.spi.Provider;
 import dev.molt.testkit.conformance.ProviderContract;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -50,19 +46,12 @@ class KubernetesProviderContractTest extends ProviderContract {
   /** A running pod with the fleet's label but not Molt's manager label. */
   @Override
   protected String createForeignInstance(String fleet) {
-    String name = fleet + "-foreign-" + (++foreign);
-    Pod pod = new PodBuilder().withNewMetadata().withName(name)
-        .withLabels(Map.of(OwnerLabels.FLEET, fleet, "app", "not-molt")).endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage(V1.reference()).endContainer()
-        .endSpec().withNewStatus().withPhase("Running").withPodIP("10.9.9.9").endStatus().build();
-    cluster.client.pods().inNamespace(MockCluster.NAMESPACE).resource(pod).create();
-    return name;
+    return cluster.createForeignPod(fleet, fleet + "-foreign-" + (++foreign));
   }
 
   @Override
   protected boolean exists(String instanceId) {
-    Pod pod = cluster.client.pods().inNamespace(MockCluster.NAMESPACE).withName(instanceId).get();
-    return pod != null && pod.getMetadata().getDeletionTimestamp() == null;
+    return cluster.podExists(instanceId);
   }
 
   @Override

@@ -1,5 +1,10 @@
 package dev.molt.kubernetes;
 
+import dev.molt.OwnerLabels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -7,6 +12,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A fresh fabric8 mock API server in CRUD mode, a client of it, and a {@link FakeKubelet} playing
@@ -27,8 +33,48 @@ final class MockCluster implements AutoCloseable {
 
   /** @return a provider on this cluster: short drain grace and pod wait, for tests */
   KubernetesProvider provider() {
+    return builder().build();
+  }
+
+  /** @return a provider on this cluster with an HTTPRoute router on {@code route} */
+  KubernetesProvider routedProvider(GatewayRoute route) {
+    return builder().router(route).build();
+  }
+
+  private KubernetesProvider.Builder builder() {
     return KubernetesProvider.builder(client).namespace(NAMESPACE)
-        .drainGrace(Duration.ofMillis(200)).podWait(Duration.ofSeconds(5)).build();
+        .drainGrace(Duration.ofMillis(200)).podWait(Duration.ofSeconds(5));
+  }
+
+  /** @return the HTTPRoute of that name, or null */
+  HTTPRoute route(String name) {
+    return client.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  /** @return the Service of that name, or null */
+  Service service(String name) {
+    return client.services().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  /**
+   * Creates a running pod with the fleet's label but not Molt's manager label.
+   *
+   * @return its name
+   */
+  String createForeignPod(String fleet, String name) {
+    Pod pod = new PodBuilder().withNewMetadata().withName(name)
+        .withLabels(Map.of(OwnerLabels.FLEET, fleet, "app", "not-molt")).endMetadata()
+        .withNewSpec().addNewContainer().withName("app")
+        .withImage(KubernetesProviderContractTest.V1.reference()).endContainer()
+        .endSpec().withNewStatus().withPhase("Running").withPodIP("10.9.9.9").endStatus().build();
+    client.pods().inNamespace(NAMESPACE).resource(pod).create();
+    return name;
+  }
+
+  /** @return whether the pod exists and is not being deleted */
+  boolean podExists(String name) {
+    Pod pod = client.pods().inNamespace(NAMESPACE).withName(name).get();
+    return pod != null && pod.getMetadata().getDeletionTimestamp() == null;
   }
 
   @Override

@@ -1,0 +1,60 @@
+package dev.molt.kubernetes;
+
+import dev.molt.Image;
+import dev.molt.LaunchSpec;
+import dev.molt.spi.Provider;
+import dev.molt.testkit.conformance.RoutedProviderContract;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The test kit's routed provider contract (the provider contract plus the traffic clauses) on a
+ * fresh fabric8 mock API server per test, the provider routing through a Gateway API HTTPRoute,
+ * {@link FakeKubelet} playing the ReplicaSet controller and kubelet.
+ */
+class KubernetesRoutedProviderContractTest extends RoutedProviderContract {
+  static final Image V2 = Image.of("registry.example/web@sha256:" + "2".repeat(64), "v2");
+  private MockCluster cluster;
+  private int foreign;
+
+  @Override
+  protected Provider createProvider() {
+    cluster = new MockCluster(Duration.ofMillis(50));
+    return cluster.routedProvider(GatewayRoute.of("public", 8080));
+  }
+
+  @Override
+  protected LaunchSpec launchSpec() {
+    return KubernetesProviderContractTest.spec(KubernetesProviderContractTest.V1);
+  }
+
+  @Override
+  protected LaunchSpec otherLaunchSpec() {
+    return KubernetesProviderContractTest.spec(V2);
+  }
+
+  @Override
+  protected Duration healthDeadline() {
+    return Duration.ofSeconds(10);
+  }
+
+  @Override
+  protected boolean await(BooleanSupplier condition, Duration deadline) {
+    return pollUntil(condition, deadline, Duration.ofMillis(20));
+  }
+
+  @Override
+  protected String createForeignInstance(String fleet) {
+    return cluster.createForeignPod(fleet, fleet + "-foreign-" + (++foreign));
+  }
+
+  @Override
+  protected boolean exists(String instanceId) {
+    return cluster.podExists(instanceId);
+  }
+
+  @Override
+  protected void cleanUp(Provider tested) {
+    cluster.close();
+  }
+}
