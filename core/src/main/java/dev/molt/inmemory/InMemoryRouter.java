@@ -1,6 +1,5 @@
 package dev.molt.inmemory;
 
-import dev.molt.ProviderException;
 import dev.molt.Revision;
 import dev.molt.internal.Checks;
 import dev.molt.spi.TrafficRouter;
@@ -36,18 +35,7 @@ public final class InMemoryRouter implements TrafficRouter {
   @Override
   public synchronized void setWeights(String fleet, Map<Revision, Integer> weights) {
     onCall.accept(fleet, weights.size());
-    int sum = 0;
-    for (int w : weights.values()) {
-      if (w < 0 || w > 100) {
-        throw new ProviderException("set-weights", "fleet " + fleet, false,
-            "weight " + w + " is outside 0..100 in " + weights);
-      }
-      sum += w;
-    }
-    if (sum != 100 && !weights.isEmpty()) {
-      throw new ProviderException("set-weights", "fleet " + fleet, false,
-          "weights must sum to 100, got " + sum + " in " + weights);
-    }
+    TrafficRouter.checkSplit(fleet, weights);
     if (weights.isEmpty()) {
       current.remove(fleet);
     } else {

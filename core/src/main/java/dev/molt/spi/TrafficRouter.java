@@ -1,5 +1,6 @@
 package dev.molt.spi;
 
+import dev.molt.ProviderException;
 import dev.molt.Revision;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  * <p>One {@link #setWeights} call is one atomic switch: the platform applies the whole split or
  * none of it. Taking single instances out of traffic stays {@link Provider#drain}, since platforms
  * whose router is the load balancer implement drain through it anyway. Implementations must be
- * thread-safe and throw only unchecked exceptions ({@link dev.molt.ProviderException}).
+ * thread-safe and throw only unchecked exceptions ({@link ProviderException}).
  */
 public interface TrafficRouter {
 
@@ -22,7 +23,7 @@ public interface TrafficRouter {
    * @param weights percent of traffic per revision, each 0..100, summing to 100; a revision not
    *     named gets none. Empty clears the split: every serving instance shares traffic evenly,
    *     whatever its revision (what rolling updates use)
-   * @throws dev.molt.ProviderException if the platform refused or failed
+   * @throws ProviderException if the platform refused or failed
    */
   void setWeights(String fleet, Map<Revision, Integer> weights);
 
@@ -34,4 +35,33 @@ public interface TrafficRouter {
    *     whatever serves)
    */
   Map<Revision, Integer> weights(String fleet);
+
+  /**
+   * Refuses a split that is not whole, before any platform call: every router checks its input
+   * with this, so all of them refuse the same splits with the same words.
+   *
+   * @param fleet the fleet name, for the error
+   * @param weights percent per revision: each 0..100, summing to 100; or empty (no split)
+   * @throws ProviderException non-retryable ({@code set-weights}), naming the bad weight
+   *     or the sum, and saying that the split in force is unchanged
+   */
+  static void checkSplit(String fleet, Map<Revision, Integer> weights) {
+    int sum = 0;
+    for (Map.Entry<Revision, Integer> e : weights.entrySet()) {
+      int w = e.getValue();
+      if (w < 0 || w > 100) {
+        throw refusedSplit(fleet, "weight of " + e.getKey() + " must be in 0..100, was " + w
+            + " in " + weights);
+      }
+      sum += w;
+    }
+    if (sum != 100 && !weights.isEmpty()) {
+      throw refusedSplit(fleet, "weights must sum to 100, got " + sum + " in " + weights);
+    }
+  }
+
+  private static ProviderException refusedSplit(String fleet, String why) {
+    return new ProviderException("set-weights", "fleet " + fleet, false,
+        why + "; the split in force is unchanged");
+  }
 }

@@ -38,27 +38,19 @@ final class ListenerRouter implements TrafficRouter {
 
   @Override
   public void setWeights(String fleet, Map<Revision, Integer> weights) {
+    TrafficRouter.checkSplit(fleet, weights);
     List<TargetGroupTuple> tuples = new ArrayList<>();
     if (weights.isEmpty()) {
       tuples.add(TargetGroupTuple.builder().targetGroupArn(groups.shared().orElseThrow())
           .weight(1).build());
     } else {
-      int sum = 0;
       for (Map.Entry<Revision, Integer> e : new TreeMap<>(weights).entrySet()) {
-        int w = e.getValue();
-        if (w < 0 || w > 100) {
-          throw refused(fleet, "weight of " + e.getKey() + " must be 0..100, was " + w);
-        }
         String arn = groups.byRevision().get(e.getKey());
         if (arn == null) {
           throw refused(fleet, "revision " + e.getKey() + " has no target group of its own;"
               + " configure one with targetGroup(revision, arn)");
         }
-        sum += w;
-        tuples.add(TargetGroupTuple.builder().targetGroupArn(arn).weight(w).build());
-      }
-      if (sum != 100) {
-        throw refused(fleet, "weights must sum to 100, were " + weights + " (sum " + sum + ")");
+        tuples.add(TargetGroupTuple.builder().targetGroupArn(arn).weight(e.getValue()).build());
       }
     }
     Action forward = Action.builder().type(ActionTypeEnum.FORWARD)

@@ -54,7 +54,7 @@ final class HttpRouteRouter implements TrafficRouter {
   @Override
   public void setWeights(String fleet, Map<Revision, Integer> weights) {
     RouteMapping.checkFleet(fleet);
-    RouteMapping.checkSplit(fleet, weights);
+    TrafficRouter.checkSplit(fleet, weights);
     apply(fleet, weights, route("shift", fleet));
   }
 

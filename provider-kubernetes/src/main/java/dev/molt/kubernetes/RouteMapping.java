@@ -2,7 +2,6 @@ package dev.molt.kubernetes;
 
 import dev.molt.InvalidSpecException;
 import dev.molt.OwnerLabels;
-import dev.molt.ProviderException;
 import dev.molt.Revision;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -106,34 +105,6 @@ final class RouteMapping {
               .withTargetPort(new IntOrString(port)).endPort()
         .endSpec()
         .build();
-  }
-
-  /**
-   * Refuses a split that is not whole: weights outside 0..100 or not summing to 100 (empty is
-   * whole: it clears the split).
-   *
-   * @throws ProviderException non-retryable, naming what is wrong
-   */
-  static void checkSplit(String fleet, Map<Revision, Integer> weights) {
-    if (weights.isEmpty()) {
-      return;
-    }
-    int sum = 0;
-    for (Map.Entry<Revision, Integer> e : new TreeMap<>(weights).entrySet()) {
-      int w = e.getValue();
-      if (w < 0 || w > 100) {
-        throw refused(fleet, "weight of " + e.getKey() + " must be 0..100, was " + w);
-      }
-      sum += w;
-    }
-    if (sum != 100) {
-      throw refused(fleet, "weights must sum to 100, were " + weights + " (sum " + sum + ")");
-    }
-  }
-
-  private static ProviderException refused(String fleet, String why) {
-    return new ProviderException("shift", "fleet " + fleet, false,
-        why + "; the split in force is unchanged");
   }
 
   /**

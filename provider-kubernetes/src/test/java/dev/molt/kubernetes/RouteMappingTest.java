@@ -9,6 +9,7 @@ import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.Revision;
 import dev.molt.spi.LaunchRequest;
+import dev.molt.spi.TrafficRouter;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
@@ -137,13 +138,13 @@ class RouteMappingTest {
   void aSplitThatIsNotWholeIsRefusedNonRetryably() {
     for (Map<Revision, Integer> bad : List.of(Map.of(A, 80, B, 30), Map.of(A, 110, B, -10),
         Map.of(A, 90))) {
-      assertThatThrownBy(() -> RouteMapping.checkSplit("web", bad)).as("%s", bad)
+      assertThatThrownBy(() -> TrafficRouter.checkSplit("web", bad)).as("%s", bad)
           .isInstanceOfSatisfying(ProviderException.class,
               e -> assertThat(e.retryable()).isFalse())
           .hasMessageContaining("unchanged");
     }
-    RouteMapping.checkSplit("web", Map.of());
-    RouteMapping.checkSplit("web", Map.of(A, 0, B, 100));
+    TrafficRouter.checkSplit("web", Map.of());
+    TrafficRouter.checkSplit("web", Map.of(A, 0, B, 100));
   }
 
   @Test

@@ -164,7 +164,7 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
   @Override
   public synchronized void setWeights(String fleet, Map<Revision, Integer> percentages) {
     bind(fleet);
-    Weights.validate(fleet, percentages);
+    TrafficRouter.checkSplit(fleet, percentages);
     Optional<Map<Revision, Integer>> next = percentages.isEmpty() ? Optional.empty()
         : Optional.of(Map.copyOf(percentages));
     Map<String, HaproxyServer> now = serversByName();

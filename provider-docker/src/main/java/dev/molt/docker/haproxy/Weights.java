@@ -1,6 +1,5 @@
 package dev.molt.docker.haproxy;
 
-import dev.molt.ProviderException;
 import dev.molt.Revision;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
@@ -89,19 +88,4 @@ final class Weights {
     return out;
   }
 
-  /** Checks shares as the {@code TrafficRouter} SPI wants them: 0..100 summing to 100, or none. */
-  static void validate(String fleet, Map<Revision, Integer> percentages) {
-    int sum = 0;
-    for (Map.Entry<Revision, Integer> e : percentages.entrySet()) {
-      if (e.getValue() == null || e.getValue() < 0 || e.getValue() > 100) {
-        throw new ProviderException("set-weights", "fleet " + fleet, false, "weight of "
-            + e.getKey() + " must be in 0..100, was " + e.getValue() + " in " + percentages);
-      }
-      sum += e.getValue();
-    }
-    if (sum != 100 && !percentages.isEmpty()) {
-      throw new ProviderException("set-weights", "fleet " + fleet, false,
-          "weights must sum to 100, got " + sum + " in " + percentages);
-    }
-  }
 }
