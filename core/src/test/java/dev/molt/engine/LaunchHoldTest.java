@@ -7,19 +7,14 @@ import dev.molt.Fixtures;
 import dev.molt.Instance;
 import dev.molt.RolloutPhase;
 import dev.molt.inmemory.InMemoryProvider;
-import dev.molt.spi.Health;
+import dev.molt.spi.ForwardingProvider;
 import dev.molt.spi.LaunchRequest;
-import dev.molt.spi.Provider;
-import dev.molt.spi.TrafficRouter;
 import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.Strategy;
-import dev.molt.time.Cancellable;
 import dev.molt.time.VirtualTime;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -64,53 +59,17 @@ class LaunchHoldTest {
   }
 
   /** Records launch requests; everything else goes to the platform. */
-  private static final class Recording implements Provider {
-    private final InMemoryProvider platform;
+  private static final class Recording extends ForwardingProvider {
     final List<LaunchRequest> launches = new CopyOnWriteArrayList<>();
 
     Recording(InMemoryProvider platform) {
-      this.platform = platform;
-    }
-
-    @Override
-    public String name() {
-      return "recording";
+      super(platform);
     }
 
     @Override
     public List<Instance> launch(LaunchRequest request) {
       launches.add(request);
-      return platform.launch(request);
-    }
-
-    @Override
-    public List<Instance> observe(String fleet) {
-      return platform.observe(fleet);
-    }
-
-    @Override
-    public Map<String, Health> health(String fleet, List<Instance> instances) {
-      return platform.health(fleet, instances);
-    }
-
-    @Override
-    public void drain(String fleet, List<Instance> instances) {
-      platform.drain(fleet, instances);
-    }
-
-    @Override
-    public void terminate(String fleet, List<Instance> instances) {
-      platform.terminate(fleet, instances);
-    }
-
-    @Override
-    public Optional<TrafficRouter> router() {
-      return platform.router();
-    }
-
-    @Override
-    public Cancellable watch(String fleet, Runnable onChange) {
-      return platform.watch(fleet, onChange);
+      return super.launch(request);
     }
   }
 }
