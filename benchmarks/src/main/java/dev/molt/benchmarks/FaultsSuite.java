@@ -9,7 +9,8 @@ import java.io.PrintStream;
  * checked against every invariant by the testkit's {@link FaultCampaign}. Prints the campaign's
  * own lines ({@code violation seed=<s> <schedule>: <what>} per violation, {@code faults
  * strategy=<s> schedules=..} per strategy), the wall time, and last {@code schedules: <K>
- * violations: <V>}; exits 1 if any invariant was violated.
+ * violations: <V>}; exits 1 if any invariant was violated. {@code --replay <seed>} runs the one
+ * schedule a violation line named instead.
  */
 final class FaultsSuite implements Suite {
 
@@ -26,6 +27,9 @@ final class FaultsSuite implements Suite {
   @Override
   public int run(Options options, PrintStream out) {
     out.println("suite: " + name());
+    if (options.replay().isPresent()) {
+      return replay(options.replay().get(), out);
+    }
     out.println("seed: " + options.seed());
     long start = System.nanoTime();
     FaultCampaign.Summary summary =
@@ -33,5 +37,16 @@ final class FaultsSuite implements Suite {
     out.println("wall_s: " + Format.decimal((System.nanoTime() - start) / 1e9, 3));
     out.println(summary.verdict());
     return summary.violations() == 0 ? 0 : 1;
+  }
+
+  /** Runs the one schedule drawn from {@code seed}, as its violation line named it. */
+  private static int replay(long seed, PrintStream out) {
+    FaultCampaign.Outcome outcome = FaultCampaign.runOne(seed);
+    out.println("replay: seed=" + seed + " " + outcome.schedule());
+    out.println("ended: " + outcome.phase().map(Enum::name).orElse("unfinished")
+        + (outcome.crashed() ? " after a crash and resume" : ""));
+    outcome.violations().forEach(v -> out.println("violation seed=" + seed + ": " + v));
+    out.println("violations: " + outcome.violations().size());
+    return outcome.violations().isEmpty() ? 0 : 1;
   }
 }

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param jmhIterations JMH warm-up and measurement iterations of 1 s each (default 5)
  * @param schedules fault schedules in {@code faults} (default 1000)
  * @param seed the fault campaign's seed (default 1)
+ * @param replay one fault schedule to run again, by the seed its violation line printed
  */
 public record Options(
     String suite,
@@ -35,7 +36,8 @@ public record Options(
     int jmhForks,
     int jmhIterations,
     int schedules,
-    long seed) {
+    long seed,
+    Optional<Long> replay) {
 
   /** The default fleet sizes. */
   public static final List<Integer> DEFAULT_SIZES = List.of(10, 100, 1_000, 10_000);
@@ -74,7 +76,8 @@ public record Options(
       throw new UsageException("no suite given");
     }
     return new Options(b.suite, b.help, b.sizes, new Latencies(b.launch, b.healthy, b.drain),
-        b.poll, b.notifications, b.strategy, b.runs, b.jmhForks, b.jmhIterations, b.schedules, b.seed);
+        b.poll, b.notifications, b.strategy, b.runs, b.jmhForks, b.jmhIterations, b.schedules, b.seed,
+        b.replay);
   }
 
   /** @return the options part of the usage text */
@@ -93,6 +96,7 @@ public record Options(
         "  --jmh-iterations 5          JMH warm-up and measurement iterations of 1s (overhead)",
         "  --schedules 1000            random fault schedules (faults)",
         "  --seed 1                    the fault campaign's seed (faults)",
+        "  --replay <seed>             run the one schedule a violation line names (faults)",
         "  --help                      this text",
         "durations: 500ms, 20s, 2m, 1h; a bare number is seconds");
   }
@@ -160,6 +164,7 @@ public record Options(
     int jmhIterations = 5;
     int schedules = 1000;
     long seed = 1;
+    Optional<Long> replay = Optional.empty();
 
     void set(String option, String value) {
       switch (option) {
@@ -174,16 +179,17 @@ public record Options(
         case "--jmh-forks" -> jmhForks = positiveInt(option, value);
         case "--jmh-iterations" -> jmhIterations = positiveInt(option, value);
         case "--schedules" -> schedules = positiveInt(option, value);
-        case "--seed" -> seed = seed(value);
+        case "--seed" -> seed = seed(option, value);
+        case "--replay" -> replay = Optional.of(seed(option, value));
         default -> throw new UsageException("unknown option " + option + " (see --help)");
       }
     }
 
-    private static long seed(String value) {
+    private static long seed(String option, String value) {
       try {
         return Long.parseLong(value.trim());
       } catch (NumberFormatException e) {
-        throw new UsageException("--seed expects a whole number, was '" + value + "'");
+        throw new UsageException(option + " expects a whole number, was '" + value + "'");
       }
     }
 

@@ -70,6 +70,20 @@ class MainTest {
   }
 
   @Test
+  void replayRunsTheOneScheduleAViolationLineNames() {
+    long seed = new java.util.Random(42).nextLong(); // the first schedule of campaign seed 42
+    int status = run("faults", "--replay", Long.toString(seed));
+    List<String> lines = outLines();
+
+    assertThat(lines.get(0)).isEqualTo("suite: faults");
+    assertThat(lines.get(1)).startsWith("replay: ").contains("seed=" + seed);
+    assertThat(lines.get(2)).matches("ended: (SUCCEEDED|ROLLED_BACK|FAILED|unfinished).*");
+    assertThat(lines.get(lines.size() - 1)).matches("violations: \\d+");
+    assertThat(status).isEqualTo(lines.get(lines.size() - 1).equals("violations: 0") ? 0 : 1);
+    assertThat(run("faults", "--replay", "x")).isEqualTo(2);
+  }
+
+  @Test
   void badOptionsFailBeforeAnythingRuns() {
     assertThat(run("makespan", "--sizes", "ten")).isEqualTo(2);
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();

@@ -7,7 +7,6 @@ import dev.molt.engine.RolloutHandle;
 import dev.molt.testkit.SimulatedPlatform;
 import dev.molt.testkit.invariants.InvariantChecker;
 import dev.molt.time.VirtualTime;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,25 +62,11 @@ public final class FaultCampaign {
   }
 
   /**
-   * Runs {@code schedules} schedules drawn from {@code seed}. Prints one line per violation,
-   * {@code violation seed=<s> <schedule>: <what>}, then one line of outcome counts per strategy
-   * ({@code faults strategy=canary schedules=.. succeeded=.. rolled_back=.. crashed=..}), then
-   * {@link Summary#verdict()}: {@code schedules: <K> violations: <V>}.
-   *
-   * @param schedules how many
-   * @param seed the campaign's seed
-   * @param out where to print
-   * @return the number of violations
-   */
-  public static int run(int schedules, long seed, PrintStream out) {
-    Summary summary = run(schedules, seed, out::println);
-    out.println(summary.verdict());
-    return summary.violations();
-  }
-
-  /**
-   * Runs {@code schedules} schedules drawn from {@code seed}, giving {@code lines} the violation
-   * and per-strategy lines that {@link #run(int, long, PrintStream)} prints, but not the verdict.
+   * Runs {@code schedules} schedules drawn from {@code seed}. Gives {@code lines} one line per
+   * violation, {@code violation seed=<s> <schedule>: <what>}, then one line of outcome counts per
+   * strategy ({@code faults strategy=canary schedules=.. succeeded=.. rolled_back=.. crashed=..});
+   * the caller prints {@link Summary#verdict()} ({@code schedules: <K> violations: <V>}) last.
+   * The command is {@code java -jar benchmarks/target/molt-benchmarks.jar faults}.
    *
    * @param schedules how many
    * @param seed the campaign's seed
@@ -191,33 +176,4 @@ public final class FaultCampaign {
     time.runUntil(done, time.now().plus(RUN_LIMIT));
   }
 
-  /**
-   * Runs a campaign from the command line: {@code --schedules K --seed S}, or replays one schedule
-   * printed with a violation: {@code --replay <seed>}.
-   *
-   * @param args the options
-   */
-  public static void main(String[] args) {
-    int schedules = 1000;
-    long seed = 1;
-    Optional<Long> replay = Optional.empty();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--schedules" -> schedules = Integer.parseInt(args[i + 1]);
-        case "--seed" -> seed = Long.parseLong(args[i + 1]);
-        case "--replay" -> replay = Optional.of(Long.parseLong(args[i + 1]));
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; usage: --schedules <K> --seed <S> | --replay <schedule seed>");
-      }
-    }
-    if (replay.isPresent()) {
-      Outcome outcome = runOne(replay.get());
-      System.out.println(outcome.schedule() + " ended "
-          + outcome.phase().map(Enum::name).orElse("unfinished")
-          + (outcome.crashed() ? " after a crash and resume" : ""));
-      outcome.violations().forEach(v -> System.out.println("violation: " + v));
-      System.exit(outcome.violations().isEmpty() ? 0 : 1);
-    }
-    System.exit(run(schedules, seed, System.out) == 0 ? 0 : 1);
-  }
 }
