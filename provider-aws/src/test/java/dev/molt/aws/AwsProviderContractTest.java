@@ -6,7 +6,6 @@ import dev.molt.testkit.conformance.RoutedProviderContract;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * The test kit's provider contract through the SDK's real request marshalling, against the
@@ -42,11 +41,6 @@ class AwsProviderContractTest extends RoutedProviderContract {
   @Override
   protected Duration healthDeadline() {
     return Duration.ofSeconds(10);
-  }
-
-  @Override
-  protected boolean await(BooleanSupplier condition, Duration deadline) {
-    return pollUntil(condition, deadline, Duration.ofMillis(50));
   }
 
   /** An instance tagged with the fleet's name but not Molt's manager tag. */

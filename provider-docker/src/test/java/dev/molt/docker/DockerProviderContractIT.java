@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 /**
  * The test kit's routed provider contract on a real Docker Engine, with the HAProxy router (so the
@@ -39,11 +38,6 @@ class DockerProviderContractIT extends RoutedProviderContract {
   @Override
   protected Duration healthDeadline() {
     return Duration.ofSeconds(20);
-  }
-
-  @Override
-  protected boolean await(BooleanSupplier condition, Duration deadline) {
-    return pollUntil(condition, deadline, Duration.ofMillis(200));
   }
 
   /** A running container named like Molt's, with Molt's fleet label but no manager label. */

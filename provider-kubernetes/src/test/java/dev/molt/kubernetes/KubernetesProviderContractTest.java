@@ -6,7 +6,6 @@ import dev.molt.LaunchSpec;
 import dev.molt.spi.Provider;
 import dev.molt.testkit.conformance.ProviderContract;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 /**
  * The test kit's provider contract on a fresh fabric8 mock API server per test, with {@link
@@ -36,11 +35,6 @@ class KubernetesProviderContractTest extends ProviderContract {
   @Override
   protected Duration healthDeadline() {
     return Duration.ofSeconds(10);
-  }
-
-  @Override
-  protected boolean await(BooleanSupplier condition, Duration deadline) {
-    return pollUntil(condition, deadline, Duration.ofMillis(20));
   }
 
   /** A running pod with the fleet's label but not Molt's manager label. */

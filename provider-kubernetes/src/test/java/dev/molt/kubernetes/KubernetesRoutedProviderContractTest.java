@@ -5,7 +5,6 @@ import dev.molt.LaunchSpec;
 import dev.molt.spi.Provider;
 import dev.molt.testkit.conformance.RoutedProviderContract;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 /**
  * The test kit's routed provider contract (the provider contract plus the traffic clauses) on a
@@ -36,11 +35,6 @@ class KubernetesRoutedProviderContractTest extends RoutedProviderContract {
   @Override
   protected Duration healthDeadline() {
     return Duration.ofSeconds(10);
-  }
-
-  @Override
-  protected boolean await(BooleanSupplier condition, Duration deadline) {
-    return pollUntil(condition, deadline, Duration.ofMillis(20));
   }
 
   @Override

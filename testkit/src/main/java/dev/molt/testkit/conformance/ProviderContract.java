@@ -61,16 +61,20 @@ public abstract class ProviderContract {
   protected abstract LaunchSpec launchSpec();
 
   /**
-   * Lets time pass until {@code condition} holds: drive virtual time, or poll real time.
+   * Lets time pass until {@code condition} holds. By default polls real time every 50 ms ({@link
+   * #pollUntil}), which suits a provider on a real or mock platform; a provider on virtual time
+   * overrides it to drive its clock instead.
    *
    * @param condition what to wait for
    * @param deadline the most time to allow
    * @return whether it held in time
    */
-  protected abstract boolean await(BooleanSupplier condition, Duration deadline);
+  protected boolean await(BooleanSupplier condition, Duration deadline) {
+    return pollUntil(condition, deadline, Duration.ofMillis(50));
+  }
 
   /**
-   * An {@link #await} for providers on a real platform: checks {@code condition} every {@code
+   * The default {@link #await}: checks {@code condition} every {@code
    * interval} of real time, on a daemon thread, until it holds or {@code deadline} has passed. No
    * sleeping: the calling thread waits on the outcome.
    *
