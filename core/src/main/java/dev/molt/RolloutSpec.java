@@ -18,6 +18,12 @@ import java.time.Duration;
  *     min); time spent paused does not count
  * @param drainTimeout the longest time an instance drains before it is terminated anyway
  *     (default 30 s)
+ * @param trafficGrace the longest a revision may carry router weight with no healthy instance
+ *     (default 10 s): past it, its weight goes back to the healthy revision in one router call and
+ *     the failure policy applies
+ * @param allowScaleToZero whether a {@code capacity} of 0 may take a fleet that serves down to no
+ *     instance at all (default false: such a rollout fails on its first observation, touching
+ *     nothing; the anchors call this a traffic guard)
  */
 public record RolloutSpec(
     String fleet,
@@ -26,7 +32,9 @@ public record RolloutSpec(
     Strategy strategy,
     FailurePolicy onFailure,
     Duration progressDeadline,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    Duration trafficGrace,
+    boolean allowScaleToZero) {
 
   /** Validates the fields, including the strategy against the capacity. */
   public RolloutSpec {
@@ -42,6 +50,7 @@ public record RolloutSpec(
     Checks.required(onFailure, "onFailure");
     Checks.positive(progressDeadline, "progressDeadline");
     Checks.nonNegative(drainTimeout, "drainTimeout");
+    Checks.nonNegative(trafficGrace, "trafficGrace");
     try {
       strategy.validateFor(capacity);
     } catch (InvalidSpecException e) {
@@ -62,7 +71,8 @@ public record RolloutSpec(
   /** @return a builder holding this spec's values */
   public Builder toBuilder() {
     return new Builder(fleet).capacity(capacity).target(target).strategy(strategy)
-        .onFailure(onFailure).progressDeadline(progressDeadline).drainTimeout(drainTimeout);
+        .onFailure(onFailure).progressDeadline(progressDeadline).drainTimeout(drainTimeout)
+        .trafficGrace(trafficGrace).allowScaleToZero(allowScaleToZero);
   }
 
   /** @return a copy targeting another launch spec */
@@ -79,6 +89,8 @@ public record RolloutSpec(
     private FailurePolicy onFailure = FailurePolicy.ROLL_BACK;
     private Duration progressDeadline = Duration.ofMinutes(10);
     private Duration drainTimeout = Duration.ofSeconds(30);
+    private Duration trafficGrace = Duration.ofSeconds(10);
+    private boolean allowScaleToZero;
 
     private Builder(String fleet) {
       this.fleet = fleet;
@@ -120,6 +132,18 @@ public record RolloutSpec(
       return this;
     }
 
+    /** Sets the traffic grace. @return this builder */
+    public Builder trafficGrace(Duration grace) {
+      trafficGrace = grace;
+      return this;
+    }
+
+    /** Allows {@code capacity(0)} to remove a serving fleet. @return this builder */
+    public Builder allowScaleToZero(boolean allow) {
+      allowScaleToZero = allow;
+      return this;
+    }
+
     /**
      * Builds the spec.
      *
@@ -131,7 +155,7 @@ public record RolloutSpec(
         throw new InvalidSpecException("capacity", "is required: how many instances should serve?");
       }
       return new RolloutSpec(fleet, capacity, target, strategy, onFailure, progressDeadline,
-          drainTimeout);
+          drainTimeout, trafficGrace, allowScaleToZero);
     }
   }
 }

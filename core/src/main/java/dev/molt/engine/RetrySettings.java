@@ -15,9 +15,15 @@ import java.time.Duration;
  * @param maxDelay the largest backoff (default 10 s)
  * @param jitter the fraction of each delay randomised, 0..1 (default 0.25)
  * @param callTimeout the longest one attempt may take (default 60 s)
+ * @param refusalDelay the first wait after an action the platform refused for good (a
+ *     non-retryable error, or retries used up): the rollout observes again only after it, doubling
+ *     with each refusal in a row up to {@code maxDelay}, with the same jitter (default 2 s)
+ * @param maxRefusals refusals in a row after which the step fails and the rollout's failure policy
+ *     applies, at least 1 (default 5); a refusal never resets the progress deadline either
  */
 public record RetrySettings(
-    int maxAttempts, Duration initialDelay, Duration maxDelay, double jitter, Duration callTimeout) {
+    int maxAttempts, Duration initialDelay, Duration maxDelay, double jitter, Duration callTimeout,
+    Duration refusalDelay, int maxRefusals) {
 
   /** Validates the fields. */
   public RetrySettings {
@@ -25,6 +31,8 @@ public record RetrySettings(
     Checks.positive(initialDelay, "initialDelay");
     Checks.positive(maxDelay, "maxDelay");
     Checks.positive(callTimeout, "callTimeout");
+    Checks.positive(refusalDelay, "refusalDelay");
+    Checks.positive(maxRefusals, "maxRefusals");
     if (maxDelay.compareTo(initialDelay) < 0) {
       throw new dev.molt.InvalidSpecException("maxDelay", "must be >= initialDelay " + initialDelay
           + ", was " + maxDelay);
@@ -37,12 +45,21 @@ public record RetrySettings(
   /** @return the defaults described above */
   public static RetrySettings defaults() {
     return new RetrySettings(5, Duration.ofMillis(200), Duration.ofSeconds(10), 0.25,
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60), Duration.ofSeconds(2), 5);
   }
 
-  /** @return settings that make one attempt and never retry */
+  /**
+   * @return settings that make one attempt per call and never retry it; refused actions still back
+   *     off (from 1 ms) and fail the step after the default number of refusals
+   */
   public static RetrySettings none() {
     return new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1), 0,
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60), Duration.ofMillis(1), 5);
+  }
+
+  /** @return a copy that waits {@code first} after a refused action, failing after {@code limit} */
+  public RetrySettings withRefusals(Duration first, int limit) {
+    return new RetrySettings(maxAttempts, initialDelay, maxDelay, jitter, callTimeout, first,
+        limit);
   }
 }

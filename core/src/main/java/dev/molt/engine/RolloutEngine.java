@@ -256,8 +256,10 @@ public final class RolloutEngine implements AutoCloseable {
    * @throws InvalidSpecException naming a blank or invalid argument, before any provider call
    * @throws MoltException if the fleet has no such owned instance
    * @throws dev.molt.ProviderException if the platform cannot taint or the call failed
+   * @throws MoltException if this engine was stopped
    */
   public void taint(String fleet, String instanceId, String reason) {
+    requireRunning();
     try {
       context.scheduler().await(Tainter.taint(context, fleet, instanceId, reason));
     } catch (CompletionException e) {
@@ -271,6 +273,8 @@ public final class RolloutEngine implements AutoCloseable {
    *
    * @param spec what to achieve
    * @return the final snapshot, in a terminal phase
+   * @throws dev.molt.IllegalControlException in virtual time, once the rollout waits for a person
+   *     (a manual promotion, a pause): use {@link #start} and the control on its handle instead
    */
   public Rollout run(RolloutSpec spec) {
     return start(spec).await();
@@ -283,9 +287,11 @@ public final class RolloutEngine implements AutoCloseable {
    * removes the new revision only and leaves the old instances as they are.
    *
    * @param spec a launch spec
+   * @throws MoltException if this engine was stopped
    */
   public void remember(LaunchSpec spec) {
     Checks.required(spec, "spec");
+    requireRunning();
     registry.remember(spec);
   }
 
@@ -299,9 +305,11 @@ public final class RolloutEngine implements AutoCloseable {
    * @return the steps, traffic, peak instance count, expected duration and rollback costs
    * @throws InvalidSpecException if {@code spec} is null
    * @throws dev.molt.ProviderException if reading the fleet fails
+   * @throws MoltException if this engine was stopped
    */
   public RolloutPlan plan(RolloutSpec spec) {
     Checks.required(spec, "spec");
+    requireRunning();
     List<LaunchSpec> specs = new ArrayList<>(registry.knownSpecs());
     specs.add(spec.target());
     return Plans.plan(context.provider(), spec, context.clock().instant(), context.pollInterval(),

@@ -83,8 +83,12 @@ public interface RolloutHandle {
 
   /**
    * Waits for the end, in the engine scheduler's time (driving virtual time when it is virtual).
+   * With a real scheduler it waits, however long a pause lasts (another thread may resume it).
    *
    * @return the final snapshot, whatever its phase
+   * @throws dev.molt.IllegalControlException in virtual time, as soon as the rollout waits for a
+   *     person ({@code promote()} at a manual step, {@code resume()} after a pause), saying which
+   *     control at which step: nothing but this thread drives the time, so it could never end
    */
   Rollout await();
 

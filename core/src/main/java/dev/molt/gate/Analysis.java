@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param maxErrors measurements that could not be made, tolerated (default 0)
  * @param onInconclusive what the rollout does with an inconclusive or insufficient-data verdict
  *     (default {@link OnInconclusive#PAUSE})
+ * @param timeout the longest one measurement may take, in the engine's time (default 30 s): a
+ *     gate or metric source that has not answered by then gives an {@link Verdict#ERROR}
+ *     measurement, and the engine no longer waits for it
  */
 public record Analysis(
     Gate gate,
@@ -39,7 +42,11 @@ public record Analysis(
     int maxConsecutiveFailures,
     int maxInconclusive,
     int maxErrors,
-    OnInconclusive onInconclusive) {
+    OnInconclusive onInconclusive,
+    Duration timeout) {
+
+  /** The default {@link #timeout()} of one measurement. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   /** What a rollout does when an analysis neither passes nor fails. */
   public enum OnInconclusive {
@@ -59,6 +66,7 @@ public record Analysis(
     Checks.nonNegative(maxInconclusive, "maxInconclusive");
     Checks.nonNegative(maxErrors, "maxErrors");
     Checks.required(onInconclusive, "onInconclusive");
+    Checks.positive(timeout, "timeout");
     if (maxFailures >= count && count > 0) {
       throw new InvalidSpecException("maxFailures", "is " + maxFailures + " but only " + count
           + " measurements are made: the analysis could never fail. Lower it or raise count");
@@ -67,37 +75,54 @@ public record Analysis(
 
   /** @return one measurement of {@code gate}, no failures tolerated, pausing when inconclusive */
   public static Analysis of(Gate gate) {
-    return new Analysis(gate, 1, Duration.ofMinutes(1), 0, 0, 0, 0, OnInconclusive.PAUSE);
+    return new Analysis(gate, 1, Duration.ofMinutes(1), 0, 0, 0, 0, OnInconclusive.PAUSE,
+        DEFAULT_TIMEOUT);
   }
 
   /** @return a copy measuring {@code times} times, {@code every} apart */
   public Analysis times(int times, Duration every) {
     return new Analysis(gate, times, every, maxFailures, maxConsecutiveFailures, maxInconclusive,
-        maxErrors, onInconclusive);
+        maxErrors, onInconclusive, timeout);
   }
 
   /** @return a copy tolerating this many failures in all and in a row */
   public Analysis withFailureLimits(int total, int consecutive) {
     return new Analysis(gate, count, interval, total, consecutive, maxInconclusive, maxErrors,
-        onInconclusive);
+        onInconclusive, timeout);
   }
 
   /** @return a copy tolerating this many inconclusive and this many error measurements */
   public Analysis withTolerance(int inconclusive, int errors) {
     return new Analysis(gate, count, interval, maxFailures, maxConsecutiveFailures, inconclusive,
-        errors, onInconclusive);
+        errors, onInconclusive, timeout);
   }
 
   /** @return a copy doing {@code action} when inconclusive */
   public Analysis withOnInconclusive(OnInconclusive action) {
     return new Analysis(gate, count, interval, maxFailures, maxConsecutiveFailures,
-        maxInconclusive, maxErrors, action);
+        maxInconclusive, maxErrors, action, timeout);
   }
 
   /** @return a copy measuring another gate under the same limits */
   public Analysis withGate(Gate other) {
     return new Analysis(other, count, interval, maxFailures, maxConsecutiveFailures,
-        maxInconclusive, maxErrors, onInconclusive);
+        maxInconclusive, maxErrors, onInconclusive, timeout);
+  }
+
+  /** @return a copy whose measurements time out after {@code limit} */
+  public Analysis withTimeout(Duration limit) {
+    return new Analysis(gate, count, interval, maxFailures, maxConsecutiveFailures,
+        maxInconclusive, maxErrors, onInconclusive, limit);
+  }
+
+  /**
+   * The longest the analysis may take before the engine ends it with {@link Verdict#ERROR}: every
+   * measurement taking its whole timeout, {@code (count - 1) * interval + count * timeout}.
+   *
+   * @return the analysis deadline, counted from its start
+   */
+  public Duration deadline() {
+    return duration().plus(timeout.multipliedBy(count));
   }
 
   /** @return how long a full analysis takes: {@code (count - 1) * interval} */

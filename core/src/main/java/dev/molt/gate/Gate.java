@@ -1,7 +1,9 @@
 package dev.molt.gate;
 
 import dev.molt.internal.Checks;
+import dev.molt.time.Scheduler;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One measurement that judges a new revision: a health share, an HTTP probe, a metric comparison.
@@ -23,6 +25,21 @@ public interface Gate {
    * @return the measurement; never a pass without data
    */
   Measurement measure(GateContext context);
+
+  /**
+   * Measures once without blocking the engine: what the engine calls. The default runs {@link
+   * #measure} through {@link Scheduler#runBlocking}, off the engine's threads, so a metric source
+   * that hangs never stalls a rollout; the engine bounds the wait by the analysis's {@linkplain
+   * Analysis#timeout() timeout} either way. Override it for a gate that is asynchronous by nature
+   * (an async HTTP client, a simulated metric source that answers in virtual time).
+   *
+   * @param context the observed fleet and the revisions to judge
+   * @param scheduler the engine's scheduler, whose time the measurement should follow
+   * @return the measurement, when it is made; a failed future counts as {@link Verdict#ERROR}
+   */
+  default CompletionStage<Measurement> measureAsync(GateContext context, Scheduler scheduler) {
+    return scheduler.runBlocking(() -> measure(context));
+  }
 
   /**
    * A gate that passes only when all of {@code gates} pass; otherwise the worst verdict (FAIL,

@@ -33,4 +33,12 @@ public record Decision(
     /** The goal cannot be reached. */
     FAILED
   }
+
+  /** @return this decision, waking at {@code at} if that is earlier than its own wake-up */
+  public Decision wakeNoLaterThan(Instant at) {
+    if (wakeAt.isPresent() && !wakeAt.get().isAfter(at)) {
+      return this;
+    }
+    return new Decision(actions, Optional.of(at), status, reason, step, totalSteps, progressKey);
+  }
 }

@@ -1,15 +1,18 @@
 package dev.molt.internal;
 
-import dev.molt.Fleet;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.AnalysisResult;
+import dev.molt.gate.Gate;
 import dev.molt.gate.GateContext;
 import dev.molt.gate.Measurement;
 import dev.molt.gate.Verdict;
+import dev.molt.time.Cancellable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -48,29 +51,43 @@ final class GateRunner {
     if (!wanted.getAsBoolean()) {
       return;
     }
-    observer.observe(fleet, desired.getAsInt())
-        .thenApply(observed -> measureOnce(analyze, observed))
-        .exceptionally(error -> Measurement.error("observing the fleet failed: " + error))
-        .thenAccept(m -> {
-          so.add(m);
-          Analysis analysis = analyze.analysis();
-          Optional<Verdict> verdict = analysis.judge(so);
-          if (verdict.isPresent()) {
-            done.accept(new AnalysisResult(verdict.get(), so));
-          } else {
-            Duration interval = analysis.interval();
-            engine.scheduler().schedule(() -> measure(analyze, so, wanted, done), interval);
-          }
-        });
+    measureOnce(analyze).thenAccept(m -> {
+      so.add(m);
+      Analysis analysis = analyze.analysis();
+      Optional<Verdict> verdict = analysis.judge(so);
+      if (verdict.isPresent()) {
+        done.accept(new AnalysisResult(verdict.get(), so));
+      } else {
+        Duration interval = analysis.interval();
+        engine.scheduler().schedule(() -> measure(analyze, so, wanted, done), interval);
+      }
+    });
   }
 
-  private Measurement measureOnce(Action.Analyze analyze, Fleet observed) {
-    GateContext context = new GateContext(observed, analyze.canary(), analyze.baseline(),
-        engine.clock().instant());
-    try {
-      return analyze.analysis().gate().measure(context);
-    } catch (RuntimeException e) {
-      return Measurement.error(analyze.analysis().gate().name() + " threw " + e);
-    }
+  /**
+   * Observes the fleet and measures the gate once, within the analysis's timeout (which covers
+   * both): whatever has not answered by then is an {@code ERROR} measurement, and a late answer
+   * is ignored.
+   */
+  private CompletableFuture<Measurement> measureOnce(Action.Analyze analyze) {
+    Gate gate = analyze.analysis().gate();
+    Duration timeout = analyze.analysis().timeout();
+    CompletableFuture<Measurement> result = new CompletableFuture<>();
+    Cancellable timer = engine.scheduler().schedule(() -> result.complete(Measurement.error(
+        gate.name() + " did not answer within " + timeout + " (Analysis.timeout)")), timeout);
+    observer.observe(fleet, desired.getAsInt())
+        .thenCompose(observed -> gate.measureAsync(new GateContext(observed, analyze.canary(),
+            analyze.baseline(), engine.clock().instant()), engine.scheduler()))
+        .whenComplete((m, error) -> {
+          timer.cancel();
+          result.complete(error != null ? Measurement.error(gate.name() + " failed: "
+              + unwrap(error)) : m != null ? m : Measurement.error(gate.name()
+              + " returned no measurement"));
+        });
+    return result;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 }

@@ -3,7 +3,10 @@ package dev.molt.internal;
 import dev.molt.time.Cancellable;
 import dev.molt.time.Scheduler;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * An engine's view of its scheduler, which it can close: once closed, tasks already queued do
@@ -34,6 +37,20 @@ public final class GatedScheduler implements Scheduler {
   @Override
   public <T> T await(CompletableFuture<T> future) {
     return delegate.await(future);
+  }
+
+  @Override
+  public <T> Optional<T> awaitUnless(CompletableFuture<T> future, BooleanSupplier stuck) {
+    return delegate.awaitUnless(future, stuck);
+  }
+
+  /** Runs blocking work through the delegate; once closed, the work is never started. */
+  @Override
+  public <T> CompletableFuture<T> runBlocking(Supplier<T> work) {
+    if (!open) {
+      return new CompletableFuture<>();
+    }
+    return delegate.runBlocking(work);
   }
 
   /** @return false once {@link #close()} was called */

@@ -97,15 +97,28 @@ final class NewRevision {
       // with a router a step-wise revision gets traffic by split only, never by joining
       actions.add(new Action.Launch(ctx.targetSpec(), launch, ctx.steps().routed()));
     } else if (live() > count) {
-      int excess = live() - count;
-      int fromPending = Math.min(excess, pending.size());
-      if (fromPending > 0) {
-        actions.add(new Action.Terminate(List.copyOf(pending.subList(0, fromPending)), false,
-            "above the step's scale"));
-      }
-      if (excess > fromPending) {
-        actions.add(new Action.Drain(List.copyOf(ready.subList(0, excess - fromPending))));
-      }
+      actions.addAll(shrink(live() - count));
+    }
+    return actions;
+  }
+
+  /**
+   * Removes {@code excess} instances, those that cannot serve first: instances not yet healthy
+   * are terminated; healthy ones (ready, or healthy but not yet for the minimum ready time, which
+   * a router may already send requests to) are drained, never terminated outright.
+   */
+  private List<Action> shrink(int excess) {
+    List<Instance> idle = pending.stream().filter(i -> !i.isHealthy()).limit(excess).toList();
+    List<Instance> serving = new ArrayList<>(pending.stream().filter(Instance::isHealthy).toList());
+    serving.addAll(ready);
+    List<Instance> drain = List.copyOf(serving.subList(0, Math.min(serving.size(),
+        excess - idle.size())));
+    List<Action> actions = new ArrayList<>();
+    if (!idle.isEmpty()) {
+      actions.add(new Action.Terminate(idle, false, "above the step's scale"));
+    }
+    if (!drain.isEmpty()) {
+      actions.add(new Action.Drain(drain));
     }
     return actions;
   }

@@ -22,6 +22,8 @@ import java.util.function.Supplier;
 public final class ProviderCalls {
   private final FailsafeExecutor<Object> executor;
   private final BooleanSupplier alive;
+  private final RetrySettings settings;
+  private final Random random;
 
   /**
    * @param scheduler where waits happen
@@ -41,6 +43,8 @@ public final class ProviderCalls {
   public ProviderCalls(Scheduler scheduler, RetrySettings settings, Random random,
       BooleanSupplier alive) {
     this.alive = alive;
+    this.settings = settings;
+    this.random = random;
     RetryPolicy<Object> retry = RetryPolicy.builder()
         .handleIf(ProviderCalls::isRetryable)
         .withMaxAttempts(settings.maxAttempts())
@@ -79,6 +83,25 @@ public final class ProviderCalls {
     });
   }
 
+  /**
+   * How long a run waits before it observes again after its {@code refusals}-th refused action in
+   * a row: {@code refusalDelay} doubled per refusal, capped at {@code max(maxDelay,
+   * refusalDelay)}, with the settings' jitter.
+   *
+   * @param refusals refusals in a row so far, at least 1
+   * @return the wait
+   */
+  public Duration refusalBackoff(int refusals) {
+    double base = settings.refusalDelay().toNanos() * Math.pow(2, Math.max(0, refusals - 1));
+    double cap = Math.max(settings.maxDelay().toNanos(), settings.refusalDelay().toNanos());
+    return Duration.ofNanos((long) (Math.min(base, cap) * jitterFactor(settings, random)));
+  }
+
+  /** @return refusals in a row after which a step fails */
+  public int maxRefusals() {
+    return settings.maxRefusals();
+  }
+
   private static boolean isRetryable(Throwable t) {
     return (t instanceof ProviderException pe && pe.retryable())
         || t instanceof TimeoutExceededException;
@@ -87,11 +110,13 @@ public final class ProviderCalls {
   private static Duration backoff(RetrySettings s, int attempt, Random random) {
     double base = s.initialDelay().toNanos() * Math.pow(2, Math.max(0, attempt - 1));
     double capped = Math.min(base, s.maxDelay().toNanos());
-    double factor;
+    return Duration.ofNanos((long) (capped * jitterFactor(s, random)));
+  }
+
+  private static double jitterFactor(RetrySettings s, Random random) {
     synchronized (random) {
-      factor = 1 + s.jitter() * (2 * random.nextDouble() - 1);
+      return 1 + s.jitter() * (2 * random.nextDouble() - 1);
     }
-    return Duration.ofNanos((long) (capped * factor));
   }
 
   private static Throwable unwrap(Throwable t) {

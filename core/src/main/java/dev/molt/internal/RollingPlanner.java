@@ -144,16 +144,27 @@ public final class RollingPlanner implements Planner {
         progressKey);
   }
 
-  /** Scale-down of surplus new instances (capacity lowered): not-yet-ready ones go first. */
+  /**
+   * Scale-down of surplus new instances (capacity lowered): not-yet-healthy ones are terminated
+   * first; healthy ones, ready or not, may serve and are drained.
+   */
   private static int trimExcessNew(Sorted s, int excess, List<Action> actions) {
-    int fromPending = Math.min(excess, s.pendingNew.size());
-    if (fromPending > 0) {
-      List<Instance> cut = List.copyOf(s.pendingNew.subList(s.pendingNew.size() - fromPending,
-          s.pendingNew.size()));
-      actions.add(new Action.Terminate(cut, false, "above desired capacity"));
-      s.pendingNew.removeAll(cut);
+    List<Instance> idle = s.pendingNew.stream().filter(i -> !i.isHealthy()).toList();
+    List<Instance> cutIdle = List.copyOf(idle.subList(Math.max(0, idle.size() - excess),
+        idle.size()));
+    if (!cutIdle.isEmpty()) {
+      actions.add(new Action.Terminate(cutIdle, false, "above desired capacity"));
+      s.pendingNew.removeAll(cutIdle);
     }
-    int fromReady = excess - fromPending;
+    List<Instance> healthyPending = s.pendingNew.stream().filter(Instance::isHealthy).toList();
+    List<Instance> cutHealthy = List.copyOf(healthyPending.subList(Math.max(0,
+        healthyPending.size() - (excess - cutIdle.size())), healthyPending.size()));
+    if (!cutHealthy.isEmpty()) {
+      actions.add(new Action.Drain(cutHealthy));
+      s.pendingNew.removeAll(cutHealthy);
+      s.draining.addAll(cutHealthy);
+    }
+    int fromReady = excess - cutIdle.size() - cutHealthy.size();
     if (fromReady > 0) {
       List<Instance> cut = List.copyOf(s.ready.subList(s.ready.size() - fromReady,
           s.ready.size()));

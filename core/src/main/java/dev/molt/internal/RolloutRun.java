@@ -16,8 +16,12 @@ import dev.molt.store.RolloutRecord;
 import dev.molt.time.Cancellable;
 import java.time.Duration;
 import java.time.Instant;
+import dev.molt.strategy.RollingUpdate;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,6 +45,8 @@ public final class RolloutRun implements RolloutHandle {
   private boolean halted;
   private Cancellable wake = Cancellable.none();
   private Cancellable watch = Cancellable.none();
+  // after a refused action or a failed observation, no tick before this (null: none)
+  private Instant notBefore;
 
   /**
    * @param engine the engine's shared parts
@@ -48,7 +54,7 @@ public final class RolloutRun implements RolloutHandle {
    * @param spec the validated spec
    */
   public RolloutRun(EngineContext engine, String id, RolloutSpec spec) {
-    this(engine, id, spec, Planners.forStrategy(spec.strategy()));
+    this(engine, id, spec, forward(spec));
   }
 
   /**
@@ -71,7 +77,12 @@ public final class RolloutRun implements RolloutHandle {
   public RolloutRun(EngineContext engine, RolloutRecord record) {
     this(engine, record.spec(), RolloutState.restore(record, engine.clock().instant(),
         engine.listeners()), record.id() + "-r" + record.resumes(),
-        Planners.forStrategy(record.spec().strategy()));
+        forward(record.spec()));
+  }
+
+  /** Taking a fleet to zero has no steps and no traffic to split: a rolling removal. */
+  private static Planner forward(RolloutSpec spec) {
+    return Planners.forStrategy(spec.capacity() == 0 ? RollingUpdate.defaults() : spec.strategy());
   }
 
   private RolloutRun(EngineContext engine, RolloutSpec spec, RolloutState state, String keys,
@@ -135,9 +146,17 @@ public final class RolloutRun implements RolloutHandle {
     return completion;
   }
 
+  /**
+   * Waits for the end. In virtual time, driven by this thread alone, a rollout that waits for a
+   * person can never end: that fails at once, saying which control it waits for.
+   */
   @Override
   public Rollout await() {
-    return engine.scheduler().await(completion);
+    return engine.scheduler().awaitUnless(completion, () -> state.waitingFor().isPresent())
+        .orElseThrow(() -> new IllegalControlException(state.waitingFor().orElse("rollout " + id()
+            + " waits for a control") + ". Waiting in virtual time cannot give it: start() the"
+            + " rollout, call the control on its handle (from a scheduled task or between"
+            + " VirtualTime.runUntil calls), then await()"));
   }
 
   @Override
@@ -163,7 +182,7 @@ public final class RolloutRun implements RolloutHandle {
       }
       state.pause(now(), "paused by request");
     }
-    trigger();
+    controlled();
   }
 
   @Override
@@ -175,7 +194,7 @@ public final class RolloutRun implements RolloutHandle {
       }
       state.resume(now());
     }
-    trigger();
+    controlled();
   }
 
   @Override
@@ -191,19 +210,19 @@ public final class RolloutRun implements RolloutHandle {
       }
       startRollback("aborted: " + reason);
     }
-    trigger();
+    controlled();
   }
 
   @Override
   public void promote() {
     controls.promote(false);
-    trigger();
+    controlled();
   }
 
   @Override
   public void promoteFull() {
     controls.promote(true);
-    trigger();
+    controlled();
   }
 
   @Override
@@ -222,13 +241,27 @@ public final class RolloutRun implements RolloutHandle {
         startRollback("undo: back to " + state.from().map(Revision::id).orElse("nothing"));
       }
     }
-    trigger();
+    controlled();
     return this;
   }
 
-  /** Asks for a tick as soon as possible (coalesced). */
+  /** A person steered the rollout: act on it at once, whatever back-off was running. */
+  private void controlled() {
+    synchronized (this) {
+      notBefore = null;
+    }
+    trigger();
+  }
+
+  /**
+   * Asks for a tick as soon as possible (coalesced); during a back-off, the tick already
+   * scheduled for its end is soon enough: a platform's change notifications never shorten it.
+   */
   public void trigger() {
     synchronized (this) {
+      if (notBefore != null && now().isBefore(notBefore)) {
+        return;
+      }
       if (ticking) {
         rerun = true;
         return;
@@ -253,7 +286,8 @@ public final class RolloutRun implements RolloutHandle {
       wake.cancel();
     }
     long epoch = state.epoch();
-    if (state.phase() == RolloutPhase.PAUSED || state.phase().isTerminal()) {
+    RolloutPhase phase = state.phase();
+    if (phase.isTerminal() || phase == RolloutPhase.PAUSED && state.begun()) {
       endTick(Optional.empty());
       return;
     }
@@ -263,6 +297,7 @@ public final class RolloutRun implements RolloutHandle {
           if (error != null) {
             state.providerError(now(), error);
             checkProgressDeadline(epoch);
+            backOff(now().plus(engine.pollInterval()));
           }
           endTick(error == null ? wakeAt : Optional.empty());
         });
@@ -270,38 +305,138 @@ public final class RolloutRun implements RolloutHandle {
 
   private CompletableFuture<Optional<Instant>> decideAndAct(Fleet fleet, long epoch) {
     Instant now = now();
-    if (state.phase() == RolloutPhase.PENDING) {
-      state.begin(now, stableRevision(fleet));
+    if (!state.begun() && !begin(fleet, now)) {
+      return CompletableFuture.completedFuture(Optional.empty());
     }
-    Planner planner = !state.rollingBack() ? forward
-        : state.targetSpec().equals(spec.target()) ? Planners.removeRevision()
-        : Planners.rollback(spec.strategy());
-    Decision decision = planner.decide(new PlanContext(fleet, state.targetSpec(),
-        state.desired(), now, state.replacements(), spec.drainTimeout(),
-        state.stepState(engine.provider().router().isPresent())));
+    Decision decision = decide(fleet, now);
     engine.logDecision(state, decision);
     if (!decision.actions().isEmpty()) {
       synchronized (this) {
         rerun = true; // acting changed the fleet: observe again at once rather than at the next poll
       }
     }
-    return executor.act(decision.actions()).thenApply(ignored -> {
-      synchronized (state) {
-        if (state.epoch() != epoch || state.phase().isTerminal()) {
-          return Optional.<Instant>empty(); // an abort came in: its own tick decides from here
-        }
-        switch (decision.status()) {
-          case DONE -> state.finish(now(), state.rollingBack()
-              ? RolloutPhase.ROLLED_BACK : RolloutPhase.SUCCEEDED, Optional.empty());
-          case FAILED -> fail(decision.reason().orElse("failed"));
-          case CONTINUE -> {
-            state.progress(now(), decision.step(), decision.totalSteps(), decision.progressKey());
-            checkProgressDeadline(epoch);
-          }
-        }
-        return decision.wakeAt();
+    return executor.act(decision.actions()).handle((ignored, error) -> {
+      if (error != null) {
+        return refused(error, epoch);
       }
+      if (!decision.actions().isEmpty()) {
+        state.actedOk();
+      }
+      return concluded(decision, epoch);
     });
+  }
+
+  /**
+   * Records the origin from the first observation, and refuses a rollout that would take a
+   * serving fleet to zero without leave.
+   *
+   * @return whether to go on deciding now (false: paused before the first tick, or refused)
+   */
+  private boolean begin(Fleet fleet, Instant now) {
+    state.begin(now, stableRevision(fleet));
+    if (spec.capacity() == 0 && !spec.allowScaleToZero() && fleet.healthyCount() > 0) {
+      synchronized (state) {
+        state.finish(now, RolloutPhase.FAILED, Optional.of("capacity 0 would take fleet "
+            + spec.fleet() + " from " + fleet.healthyCount() + " healthy instance(s) to none;"
+            + " nothing was touched. To remove a serving fleet, build the spec with"
+            + " allowScaleToZero(true)"));
+      }
+      return false;
+    }
+    return state.phase() != RolloutPhase.PAUSED;
+  }
+
+  /** The traffic guard first, then the planner of the current direction. */
+  private Decision decide(Fleet fleet, Instant now) {
+    boolean back = state.rollingBack();
+    Map<Revision, Instant> dark = state.darkRevisions(fleet, now);
+    if (!back) {
+      Optional<Decision> guard = TrafficGuard.check(fleet, dark, spec.trafficGrace(), now,
+          state.step(), state.totalSteps());
+      if (guard.isPresent()) {
+        return guard.get();
+      }
+      if (alreadyThere(fleet)) {
+        return new Decision(List.of(), Optional.empty(), Decision.Status.DONE, Optional.empty(),
+            spec.capacity(), spec.capacity(), "already-there");
+      }
+    }
+    Planner planner = !back ? forward
+        : state.targetSpec().equals(spec.target()) ? Planners.removeRevision()
+        : Planners.rollback(spec.strategy());
+    Decision decision = planner.decide(new PlanContext(fleet, state.targetSpec(),
+        state.desired(), now, state.replacements(), spec.drainTimeout(),
+        state.stepState(engine.provider().router().isPresent())));
+    Optional<Instant> graceEnds = back ? Optional.empty()
+        : TrafficGuard.wakeAt(dark, spec.trafficGrace());
+    return graceEnds.map(decision::wakeNoLaterThan).orElse(decision);
+  }
+
+  /**
+   * A rollout that started from a fleet already running only its target, healthy at the desired
+   * capacity, has nothing to do: no split, no delay, no call.
+   */
+  private boolean alreadyThere(Fleet fleet) {
+    Revision target = spec.target().revision();
+    return state.from().isEmpty() && state.stepIndex() == 0 && spec.capacity() > 0
+        && fleet.revisions().equals(Set.of(target))
+        && fleet.healthyCount(target) == spec.capacity()
+        && fleet.instancesOf(target).size() == spec.capacity()
+        && (fleet.traffic().isEmpty() || fleet.isFullyOn(target));
+  }
+
+  /** An action was refused: back off, and past the limit fail the step. */
+  private Optional<Instant> refused(Throwable error, long epoch) {
+    Instant now = now();
+    int limit = engine.calls().maxRefusals();
+    Duration wait;
+    boolean gaveUp;
+    synchronized (state) {
+      int refusals = state.refusalsSoFar() + 1;
+      wait = engine.calls().refusalBackoff(refusals);
+      state.refused(now, error, wait.toString());
+      boolean current = state.epoch() == epoch && !state.phase().isTerminal()
+          && state.phase() != RolloutPhase.PAUSED;
+      gaveUp = current && refusals >= limit;
+      if (gaveUp) {
+        state.actedOk(); // the failure policy's own actions start with a fresh count
+        fail("the platform refused " + refusals + " times in a row (RetrySettings.maxRefusals "
+            + limit + "): " + RolloutState.describe(error));
+      } else if (current) {
+        checkProgressDeadline(epoch);
+      }
+    }
+    if (gaveUp) {
+      return Optional.empty(); // the failure policy acts at once
+    }
+    backOff(now.plus(wait)); // outside the state's lock: the run's lock is always taken first
+    return Optional.of(now.plus(wait));
+  }
+
+  private void backOff(Instant until) {
+    synchronized (this) {
+      rerun = false;
+      notBefore = until;
+    }
+  }
+
+  /** Applies the decision's status, unless a control moved on meanwhile. */
+  private Optional<Instant> concluded(Decision decision, long epoch) {
+    synchronized (state) {
+      if (state.epoch() != epoch || state.phase().isTerminal()) {
+        return Optional.empty(); // an abort came in: its own tick decides from here
+      }
+      switch (decision.status()) {
+        case DONE -> state.finish(now(), state.rollingBack()
+            ? RolloutPhase.ROLLED_BACK : RolloutPhase.SUCCEEDED, Optional.empty());
+        case FAILED -> fail(decision.reason().orElse("failed"));
+        case CONTINUE -> {
+          state.progress(now(), decision.step(), decision.totalSteps(), decision.progressKey());
+          checkProgressDeadline(epoch);
+        }
+      }
+      return decision.wakeAt();
+    }
   }
 
   private void checkProgressDeadline(long epoch) {
@@ -377,6 +512,12 @@ public final class RolloutRun implements RolloutHandle {
         Duration until = Duration.between(now(), wakeAt.get());
         if (until.compareTo(delay) < 0) {
           delay = until;
+        }
+      }
+      if (notBefore != null) {
+        Duration backOff = Duration.between(now(), notBefore);
+        if (backOff.compareTo(delay) > 0) {
+          delay = backOff; // a back-off is never cut short by a poll or a wake-up
         }
       }
       wake = engine.scheduler().schedule(this::tick, delay);

@@ -58,6 +58,10 @@ public final class RolloutState {
   private boolean holding;
   private boolean promoteFull;
   private Map<Revision, Integer> recordedTraffic = Map.of();
+  private boolean begun;
+  private int refusals;
+  // weighted revisions seen with no healthy instance, since when (memory for the traffic guard)
+  private Map<Revision, Instant> dark = Map.of();
 
   /**
    * Restores the state saved in {@code record}, for an engine resuming it: phase, origin, rollback
@@ -77,6 +81,7 @@ public final class RolloutState {
       s.lastProgressAt = now;
       record.steps().ifPresent(s::restoreSteps);
       s.rollingBack = saved.phase() == RolloutPhase.ABORTING;
+      s.begun = saved.history().stream().anyMatch(e -> e.type() == Type.STARTED);
       if (s.rollingBack) {
         s.targetSpec = record.previous().orElse(record.spec().target());
         s.desired = record.previous().isPresent() ? record.spec().capacity() : 0;
@@ -152,11 +157,23 @@ public final class RolloutState {
     return lastProgressAt;
   }
 
+  /** @return whether the origin was recorded (the first observation was made) */
+  synchronized boolean begun() {
+    return begun;
+  }
+
+  /**
+   * Records the origin from the first observation. A rollout paused before it stays paused (the
+   * origin is known all the same, so a later failure or undo goes back to it).
+   */
   synchronized void begin(Instant now, Optional<Revision> stable) {
+    begun = true;
     from = stable;
-    phase = RolloutPhase.PROGRESSING;
-    lastProgressAt = now;
-    record(now, Type.STARTED, "phase=PROGRESSING from=" + from.map(Revision::id).orElse("none")
+    if (phase == RolloutPhase.PENDING) {
+      phase = RolloutPhase.PROGRESSING;
+      lastProgressAt = now;
+    }
+    record(now, Type.STARTED, "phase=" + phase + " from=" + from.map(Revision::id).orElse("none")
         + " to=" + spec.target().revision() + " strategy=" + spec.strategy().name()
         + " capacity=" + spec.capacity());
   }
@@ -252,10 +269,60 @@ public final class RolloutState {
   }
 
   synchronized void providerError(Instant now, Throwable error) {
+    record(now, Type.PROVIDER_ERROR, "action=observe-again error=\"" + describe(error) + "\"");
+  }
+
+  /** @return the message of the provider error inside {@code error} */
+  static String describe(Throwable error) {
     Throwable e = error instanceof CompletionException && error.getCause() != null
         ? error.getCause() : error;
-    String what = e instanceof ProviderException pe ? pe.getMessage() : String.valueOf(e);
-    record(now, Type.PROVIDER_ERROR, "action=observe-again error=\"" + what + "\"");
+    return e instanceof ProviderException pe ? pe.getMessage() : String.valueOf(e);
+  }
+
+  /**
+   * Counts an action the platform refused (after the call's own retries).
+   *
+   * @return refusals in a row, this one included
+   */
+  synchronized int refused(Instant now, Throwable error, String backoff) {
+    refusals++;
+    record(now, Type.PROVIDER_ERROR, "action=back-off refusals=" + refusals + " wait=" + backoff
+        + " error=\"" + describe(error) + "\"");
+    return refusals;
+  }
+
+  /** @return refusals in a row so far */
+  synchronized int refusalsSoFar() {
+    return refusals;
+  }
+
+  /** Actions went through: refusals in a row start from zero again. */
+  synchronized void actedOk() {
+    refusals = 0;
+  }
+
+  /**
+   * Notes which weighted revisions have no healthy instance in {@code fleet} (and since when).
+   *
+   * @return the weighted revisions without a healthy instance, with the first moment seen so
+   */
+  synchronized Map<Revision, Instant> darkRevisions(dev.molt.Fleet fleet, Instant now) {
+    dark = TrafficGuard.dark(dark, fleet, now);
+    return dark;
+  }
+
+  /**
+   * @return what a person must do for this rollout to go on, if it waits for one: held at a step
+   *     ({@code promote()} or {@code resume()}) or paused ({@code resume()} or {@code abort()})
+   */
+  synchronized Optional<String> waitingFor() {
+    if (phase != RolloutPhase.PAUSED) {
+      return Optional.empty();
+    }
+    String control = holding ? "promote() or resume()" : "resume() (or abort())";
+    return Optional.of("rollout " + id + " of fleet " + spec.fleet() + " waits for " + control
+        + " at step " + step + "/" + totalSteps + (holding ? " (strategy step " + stepIndex + ")"
+        : "") + ": " + reason.orElse("paused"));
   }
 
   synchronized StepState stepState(boolean routed) {

@@ -39,10 +39,18 @@ final class Steps {
     int index = st.index();
     Optional<AnalysisResult> result = st.analysis();
     if (result.isEmpty()) {
+      // the analysis's own deadline replaces the progress deadline while it measures: every
+      // measurement is bounded by its timeout, so a verdict is due by then at the latest
+      Instant deadline = st.startedAt().plus(analysis.deadline());
+      if (!ctx.now().isBefore(deadline)) {
+        return failed("analysis at step " + index + " (" + analysis.gate().name() + ") reached no"
+            + " verdict within its deadline " + analysis.deadline() + " ((count - 1) x interval"
+            + " + count x timeout): ERROR", index, total);
+      }
       List<Action> actions = st.analyzing() ? List.of()
           : List.of(new Action.Analyze(index, analysis, canary, st.stable()));
-      // measuring is progress by definition; the analysis ends by its own count and interval
-      return waiting(actions, Optional.empty(), index, total, "analyze-" + index + "-" + ctx.now());
+      return waiting(actions, Optional.of(deadline), index, total,
+          "analyze-" + index + "-" + ctx.now());
     }
     AnalysisResult r = result.get();
     String why = "analysis at step " + index + " (" + analysis.gate().name() + "): "

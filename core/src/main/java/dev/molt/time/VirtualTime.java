@@ -5,9 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Time that passes only when the test (or simulation) says so: a {@link Clock} and a {@link
@@ -29,6 +34,9 @@ public final class VirtualTime implements Scheduler {
 
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private final VirtualClock clock;
+  // blocking work started by runBlocking that time still waits for (guarded by this)
+  private final Set<Object> blocking = new HashSet<>();
+  private Duration blockingLimit = Duration.ofSeconds(10);
   private Instant now;
   private long sequence;
 
@@ -67,6 +75,58 @@ public final class VirtualTime implements Scheduler {
         queue.remove(t);
       }
     };
+  }
+
+  /**
+   * Sets how long, in real time, virtual time waits for blocking work ({@link #runBlocking}) before
+   * it moves on without it (default 10 s). Work that returns within the limit makes a run
+   * deterministic; work that hangs (a metric source that never answers) costs at most this much
+   * real time, after which time passes again and the caller's own timeout, in virtual time, ends
+   * the wait.
+   *
+   * @param limit the real-time limit, positive
+   * @return this
+   */
+  public VirtualTime blockingLimit(Duration limit) {
+    if (limit == null || limit.isNegative() || limit.isZero()) {
+      throw new IllegalArgumentException("blockingLimit must be positive, was " + limit);
+    }
+    synchronized (this) {
+      blockingLimit = limit;
+    }
+    return this;
+  }
+
+  /**
+   * Runs {@code work} on a thread of its own while virtual time stands still: no task runs and
+   * time does not move until it returned (or the {@linkplain #blockingLimit(Duration) limit}
+   * passed), and its result completes the future in a task due at the virtual instant it
+   * returned, in order with the others.
+   */
+  @Override
+  public <T> CompletableFuture<T> runBlocking(Supplier<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Object token = new Object();
+    synchronized (this) {
+      blocking.add(token);
+    }
+    Thread worker = new Thread(() -> {
+      Runnable complete;
+      try {
+        T value = work.get();
+        complete = () -> result.complete(value);
+      } catch (RuntimeException | Error e) {
+        complete = () -> result.completeExceptionally(e);
+      }
+      synchronized (VirtualTime.this) {
+        queue.add(new Task(now, sequence++, complete));
+        blocking.remove(token);
+        VirtualTime.this.notifyAll();
+      }
+    }, "molt-virtual-blocking");
+    worker.setDaemon(true);
+    worker.start();
+    return result;
   }
 
   /** @return how many tasks are waiting */
@@ -130,11 +190,25 @@ public final class VirtualTime implements Scheduler {
     return future.join();
   }
 
+  /** Drives virtual time until {@code future} completes, or returns empty once {@code stuck}. */
+  @Override
+  public <T> Optional<T> awaitUnless(CompletableFuture<T> future, BooleanSupplier stuck) {
+    runWhile(() -> !future.isDone() && !stuck.getAsBoolean(), Instant.MAX);
+    if (future.isDone()) {
+      return Optional.of(future.join());
+    }
+    if (stuck.getAsBoolean()) {
+      return Optional.empty();
+    }
+    return Optional.of(await(future));
+  }
+
   private void runWhile(BooleanSupplier keepGoing, Instant limit) {
     long ran = 0;
     while (keepGoing.getAsBoolean()) {
       Task next;
       synchronized (this) {
+        waitForBlockingWork();
         next = queue.peek();
         if (next == null || next.due.isAfter(limit)) {
           return;
@@ -148,6 +222,27 @@ public final class VirtualTime implements Scheduler {
       if (++ran > MAX_TASKS_PER_DRIVE) {
         throw new IllegalStateException("more than " + MAX_TASKS_PER_DRIVE
             + " virtual tasks in one drive: a task keeps rescheduling itself");
+      }
+    }
+  }
+
+  /** Holds time still while blocking work runs, up to the real-time limit. Lock held. */
+  private void waitForBlockingWork() {
+    if (blocking.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + blockingLimit.toNanos();
+    while (!blocking.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        blocking.clear(); // given up on: time moves again; a late result still completes its future
+        return;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }

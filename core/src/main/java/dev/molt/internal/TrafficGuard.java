@@ -1,0 +1,111 @@
+package dev.molt.internal;
+
+import dev.molt.Fleet;
+import dev.molt.Revision;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Traffic follows health: a revision that carries router weight but has had no healthy instance
+ * for longer than the grace loses its weight, in one router call, to the revisions that are
+ * healthy, and the rollout fails (its failure policy decides what comes next: a blue-green
+ * rollback within the scale-down delay is then one more switch back to blue). Pure: the memory of
+ * "dark since" is an input, kept by the rollout's state. Not API.
+ *
+ * <p>Worked example (grace 10 s): canary at 25 %, its only instance turns unhealthy at 12:00:00;
+ * observations at 12:00:02 and 12:00:08 note it dark since 12:00:00 and wake at 12:00:10; at
+ * 12:00:10 the split becomes stable=100 % canary=0 % and the rollout fails with the reason.
+ */
+final class TrafficGuard {
+  private TrafficGuard() {}
+
+  /**
+   * @param before the revisions noted dark so far, with since when
+   * @param fleet the fleet just observed
+   * @param now the time of the observation
+   * @return the weighted revisions of {@code fleet} with no healthy instance, with the first moment
+   *     each was seen so in its current dark spell
+   */
+  static Map<Revision, Instant> dark(Map<Revision, Instant> before, Fleet fleet, Instant now) {
+    Map<Revision, Instant> out = new HashMap<>();
+    fleet.traffic().forEach((revision, weight) -> {
+      if (weight > 0 && fleet.healthyCount(revision) == 0) {
+        out.put(revision, before.getOrDefault(revision, now));
+      }
+    });
+    return Map.copyOf(out);
+  }
+
+  /** @return when the first dark revision's grace runs out, if any revision is dark */
+  static Optional<Instant> wakeAt(Map<Revision, Instant> dark, Duration grace) {
+    return dark.values().stream().min(Instant::compareTo).map(t -> t.plus(grace));
+  }
+
+  /**
+   * @param fleet the fleet just observed
+   * @param dark what {@link #dark} returned for it
+   * @param grace how long a weighted revision may stay without a healthy instance
+   * @param now the time of the observation
+   * @param step the rollout's step, for the decision
+   * @param total its total steps
+   * @return a decision moving the weight back and failing the rollout, if a grace ran out
+   */
+  static Optional<Decision> check(Fleet fleet, Map<Revision, Instant> dark, Duration grace,
+      Instant now, int step, int total) {
+    Optional<Map.Entry<Revision, Instant>> expired = dark.entrySet().stream()
+        .filter(e -> !now.isBefore(e.getValue().plus(grace)))
+        .min(Map.Entry.comparingByValue());
+    if (expired.isEmpty()) {
+      return Optional.empty();
+    }
+    Revision revision = expired.get().getKey();
+    Duration for_ = Duration.between(expired.get().getValue(), now);
+    String reason = "revision " + revision + " carried " + fleet.traffic().get(revision)
+        + "% of traffic with no healthy instance for " + for_ + " (trafficGrace " + grace + ")";
+    Optional<Map<Revision, Integer>> healed = healthySplit(fleet);
+    List<Action> actions = healed.<List<Action>>map(w -> List.of(new Action.SetTraffic(w, true)))
+        .orElse(List.of());
+    return Optional.of(new Decision(actions, Optional.empty(), Decision.Status.FAILED,
+        Optional.of(reason + (healed.isPresent() ? "; its weight moved to " + healed.get().keySet()
+            : "; no revision has a healthy instance to take its weight")), step, total,
+        "traffic-guard"));
+  }
+
+  /**
+   * The split with every dark revision at 0 % and its weight given to the weighted healthy
+   * revisions in proportion, or all to the revision with the most healthy instances when no
+   * weighted one is healthy; empty when no revision has a healthy instance.
+   */
+  private static Optional<Map<Revision, Integer>> healthySplit(Fleet fleet) {
+    Map<Revision, Integer> healthyWeights = new LinkedHashMap<>();
+    fleet.traffic().forEach((r, w) -> {
+      if (w > 0 && fleet.healthyCount(r) > 0) {
+        healthyWeights.put(r, w);
+      }
+    });
+    Map<Revision, Integer> split = new LinkedHashMap<>();
+    fleet.traffic().keySet().forEach(r -> split.put(r, 0));
+    if (healthyWeights.isEmpty()) {
+      Optional<Revision> best = fleet.revisions().stream().filter(r -> fleet.healthyCount(r) > 0)
+          .max((a, b) -> Integer.compare(fleet.healthyCount(a), fleet.healthyCount(b)));
+      best.ifPresent(r -> split.put(r, 100));
+      return best.map(r -> Map.copyOf(split));
+    }
+    int sum = healthyWeights.values().stream().mapToInt(Integer::intValue).sum();
+    int given = 0;
+    Revision last = null;
+    for (Map.Entry<Revision, Integer> e : healthyWeights.entrySet()) {
+      int w = (int) Math.floor(100.0 * e.getValue() / sum);
+      split.put(e.getKey(), w);
+      given += w;
+      last = e.getKey();
+    }
+    split.merge(last, 100 - given, Integer::sum); // rounding left-overs: the split sums to 100
+    return Optional.of(Map.copyOf(split));
+  }
+}
