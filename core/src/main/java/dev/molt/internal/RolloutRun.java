@@ -373,12 +373,13 @@ public final class RolloutRun implements RolloutHandle {
   }
 
   /**
-   * A rollout that started from a fleet already running only its target, healthy at the desired
-   * capacity, has nothing to do: no split, no delay, no call.
+   * A blue-green or canary rollout that started from a fleet already running only its target,
+   * healthy at the desired capacity, has nothing to do: no split, no delay, no call. (A rolling
+   * update, and so a reconcile, finds that out by itself, tainted instances included.)
    */
   private boolean alreadyThere(Fleet fleet) {
     Revision target = spec.target().revision();
-    return state.from().isEmpty() && state.stepIndex() == 0 && spec.capacity() > 0
+    return !(spec.strategy() instanceof RollingUpdate) && state.from().isEmpty() && state.stepIndex() == 0 && spec.capacity() > 0
         && fleet.revisions().equals(Set.of(target))
         && fleet.healthyCount(target) == spec.capacity()
         && fleet.instancesOf(target).size() == spec.capacity()
