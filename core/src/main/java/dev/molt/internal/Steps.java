@@ -3,6 +3,7 @@ package dev.molt.internal;
 import dev.molt.Revision;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.AnalysisResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,12 +41,14 @@ final class Steps {
     Optional<AnalysisResult> result = st.analysis();
     if (result.isEmpty()) {
       // the analysis's own deadline replaces the progress deadline while it measures: every
-      // measurement is bounded by its timeout, so a verdict is due by then at the latest
-      Instant deadline = st.startedAt().plus(analysis.deadline());
+      // measurement is bounded by its timeout, so a verdict is due by then at the latest; the
+      // slack of one more timeout covers the analysis starting a tick after its step
+      Duration limit = analysis.deadline().plus(analysis.timeout());
+      Instant deadline = st.startedAt().plus(limit);
       if (!ctx.now().isBefore(deadline)) {
         return failed("analysis at step " + index + " (" + analysis.gate().name() + ") reached no"
-            + " verdict within its deadline " + analysis.deadline() + " ((count - 1) x interval"
-            + " + count x timeout): ERROR", index, total);
+            + " verdict within its deadline " + limit + " ((count - 1) x interval + count x"
+            + " timeout, plus one timeout): ERROR", index, total);
       }
       List<Action> actions = st.analyzing() ? List.of()
           : List.of(new Action.Analyze(index, analysis, canary, st.stable()));

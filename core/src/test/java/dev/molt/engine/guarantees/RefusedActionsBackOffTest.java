@@ -1,0 +1,69 @@
+package dev.molt.engine.guarantees;
+
+import static dev.molt.strategy.CanaryStep.pause;
+import static dev.molt.strategy.CanaryStep.setWeight;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.molt.Fixtures;
+import dev.molt.Rollout;
+import dev.molt.RolloutEvent;
+import dev.molt.RolloutPhase;
+import dev.molt.inmemory.Call;
+import dev.molt.strategy.Canary;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Issue 12.1: an action the platform refuses for good (quota, a router that refuses every split, a
+ * terminate refused) must back off in virtual time and, after a bounded number of refusals, fail
+ * the step and apply the failure policy, instead of re-ticking at zero delay forever.
+ */
+class RefusedActionsBackOffTest {
+
+  @ParameterizedTest(name = "{0} refused forever")
+  @ValueSource(strings = {"launch", "drain", "terminate", "set-weights"})
+  void aRefusedActionBacksOffAndFailsTheStepInsteadOfHammeringThePlatform(String operation) {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    Instant start = f.time.now();
+    f.platform.failNext(operation, Integer.MAX_VALUE, false);
+
+    Rollout done = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
+        .strategy(Canary.of(setWeight(50), pause(Duration.ofMinutes(1)), setWeight(100)))
+        .build()).await();
+
+    assertThat(done.phase()).as(done.toString()).isIn(RolloutPhase.ROLLED_BACK,
+        RolloutPhase.FAILED);
+    assertThat(done.reason()).hasValueSatisfying(r -> assertThat(r)
+        .contains("refused 5 times in a row").contains(operation));
+    // five refusals per direction at most (forward, then the rollback), never a storm
+    assertThat(f.platform.callCount(operation)).isLessThanOrEqualTo(10);
+    assertThat(done.events(RolloutEvent.Type.PROVIDER_ERROR)).hasSizeLessThanOrEqualTo(10);
+    Map<Instant, Long> perInstant = f.platform.calls().stream()
+        .filter(c -> !c.at().isBefore(start))
+        .collect(Collectors.groupingBy(Call::at, Collectors.counting()));
+    assertThat(perInstant.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(16));
+    assertThat(f.time.now()).isAfter(start.plusSeconds(2 + 4 + 8)); // backed off 2 s, 4 s, 8 s ...
+  }
+
+  @ParameterizedTest(name = "{0} refused a few times")
+  @ValueSource(strings = {"launch", "set-weights"})
+  void refusalsBelowTheLimitOnlyDelayTheRollout(String operation) {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    f.platform.failNext(operation, 3, false);
+
+    Rollout done = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
+        .strategy(Canary.of(setWeight(50), setWeight(100))).build()).await();
+
+    assertThat(done.phase()).as(done.toString()).isEqualTo(RolloutPhase.SUCCEEDED);
+    Map<String, Long> errors = done.events(RolloutEvent.Type.PROVIDER_ERROR).stream()
+        .collect(Collectors.groupingBy(e -> e.message().contains("back-off") ? "back-off" : "other",
+            Collectors.counting()));
+    assertThat(errors).containsEntry("back-off", 3L);
+  }
+}

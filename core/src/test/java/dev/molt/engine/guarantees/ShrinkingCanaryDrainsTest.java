@@ -1,0 +1,58 @@
+package dev.molt.engine.guarantees;
+
+import static dev.molt.strategy.CanaryStep.pause;
+import static dev.molt.strategy.CanaryStep.setScale;
+import static dev.molt.strategy.CanaryStep.setWeight;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.molt.Fixtures;
+import dev.molt.RolloutPhase;
+import dev.molt.RolloutEvent;
+import dev.molt.engine.RolloutHandle;
+import dev.molt.strategy.Amount;
+import dev.molt.strategy.Canary;
+import dev.molt.strategy.RollingUpdate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12.6: a canary that shrinks must drain its healthy instances, ready for the minimum time
+ * or not (a router may already send them requests), before it terminates them.
+ */
+class ShrinkingCanaryDrainsTest {
+
+  @Test
+  void aShrinkingCanaryDrainsHealthyInstancesThatAreNotYetReadyInsteadOfTerminatingThem() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    RolloutHandle h = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
+        .strategy(Canary.of(setWeight(25), setScale(Amount.of(3)), setScale(Amount.of(1)),
+            pause(Duration.ofMinutes(1)), setWeight(100))
+            .withPromotion(RollingUpdate.defaults().withMinReadyTime(Duration.ofMinutes(5))))
+        .build());
+    // the scale-up to 3 launched two more; once they are healthy (not yet ready for 5 min),
+    // skip the step: the next one shrinks the canary to 1 while they may already serve
+    f.time.runUntil(() -> f.platform.instances(Fixtures.FLEET).stream()
+        .filter(i -> i.revision().equals(Fixtures.V2.revision()) && i.isHealthy()).count() == 3,
+        f.time.now().plus(Duration.ofHours(1)));
+    h.promote();
+    assertThat(h.await().phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+
+    List<RolloutEvent> history = h.current().history();
+    Set<String> drained = ids(history, RolloutEvent.Type.DRAINING);
+    Set<String> terminated = ids(history, RolloutEvent.Type.TERMINATED);
+    assertThat(terminated).as("%s", history).isNotEmpty();
+    assertThat(drained).as("every terminated canary instance was drained first: %s", history)
+        .containsAll(terminated);
+  }
+
+  private static Set<String> ids(List<RolloutEvent> history, RolloutEvent.Type type) {
+    return history.stream().filter(e -> e.type() == type)
+        .flatMap(e -> List.of(e.message().replaceAll(".*instances=(\\S+).*", "$1").split(","))
+            .stream())
+        .collect(Collectors.toSet());
+  }
+}
