@@ -176,6 +176,14 @@ public final class RolloutEngine implements AutoCloseable {
     remember(record.spec().target());
     record.previous().ifPresent(this::remember);
     RolloutRecord next = liveGates.reattach(record.resumedOnceMore());
+    if (next.reconcile().isPresent()) {
+      // a reconcile resumes as a reconcile: its findings, its planner, its report in the logs
+      ReconcileRun reconcile = new ReconcileRun(context, next, unhealthy);
+      RolloutRun run = reconcile.engineRun().orElseThrow();
+      registry.claim(run.spec().fleet(), run, next.resumes(), persistence);
+      reconcile.start();
+      return run;
+    }
     return launch(new RolloutRun(context, next), next.resumes());
   }
 

@@ -46,7 +46,7 @@ public final class LiveGates {
       return record;
     }
     return new RolloutRecord(record.spec().toBuilder().strategy(live).build(), record.previous(),
-        record.rollout(), record.resumes(), record.steps());
+        record.rollout(), record.resumes(), record.steps(), record.reconcile());
   }
 
   private Strategy reattach(Strategy s) {

@@ -8,6 +8,7 @@ import dev.molt.reconcile.Finding;
 import dev.molt.reconcile.ReconcileHandle;
 import dev.molt.reconcile.ReconcileReport;
 import dev.molt.reconcile.ReconcileSpec;
+import dev.molt.store.RolloutRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -41,15 +42,38 @@ public final class ReconcileRun implements ReconcileHandle {
    * @param memory the engine's record of when instances turned unhealthy
    */
   public ReconcileRun(EngineContext engine, String id, ReconcileSpec spec, UnhealthyMemory memory) {
+    this(engine, id, spec, planner(engine, id, spec, memory), Optional.empty());
+  }
+
+  /**
+   * Resumes the reconcile another engine saved: a reconcile again, deciding from the observed fleet.
+   *
+   * @param engine the engine's shared parts
+   * @param record what was saved; {@link RolloutRecord#reconcile()} is present
+   * @param memory the engine's record of when instances turned unhealthy
+   */
+  public ReconcileRun(EngineContext engine, RolloutRecord record, UnhealthyMemory memory) {
+    this(engine, record.id(), record.reconcile().orElseThrow(), planner(engine, record.id(),
+        record.reconcile().orElseThrow(), memory), Optional.of(record));
+  }
+
+  private ReconcileRun(EngineContext engine, String id, ReconcileSpec spec,
+      ReconcilePlanner planner, Optional<RolloutRecord> resumed) {
     this.engine = engine;
     this.id = id;
     this.spec = spec;
     this.startedAt = engine.clock().instant();
-    this.planner = new ReconcilePlanner(new RollingPlanner(spec.rolling()),
+    this.planner = planner;
+    this.run = spec.dryRun() ? Optional.empty() : Optional.of(resumed
+        .map(r -> new RolloutRun(engine, r, planner))
+        .orElseGet(() -> new RolloutRun(engine, id, spec, planner)));
+  }
+
+  private static ReconcilePlanner planner(EngineContext engine, String id, ReconcileSpec spec,
+      UnhealthyMemory memory) {
+    return new ReconcilePlanner(new RollingPlanner(spec.rolling()),
         new FindingClassifier(spec.declared(), spec.unhealthyGrace(), engine::knownSpec, id),
         memory);
-    this.run = spec.dryRun() ? Optional.empty()
-        : Optional.of(new RolloutRun(engine, id, spec.asRollout(), planner));
   }
 
   /** @return the engine run to register for the fleet before {@link #start()}; empty if dry */

@@ -98,7 +98,7 @@ public final class RolloutPersistence implements RolloutListener {
   private void save(Tracked t, Rollout rollout) {
     Optional<LaunchSpec> previous = rollout.from().flatMap(known);
     store.save(new RolloutRecord(t.run().spec(), previous, rollout, t.resumes(),
-        t.run().stepRecord()));
+        t.run().stepRecord(), t.run().reconcileSpec()));
   }
 
   private void scheduleRenewal(Tracked t) {

@@ -12,6 +12,7 @@ import dev.molt.RolloutFailedException;
 import dev.molt.RolloutPhase;
 import dev.molt.RolloutSpec;
 import dev.molt.engine.RolloutHandle;
+import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.store.RolloutRecord;
 import dev.molt.time.Cancellable;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 public final class RolloutRun implements RolloutHandle {
   private final EngineContext engine;
   private final RolloutSpec spec;
+  private final Optional<ReconcileSpec> reconcile;
   private final Planner forward;
   private final FleetObserver observer;
   private final RolloutState state;
@@ -54,18 +56,20 @@ public final class RolloutRun implements RolloutHandle {
    * @param spec the validated spec
    */
   public RolloutRun(EngineContext engine, String id, RolloutSpec spec) {
-    this(engine, id, spec, forward(spec));
+    this(engine, spec, new RolloutState(id, spec, engine.clock().instant(), engine.listeners()), id,
+        forward(spec), Optional.empty());
   }
 
   /**
    * @param engine the engine's shared parts
    * @param id the run id
    * @param spec the validated spec
-   * @param forward the planner that moves the fleet toward {@code spec} (a reconcile's)
+   * @param reconcile the reconcile this run carries out
+   * @param forward the reconcile's planner, which moves the fleet toward its declared spec
    */
-  public RolloutRun(EngineContext engine, String id, RolloutSpec spec, Planner forward) {
-    this(engine, spec, new RolloutState(id, spec, engine.clock().instant(), engine.listeners()), id,
-        forward);
+  public RolloutRun(EngineContext engine, String id, ReconcileSpec reconcile, Planner forward) {
+    this(engine, reconcile.asRollout(), new RolloutState(id, reconcile.asRollout(),
+        engine.clock().instant(), engine.listeners()), id, forward, Optional.of(reconcile));
   }
 
   /**
@@ -75,9 +79,19 @@ public final class RolloutRun implements RolloutHandle {
    * @param record what was saved; its launch requests get keys of their own ({@code -r<n>-})
    */
   public RolloutRun(EngineContext engine, RolloutRecord record) {
+    this(engine, record, forward(record.spec()));
+  }
+
+  /**
+   * Resumes a saved run with a given forward planner (a resumed reconcile's).
+   *
+   * @param engine the engine's shared parts
+   * @param record what was saved
+   * @param forward the planner that moves the fleet forward
+   */
+  public RolloutRun(EngineContext engine, RolloutRecord record, Planner forward) {
     this(engine, record.spec(), RolloutState.restore(record, engine.clock().instant(),
-        engine.listeners()), record.id() + "-r" + record.resumes(),
-        forward(record.spec()));
+        engine.listeners()), record.id() + "-r" + record.resumes(), forward, record.reconcile());
   }
 
   /** Taking a fleet to zero has no steps and no traffic to split: a rolling removal. */
@@ -86,9 +100,10 @@ public final class RolloutRun implements RolloutHandle {
   }
 
   private RolloutRun(EngineContext engine, RolloutSpec spec, RolloutState state, String keys,
-      Planner forward) {
+      Planner forward, Optional<ReconcileSpec> reconcile) {
     this.engine = engine;
     this.spec = spec;
+    this.reconcile = reconcile;
     this.forward = forward;
     this.observer = new FleetObserver(engine.provider(), engine.calls(), engine.clock());
     this.state = state;
@@ -100,6 +115,11 @@ public final class RolloutRun implements RolloutHandle {
   /** @return where a step-wise strategy stands, for the store; empty for rolling updates */
   public Optional<dev.molt.store.StepRecord> stepRecord() {
     return state.stepRecord();
+  }
+
+  /** @return the reconcile this run carries out; empty for a rollout */
+  public Optional<ReconcileSpec> reconcileSpec() {
+    return reconcile;
   }
 
   /** @return the spec this run works toward */

@@ -5,6 +5,7 @@ import dev.molt.LaunchSpec;
 import dev.molt.Rollout;
 import dev.molt.RolloutSpec;
 import dev.molt.internal.Checks;
+import dev.molt.reconcile.ReconcileSpec;
 import java.util.Optional;
 
 /**
@@ -18,10 +19,13 @@ import java.util.Optional;
  * @param resumes how many times an engine resumed this rollout after another stopped (0 at first)
  * @param steps where a blue-green or canary rollout stood; empty for rolling updates and records
  *     written before step state was kept (such a rollout resumes from its first step)
+ * @param reconcile for the run of a reconcile, what it holds the fleet to: a resumed reconcile is
+ *     a reconcile again (tainted, drifted and unhealthy instances still replaced), not a plain
+ *     rolling update of {@code spec}; empty for rollouts
  */
 public record RolloutRecord(
     RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout, int resumes,
-    Optional<StepRecord> steps) {
+    Optional<StepRecord> steps, Optional<ReconcileSpec> reconcile) {
 
   /** Validates the fields. */
   public RolloutRecord {
@@ -30,10 +34,25 @@ public record RolloutRecord(
     Checks.required(rollout, "rollout");
     Checks.nonNegative(resumes, "resumes");
     Checks.optional(steps, "steps");
+    Checks.optional(reconcile, "reconcile");
     if (!spec.fleet().equals(rollout.fleet())) {
       throw new InvalidSpecException("rollout.fleet", "is " + rollout.fleet()
           + " but the spec is for fleet " + spec.fleet());
     }
+  }
+
+  /**
+   * The record of a rollout (not a reconcile).
+   *
+   * @param spec the rollout's spec
+   * @param previous the launch spec a rollback returns to, if known
+   * @param rollout the latest snapshot
+   * @param resumes how many times the rollout was resumed
+   * @param steps where a step-wise strategy stood
+   */
+  public RolloutRecord(RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout,
+      int resumes, Optional<StepRecord> steps) {
+    this(spec, previous, rollout, resumes, steps, Optional.empty());
   }
 
   /**
@@ -51,7 +70,7 @@ public record RolloutRecord(
 
   /** @return a copy counting one more resume */
   public RolloutRecord resumedOnceMore() {
-    return new RolloutRecord(spec, previous, rollout, resumes + 1, steps);
+    return new RolloutRecord(spec, previous, rollout, resumes + 1, steps, reconcile);
   }
 
   /** @return the rollout id */
