@@ -55,6 +55,7 @@ public final class RolloutState {
   private Instant stepStartedAt;
   private Optional<AnalysisResult> analysis = Optional.empty();
   private boolean analyzing;
+  private Instant analysisStartedAt;
   private boolean holding;
   private boolean promoteFull;
   private Map<Revision, Integer> recordedTraffic = Map.of();
@@ -102,6 +103,7 @@ public final class RolloutState {
     this.desired = spec.capacity();
     this.totalSteps = spec.capacity();
     this.stepStartedAt = now;
+    this.analysisStartedAt = now;
     this.snapshot = build(now);
   }
 
@@ -327,7 +329,7 @@ public final class RolloutState {
 
   synchronized StepState stepState(boolean routed) {
     return new StepState(stepIndex, stepStartedAt, analysis, analyzing, promoteFull, routed,
-        recordedTraffic, from);
+        recordedTraffic, from, analysisStartedAt);
   }
 
   /** @return where a step-wise strategy stands, to save; empty for rolling updates */
@@ -378,6 +380,7 @@ public final class RolloutState {
 
   synchronized void analysisStarted(Instant now, int step, String gate) {
     analyzing = true;
+    analysisStartedAt = now;
     record(now, Type.STEP, "strategy-step=" + step + " action=analyze gate=" + gate);
   }
 

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param routed whether the platform has a traffic router
  * @param recordedTraffic the split last recorded (set through the router, or effective)
  * @param stable the revision the rollout started from, the baseline, if any
+ * @param analysisStartedAt when the current analysis started measuring (this engine's start of it:
+ *     a resumed analysis measures again from its own start); meaningful while {@code analyzing}
  */
 public record StepState(
     int index,
@@ -27,7 +29,8 @@ public record StepState(
     boolean promoteFull,
     boolean routed,
     Map<Revision, Integer> recordedTraffic,
-    Optional<Revision> stable) {
+    Optional<Revision> stable,
+    Instant analysisStartedAt) {
 
   /** Copies the map. */
   public StepState {
@@ -37,6 +40,6 @@ public record StepState(
   /** @return step 0 started at {@code now}, nothing else known */
   public static StepState initial(Instant now) {
     return new StepState(0, now, Optional.empty(), false, false, false, Map.of(),
-        Optional.empty());
+        Optional.empty(), now);
   }
 }

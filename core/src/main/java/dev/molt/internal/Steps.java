@@ -41,11 +41,11 @@ final class Steps {
     Optional<AnalysisResult> result = st.analysis();
     if (result.isEmpty()) {
       // the analysis's own deadline replaces the progress deadline while it measures: every
-      // measurement is bounded by its timeout, so a verdict is due by then at the latest; the
-      // slack of one more timeout covers the analysis starting a tick after its step
+      // measurement is bounded by its timeout, so a verdict is due by then at the latest (one
+      // more timeout of slack for the engine's own latency)
       Duration limit = analysis.deadline().plus(analysis.timeout());
-      Instant deadline = st.startedAt().plus(limit);
-      if (!ctx.now().isBefore(deadline)) {
+      Instant deadline = (st.analyzing() ? st.analysisStartedAt() : ctx.now()).plus(limit);
+      if (st.analyzing() && !ctx.now().isBefore(deadline)) {
         return failed("analysis at step " + index + " (" + analysis.gate().name() + ") reached no"
             + " verdict within its deadline " + limit + " ((count - 1) x interval + count x"
             + " timeout, plus one timeout): ERROR", index, total);
