@@ -23,6 +23,8 @@ final class Machine {
   private final Instant healthyAt;
   Instant drainAt;
   Instant terminatedAt;
+  Instant outageSince; // failing its health check on request since then, until a recovery
+  Instant recoveredAt; // the last such recovery
 
   Machine(String id, String fleet, Revision revision, Map<String, String> labels,
       Optional<String> address, Instant launchedAt, InstanceBehavior behavior) {
@@ -74,16 +76,20 @@ final class Machine {
     if (!judged(now)) {
       return Health.UNKNOWN;
     }
-    return healthySpellStart(now).isPresent() ? Health.HEALTHY : Health.UNHEALTHY;
+    return streakStart(now).isPresent() ? Health.HEALTHY : Health.UNHEALTHY;
   }
 
   /**
    * When the current healthy streak began, if the instance is healthy now: its first healthy
-   * moment, or for a flapping instance the start of the current healthy spell. Never earlier than
-   * a moment at which it was not healthy.
+   * moment, or for a flapping instance the start of the current healthy spell, or the end of the
+   * last requested outage if later. Never earlier than a moment at which it was not healthy.
    */
   Optional<Instant> streakStart(Instant now) {
-    return judged(now) ? healthySpellStart(now) : Optional.empty();
+    if (!judged(now) || outageSince != null) {
+      return Optional.empty();
+    }
+    return healthySpellStart(now)
+        .map(s -> recoveredAt != null && recoveredAt.isAfter(s) ? recoveredAt : s);
   }
 
   /** Running and past its time to healthy: its health check gives a verdict. */
