@@ -15,7 +15,12 @@ import java.util.Optional;
  * @param state its lifecycle state
  * @param launchedAt when it was asked for
  * @param stateSince when it entered {@code state}
- * @param healthySince when it was first seen healthy in its current healthy streak
+ * @param healthySince the start of its current healthy streak: the first moment of the latest
+ *     uninterrupted spell of passing health checks, never an earlier healthy moment. Readiness
+ *     ({@code minReadyTime}) counts from it. Only a {@code RUNNING} instance (as a provider reports
+ *     it, before the engine merges the verdict) or a {@code HEALTHY} one has a streak: for any
+ *     other state the constructor drops it. Empty when the provider cannot tell; the engine then
+ *     dates the streak from its own observations
  * @param labels the platform labels, including the {@link OwnerLabels}
  */
 public record Instance(
@@ -29,7 +34,12 @@ public record Instance(
     Optional<Instant> healthySince,
     Map<String, String> labels) {
 
-  /** Validates and copies the fields. */
+  /**
+   * Validates and copies the fields; drops {@code healthySince} unless the state is {@code
+   * RUNNING} or {@code HEALTHY}.
+   *
+   * @throws InvalidSpecException if a field is null or blank
+   */
   public Instance {
     Checks.notBlank(id, "id");
     Checks.notBlank(fleet, "fleet");
@@ -39,10 +49,16 @@ public record Instance(
     Checks.required(launchedAt, "launchedAt");
     Checks.required(stateSince, "stateSince");
     Checks.optional(healthySince, "healthySince");
+    if (state != InstanceState.RUNNING && state != InstanceState.HEALTHY) {
+      healthySince = Optional.empty(); // a healthy streak exists only while it runs
+    }
     labels = Checks.copyOf(labels, "labels");
   }
 
-  /** @return a copy in {@code newState} since {@code since} */
+  /**
+   * @return a copy in {@code newState} since {@code since}; entering {@code HEALTHY}, it keeps
+   *     the streak start it has (a provider's report) or starts one at {@code since}
+   */
   public Instance withState(InstanceState newState, Instant since) {
     Optional<Instant> healthy = newState == InstanceState.HEALTHY
         ? Optional.of(healthySince.orElse(since)) : Optional.empty();

@@ -338,13 +338,49 @@ public final class InMemoryProvider implements Provider {
    * @param value the label value
    */
   public synchronized void label(String id, String key, String value) {
+    Machine m = machine(id);
+    Map<String, String> labels = new HashMap<>(m.labels);
+    labels.put(Checks.notBlank(key, "key"), Checks.required(value, "value"));
+    m.labels = Checks.copyOf(labels, "labels");
+  }
+
+  /**
+   * Makes instance {@code id} fail its health check from now on, as a hung process would, until
+   * {@link #restoreHealth}. Not recorded as a call; watchers are told.
+   *
+   * @param id the instance id
+   * @throws IllegalArgumentException if there is no such instance
+   */
+  public synchronized void failHealth(String id) {
+    Machine m = machine(id);
+    if (m.outageSince == null) {
+      m.outageSince = clock.instant();
+    }
+    watchers.notifyAt(m.fleet, Duration.ZERO);
+  }
+
+  /**
+   * Ends what {@link #failHealth} began: from now on instance {@code id} passes its health check
+   * again as its behavior says, in a healthy streak that starts now.
+   *
+   * @param id the instance id
+   * @throws IllegalArgumentException if there is no such instance
+   */
+  public synchronized void restoreHealth(String id) {
+    Machine m = machine(id);
+    if (m.outageSince != null) {
+      m.outageSince = null;
+      m.recoveredAt = clock.instant();
+    }
+    watchers.notifyAt(m.fleet, Duration.ZERO);
+  }
+
+  private Machine machine(String id) {
     Machine m = machines.get(Checks.notBlank(id, "id"));
     if (m == null) {
       throw new IllegalArgumentException("no instance " + id);
     }
-    Map<String, String> labels = new HashMap<>(m.labels);
-    labels.put(Checks.notBlank(key, "key"), Checks.required(value, "value"));
-    m.labels = Checks.copyOf(labels, "labels");
+    return m;
   }
 
   @Override

@@ -34,13 +34,21 @@ public record InstanceBehavior(
     FLAPPING
   }
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @throws dev.molt.InvalidSpecException if a duration is null or negative, or a flapping
+   *     behavior's spell ({@code unhealthyAfter}) is zero
+   */
   public InstanceBehavior {
     Checks.nonNegative(launchLatency, "launchLatency");
     Checks.nonNegative(timeToHealthy, "timeToHealthy");
     Checks.nonNegative(drainTime, "drainTime");
     Checks.required(failure, "failure");
     Checks.nonNegative(unhealthyAfter, "unhealthyAfter");
+    if (failure == Failure.FLAPPING) {
+      Checks.positive(unhealthyAfter, "unhealthyAfter"); // the length of a spell
+    }
   }
 
   /** @return launch 20 s, healthy 10 s later, drain 5 s, no failure */

@@ -23,6 +23,8 @@ final class Machine {
   private final Instant healthyAt;
   Instant drainAt;
   Instant terminatedAt;
+  Instant outageSince; // failing its health check on request since then, until a recovery
+  Instant recoveredAt; // the last such recovery
 
   Machine(String id, String fleet, Revision revision, Map<String, String> labels,
       Optional<String> address, Instant launchedAt, InstanceBehavior behavior) {
@@ -71,27 +73,48 @@ final class Machine {
   }
 
   Health health(Instant now) {
-    if (state(now) != InstanceState.RUNNING) {
+    if (!judged(now)) {
       return Health.UNKNOWN;
     }
-    if (now.isBefore(healthyAt())) {
-      return Health.UNKNOWN;
+    return streakStart(now).isPresent() ? Health.HEALTHY : Health.UNHEALTHY;
+  }
+
+  /**
+   * When the current healthy streak began, if the instance is healthy now: its first healthy
+   * moment, or for a flapping instance the start of the current healthy spell, or the end of the
+   * last requested outage if later. Never earlier than a moment at which it was not healthy.
+   */
+  Optional<Instant> streakStart(Instant now) {
+    if (!judged(now) || outageSince != null) {
+      return Optional.empty();
     }
+    return healthySpellStart(now)
+        .map(s -> recoveredAt != null && recoveredAt.isAfter(s) ? recoveredAt : s);
+  }
+
+  /** Running and past its time to healthy: its health check gives a verdict. */
+  private boolean judged(Instant now) {
+    return state(now) == InstanceState.RUNNING && !now.isBefore(healthyAt());
+  }
+
+  private Optional<Instant> healthySpellStart(Instant now) {
     return switch (behavior.failure()) {
-      case NEVER_HEALTHY -> Health.UNHEALTHY;
+      case NEVER_HEALTHY, LAUNCH_FAILS -> Optional.empty();
       case TURNS_UNHEALTHY -> now.isBefore(healthyAt().plus(behavior.unhealthyAfter()))
-          ? Health.HEALTHY : Health.UNHEALTHY;
-      case FLAPPING -> Duration.between(healthyAt(), now).toNanos()
-          / behavior.unhealthyAfter().toNanos() % 2 == 0 ? Health.HEALTHY : Health.UNHEALTHY;
-      default -> Health.HEALTHY;
+          ? Optional.of(healthyAt()) : Optional.empty();
+      case FLAPPING -> {
+        Duration spell = behavior.unhealthyAfter();
+        long spells = Duration.between(healthyAt(), now).toNanos() / spell.toNanos();
+        yield spells % 2 == 0 ? Optional.of(healthyAt().plus(spell.multipliedBy(spells)))
+            : Optional.empty(); // even spells are the healthy ones
+      }
+      case NONE -> Optional.of(healthyAt());
     };
   }
 
   Instance toInstance(Instant now) {
     InstanceState state = state(now);
-    Optional<Instant> healthySince = health(now) == Health.HEALTHY
-        ? Optional.of(healthyAt()) : Optional.empty();
     return new Instance(id, fleet, revision, address, state, launchedAt, stateSince(state),
-        healthySince, labels);
+        streakStart(now), labels);
   }
 }

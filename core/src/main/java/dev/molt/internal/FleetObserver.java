@@ -4,6 +4,7 @@ import dev.molt.Fleet;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.OwnerLabels;
+import dev.molt.Revision;
 import dev.molt.spi.Health;
 import dev.molt.spi.Provider;
 import java.time.Clock;
@@ -11,22 +12,35 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import dev.molt.Revision;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Observes a fleet: lists it, keeps only what Molt owns, asks for health and merges the verdicts
- * into the instance states. Remembers when each instance was first seen healthy, for providers
- * that cannot say (after an engine restart that memory starts again, which only delays readiness).
- * Not API.
+ * into the instance states. Only a {@code HEALTHY} instance carries a {@code healthySince}: the
+ * start of its current healthy streak, which readiness ({@code minReadyTime}) counts from.
+ *
+ * <ul>
+ *   <li>Any observation that is not healthy (an unhealthy or unknown verdict, no verdict, any
+ *       state but running) ends the streak.
+ *   <li>A provider that reports the streak's start is believed, unless it is not after the last
+ *       moment this observer saw the instance not healthy: such a report is stale (a first
+ *       healthy moment, a platform that missed the failure, a timestamp rounded down), and the
+ *       streak then starts when this observer first saw it healthy again.
+ *   <li>For a provider that reports nothing, the streak starts when this observer first saw the
+ *       instance healthy, and that memory is kept from one observation to the next.
+ * </ul>
+ *
+ * Each of these errs late, never early: a streak seen late only delays readiness. After an engine
+ * restart the memory starts again, with the same effect. Not API.
  */
 public final class FleetObserver {
+  private static final Seen UNSEEN = new Seen(Optional.empty(), Optional.empty());
   private final Provider provider;
   private final ProviderCalls calls;
   private final Clock clock;
-  private Map<String, Instant> healthySeen = new HashMap<>(); // guarded by this
+  private Map<String, Seen> seen = new HashMap<>(); // guarded by this
 
   /**
    * @param provider the platform
@@ -78,26 +92,40 @@ public final class FleetObserver {
       Map<String, Health> verdicts, Map<Revision, Integer> weights) {
     Instant now = clock.instant();
     List<Instance> merged = new ArrayList<>(owned.size());
-    Map<String, Instant> stillHealthy = new HashMap<>(healthySeen.size() * 4 / 3 + 16);
+    Map<String, Seen> next = new HashMap<>(owned.size() * 4 / 3 + 16);
     for (Instance i : owned) {
-      Instance m = i;
-      if (judgeable(i)) {
-        Health h = verdicts.getOrDefault(i.id(), Health.UNKNOWN);
-        if (h == Health.HEALTHY) {
-          Optional<Instant> since = i.healthySince().isPresent() ? i.healthySince()
-              : Optional.of(healthySeen.getOrDefault(i.id(), now));
-          stillHealthy.put(i.id(), since.get());
-          m = with(i, InstanceState.HEALTHY, since);
-        } else {
-          m = with(i, h == Health.UNHEALTHY ? InstanceState.UNHEALTHY : InstanceState.RUNNING,
-              Optional.empty());
-        }
+      Seen before = seen.getOrDefault(i.id(), UNSEEN);
+      Health h = judgeable(i) ? verdicts.getOrDefault(i.id(), Health.UNKNOWN) : Health.UNKNOWN;
+      if (h == Health.HEALTHY) {
+        Instant since = streakStart(i, before, now);
+        next.put(i.id(), new Seen(before.notHealthyAt(), Optional.of(since)));
+        merged.add(with(i, InstanceState.HEALTHY, Optional.of(since)));
+      } else {
+        next.put(i.id(), new Seen(Optional.of(now), Optional.empty()));
+        InstanceState state = !judgeable(i) ? i.state()
+            : h == Health.UNHEALTHY ? InstanceState.UNHEALTHY : InstanceState.RUNNING;
+        merged.add(with(i, state, Optional.empty()));
       }
-      merged.add(m);
     }
-    healthySeen = stillHealthy;
+    seen = next;
     return new Fleet(fleet, desired, merged, weights); // one snapshot: it sorts every instance
   }
+
+  /**
+   * The provider's report, unless it is not after a moment this observer saw the instance not
+   * healthy; else this observer's own memory of the streak; else now.
+   */
+  private static Instant streakStart(Instance i, Seen before, Instant now) {
+    Optional<Instant> reported = i.healthySince()
+        .filter(s -> before.notHealthyAt().map(s::isAfter).orElse(true));
+    return reported.orElseGet(() -> before.healthySince().orElse(now));
+  }
+
+  /**
+   * What this observer saw of one instance: the last time it was not healthy, and the start of
+   * the healthy streak it is in (always after that time).
+   */
+  private record Seen(Optional<Instant> notHealthyAt, Optional<Instant> healthySince) {}
 
   /** One copy at most per instance and observation: this runs for every instance of the fleet. */
   private static Instance with(Instance i, InstanceState state, Optional<Instant> healthySince) {

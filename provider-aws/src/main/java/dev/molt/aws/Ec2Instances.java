@@ -146,6 +146,8 @@ final class Ec2Instances {
     Optional<String> address = Optional.ofNullable(i.privateIpAddress())
         .filter(Predicate.not(String::isBlank))
         .map(ip -> labels.containsKey(Ec2Tags.PORT) ? ip + ":" + labels.get(Ec2Tags.PORT) : ip);
+    // no healthySince: neither target health nor status checks say since when they pass, so the
+    // engine dates the healthy streak from its own observations
     return Optional.of(new Instance(i.instanceId(), fleet, revision, address, state, launched,
         since, Optional.empty(), labels));
   }

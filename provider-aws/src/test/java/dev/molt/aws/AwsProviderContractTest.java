@@ -1,5 +1,6 @@
 package dev.molt.aws;
 
+import dev.molt.Instance;
 import dev.molt.LaunchSpec;
 import dev.molt.spi.Provider;
 import dev.molt.testkit.conformance.RoutedProviderContract;
@@ -41,6 +42,17 @@ class AwsProviderContractTest extends RoutedProviderContract {
   @Override
   protected Duration healthDeadline() {
     return Duration.ofSeconds(10);
+  }
+
+  /** Its checks fail: EC2 reports it impaired and its targets unhealthy. */
+  @Override
+  protected void failHealth(String fleet, Instance instance) {
+    aws.fake.impair(instance.id());
+  }
+
+  @Override
+  protected void restoreHealth(String fleet, Instance instance) {
+    aws.fake.recover(instance.id());
   }
 
   /** An instance tagged with the fleet's name but not Molt's manager tag. */

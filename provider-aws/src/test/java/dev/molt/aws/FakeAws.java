@@ -162,6 +162,11 @@ final class FakeAws implements AutoCloseable {
     vms.get(id).impaired = true;
   }
 
+  /** Undoes {@link #impair}: checks pass again. */
+  synchronized void recover(String id) {
+    vms.get(id).impaired = false;
+  }
+
   /** Answers the next {@code times} calls of {@code action} with an error. */
   synchronized void failNext(String action, int status, String code, int times) {
     Deque<Fault> queue = faults.computeIfAbsent(action, k -> new ArrayDeque<>());

@@ -118,7 +118,12 @@ final class ContainerView {
     return Instant.ofEpochSecond(seconds == null ? 0 : seconds);
   }
 
-  /** The instance, in {@code state} since {@code since}; empty if the container is not Molt's. */
+  /**
+   * The instance, in {@code state} since {@code since}; empty if the container is not Molt's. It
+   * reports no {@code healthySince}: Molt's own probe leaves no history, and the list call does
+   * not carry a HEALTHCHECK's log (see docs/docker-provider.md, "Healthy since"), so the engine
+   * dates the healthy streak from its own observations.
+   */
   Optional<Instance> toInstance(String fleet, Optional<String> publishedOn, InstanceState state,
       Instant since) {
     if (!ownedBy(fleet)) {

@@ -2,6 +2,7 @@ package dev.molt.docker;
 
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
+import dev.molt.Instance;
 import dev.molt.LaunchSpec;
 import dev.molt.spi.Provider;
 import dev.molt.testkit.conformance.RoutedProviderContract;
@@ -38,6 +39,20 @@ class DockerProviderContractIT extends RoutedProviderContract {
   @Override
   protected Duration healthDeadline() {
     return Duration.ofSeconds(20);
+  }
+
+  /**
+   * The container is paused: its server stops answering, so the provider's HTTP probe (through
+   * the published port) times out, as for a hung process. Docker still lists it as running.
+   */
+  @Override
+  protected void failHealth(String fleet, Instance instance) {
+    docker.client.pauseContainerCmd(instance.id()).exec();
+  }
+
+  @Override
+  protected void restoreHealth(String fleet, Instance instance) {
+    docker.client.unpauseContainerCmd(instance.id()).exec();
   }
 
   /** A running container named like Molt's, with Molt's fleet label but no manager label. */

@@ -141,8 +141,22 @@ record PodView(Pod pod) {
       case RUNNING -> started().orElse(created());
       default -> created();
     };
+    Optional<Instant> healthySince = state == InstanceState.RUNNING ? readySince()
+        : Optional.empty();
     return Optional.of(new Instance(name(), fleet, revision.get(), address(), state, created(),
-        since, Optional.empty(), labels()));
+        since, healthySince, labels()));
+  }
+
+  /**
+   * The start of the current healthy streak: while the Ready condition is True, its {@code
+   * lastTransitionTime}, the moment the kubelet last turned it True. The API serialises that time
+   * in whole seconds, cutting off the fraction, so a whole-second time is taken as the end of its
+   * second: a streak is then dated up to 1 s late, never early.
+   */
+  Optional<Instant> readySince() {
+    return condition("Ready").filter(c -> "True".equals(c.getStatus()))
+        .flatMap(c -> time(c.getLastTransitionTime()))
+        .map(t -> t.getNano() == 0 ? t.plusSeconds(1) : t);
   }
 
   /**

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  * kubelet: it watches ReplicaSets, creates pods from their template (with an owner reference) or
  * deletes surplus ones (not-ready first, then newest) until each has its replicas, and after
  * {@code startDelay} marks a new pod Running with an IP and a Ready condition (False for pods that
- * {@link #failReadiness} matches). It reacts to ReplicaSet events only (re-reading the ReplicaSet
+ * {@link #failReadiness} matches; {@link #setReady} turns it later). It reacts to ReplicaSet events only (re-reading the ReplicaSet
  * and its pods each time) and, standing in for the garbage collector, deletes a deleted
  * ReplicaSet's pods. One thread; {@link #close()} stops it.
  */
@@ -101,6 +101,27 @@ final class FakeKubelet implements AutoCloseable {
   /** Pods matching {@code which}, started from now on, never pass their readiness probe. */
   void failReadiness(Predicate<Pod> which) {
     this.unready = which;
+  }
+
+  /**
+   * Turns pod {@code name}'s Ready condition True or False, as the kubelet does when its readiness
+   * probe passes again or starts failing: the condition's {@code lastTransitionTime} moves only
+   * when its status changes.
+   */
+  void setReady(String name, boolean ready) {
+    String status = ready ? "True" : "False";
+    client.pods().inNamespace(namespace).withName(name).edit(p -> {
+      List<PodCondition> conditions = new ArrayList<>(p.getStatus().getConditions() == null
+          ? List.of() : p.getStatus().getConditions());
+      if (conditions.stream().anyMatch(c -> "Ready".equals(c.getType())
+          && status.equals(c.getStatus()))) {
+        return p;
+      }
+      conditions.removeIf(c -> "Ready".equals(c.getType()));
+      conditions.add(new PodConditionBuilder().withType("Ready").withStatus(status)
+          .withLastTransitionTime(Clock.systemUTC().instant().toString()).build());
+      return new PodBuilder(p).editStatus().withConditions(conditions).endStatus().build();
+    });
   }
 
   /** @return how many pods this fake controller has created */

@@ -2,6 +2,7 @@ package dev.molt.kubernetes;
 
 import dev.molt.HealthCheck;
 import dev.molt.Image;
+import dev.molt.Instance;
 import dev.molt.LaunchSpec;
 import dev.molt.spi.Provider;
 import dev.molt.testkit.conformance.ProviderContract;
@@ -38,6 +39,17 @@ class KubernetesProviderContractTest extends ProviderContract {
   }
 
   /** A running pod with the fleet's label but not Molt's manager label. */
+  /** The pod's readiness probe starts failing: the kubelet turns its Ready condition False. */
+  @Override
+  protected void failHealth(String fleet, Instance instance) {
+    cluster.kubelet.setReady(instance.id(), false);
+  }
+
+  @Override
+  protected void restoreHealth(String fleet, Instance instance) {
+    cluster.kubelet.setReady(instance.id(), true);
+  }
+
   @Override
   protected String createForeignInstance(String fleet) {
     return cluster.createForeignPod(fleet, fleet + "-foreign-" + (++foreign));

@@ -1,6 +1,7 @@
 package dev.molt.kubernetes;
 
 import dev.molt.Image;
+import dev.molt.Instance;
 import dev.molt.LaunchSpec;
 import dev.molt.spi.Provider;
 import dev.molt.testkit.conformance.RoutedProviderContract;
@@ -35,6 +36,17 @@ class KubernetesRoutedProviderContractTest extends RoutedProviderContract {
   @Override
   protected Duration healthDeadline() {
     return Duration.ofSeconds(10);
+  }
+
+  /** The pod's readiness probe starts failing: the kubelet turns its Ready condition False. */
+  @Override
+  protected void failHealth(String fleet, Instance instance) {
+    cluster.kubelet.setReady(instance.id(), false);
+  }
+
+  @Override
+  protected void restoreHealth(String fleet, Instance instance) {
+    cluster.kubelet.setReady(instance.id(), true);
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PodViewTest {
@@ -95,6 +96,25 @@ class PodViewTest {
     assertThat(unready.probeWindow()).isEqualTo(Duration.ofSeconds(8));
     assertThat(unready.health(T0.plusSeconds(9))).isEqualTo(Health.UNKNOWN);
     assertThat(unready.health(T0.plusSeconds(10))).isEqualTo(Health.UNHEALTHY);
+  }
+
+  /** Ready status, its lastTransitionTime (blank: none), the healthySince reported ("-": none). */
+  @ParameterizedTest(name = "Ready={0} since {1}: healthySince {2}")
+  @CsvSource({
+      "True,  2026-11-30T03:00:07.250Z, 2026-11-30T03:00:07.250Z",
+      "True,  2026-11-30T03:00:07Z,     2026-11-30T03:00:08Z", // whole seconds: end of the second
+      "True,  ,                         -",
+      "False, 2026-11-30T03:00:07.250Z, -",
+  })
+  void aReadyPodsHealthyStreakStartsWhenReadyLastTurnedTrue(String status, String transition,
+      String expected) {
+    Pod pod = new PodBuilder(running(true)).editStatus().withConditions(new PodConditionBuilder()
+        .withType("Ready").withStatus(status).withLastTransitionTime(transition).build())
+        .endStatus().build();
+
+    Instance seen = new PodView(pod).toInstance("shop", T0.plusSeconds(30), GRACE).orElseThrow();
+
+    assertThat(seen.healthySince().map(Instant::toString).orElse("-")).isEqualTo(expected);
   }
 
   @Test

@@ -11,9 +11,13 @@ import dev.molt.ProviderException;
 import dev.molt.spi.Health;
 import dev.molt.spi.LaunchRequest;
 import dev.molt.spi.Provider;
+import dev.molt.time.Scheduler;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -34,6 +38,10 @@ import org.junit.jupiter.api.Test;
  *   <li>launch is idempotent for a request key;
  *   <li>observe returns exactly what was launched and not terminated, with the owner labels;
  *   <li>health reaches a verdict within the deadline;
+ *   <li>a healthy streak is dated from its start: once an instance was seen not healthy and is
+ *       healthy again, the {@code healthySince} a rollout sees (through the engine's own
+ *       observation path), and the one the provider reports if it reports one, are not earlier
+ *       than the moment it was seen not healthy;
  *   <li>drain then terminate removes an instance, and terminating twice is not an error;
  *   <li>drain and terminate refuse (non-retryable) an instance Molt does not own, and leave it;
  *       a batch mixing owned and foreign instances is refused whole, before anything is touched.
@@ -50,6 +58,7 @@ public abstract class ProviderContract {
   private final List<String> used = new java.util.ArrayList<>();
   private Provider provider;
   private int fleets;
+  private Optional<ScheduledExecutorService> realTime = Optional.empty();
 
   /** For subclasses. */
   protected ProviderContract() {}
@@ -131,6 +140,52 @@ public abstract class ProviderContract {
    */
   protected abstract boolean exists(String instanceId);
 
+  /**
+   * Makes {@code instance} fail its health check on the platform, as a hung process or a lost
+   * dependency would, until {@link #restoreHealth}: the platform's own check must see it (a
+   * paused container, a readiness probe failing, a target failing its checks), not a flag in the
+   * provider.
+   *
+   * @param fleet the fleet it belongs to
+   * @param instance the instance, as launched
+   */
+  protected abstract void failHealth(String fleet, Instance instance);
+
+  /**
+   * Undoes {@link #failHealth}: the instance passes its health check again.
+   *
+   * @param fleet the fleet it belongs to
+   * @param instance the instance, as launched
+   */
+  protected abstract void restoreHealth(String fleet, Instance instance);
+
+  /**
+   * The clock the engine would run on with this provider; the platform's timestamps are compared
+   * with it. Default: the system clock. A provider on virtual time returns that time's clock.
+   *
+   * @return the clock
+   */
+  protected Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /**
+   * The scheduler the engine would wait on with this provider. Default: real time, on a daemon
+   * thread this contract stops after each test. A provider on virtual time returns that time.
+   *
+   * @return the scheduler
+   */
+  protected Scheduler scheduler() {
+    if (realTime.isEmpty()) {
+      realTime = Optional.of(Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "molt-contract-engine");
+        t.setDaemon(true);
+        return t;
+      }));
+    }
+    return Scheduler.of(realTime.get());
+  }
+
   /** @return how long an instance of {@link #launchSpec()} may take to be judged (default 3 min) */
   protected Duration healthDeadline() {
     return Duration.ofMinutes(3);
@@ -151,7 +206,12 @@ public abstract class ProviderContract {
 
   @AfterEach
   final void cleanUpTheProvider() {
-    cleanUp(provider);
+    try {
+      cleanUp(provider);
+    } finally {
+      realTime.ifPresent(ScheduledExecutorService::shutdownNow);
+      realTime = Optional.empty();
+    }
   }
 
   /**
@@ -271,6 +331,54 @@ public abstract class ProviderContract {
         });
     assertThat(exists(foreignId)).isTrue();
     assertThat(ids(provider.observe(fleet))).containsExactly(owned.id());
+  }
+
+  @Test
+  void aHealthyStreakStartsAfterTheInstanceWasLastSeenNotHealthy() {
+    String fleet = newFleet();
+    Instance one = provider.launch(new LaunchRequest(fleet, launchSpec(), 1, "ro-contract",
+        "ro-contract-6")).get(0);
+    EngineObservation engine = new EngineObservation(provider, fleet, clock(), scheduler());
+    AtomicReference<Optional<Instance>> seen = new AtomicReference<>(Optional.empty());
+    assertThat(await(() -> healthy(seen, engine.observe(one.id())), healthDeadline()))
+        .as("%s healthy within %s; last seen %s", one.id(), healthDeadline(), seen.get())
+        .isTrue();
+    letTimePass();
+
+    failHealth(fleet, one);
+    assertThat(await(() -> !healthy(seen, engine.observe(one.id())), healthDeadline()))
+        .as("%s seen not healthy within %s of failing its check; last seen %s", one.id(),
+            healthDeadline(), seen.get())
+        .isTrue();
+    Instant notHealthy = clock().instant();
+    letTimePass(); // so that a streak dated from before the failure cannot pass for a new one
+    restoreHealth(fleet, one);
+    assertThat(await(() -> healthy(seen, engine.observe(one.id())), healthDeadline()))
+        .as("%s healthy again within %s; last seen %s", one.id(), healthDeadline(), seen.get())
+        .isTrue();
+
+    assertThat(seen.get().flatMap(Instance::healthySince))
+        .as("the healthySince a rollout sees, once seen not healthy at %s: %s", notHealthy,
+            seen.get())
+        .hasValueSatisfying(since -> assertThat(since).isAfterOrEqualTo(notHealthy));
+    Optional<Instant> reported = provider.observe(fleet).stream()
+        .filter(i -> i.id().equals(one.id())).findFirst().flatMap(Instance::healthySince);
+    reported.ifPresent(since -> assertThat(since)
+        .as("the healthySince %s reports (seen not healthy at %s)", provider.name(), notHealthy)
+        .isAfterOrEqualTo(notHealthy));
+  }
+
+  /** Waits until the clock has moved on from now. */
+  private void letTimePass() {
+    Instant now = clock().instant();
+    assertThat(await(() -> clock().instant().isAfter(now), healthDeadline()))
+        .as("the clock moved on from %s", now).isTrue();
+  }
+
+  private static boolean healthy(AtomicReference<Optional<Instance>> last,
+      Optional<Instance> now) {
+    last.set(now);
+    return now.map(Instance::isHealthy).orElse(false);
   }
 
   private static List<String> ids(List<Instance> instances) {

@@ -1,10 +1,13 @@
 package dev.molt.testkit.conformance;
 
+import dev.molt.Instance;
 import dev.molt.LaunchSpec;
 import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.spi.Provider;
 import dev.molt.testkit.SimulatedPlatform;
+import dev.molt.time.Scheduler;
 import dev.molt.time.VirtualTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -37,6 +40,26 @@ class InMemoryProviderContractTest extends RoutedProviderContract {
       time.advance(Duration.ofSeconds(1)); // probes need time to pass even with no task queued
     }
     return condition.getAsBoolean();
+  }
+
+  @Override
+  protected Clock clock() {
+    return time.clock();
+  }
+
+  @Override
+  protected Scheduler scheduler() {
+    return time;
+  }
+
+  @Override
+  protected void failHealth(String fleet, Instance instance) {
+    platform.failHealth(instance.id());
+  }
+
+  @Override
+  protected void restoreHealth(String fleet, Instance instance) {
+    platform.restoreHealth(instance.id());
   }
 
   @Override
