@@ -48,7 +48,8 @@ public final class ProviderCalls {
     RetryPolicy<Object> retry = RetryPolicy.builder()
         .handleIf(ProviderCalls::isRetryable)
         .withMaxAttempts(settings.maxAttempts())
-        .withDelayFn(ctx -> backoff(settings, ctx.getAttemptCount(), random))
+        .withDelayFn(ctx -> doubling(settings.initialDelay(), settings.maxDelay(),
+            ctx.getAttemptCount(), settings.jitter(), random))
         .build();
     Timeout<Object> timeout = Timeout.of(settings.callTimeout());
     this.executor = Failsafe.with(retry).compose(timeout)
@@ -92,9 +93,9 @@ public final class ProviderCalls {
    * @return the wait
    */
   public Duration refusalBackoff(int refusals) {
-    double base = settings.refusalDelay().toNanos() * Math.pow(2, Math.max(0, refusals - 1));
-    double cap = Math.max(settings.maxDelay().toNanos(), settings.refusalDelay().toNanos());
-    return Duration.ofNanos((long) (Math.min(base, cap) * jitterFactor(settings, random)));
+    Duration cap = settings.maxDelay().compareTo(settings.refusalDelay()) >= 0
+        ? settings.maxDelay() : settings.refusalDelay();
+    return doubling(settings.refusalDelay(), cap, refusals, settings.jitter(), random);
   }
 
   /** @return refusals in a row after which a step fails */
@@ -107,16 +108,15 @@ public final class ProviderCalls {
         || t instanceof TimeoutExceededException;
   }
 
-  private static Duration backoff(RetrySettings s, int attempt, Random random) {
-    double base = s.initialDelay().toNanos() * Math.pow(2, Math.max(0, attempt - 1));
-    double capped = Math.min(base, s.maxDelay().toNanos());
-    return Duration.ofNanos((long) (capped * jitterFactor(s, random)));
-  }
-
-  private static double jitterFactor(RetrySettings s, Random random) {
+  /** {@code first} doubled per attempt after the first, capped at {@code cap}, ±{@code jitter}. */
+  private static Duration doubling(Duration first, Duration cap, int attempt, double jitter,
+      Random random) {
+    double base = first.toNanos() * Math.pow(2, Math.max(0, attempt - 1));
+    double factor;
     synchronized (random) {
-      return 1 + s.jitter() * (2 * random.nextDouble() - 1);
+      factor = 1 + jitter * (2 * random.nextDouble() - 1);
     }
+    return Duration.ofNanos((long) (Math.min(base, cap.toNanos()) * factor));
   }
 
   private static Throwable unwrap(Throwable t) {

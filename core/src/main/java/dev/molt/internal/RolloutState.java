@@ -1,5 +1,6 @@
 package dev.molt.internal;
 
+import dev.molt.Fleet;
 import dev.molt.Instance;
 import dev.molt.LaunchSpec;
 import dev.molt.ProviderException;
@@ -308,7 +309,7 @@ public final class RolloutState {
    *
    * @return the weighted revisions without a healthy instance, with the first moment seen so
    */
-  synchronized Map<Revision, Instant> darkRevisions(dev.molt.Fleet fleet, Instant now) {
+  synchronized Map<Revision, Instant> darkRevisions(Fleet fleet, Instant now) {
     dark = TrafficGuard.dark(dark, fleet, now);
     return dark;
   }

@@ -64,9 +64,9 @@ final class TrafficGuard {
       return Optional.empty();
     }
     Revision revision = expired.get().getKey();
-    Duration for_ = Duration.between(expired.get().getValue(), now);
+    Duration unhealthyFor = Duration.between(expired.get().getValue(), now);
     String reason = "revision " + revision + " carried " + fleet.traffic().get(revision)
-        + "% of traffic with no healthy instance for " + for_ + " (trafficGrace " + grace + ")";
+        + "% of traffic with no healthy instance for " + unhealthyFor + " (trafficGrace " + grace + ")";
     Optional<Map<Revision, Integer>> healed = healthySplit(fleet);
     List<Action> actions = healed.<List<Action>>map(w -> List.of(new Action.SetTraffic(w, true)))
         .orElse(List.of());

@@ -38,7 +38,6 @@ class KubernetesProviderContractTest extends ProviderContract {
     return Duration.ofSeconds(10);
   }
 
-  /** A running pod with the fleet's label but not Molt's manager label. */
   /** The pod's readiness probe starts failing: the kubelet turns its Ready condition False. */
   @Override
   protected void failHealth(String fleet, Instance instance) {
@@ -50,6 +49,7 @@ class KubernetesProviderContractTest extends ProviderContract {
     cluster.kubelet.setReady(instance.id(), true);
   }
 
+  /** A running pod with the fleet's label but not Molt's manager label. */
   @Override
   protected String createForeignInstance(String fleet) {
     return cluster.createForeignPod(fleet, fleet + "-foreign-" + (++foreign));

@@ -34,7 +34,7 @@ class TrafficFollowsHealthTest {
   }
 
   /** When the first v2 instance stopped being healthy: its healthy spell was DIES_AFTER long. */
-  private static Instant firstV2Death(Fixtures f, Instant launchedAfter) {
+  private static Instant firstV2Death(Instant launchedAfter) {
     return launchedAfter.plus(Duration.ofSeconds(30)).plus(DIES_AFTER); // 20 s launch + 10 s health
   }
 
@@ -54,7 +54,7 @@ class TrafficFollowsHealthTest {
         .contains("no healthy instance").contains("trafficGrace PT10S"));
     WeightChange back = changes(f).stream().filter(c -> c.weights().getOrDefault(V2, 0) == 0
         && c.weights().getOrDefault(V1, 0) == 100).reduce((a, b) -> b).orElseThrow();
-    Instant died = firstV2Death(f, start);
+    Instant died = firstV2Death(start);
     // the grace, plus at most one poll interval (5 s) to see it
     assertThat(back.at()).isBetween(died, died.plus(Duration.ofSeconds(10 + 5)));
     assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
