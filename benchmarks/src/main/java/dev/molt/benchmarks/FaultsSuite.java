@@ -5,12 +5,17 @@ import java.io.PrintStream;
 
 /**
  * The reliability campaign: {@code --schedules} random fault schedules drawn from {@code --seed},
- * each a rollout under injected platform faults (and for a third an engine crash and resume),
- * checked against every invariant by the testkit's {@link FaultCampaign}. Prints the campaign's
- * own lines ({@code violation seed=<s> <schedule>: <what>} per violation, {@code faults
- * strategy=<s> schedules=..} per strategy), the wall time, and last {@code schedules: <K>
- * violations: <V>}; exits 1 if any invariant was violated. {@code --replay <seed>} runs the one
- * schedule a violation line named instead.
+ * each a rollout (or a reconcile of tainted or drifted instances) under injected faults, checked
+ * against every invariant (floor, ceiling, drain first, traffic, traffic follows health, calls per
+ * instant, ownership, end state, liveness) by the testkit's {@link FaultCampaign}. The faults:
+ * platform call errors, refusals of launch, drain, set-weights and terminate, failing, never
+ * healthy, flapping and slow new instances, hung and slow metric sources, old instances that flap
+ * or are lost, a new revision failing after the switch, a person issuing controls in every phase,
+ * and for a third an engine crash and resume. Prints the campaign's own lines ({@code violation
+ * seed=<s> <schedule>: <what>} per violation, {@code faults strategy=<s> schedules=..} per
+ * strategy, {@code classes: <c1>,<c2>,..} for the fault classes drawn), the wall time, and last
+ * {@code schedules: <K> violations: <V>}; exits 1 if any invariant was violated. {@code --replay
+ * <seed>} runs the one schedule a violation line named instead.
  */
 final class FaultsSuite implements Suite {
 
@@ -43,6 +48,7 @@ final class FaultsSuite implements Suite {
   private static int replay(long seed, PrintStream out) {
     FaultCampaign.Outcome outcome = FaultCampaign.runOne(seed);
     out.println("replay: seed=" + seed + " " + outcome.schedule());
+    out.println("classes: " + String.join(",", outcome.schedule().classes()));
     out.println("ended: " + outcome.phase().map(Enum::name).orElse("unfinished")
         + (outcome.crashed() ? " after a crash and resume" : ""));
     outcome.violations().forEach(v -> out.println("violation seed=" + seed + ": " + v));

@@ -375,6 +375,28 @@ public final class InMemoryProvider implements Provider {
     watchers.notifyAt(m.fleet, Duration.ZERO);
   }
 
+  /**
+   * The platform loses instance {@code id}, as a host crash would: from now on it is {@code
+   * FAILED} (not healthy, out of traffic, whatever it was doing), until someone terminates it.
+   * Not recorded as a call; watchers are told. Losing a lost or terminated instance changes
+   * nothing.
+   *
+   * @param id the instance id
+   * @throws IllegalArgumentException if there is no such instance
+   */
+  public synchronized void lose(String id) {
+    Machine m = machine(id);
+    if (m.lostAt == null && m.terminatedAt == null) {
+      m.lostAt = clock.instant();
+    }
+    watchers.notifyAt(m.fleet, Duration.ZERO);
+  }
+
+  /** @return the clock this platform's instances and calls follow */
+  public Clock clock() {
+    return clock;
+  }
+
   private Machine machine(String id) {
     Machine m = machines.get(Checks.notBlank(id, "id"));
     if (m == null) {

@@ -25,6 +25,7 @@ final class Machine {
   Instant terminatedAt;
   Instant outageSince; // failing its health check on request since then, until a recovery
   Instant recoveredAt; // the last such recovery
+  Instant lostAt; // the platform lost it then (a host crash): FAILED from then on
 
   Machine(String id, String fleet, Revision revision, Map<String, String> labels,
       Optional<String> address, Instant launchedAt, InstanceBehavior behavior) {
@@ -51,6 +52,9 @@ final class Machine {
     if (terminatedAt != null && !now.isBefore(terminatedAt)) {
       return InstanceState.TERMINATED;
     }
+    if (lostAt != null && !now.isBefore(lostAt)) {
+      return InstanceState.FAILED;
+    }
     if (drainAt != null) {
       return now.isBefore(drainAt.plus(behavior.drainTime()))
           ? InstanceState.DRAINING : InstanceState.DRAINED;
@@ -68,6 +72,7 @@ final class Machine {
       case DRAINING -> drainAt;
       case DRAINED -> drainAt.plus(behavior.drainTime());
       case LAUNCHING -> launchedAt;
+      case FAILED -> lostAt != null ? lostAt : runningAt();
       default -> runningAt();
     };
   }

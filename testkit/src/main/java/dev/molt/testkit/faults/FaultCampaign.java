@@ -7,7 +7,11 @@ import dev.molt.engine.RolloutHandle;
 import dev.molt.testkit.SimulatedPlatform;
 import dev.molt.testkit.invariants.InvariantChecker;
 import dev.molt.time.VirtualTime;
+import dev.molt.RolloutSpec;
+import dev.molt.engine.RolloutListener;
+import dev.molt.testkit.invariants.Liveness;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,25 +19,32 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * Runs random fault schedules against the engine and checks every invariant of {@link
- * InvariantChecker} on each: v1 is deployed, faults are installed, a rollout to v2 runs (for a third
- * of the schedules the engine crashes after a random event and a fresh engine resumes from the
- * store once the lease lapsed), and the end state is checked. Every schedule derives from its own
- * seed, printed with each violation, so {@link #runOne(long)} replays it.
+ * InvariantChecker} on each. v1 is deployed, then the schedule's faults are installed: platform
+ * call errors, refusals of each action kind (per call, or every call during a window), misbehaving
+ * new instances ({@link FaultPlan}), and the {@link Chaos} beyond them: analyses whose metric
+ * source hangs or answers late ({@link FaultyGate}), old instances that flap or that the platform
+ * loses ({@link PlatformMishaps}), a new revision that fails after the switch ({@link Saboteur}),
+ * and a {@link Person} at the controls in every phase (an undo or retry that starts a new run is
+ * driven to its end too). A rollout to v2 then runs, or for some schedules a reconcile of tainted
+ * or drifted instances ({@link ReconcileDrive}). For a third of the schedules the engine crashes
+ * after a random event and a fresh engine resumes from the store once the lease lapsed. The end
+ * state is checked, and every run's liveness against its {@link Liveness} bound. Every schedule
+ * derives from its own seed, printed with each violation, so {@link #runOne(long)} replays it.
  *
  * <pre>{@code
- * int violations = FaultCampaign.run(10_000, 42, System.out); // last line: schedules: 10000 violations: 0
+ * int violations = FaultCampaign.run(10_000, 42, System.out::println).violations();
  * }</pre>
  */
 public final class FaultCampaign {
-  private static final Duration LEASE_TTL = Duration.ofSeconds(30);
-  private static final Duration RUN_LIMIT = Duration.ofHours(12);
+  static final Duration LEASE_TTL = Duration.ofSeconds(30);
 
   private FaultCampaign() {}
 
@@ -64,8 +75,10 @@ public final class FaultCampaign {
   /**
    * Runs {@code schedules} schedules drawn from {@code seed}. Gives {@code lines} one line per
    * violation, {@code violation seed=<s> <schedule>: <what>}, then one line of outcome counts per
-   * strategy ({@code faults strategy=canary schedules=.. succeeded=.. rolled_back=.. crashed=..});
-   * the caller prints {@link Summary#verdict()} ({@code schedules: <K> violations: <V>}) last.
+   * strategy ({@code faults strategy=canary schedules=.. succeeded=.. rolled_back=.. crashed=..}),
+   * then {@code classes: <c1>,<c2>,..}: the fault classes the schedules actually drew from ({@link
+   * Schedule#classes()}); the caller prints {@link Summary#verdict()} ({@code schedules: <K>
+   * violations: <V>}) last.
    * The command is {@code java -jar benchmarks/target/molt-benchmarks.jar faults}.
    *
    * @param schedules how many
@@ -77,8 +90,10 @@ public final class FaultCampaign {
     Random seeds = new Random(seed);
     int violations = 0;
     Map<String, Map<String, Integer>> tally = new TreeMap<>();
+    Set<String> classes = new TreeSet<>();
     for (int n = 0; n < schedules; n++) {
       Outcome outcome = runOne(seeds.nextLong());
+      classes.addAll(outcome.schedule().classes());
       for (String v : outcome.violations()) {
         lines.accept("violation seed=" + outcome.schedule().seed() + " " + outcome.schedule()
             + ": " + v);
@@ -94,6 +109,7 @@ public final class FaultCampaign {
     tally.forEach((strategy, counts) -> lines.accept("faults strategy=" + strategy + " "
         + counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining(" "))));
+    lines.accept("classes: " + String.join(",", classes));
     return new Summary(schedules, violations);
   }
 
@@ -116,7 +132,8 @@ public final class FaultCampaign {
   }
 
   /**
-   * Runs one schedule.
+   * Runs one schedule: a rollout, or for a schedule whose {@link Chaos#reconcile()} is drawn a
+   * reconcile ({@link ReconcileDrive}).
    *
    * @param schedule what to run
    * @return what happened
@@ -129,51 +146,89 @@ public final class FaultCampaign {
       sim.provider().addForeign("foreign-1", Schedule.FLEET, SimulatedPlatform.spec("v0")
           .revision(), Map.of(OwnerLabels.MANAGED_BY, "someone-else"));
     }
+    if (schedule.chaos().reconcile().isPresent()) {
+      return ReconcileDrive.run(sim, schedule, schedule.chaos().reconcile().get());
+    }
     sim.inject(schedule.plan());
-    InvariantChecker checker = InvariantChecker.of(sim.provider(), schedule.spec());
+    mishaps(sim, schedule);
+    InvariantChecker checker = InvariantChecker.of(sim.provider(), schedule.spec(),
+        schedule.pollInterval());
+    Person person = new Person(sim.time(), schedule.chaos().controls(),
+        schedule.chaos().pauseLength());
+    Liveness liveness = liveness(schedule, schedule.spec());
     List<String> problems = new ArrayList<>();
     boolean crashed = false;
     try {
-      crashed = drive(sim, schedule, checker);
+      crashed = drive(sim, schedule, checker, person, liveness);
     } catch (RuntimeException e) {
       problems.add("unexpected " + e);
     }
+    checker.checkLiveness(liveness);
     problems.addAll(checker.violations());
-    if (checker.end().isEmpty() && problems.isEmpty()) {
-      problems.add("the rollout did not end within " + RUN_LIMIT);
-    }
+    person.unexpected().forEach(u -> problems.add("a control threw: " + u));
     return new Outcome(schedule, checker.end(), crashed, List.copyOf(problems));
   }
 
-  private static boolean drive(SimulatedPlatform sim, Schedule schedule, InvariantChecker checker) {
+  /** Old instances lost and flapping, as the schedule's chaos draws them. */
+  static void mishaps(SimulatedPlatform sim, Schedule schedule) {
+    Chaos chaos = schedule.chaos();
+    PlatformMishaps.install(sim.provider(), sim.time(), Schedule.FLEET,
+        SimulatedPlatform.spec("v1").revision(), chaos.losses(), chaos.oldFlapShare(),
+        chaos.oldFlapPeriod(), schedule.plan().quietAfter(), schedule.seed() * 31 + 7);
+  }
+
+  /** The liveness bound of a run of {@code spec} under the schedule's faults. */
+  static Liveness liveness(Schedule schedule, RolloutSpec spec) {
+    Duration quiet = schedule.plan().quietAfter();
+    Duration down = schedule.crashAfterEvents() > 0 ? schedule.downtime().plus(LEASE_TTL)
+        : Duration.ZERO;
+    Duration chaos = schedule.chaos().addedTime();
+    return Liveness.of(spec, quiet.plus(down).plus(chaos), "(faults quiet after " + quiet
+        + " + downtime and lease " + down + " + pauses, controls and sabotage " + chaos + ")");
+  }
+
+  private static boolean drive(SimulatedPlatform sim, Schedule schedule, InvariantChecker checker,
+      Person person, Liveness liveness) {
     VirtualTime time = sim.time();
+    Instant limit = time.now().plus(liveness.bound().multipliedBy(2).plus(Duration.ofHours(1)));
+    List<RolloutListener> extra = new ArrayList<>(List.of(person));
+    schedule.chaos().sabotage().ifPresent(s -> extra.add(new Saboteur(sim.provider(), time,
+        schedule.spec().target().revision(), s.share(), s.delay(), schedule.seed() * 17 + 3)));
     CrashSwitch crash = CrashSwitch.afterEvents(Math.max(1, schedule.crashAfterEvents()));
-    RolloutEngine first = engine(sim, schedule, checker, "first", crash);
+    RolloutEngine first = engine(sim, schedule, checker, "first", crash, extra);
     if (schedule.crashAfterEvents() > 0) {
       crash.attach(first);
     }
-    RolloutHandle handle = first.start(schedule.spec());
-    runUntil(time, () -> handle.completion().isDone() || crash.crashed());
+    person.attach(first.start(schedule.spec()));
+    time.runUntil(() -> crash.crashed() || settled(person), limit);
     if (!crash.crashed()) {
       return false;
     }
+    checker.engineStopped();
+    person.away();
     time.advance(schedule.downtime()); // the fleet is left alone; the crashed lease lapses
-    RolloutEngine second = engine(sim, schedule, checker, "second", CrashSwitch.afterEvents(1));
+    RolloutEngine second = engine(sim, schedule, checker, "second", CrashSwitch.afterEvents(1),
+        extra);
     for (RolloutHandle resumed : second.resumeAll()) {
-      runUntil(time, () -> resumed.completion().isDone());
+      person.attach(resumed);
     }
+    time.runUntil(() -> settled(person), limit);
     return true;
   }
 
-  private static RolloutEngine engine(SimulatedPlatform sim, Schedule schedule,
-      InvariantChecker checker, String identity, CrashSwitch crash) {
-    return RolloutEngine.builder(checker.wrap(sim.provider())).time(sim.time())
-        .seed(schedule.seed()).store(sim.store()).identity(identity).leaseTtl(LEASE_TTL)
-        .pollInterval(schedule.pollInterval()).listener(checker).listener(crash).build();
+  /** The person's latest run ended and nothing the person does is still to come. */
+  private static boolean settled(Person person) {
+    return person.current().completion().isDone() && !person.busy();
   }
 
-  private static void runUntil(VirtualTime time, BooleanSupplier done) {
-    time.runUntil(done, time.now().plus(RUN_LIMIT));
+  static RolloutEngine engine(SimulatedPlatform sim, Schedule schedule,
+      InvariantChecker checker, String identity, CrashSwitch crash,
+      List<RolloutListener> extra) {
+    RolloutEngine.Builder b = RolloutEngine.builder(checker.wrap(sim.provider()))
+        .time(sim.time()).seed(schedule.seed()).store(sim.store()).identity(identity)
+        .leaseTtl(LEASE_TTL).pollInterval(schedule.pollInterval()).listener(checker)
+        .listener(crash);
+    extra.forEach(b::listener);
+    return b.build();
   }
-
 }

@@ -6,6 +6,7 @@ import dev.molt.inmemory.FaultHook;
 import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.inmemory.InstanceBehavior;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
@@ -55,6 +56,12 @@ public final class FaultInjector implements FaultHook {
   public synchronized void beforeCall(String operation, String fleet) {
     if (quiet()) {
       return;
+    }
+    Duration since = Duration.between(quietFrom.minus(plan.quietAfter()), clock.instant());
+    if (plan.refusals().refuses(operation, since, random)) {
+      count("refuse-" + operation);
+      throw new ProviderException(operation, "fleet " + fleet, false,
+          "injected fault: refused " + operation + " (the platform will not do it)");
     }
     double r = random.nextDouble();
     if (r < plan.throttle()) {

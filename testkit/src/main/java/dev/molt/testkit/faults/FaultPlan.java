@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param slowBy how much longer a slow instance takes to become healthy
  * @param faultyRevision the revision whose instances misbehave; empty for every revision
  * @param quietAfter how long after installation faults stop
+ * @param refusals which actions the platform refuses for good, and when
  */
 public record FaultPlan(
     double launchFailure,
@@ -36,14 +37,15 @@ public record FaultPlan(
     Duration flapPeriod,
     Duration slowBy,
     Optional<Revision> faultyRevision,
-    Duration quietAfter) {
+    Duration quietAfter,
+    Refusals refusals) {
 
   /** Validates the fields. */
   public FaultPlan {
     probability(launchFailure + neverHealthy + flapping + slow, "launchFailure..slow (sum)");
     probability(throttle + timeout, "throttle+timeout");
     if (launchLatency == null || healthLatency == null || flapPeriod == null || slowBy == null
-        || faultyRevision == null || quietAfter == null) {
+        || faultyRevision == null || quietAfter == null || refusals == null) {
       throw new InvalidSpecException("faultPlan", "no field may be null");
     }
     if (flapPeriod.isNegative() || flapPeriod.isZero()) {
@@ -61,54 +63,67 @@ public record FaultPlan(
   public static FaultPlan none() {
     return new FaultPlan(0, 0, 0, 0, 0, 0, Latency.fixed(Duration.ofSeconds(20)),
         Latency.fixed(Duration.ofSeconds(10)), Duration.ofSeconds(30), Duration.ZERO,
-        Optional.empty(), Duration.ofDays(365));
+        Optional.empty(), Duration.ofDays(365), Refusals.none());
   }
 
   /** @return a copy where each new instance fails at launch with {@code p} */
   public FaultPlan withLaunchFailures(double p) {
     return new FaultPlan(p, neverHealthy, flapping, slow, throttle, timeout, launchLatency,
-        healthLatency, flapPeriod, slowBy, faultyRevision, quietAfter);
+        healthLatency, flapPeriod, slowBy, faultyRevision, quietAfter, refusals);
   }
 
   /** @return a copy where each new instance never becomes healthy with {@code p} */
   public FaultPlan withNeverHealthy(double p) {
     return new FaultPlan(launchFailure, p, flapping, slow, throttle, timeout, launchLatency,
-        healthLatency, flapPeriod, slowBy, faultyRevision, quietAfter);
+        healthLatency, flapPeriod, slowBy, faultyRevision, quietAfter, refusals);
   }
 
   /** @return a copy where each new instance flaps every {@code period} with {@code p} */
   public FaultPlan withFlapping(double p, Duration period) {
     return new FaultPlan(launchFailure, neverHealthy, p, slow, throttle, timeout, launchLatency,
-        healthLatency, period, slowBy, faultyRevision, quietAfter);
+        healthLatency, period, slowBy, faultyRevision, quietAfter, refusals);
   }
 
   /** @return a copy where each new instance is {@code by} slower to become healthy with {@code p} */
   public FaultPlan withSlow(double p, Duration by) {
     return new FaultPlan(launchFailure, neverHealthy, flapping, p, throttle, timeout,
-        launchLatency, healthLatency, flapPeriod, by, faultyRevision, quietAfter);
+        launchLatency, healthLatency, flapPeriod, by, faultyRevision, quietAfter, refusals);
   }
 
   /** @return a copy where each call is throttled with {@code pThrottle} or times out with {@code pTimeout} */
   public FaultPlan withCallErrors(double pThrottle, double pTimeout) {
     return new FaultPlan(launchFailure, neverHealthy, flapping, slow, pThrottle, pTimeout,
-        launchLatency, healthLatency, flapPeriod, slowBy, faultyRevision, quietAfter);
+        launchLatency, healthLatency, flapPeriod, slowBy, faultyRevision, quietAfter, refusals);
   }
 
   /** @return a copy with these latency distributions */
   public FaultPlan withLatencies(Latency launch, Latency health) {
     return new FaultPlan(launchFailure, neverHealthy, flapping, slow, throttle, timeout, launch,
-        health, flapPeriod, slowBy, faultyRevision, quietAfter);
+        health, flapPeriod, slowBy, faultyRevision, quietAfter, refusals);
   }
 
   /** @return a copy where only instances of {@code revision} misbehave */
   public FaultPlan onlyFor(Revision revision) {
     return new FaultPlan(launchFailure, neverHealthy, flapping, slow, throttle, timeout,
-        launchLatency, healthLatency, flapPeriod, slowBy, Optional.of(revision), quietAfter);
+        launchLatency, healthLatency, flapPeriod, slowBy, Optional.of(revision), quietAfter,
+        refusals);
   }
 
   /** @return a copy whose faults stop {@code after} installation */
   public FaultPlan quietAfter(Duration after) {
     return new FaultPlan(launchFailure, neverHealthy, flapping, slow, throttle, timeout,
-        launchLatency, healthLatency, flapPeriod, slowBy, faultyRevision, after);
+        launchLatency, healthLatency, flapPeriod, slowBy, faultyRevision, after, refusals);
+  }
+
+  /** @return a copy where every revision's new instances misbehave, the previous one's too */
+  public FaultPlan forEveryRevision() {
+    return new FaultPlan(launchFailure, neverHealthy, flapping, slow, throttle, timeout,
+        launchLatency, healthLatency, flapPeriod, slowBy, Optional.empty(), quietAfter, refusals);
+  }
+
+  /** @return a copy that refuses actions as {@code newRefusals} says */
+  public FaultPlan withRefusals(Refusals newRefusals) {
+    return new FaultPlan(launchFailure, neverHealthy, flapping, slow, throttle, timeout,
+        launchLatency, healthLatency, flapPeriod, slowBy, faultyRevision, quietAfter, newRefusals);
   }
 }

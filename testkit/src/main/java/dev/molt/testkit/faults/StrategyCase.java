@@ -19,35 +19,37 @@ import java.util.Random;
  * {@link #ALL} lists them; a new strategy joins the campaign by adding one entry there (and its
  * capacity limits to {@link dev.molt.testkit.invariants.Limits#of}). Draws never hold for a
  * human (no manual promotion, no pause until resumed, inconclusive analyses fail), so every
- * schedule can end on its own.
+ * schedule can end on its own; analyses measure through a {@link FaultyGate} whose metric source
+ * may hang or answer late.
  */
 public interface StrategyCase {
 
   /** Rolling updates: random surge and unavailability (counts or percentages), timings, budget. */
-  StrategyCase ROLLING = of("rolling", StrategyCase::rolling);
+  StrategyCase ROLLING = of("rolling", (random, capacity, metrics) -> rolling(random, capacity));
 
   /**
    * Blue-green: random preview size, promotion delay, pre- and post-promotion analyses of the
    * green fleet's healthy share, scale-down delay and healthy deadline.
    */
-  StrategyCase BLUE_GREEN = of("blue-green", (random, capacity) -> new BlueGreen(
+  StrategyCase BLUE_GREEN = of("blue-green", (random, capacity, metrics) -> new BlueGreen(
       random.nextBoolean() ? Optional.empty()
           : Optional.of(Amount.of(1 + random.nextInt(capacity))),
-      false, Duration.ofSeconds(random.nextInt(4) * 20L), analysis(random),
-      analysis(random), Duration.ofSeconds(random.nextInt(5) * 30L),
+      false, Duration.ofSeconds(random.nextInt(4) * 20L), analysis(random, metrics, "pre"),
+      analysis(random, metrics, "post"), Duration.ofSeconds(random.nextInt(5) * 30L),
       Duration.ofSeconds(90 + random.nextInt(240))));
 
   /**
    * Canary: one to five steps of rising weights, timed pauses, analyses of the canary's healthy
    * share and scale changes, with random rolling limits for its promotion.
    */
-  StrategyCase CANARY = of("canary", (random, capacity) -> {
+  StrategyCase CANARY = of("canary", (random, capacity, metrics) -> {
     List<CanaryStep> steps = new ArrayList<>();
     int weight = 0;
     for (int n = 1 + random.nextInt(5); n > 0; n--) {
       switch (random.nextInt(4)) {
         case 0 -> steps.add(CanaryStep.pause(Duration.ofSeconds(10 + random.nextInt(300))));
-        case 1 -> analysis(random).ifPresent(a -> steps.add(CanaryStep.analyze(a)));
+        case 1 -> analysis(random, metrics, "s" + steps.size())
+            .ifPresent(a -> steps.add(CanaryStep.analyze(a)));
         case 2 -> steps.add(CanaryStep.setScale(Amount.percent(random.nextInt(101))));
         default -> {
           weight = Math.min(100, weight + 1 + random.nextInt(60));
@@ -65,13 +67,37 @@ public interface StrategyCase {
   String name();
 
   /**
-   * Draws a random, valid configuration.
+   * Draws a random, valid configuration whose metric sources always answer at once.
    *
    * @param random the schedule's seeded source
    * @param capacity the fleet's capacity
    * @return the strategy
    */
-  Strategy draw(Random random, int capacity);
+  default Strategy draw(Random random, int capacity) {
+    return draw(random, capacity, MetricFaults.none());
+  }
+
+  /**
+   * Draws a random, valid configuration whose analyses measure through a {@link FaultyGate}.
+   *
+   * @param random the schedule's seeded source
+   * @param capacity the fleet's capacity
+   * @param metrics how the analyses' metric sources misbehave
+   * @return the strategy
+   */
+  Strategy draw(Random random, int capacity, MetricFaults metrics);
+
+  /** Draws a strategy configuration: what {@link #of} turns into a case. */
+  @FunctionalInterface
+  interface Drawer {
+    /**
+     * @param random the schedule's seeded source
+     * @param capacity the fleet's capacity
+     * @param metrics how the analyses' metric sources misbehave
+     * @return a random, valid strategy
+     */
+    Strategy draw(Random random, int capacity, MetricFaults metrics);
+  }
 
   /**
    * A strategy case from a name and a draw.
@@ -80,8 +106,7 @@ public interface StrategyCase {
    * @param draw draws a random, valid configuration for a capacity
    * @return the case
    */
-  static StrategyCase of(String name, java.util.function.BiFunction<Random, Integer,
-      Strategy> draw) {
+  static StrategyCase of(String name, Drawer draw) {
     return new StrategyCase() {
       @Override
       public String name() {
@@ -89,8 +114,8 @@ public interface StrategyCase {
       }
 
       @Override
-      public Strategy draw(Random random, int capacity) {
-        return draw.apply(random, capacity);
+      public Strategy draw(Random random, int capacity, MetricFaults metrics) {
+        return draw.draw(random, capacity, metrics);
       }
 
       @Override
@@ -114,13 +139,17 @@ public interface StrategyCase {
         .withMaxReplacements(random.nextInt(5));
   }
 
-  /** Half the time none; else the share of healthy instances, measured 1-3 times, never holding. */
-  private static Optional<Analysis> analysis(Random random) {
+  /**
+   * Half the time none; else the share of healthy instances, measured 1-3 times through a {@link
+   * FaultyGate} (tagged {@code tag}), never holding.
+   */
+  private static Optional<Analysis> analysis(Random random, MetricFaults metrics, String tag) {
     if (random.nextBoolean()) {
       return Optional.empty();
     }
     int count = 1 + random.nextInt(3);
-    return Optional.of(Analysis.of(new HealthyShare(0.5 + random.nextInt(6) / 10.0))
+    HealthyShare share = new HealthyShare(0.5 + random.nextInt(6) / 10.0);
+    return Optional.of(Analysis.of(FaultyGate.wrap(share, metrics, tag, random.nextLong()))
         .times(count, Duration.ofSeconds(10 + random.nextInt(50)))
         .withFailureLimits(random.nextInt(count), 0)
         .withOnInconclusive(Analysis.OnInconclusive.FAIL));

@@ -4,7 +4,10 @@ import dev.molt.Revision;
 import dev.molt.spi.TrafficRouter;
 import java.util.Map;
 
-/** Shows the {@link InvariantChecker} every split an engine sets, at the moment it sets it. */
+/**
+ * Shows the {@link InvariantChecker} every split an engine sets, at the moment it sets it, and
+ * counts every router call.
+ */
 final class CheckingRouter implements TrafficRouter {
   private final TrafficRouter delegate;
   private final InvariantChecker checker;
@@ -16,12 +19,15 @@ final class CheckingRouter implements TrafficRouter {
 
   @Override
   public void setWeights(String fleet, Map<Revision, Integer> weights) {
+    checker.call(fleet, "set-weights");
     checker.beforeSetWeights(weights);
     delegate.setWeights(fleet, weights);
+    checker.afterSetWeights(weights);
   }
 
   @Override
   public Map<Revision, Integer> weights(String fleet) {
+    checker.call(fleet, "weights");
     return delegate.weights(fleet);
   }
 }

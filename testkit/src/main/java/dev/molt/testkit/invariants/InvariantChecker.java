@@ -1,5 +1,6 @@
 package dev.molt.testkit.invariants;
 
+import dev.molt.FailurePolicy;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.OwnerLabels;
@@ -12,9 +13,13 @@ import dev.molt.engine.RolloutListener;
 import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.spi.Health;
 import dev.molt.spi.Provider;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,21 +42,31 @@ import java.util.stream.Collectors;
  *   <li><b>floor after the switch</b>: once all traffic went to the new revision, the limits of
  *       {@link Limits#afterSwitch};
  *   <li><b>traffic</b>: a split the engine sets puts weight only on revisions with an instance
- *       serving; at every event no weight rests on an instance that is not healthy (read through
- *       a {@link TrafficProbe}; a revision whose instances the platform broke is excused until the
- *       engine reacts); at the end, traffic rests wholly on the revision the fleet ended on;
+ *       serving; at every event no weight rests on an instance the engine drained (read through a
+ *       {@link TrafficProbe}); at the end, traffic rests wholly on the revision the fleet ended on;
+ *   <li><b>traffic follows health</b> ({@link TrafficFollowsHealth}): no weight rests on a
+ *       revision with no healthy instance for longer than the spec's {@code trafficGrace} plus a
+ *       10 s reaction slack plus one poll interval, while another revision has a healthy one;
+ *   <li><b>calls per instant</b> ({@link CallsPerInstant}): at most 64 platform calls per fleet
+ *       at one virtual instant;
+ *   <li><b>liveness</b> ({@link #checkLiveness}): every run ends within a {@link Liveness} bound
+ *       computed from its spec;
  *   <li><b>ownership</b>: nothing without Molt's owner labels is drained or terminated, and every
  *       foreign instance present at the start is still alive at the end;
  *   <li><b>end</b>: SUCCEEDED leaves exactly {@code capacity} healthy instances of the new revision
  *       and nothing else; ROLLED_BACK exactly {@code capacity} of the previous one (or none if it
- *       could not be relaunched); FAILED is itself reported; no failed, draining or third-revision
- *       instance remains.
+ *       could not be relaunched); FAILED is itself reported (except under {@link
+ *       FailurePolicy#STOP}, a reconcile's, which ends FAILED where it stands by design); no
+ *       failed, draining or third-revision instance remains.
  * </ul>
  *
  * Limitation: a scale-down that terminates healthy but not-yet-ready surplus instances would be
  * reported by the drain-first check. Thread-safe.
  */
 public final class InvariantChecker implements RolloutListener {
+  /** The poll interval assumed unless given: the simulated platform's engines' 5 s. */
+  public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
+
   private final InMemoryProvider platform;
   private final RolloutSpec spec;
   private final Limits limits;
@@ -62,16 +77,27 @@ public final class InvariantChecker implements RolloutListener {
   private final int initialTotal;
   private final Set<String> everHealthy = new HashSet<>();
   private final Set<String> lost = new HashSet<>();
-  private final Set<String> brokenRevisions = new HashSet<>();
   private final Map<String, Health> lastVerdict = new HashMap<>();
   private final List<String> violations = new ArrayList<>();
+  private final Clock clock;
+  private final TrafficFollowsHealth followsHealth;
+  private final CallsPerInstant calls = new CallsPerInstant();
+  private final Map<String, Instant> runStarts = new LinkedHashMap<>();
+  private final Map<String, Instant> runEnds = new HashMap<>();
+  private String run = "";
+  private Instant sampledAt = Instant.MIN;
+  private Revision target;
   private int peakServing;
   private boolean toNothing;
   private RolloutPhase end;
 
-  private InvariantChecker(InMemoryProvider platform, RolloutSpec spec, TrafficProbe traffic) {
+  private InvariantChecker(InMemoryProvider platform, RolloutSpec spec, TrafficProbe traffic,
+      Duration pollInterval) {
     this.platform = platform;
     this.spec = spec;
+    this.clock = platform.clock();
+    this.target = spec.target().revision();
+    this.followsHealth = new TrafficFollowsHealth(spec.trafficGrace(), pollInterval);
     this.limits = Limits.of(spec, platform.router().isPresent());
     this.afterSwitch = Limits.afterSwitch(spec, platform.router().isPresent());
     this.traffic = traffic;
@@ -97,6 +123,20 @@ public final class InvariantChecker implements RolloutListener {
   }
 
   /**
+   * Starts checking a rollout about to start on {@code platform}, driven by engines polling every
+   * {@code pollInterval} (which bounds how fast they can see health change).
+   *
+   * @param platform the simulated platform
+   * @param spec the rollout's spec
+   * @param pollInterval the engines' poll interval
+   * @return the checker
+   */
+  public static InvariantChecker of(InMemoryProvider platform, RolloutSpec spec,
+      Duration pollInterval) {
+    return new InvariantChecker(platform, spec, TrafficProbe.of(platform), pollInterval);
+  }
+
+  /**
    * Starts checking a rollout about to start on {@code platform}, with a traffic router.
    *
    * @param platform the simulated platform
@@ -106,7 +146,7 @@ public final class InvariantChecker implements RolloutListener {
    */
   public static InvariantChecker of(InMemoryProvider platform, RolloutSpec spec,
       TrafficProbe traffic) {
-    return new InvariantChecker(platform, spec, traffic);
+    return new InvariantChecker(platform, spec, traffic, DEFAULT_POLL);
   }
 
   /**
@@ -124,6 +164,34 @@ public final class InvariantChecker implements RolloutListener {
     return List.copyOf(violations);
   }
 
+  /**
+   * Liveness: every run seen (the rollout, and any run a control started after it: an undo, a
+   * retry) reached a terminal phase within {@code liveness}'s bound of its first event. Call it
+   * once the campaign stopped driving the time; a run still going is reported when its bound has
+   * passed by now.
+   *
+   * @param liveness the bound of one run
+   */
+  public synchronized void checkLiveness(Liveness liveness) {
+    Instant now = clock.instant();
+    runStarts.forEach((id, start) -> {
+      Instant stop = runEnds.getOrDefault(id, now);
+      Duration took = Duration.between(start, stop);
+      if (took.compareTo(liveness.bound()) > 0 || !runEnds.containsKey(id)) {
+        violations.add("liveness: run " + id + " " + (runEnds.containsKey(id) ? "ended after "
+            + took : "had not ended after " + took) + ", beyond its " + liveness.explanation());
+      }
+    });
+  }
+
+  /**
+   * The engine driving the fleet stopped (crashed): nobody can react to the platform until another
+   * engine resumes, so the traffic-follows-health clocks start again then.
+   */
+  public synchronized void engineStopped() {
+    followsHealth.reset();
+  }
+
   /** @return the terminal phase once a terminal event was checked; empty before */
   public synchronized Optional<RolloutPhase> end() {
     return Optional.ofNullable(end);
@@ -133,6 +201,9 @@ public final class InvariantChecker implements RolloutListener {
   public synchronized void onEvent(Rollout rollout, RolloutEvent event) {
     if (!rollout.fleet().equals(spec.fleet())) {
       return;
+    }
+    if (!rollout.id().equals(run)) {
+      newRun(rollout, event);
     }
     if (event.type() == RolloutEvent.Type.ABORTING && event.message().contains(" to=none")) {
       toNothing = true;
@@ -153,15 +224,44 @@ public final class InvariantChecker implements RolloutListener {
     }
     checkTraffic(event, truth);
     if (rollout.isDone()) {
+      runEnds.putIfAbsent(rollout.id(), event.at());
       checkEnd(rollout, event, truth);
     }
+  }
+
+  /** A run begins (a control such as undo or retry started another): its own target and end. */
+  private void newRun(Rollout rollout, RolloutEvent event) {
+    run = rollout.id();
+    runStarts.putIfAbsent(run, rollout.startedAt().isBefore(event.at()) ? rollout.startedAt()
+        : event.at());
+    target = rollout.to();
+    switched = false;
+    toNothing = false;
+    end = null;
+  }
+
+  /** Counts a platform call and samples whether traffic follows health. */
+  synchronized void call(String fleet, String operation) {
+    Instant now = clock.instant();
+    calls.call(fleet, operation, now).ifPresent(violations::add);
+    if (fleet.equals(spec.fleet()) && end == null && !now.equals(sampledAt)) {
+      sampledAt = now; // once per instant: the fleet cannot change between calls of one instant
+      followsHealth.sample(now, split(), truth()).ifPresent(violations::add);
+    }
+  }
+
+  synchronized void afterSetWeights(Map<Revision, Integer> weights) {
+    switched |= weights.getOrDefault(target, 0) == 100;
+  }
+
+  private Map<Revision, Integer> split() {
+    return platform.router().map(r -> r.weights(spec.fleet())).orElse(Map.of());
   }
 
   synchronized void observed(List<Instance> seen) {
     for (Instance i : seen) {
       if (i.state() == InstanceState.FAILED && everHealthy.contains(i.id())) {
         lost.add(i.id());
-        brokenRevisions.add(i.revision().toString());
       }
     }
   }
@@ -173,15 +273,12 @@ public final class InvariantChecker implements RolloutListener {
         everHealthy.add(id);
       } else if (everHealthy.contains(id)) {
         lost.add(id);
-        platform.instances(spec.fleet()).stream().filter(i -> i.id().equals(id))
-            .forEach(i -> brokenRevisions.add(i.revision().toString()));
       }
     });
   }
 
   /** A split may put weight only on revisions with an instance serving (or last seen serving). */
   synchronized void beforeSetWeights(Map<Revision, Integer> weights) {
-    switched |= weights.getOrDefault(spec.target().revision(), 0) == 100;
     List<Instance> truth = truth();
     weights.forEach((revision, weight) -> {
       boolean serves = truth.stream().anyMatch(i -> i.revision().equals(revision)
@@ -196,7 +293,7 @@ public final class InvariantChecker implements RolloutListener {
   synchronized void beforeDrain(List<Instance> drained) {
     checkOwned("drain", drained);
     if (toNothing) {
-      drained.stream().filter(i -> !i.revision().equals(spec.target().revision()))
+      drained.stream().filter(i -> !i.revision().equals(target))
           .forEach(i -> violations.add("drain of " + i.id() + " of " + i.revision() + " while"
               + " removing only the new revision (previous revision unknown)"));
     }
@@ -245,47 +342,35 @@ public final class InvariantChecker implements RolloutListener {
         everHealthy.add(i.id());
       } else if (everHealthy.contains(i.id()) && !i.state().isDraining()) {
         lost.add(i.id());
-        brokenRevisions.add(i.revision().toString());
       }
     }
   }
 
+  /**
+   * Weight on an instance the engine drained is its own doing: reported at once, unless no other
+   * revision has a healthy instance to take it. Weight on a revision the platform broke (no
+   * healthy instance left, or none at all) is the time-bounded {@link TrafficFollowsHealth}.
+   */
   private void checkTraffic(RolloutEvent event, List<Instance> truth) {
+    if (end == null) {
+      followsHealth.sample(event.at(), split(), truth).ifPresent(v -> fail(event, v, truth));
+    }
     Map<String, Instance> byId = truth.stream().collect(Collectors.toMap(Instance::id, i -> i));
     traffic.weights(spec.fleet()).forEach((id, weight) -> {
       Instance i = byId.get(id);
-      // a revision whose instances the platform broke keeps its weight until the engine reacts
-      String revision = i == null ? id.split(" ")[0] : i.revision().toString();
-      if (weight > 0 && (i == null || !i.isHealthy()) && !brokenRevisions.contains(revision)) {
-        fail(event, "traffic weight " + weight + " on " + id + " which is "
-            + (i == null ? "gone" : i.state()), truth);
+      boolean elsewhere = truth.stream().anyMatch(o -> i != null && o.isHealthy()
+          && !o.revision().equals(i.revision()));
+      if (weight > 0 && i != null && i.state().isDraining() && elsewhere) {
+        fail(event, "traffic weight " + weight + " on " + id + " which is " + i.state(), truth);
       }
     });
   }
 
   private void checkEnd(Rollout end, RolloutEvent event, List<Instance> truth) {
     this.end = end.phase();
-    if (end.phase() == RolloutPhase.FAILED) {
-      fail(event, "ended FAILED: " + end.reason().orElse("no reason"), truth);
-    }
-    boolean success = end.phase() == RolloutPhase.SUCCEEDED;
-    if (!success && (toNothing || end.from().isEmpty())) {
-      // nothing to return to: the new revision is gone, whatever else ran is left as it was
-      if (truth.stream().anyMatch(i -> i.revision().equals(end.to())
-          || end.from().map(f -> !f.equals(i.revision())).orElse(true))) {
-        fail(event, "ended " + end.phase() + " without a previous spec, but instances other"
-            + " than the untouched previous revision remain", truth);
-      }
-    } else {
-      Revision expected = success ? end.to() : end.from().orElse(end.to());
-      long good = truth.stream().filter(i -> i.revision().equals(expected) && i.isHealthy())
-          .count();
-      if (good != spec.capacity() || truth.size() != spec.capacity()) {
-        fail(event, "ended " + end.phase() + " with " + good + " healthy of " + expected
-            + " and " + truth.size() + " in all; expected exactly " + spec.capacity(), truth);
-      }
-    }
-    checkEndTraffic(end, event, truth);
+    EndState.check(end, truth, spec.capacity(), toNothing, this::stale, split(),
+        spec.onFailure() == FailurePolicy.STOP)
+        .forEach(what -> fail(event, what, truth));
     for (String id : foreign) {
       if (!platform.isAlive(id)) {
         fail(event, "foreign instance " + id + " was destroyed", truth);
@@ -293,20 +378,6 @@ public final class InvariantChecker implements RolloutListener {
     }
     if (!platform.refusals().isEmpty()) {
       fail(event, "the platform refused to touch foreign instances " + platform.refusals(), truth);
-    }
-  }
-
-  /** At the end, traffic rests wholly on the revision the fleet ended on (or the split is clear). */
-  private void checkEndTraffic(Rollout end, RolloutEvent event, List<Instance> truth) {
-    Optional<Revision> on = end.phase() == RolloutPhase.SUCCEEDED ? Optional.of(end.to())
-        : toNothing ? Optional.empty() : end.from();
-    Map<Revision, Integer> split = platform.router().map(r -> r.weights(spec.fleet()))
-        .orElse(Map.of());
-    boolean elsewhere = split.entrySet().stream()
-        .anyMatch(e -> e.getValue() > 0 && !Optional.of(e.getKey()).equals(on));
-    if (on.isPresent() && elsewhere) {
-      fail(event, "ended " + end.phase() + " with traffic " + split + " not wholly on "
-          + on.get(), truth);
     }
   }
 

@@ -55,7 +55,7 @@ class CrashAtEveryStepTest {
   @MethodSource("cases")
   void aCrashAfterAnyEventIsResumedToTheRightEnd(String name, StrategyCase strategy,
       Optional<Strategy> fixed, boolean broken) {
-    Schedule base = Schedule.draw(7L, strategy).withRouted(true);
+    Schedule base = Schedule.calm(7L, strategy).withRouted(true);
     if (fixed.isPresent()) {
       base = base.withSpec(base.spec().toBuilder().capacity(10).strategy(fixed.get()).build());
     }
