@@ -10,8 +10,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Property: under any random fault schedule, with or without an engine crash and resume, every
- * invariant holds and the rollout ends SUCCEEDED or ROLLED_BACK. Each case prints its seed; replay
+ * Property: under any random fault schedule (platform faults, refusals, hung and slow metrics, old
+ * instances flapping and lost, a failing new revision, a person at the controls), with or without
+ * an engine crash and resume, every invariant holds and the rollout ends SUCCEEDED or ROLLED_BACK
+ * (a reconcile schedule SUCCEEDED, or FAILED where it stopped). Each case prints its seed; replay
  * one with {@code FaultCampaign.runOne(seed)} or {@code FaultCampaign --replay <seed>}.
  */
 class FaultScheduleTest {
@@ -29,10 +31,12 @@ class FaultScheduleTest {
   void everyInvariantHoldsUnderARandomFaultSchedule(String name, long seed,
       StrategyCase strategy) {
     FaultCampaign.Outcome outcome = FaultCampaign.run(Schedule.draw(seed, strategy));
+    // a reconcile never rolls back: it stops where it is (FAILED) when it cannot go on
+    RolloutPhase giveUp = outcome.schedule().chaos().reconcile().isPresent()
+        ? RolloutPhase.FAILED : RolloutPhase.ROLLED_BACK;
 
     assertThat(outcome.violations()).as("seed %d: %s", seed, outcome.schedule()).isEmpty();
     assertThat(outcome.phase()).as("seed %d: %s", seed, outcome.schedule())
-        .hasValueSatisfying(p -> assertThat(p).isIn(RolloutPhase.SUCCEEDED,
-            RolloutPhase.ROLLED_BACK));
+        .hasValueSatisfying(p -> assertThat(p).isIn(RolloutPhase.SUCCEEDED, giveUp));
   }
 }

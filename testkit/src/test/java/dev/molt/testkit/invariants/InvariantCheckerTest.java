@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.Instance;
 import dev.molt.ProviderException;
+import dev.molt.Revision;
 import dev.molt.RolloutSpec;
+import dev.molt.engine.RolloutEngine;
+import dev.molt.engine.RolloutHandle;
 import dev.molt.spi.Provider;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.testkit.SimulatedPlatform;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -63,5 +67,90 @@ class InvariantCheckerTest {
 
     assertThat(checker.violations()).singleElement().asString()
         .contains("terminate of serving instance web-00001 without draining");
+  }
+
+  @Test
+  void moreThan64CallsAtOneInstantAreReported() {
+    sim.deploy("web", SimulatedPlatform.spec("v1"), 1);
+    InvariantChecker checker = InvariantChecker.of(sim.provider(), spec);
+    Provider engineSide = checker.wrap(sim.provider());
+
+    for (int n = 0; n < 64; n++) {
+      engineSide.observe("web");
+    }
+    assertThat(checker.violations()).isEmpty();
+    engineSide.observe("web");
+
+    assertThat(checker.violations()).singleElement().asString()
+        .contains("more than 64 platform calls for fleet web", "observe");
+  }
+
+  @Test
+  void weightLeftOnARevisionWithNoHealthyInstanceIsReportedOnceItsBoundPassed() {
+    sim.deploy("web", SimulatedPlatform.spec("v1"), 2);
+    Instance v1 = sim.provider().instances("web").get(0);
+    Revision v2 = SimulatedPlatform.spec("v2").revision();
+    sim.provider().adopt(List.of(new Instance("web-v2", "web", v2, v1.address(), v1.state(),
+        v1.launchedAt(), v1.stateSince(), v1.healthySince(), v1.labels())));
+    InvariantChecker checker = InvariantChecker.of(sim.provider(), spec, Duration.ofSeconds(5));
+    Provider engineSide = checker.wrap(sim.provider());
+    engineSide.router().orElseThrow().setWeights("web", Map.of(v1.revision(), 100));
+    sim.provider().instances("web").stream().filter(i -> i.revision().equals(v1.revision()))
+        .forEach(i -> sim.provider().failHealth(i.id())); // v2 still has a healthy instance
+    sim.time().advance(Duration.ofSeconds(1));
+    engineSide.observe("web"); // the checker samples once per instant: it sees it from now
+
+    sim.time().advance(Duration.ofSeconds(25)); // grace 10 s + slack 10 s + poll 5 s
+    engineSide.observe("web");
+    assertThat(checker.violations()).isEmpty();
+    sim.time().advance(Duration.ofSeconds(1));
+    engineSide.observe("web");
+
+    assertThat(checker.violations()).singleElement().asString()
+        .contains("traffic does not follow health", "100% stayed on " + v1.revision(), "PT26S");
+  }
+
+  @Test
+  void noClockRunsWhenNoRevisionHasAHealthyInstanceToTakeTheTraffic() {
+    sim.deploy("web", SimulatedPlatform.spec("v1"), 2);
+    InvariantChecker checker = InvariantChecker.of(sim.provider(), spec);
+    Provider engineSide = checker.wrap(sim.provider());
+    Revision v1 = sim.provider().instances("web").get(0).revision();
+    engineSide.router().orElseThrow().setWeights("web", Map.of(v1, 100));
+    sim.provider().instances("web").forEach(i -> sim.provider().failHealth(i.id()));
+
+    engineSide.observe("web");
+    sim.time().advance(Duration.ofMinutes(10));
+    engineSide.observe("web");
+
+    assertThat(checker.violations()).isEmpty(); // the platform broke everything: nowhere to go
+  }
+
+  @Test
+  void aRunThatDoesNotEndWithinItsLivenessBoundIsReportedWithTheBound() {
+    sim.deploy("web", SimulatedPlatform.spec("v1"), 2);
+    InvariantChecker checker = InvariantChecker.of(sim.provider(), spec);
+    RolloutEngine engine = sim.engineBuilder().identity("stuck").listener(checker).build();
+    RolloutHandle handle = engine.start(spec);
+    sim.time().advance(Duration.ofSeconds(1));
+    handle.pause(); // nobody resumes it
+    sim.time().advance(Duration.ofHours(3));
+
+    checker.checkLiveness(new Liveness(Duration.ofHours(2), "bound PT2H (test)"));
+
+    assertThat(checker.violations()).singleElement().asString()
+        .contains("liveness: run " + handle.id(), "had not ended", "bound PT2H (test)");
+  }
+
+  @Test
+  void aRunThatEndsWithinItsLivenessBoundPasses() {
+    sim.deploy("web", SimulatedPlatform.spec("v1"), 2);
+    InvariantChecker checker = InvariantChecker.of(sim.provider(), spec);
+    RolloutEngine engine = sim.engineBuilder().identity("quick").listener(checker).build();
+    engine.run(spec);
+
+    checker.checkLiveness(Liveness.of(spec, Duration.ZERO, "nothing"));
+
+    assertThat(checker.violations()).isEmpty();
   }
 }
