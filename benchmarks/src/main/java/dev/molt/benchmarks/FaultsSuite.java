@@ -48,9 +48,9 @@ final class FaultsSuite implements Suite {
   private static int replay(long seed, PrintStream out) {
     FaultCampaign.Outcome outcome = FaultCampaign.runOne(seed);
     out.println("replay: seed=" + seed + " " + outcome.schedule());
-    out.println("classes: " + String.join(",", outcome.schedule().classes()));
     out.println("ended: " + outcome.phase().map(Enum::name).orElse("unfinished")
         + (outcome.crashed() ? " after a crash and resume" : ""));
+    out.println("classes: " + String.join(",", outcome.schedule().classes()));
     outcome.violations().forEach(v -> out.println("violation seed=" + seed + ": " + v));
     out.println("violations: " + outcome.violations().size());
     return outcome.violations().isEmpty() ? 0 : 1;

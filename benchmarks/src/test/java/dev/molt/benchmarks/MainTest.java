@@ -66,6 +66,8 @@ class MainTest {
     assertThat(lines).allMatch(l -> l.startsWith("violation seed=") || l.matches("[a-z_]+: .+")
         || l.matches("faults strategy=[a-z-]+ schedules=\\d+( [a-z_]+=\\d+)+"));
     assertThat(lines).anyMatch(l -> l.matches("wall_s: \\d+\\.\\d{3}"));
+    assertThat(lines).as("the fault classes drawn").anyMatch(l -> l.matches(
+        "classes: [a-z-]+(,[a-z-]+)*"));
     assertThat(lines.get(lines.size() - 1)).as("the verdict is the last line").isEqualTo(verdict);
   }
 

@@ -16,8 +16,8 @@ public interface FaultHook {
   /**
    * Called at the start of every SPI call, after it was recorded in the call log.
    *
-   * @param operation {@code launch}, {@code observe}, {@code health}, {@code drain} or {@code
-   *     terminate}
+   * @param operation {@code launch}, {@code observe}, {@code health}, {@code drain}, {@code
+   *     terminate}, {@code taint}, or {@code set-weights} (a call of the provider's router)
    * @param fleet the fleet named in the call
    * @throws dev.molt.ProviderException to make the call fail as the platform would (retryable for
    *     throttling and timeouts)

@@ -14,8 +14,11 @@ import java.util.TreeMap;
 
 /**
  * Injects a {@link FaultPlan} into an {@link InMemoryProvider}, drawing every choice from one
- * seeded {@link Random}: the same seed and the same engine calls give the same faults. Counts what
- * it injected, for reports. Thread-safe.
+ * seeded {@link Random}: the same seed and the same engine calls give the same faults. A call is
+ * refused for good (a non-retryable {@link ProviderException}) as the plan's {@link Refusals} say,
+ * else throttled or timed out (retryable); a new instance fails at launch, never becomes healthy,
+ * flaps or is slow. Counts what it injected, for reports ({@code refuse-drain}, {@code throttle},
+ * ...). Thread-safe.
  */
 public final class FaultInjector implements FaultHook {
   private final FaultPlan plan;

@@ -49,7 +49,8 @@ public final class Person implements RolloutListener {
 
   /**
    * Takes the controls of a run just started (or resumed after a crash): issues the controls due
-   * at the start now, before the first tick, and schedules those due at a time (once only).
+   * at the start now, before the first tick, and schedules those due at a time (once only); a run
+   * resumed paused is released {@code pauseLength} later, as any pause is.
    *
    * @param started the run's handle
    */
@@ -58,6 +59,9 @@ public final class Person implements RolloutListener {
     handle = started;
     away = false;
     if (!first) {
+      if (started.current().phase() == RolloutPhase.PAUSED) {
+        later(pauseLength, this::release); // a resumed rollout stays paused: answer it again
+      }
       return;
     }
     for (int n = 0; n < controls.size(); n++) {
