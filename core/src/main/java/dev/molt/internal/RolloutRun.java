@@ -406,7 +406,10 @@ public final class RolloutRun implements RolloutHandle {
         && (fleet.traffic().isEmpty() || fleet.isFullyOn(target));
   }
 
-  /** An action was refused: back off, and past the limit fail the step. */
+  /**
+   * An action was refused: back off, and past the limit fail the step (a rollback goes on backing
+   * off instead; its progress deadline bounds it).
+   */
   private Optional<Instant> refused(Throwable error, long epoch) {
     Instant now = now();
     int limit = engine.calls().maxRefusals();
@@ -418,7 +421,9 @@ public final class RolloutRun implements RolloutHandle {
       state.refused(now, error, wait.toString());
       boolean current = state.epoch() == epoch && !state.phase().isTerminal()
           && state.phase() != RolloutPhase.PAUSED;
-      gaveUp = current && refusals >= limit;
+      // a rollback never gives up on refusals: it is the way back to a known state, so it backs
+      // off (capped) until the platform answers, bounded by its progress deadline
+      gaveUp = current && refusals >= limit && !state.rollingBack();
       if (gaveUp) {
         state.actedOk(); // the failure policy's own actions start with a fresh count
         fail("the platform refused " + refusals + " times in a row (RetrySettings.maxRefusals "

@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Issue 12.1: an action the platform refuses for good (quota, a router that refuses every split, a
  * terminate refused) must back off in virtual time and, after a bounded number of refusals, fail
- * the step and apply the failure policy, instead of re-ticking at zero delay forever.
+ * the step and apply the failure policy, instead of re-ticking at zero delay forever. The
+ * rollback that follows never gives up on refusals (it is the way back to a known state): it backs
+ * off, capped, until the platform answers or its progress deadline ends it FAILED.
  */
 class RefusedActionsBackOffTest {
 
@@ -40,9 +42,16 @@ class RefusedActionsBackOffTest {
         RolloutPhase.FAILED);
     assertThat(done.reason()).hasValueSatisfying(r -> assertThat(r)
         .contains("refused 5 times in a row").contains(operation));
-    // five refusals per direction at most (forward, then the rollback), never a storm
-    assertThat(f.platform.callCount(operation)).isLessThanOrEqualTo(10);
-    assertThat(done.events(RolloutEvent.Type.PROVIDER_ERROR)).hasSizeLessThanOrEqualTo(10);
+    if (done.phase() == RolloutPhase.FAILED) {
+      // a rollback never gives up on refusals: it backs off until its progress deadline
+      assertThat(done.reason().orElseThrow()).contains("rollback failed").contains("no progress");
+    }
+    // never a storm: a handful of calls per minute, whatever the outcome
+    Map<Long, Long> perMinute = f.platform.calls().stream()
+        .filter(c -> !c.at().isBefore(start) && c.operation().equals(operation))
+        .collect(Collectors.groupingBy(c -> Duration.between(start, c.at()).toMinutes(),
+            Collectors.counting()));
+    assertThat(perMinute.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(12));
     Map<Instant, Long> perInstant = f.platform.calls().stream()
         .filter(c -> !c.at().isBefore(start))
         .collect(Collectors.groupingBy(Call::at, Collectors.counting()));
