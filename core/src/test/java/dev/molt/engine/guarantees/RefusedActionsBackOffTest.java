@@ -14,6 +14,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
+import dev.molt.engine.RetrySettings;
+import dev.molt.engine.RolloutEngine;
+import dev.molt.inmemory.InMemoryProvider;
+import dev.molt.inmemory.InstanceBehavior;
+import dev.molt.time.Scheduler;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -74,5 +85,38 @@ class RefusedActionsBackOffTest {
         .collect(Collectors.groupingBy(e -> e.message().contains("back-off") ? "back-off" : "other",
             Collectors.counting()));
     assertThat(errors).containsEntry("back-off", 3L);
+  }
+
+  @Test
+  @Timeout(60)
+  void withARealClockAPlatformThatRefusesEveryLaunchSeesAFewCallsNotAStorm() throws Exception {
+    ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
+    try {
+      Scheduler scheduler = Scheduler.of(executor);
+      InMemoryProvider platform = InMemoryProvider.builder(Clock.systemUTC(), scheduler)
+          .defaultBehavior(InstanceBehavior.healthy(Duration.ofMillis(10), Duration.ofMillis(10)))
+          .build();
+      RolloutEngine engine = RolloutEngine.builder(platform).clock(Clock.systemUTC())
+          .scheduler(scheduler).pollInterval(Duration.ofMillis(50))
+          .retries(RetrySettings.defaults().withRefusals(Duration.ofMillis(100), 5)).build();
+      engine.start(Fixtures.rollout(Fixtures.V1, 2).build()).completion().get(30, TimeUnit.SECONDS);
+      platform.failNext("launch", Integer.MAX_VALUE, false);
+      long before = platform.callCount("launch");
+      long started = System.nanoTime();
+
+      Rollout done = engine.start(Fixtures.rollout(Fixtures.V2, 2).build())
+          .completion().get(30, TimeUnit.SECONDS);
+
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(done.phase()).as(done.toString()).isEqualTo(RolloutPhase.ROLLED_BACK);
+      assertThat(done.reason()).hasValueSatisfying(r -> assertThat(r)
+          .contains("refused 5 times in a row"));
+      // five refused launches, spread over the back-off (0.1 + 0.2 + 0.4 + 0.8 s, jittered),
+      // where a hot loop would have made thousands
+      assertThat(platform.callCount("launch") - before).isEqualTo(5);
+      assertThat(took).isGreaterThan(Duration.ofMillis(1000));
+    } finally {
+      executor.shutdownNow();
+    }
   }
 }
