@@ -60,10 +60,10 @@ final class CanaryPlanner implements Planner {
           NewRevision.split(st.stable(), r.target, w.percent()), step.describe());
     }
     if (step instanceof CanaryStep.Pause p) {
-      return pause(ctx, p, total);
+      return r.reapingDrains(pause(ctx, p, total));
     }
     if (step instanceof CanaryStep.Analyze a) {
-      return Steps.analyze(ctx, a.analysis(), r.target, st.index() + 1, total);
+      return r.reapingDrains(Steps.analyze(ctx, a.analysis(), r.target, st.index() + 1, total));
     }
     return scaleThen(ctx, r, canaryCount(ctx, currentWeight(st.index())), total, Map.of(),
         step.describe());

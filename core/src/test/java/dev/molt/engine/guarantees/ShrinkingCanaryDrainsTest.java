@@ -49,6 +49,28 @@ class ShrinkingCanaryDrainsTest {
         .containsAll(terminated);
   }
 
+  @Test
+  void aCanaryShrunkBeforeALongPauseTerminatesItsDrainedInstancesDuringThePause() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    Duration drainTimeout = Duration.ofSeconds(30);
+    RolloutHandle h = f.engine.start(Fixtures.rollout(Fixtures.V2, 4).drainTimeout(drainTimeout)
+        .strategy(Canary.of(setWeight(50), setScale(Amount.of(1)), pause(Duration.ofHours(1)),
+            setWeight(100))).build());
+    f.time.runUntil(() -> h.current().history().stream().anyMatch(e -> e.type()
+        == RolloutEvent.Type.DRAINING), f.time.now().plus(Duration.ofHours(1)));
+    java.time.Instant drainStarted = f.time.now();
+
+    // well inside the hour's pause, the drained canary instance is gone, not left behind
+    f.time.runUntil(() -> false, drainStarted.plus(drainTimeout).plus(Duration.ofMinutes(1)));
+
+    assertThat(f.platform.instances(Fixtures.FLEET).stream()
+        .filter(i -> i.revision().equals(Fixtures.V2.revision()))
+        .map(i -> i.state()).toList()).as("%s", h.current().history())
+        .containsExactly(dev.molt.InstanceState.HEALTHY);
+    assertThat(h.current().phase()).isEqualTo(RolloutPhase.PROGRESSING);
+  }
+
   private static Set<String> ids(List<RolloutEvent> history, RolloutEvent.Type type) {
     return history.stream().filter(e -> e.type() == type)
         .flatMap(e -> List.of(e.message().replaceAll(".*instances=(\\S+).*", "$1").split(","))
