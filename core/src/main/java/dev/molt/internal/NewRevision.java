@@ -37,8 +37,8 @@ final class NewRevision {
     Instant now = ctx.now();
     for (Instance i : ctx.observed().instances()) {
       if (i.state().isDraining()) {
-        Instant deadline = i.stateSince().plus(ctx.drainTimeout());
-        if (i.state() == InstanceState.DRAINED || !now.isBefore(deadline)) {
+        Instant deadline = Drains.deadline(i, ctx.drainTimeout());
+        if (Drains.isOver(i, now, ctx.drainTimeout())) {
           r.drainedDue.add(i);
         } else {
           r.wake(deadline);
