@@ -1,11 +1,11 @@
 package dev.molt.benchmarks;
 
+import dev.molt.benchmarks.MetricStreams.Metric;
 import dev.molt.gate.MetricComparison;
 import dev.molt.gate.Verdict;
-import dev.molt.benchmarks.MetricStreams.Metric;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 
 /**
@@ -55,7 +55,7 @@ final class JudgeSuite implements Suite {
         + "ms sigma=" + MetricStreams.LATENCY_SIGMA + " drift=" + MetricStreams.DRIFT);
     out.println("errors: bernoulli rate=" + MetricStreams.ERROR_RATE + " requests_per_sample="
         + MetricStreams.REQUESTS_PER_SAMPLE + " drift=" + MetricStreams.DRIFT);
-    Optional<int[]> floor = Optional.empty();
+    OptionalInt floor = OptionalInt.empty();
     double floorPower = 0;
     double floorFalse = 0;
     for (Metric metric : Metric.values()) {
@@ -68,7 +68,7 @@ final class JudgeSuite implements Suite {
               + " false_fail=" + Format.decimal(falseFail, 3));
           if (metric == Metric.LATENCY && effect == 0.10 && floor.isEmpty()
               && power >= TARGET_POWER && falseFail <= MAX_FALSE_FAIL) {
-            floor = Optional.of(new int[] {n});
+            floor = OptionalInt.of(n);
             floorPower = power;
             floorFalse = falseFail;
           }
@@ -76,7 +76,8 @@ final class JudgeSuite implements Suite {
       }
     }
     out.println("gate_default_min_samples: " + MetricComparison.DEFAULT_MIN_SAMPLES);
-    out.println("judge: default_floor=" + floor.map(f -> String.valueOf(f[0])).orElse("none")
+    out.println("judge: default_floor=" + (floor.isPresent() ? String.valueOf(floor.getAsInt())
+        : "none")
         + " power_at_10pct=" + Format.decimal(floorPower, 3) + " false_fail="
         + Format.decimal(floorFalse, 3));
     return 0;
