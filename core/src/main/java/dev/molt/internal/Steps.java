@@ -47,8 +47,8 @@ final class Steps {
       Instant deadline = (st.analyzing() ? st.analysisStartedAt() : ctx.now()).plus(limit);
       if (st.analyzing() && !ctx.now().isBefore(deadline)) {
         return failed("analysis at step " + index + " (" + analysis.gate().name() + ") reached no"
-            + " verdict within its deadline " + limit + " ((count - 1) x interval + count x"
-            + " timeout, plus one timeout): ERROR", index, total);
+            + " verdict within its deadline " + limit + " (Analysis.deadline(), plus one"
+            + " timeout): ERROR", index, total);
       }
       List<Action> actions = st.analyzing() ? List.of()
           : List.of(new Action.Analyze(index, analysis, canary, st.stable()));
