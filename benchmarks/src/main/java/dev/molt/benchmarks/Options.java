@@ -21,8 +21,9 @@ import java.util.Optional;
  * @param jmhForks JMH forks for {@code overhead} (default 1)
  * @param jmhIterations JMH warm-up and measurement iterations of 1 s each (default 5)
  * @param schedules fault schedules in {@code faults} (default 1000)
- * @param seed the fault campaign's seed (default 1)
+ * @param seed the fault campaign's and the judge suite's seed (default 1)
  * @param replay one fault schedule to run again, by the seed its violation line printed
+ * @param trials synthetic comparisons per case in {@code judge} (default 1000)
  */
 public record Options(
     String suite,
@@ -37,7 +38,8 @@ public record Options(
     int jmhIterations,
     int schedules,
     long seed,
-    Optional<Long> replay) {
+    Optional<Long> replay,
+    int trials) {
 
   /** The default fleet sizes. */
   public static final List<Integer> DEFAULT_SIZES = List.of(10, 100, 1_000, 10_000);
@@ -77,7 +79,7 @@ public record Options(
     }
     return new Options(b.suite, b.help, b.sizes, new Latencies(b.launch, b.healthy, b.drain),
         b.poll, b.notifications, b.strategy, b.runs, b.jmhForks, b.jmhIterations, b.schedules, b.seed,
-        b.replay);
+        b.replay, b.trials);
   }
 
   /** @return the options part of the usage text */
@@ -95,8 +97,9 @@ public record Options(
         "  --jmh-forks 1               JMH forks (overhead)",
         "  --jmh-iterations 5          JMH warm-up and measurement iterations of 1s (overhead)",
         "  --schedules 1000            random fault schedules (faults)",
-        "  --seed 1                    the fault campaign's seed (faults)",
+        "  --seed 1                    the seed of the fault campaign and the metric streams",
         "  --replay <seed>             run the one schedule a violation line names (faults)",
+        "  --trials 1000               synthetic comparisons per case (judge)",
         "  --help                      this text",
         "durations: 500ms, 20s, 2m, 1h; a bare number is seconds");
   }
@@ -165,6 +168,7 @@ public record Options(
     int schedules = 1000;
     long seed = 1;
     Optional<Long> replay = Optional.empty();
+    int trials = 1000;
 
     void set(String option, String value) {
       switch (option) {
@@ -181,6 +185,7 @@ public record Options(
         case "--schedules" -> schedules = positiveInt(option, value);
         case "--seed" -> seed = seed(option, value);
         case "--replay" -> replay = Optional.of(seed(option, value));
+        case "--trials" -> trials = positiveInt(option, value);
         default -> throw new UsageException("unknown option " + option + " (see --help)");
       }
     }

@@ -14,7 +14,8 @@ public final class Suites {
         new MakespanSuite(),
         new CallsSuite(),
         new OverheadSuite(),
-        new FaultsSuite());
+        new FaultsSuite(),
+        new JudgeSuite());
   }
 
   /** @return the suite called {@code name} */

@@ -40,7 +40,8 @@ class MainTest {
   void helpListsEverySuiteAndOption() {
     assertThat(run("--help")).isZero();
     String help = out.toString(StandardCharsets.UTF_8);
-    assertThat(help).contains("makespan", "calls", "overhead", "faults", "--sizes", "--launch",
+    assertThat(help).contains("makespan", "calls", "overhead", "faults", "judge", "--trials",
+        "--sizes", "--launch",
         "--healthy", "--drain", "--poll", "--notifications", "--strategy", "--runs", "--jmh-forks",
         "--jmh-iterations", "--schedules", "--seed");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
@@ -52,6 +53,20 @@ class MainTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("unknown suite 'speed'", "makespan, calls, overhead, faults", "--help");
+  }
+
+  @Test
+  void theJudgeSuitePrintsOneLinePerCaseAndTheFloorLast() {
+    assertThat(run("judge", "--trials", "20", "--sizes", "10,50")).isZero();
+    List<String> lines = outLines();
+
+    assertThat(lines).filteredOn(l -> l.startsWith("judge metric=")).hasSize(2 * 2 * 3)
+        .allMatch(l -> l.matches("judge metric=(latency|errors) n=(10|50) effect=0\\.\\d\\d"
+            + " power=\\d\\.\\d{3} false_fail=\\d\\.\\d{3}"), "case lines");
+    assertThat(lines.get(lines.size() - 1)).matches("judge: default_floor=(\\d+|none)"
+        + " power_at_10pct=\\d\\.\\d{3} false_fail=\\d\\.\\d{3}");
+    assertThat(lines).contains("gate_default_min_samples: 50");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test

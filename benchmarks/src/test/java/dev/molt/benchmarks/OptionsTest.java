@@ -27,6 +27,7 @@ class OptionsTest {
     assertThat(o.jmhIterations()).isEqualTo(5);
     assertThat(o.schedules()).isEqualTo(1000);
     assertThat(o.seed()).isEqualTo(1);
+    assertThat(o.trials()).isEqualTo(1000);
   }
 
   @Test
@@ -34,7 +35,7 @@ class OptionsTest {
     Options o = Options.parse(List.of("--sizes", "5,50", "calls", "--launch", "1m",
         "--healthy", "500ms", "--drain", "0", "--poll", "1.5", "--strategy", "rolling",
         "--runs", "3", "--jmh-forks", "2", "--jmh-iterations", "7", "--notifications", "off",
-        "--schedules", "20", "--seed", "-9"));
+        "--schedules", "20", "--seed", "-9", "--trials", "40"));
     assertThat(o.suite()).isEqualTo("calls");
     assertThat(o.sizes()).containsExactly(5, 50);
     assertThat(o.latencies()).isEqualTo(new Latencies(Duration.ofMinutes(1),
@@ -47,6 +48,7 @@ class OptionsTest {
     assertThat(o.jmhIterations()).isEqualTo(7);
     assertThat(o.schedules()).isEqualTo(20);
     assertThat(o.seed()).isEqualTo(-9);
+    assertThat(o.trials()).isEqualTo(40);
   }
 
   @Test

@@ -21,6 +21,13 @@ import java.util.Optional;
  *       {@code INSUFFICIENT_DATA} — an analysis without a single pass never passes.
  * </ol>
  *
+ * <p><b>Extending the bake.</b> With {@link #extendOnInsufficient(int) extendOnInsufficient(n)},
+ * up to n insufficient-data measurements do not count against {@code maxInconclusive}; each of
+ * them adds one more measurement, {@code interval} later, instead. A canary whose metrics lack
+ * samples so bakes longer (at most {@code n × interval} longer) and is judged when the evidence is
+ * there; once the n extra measurements are used up, a further insufficient-data measurement
+ * counts as usual, and the verdict names the shortfall of the last one.
+ *
  * @param gate what to measure
  * @param count how many measurements, at least 1 (default 1)
  * @param interval time between measurements (default 1 min)
@@ -33,6 +40,8 @@ import java.util.Optional;
  * @param timeout the longest one measurement may take, in the engine's time (default 30 s): a
  *     gate or metric source that has not answered by then gives an {@link Verdict#ERROR}
  *     measurement, and the engine no longer waits for it
+ * @param maxExtraMeasurements measurements added, at most, in place of insufficient-data ones
+ *     (default 0: the bake is never extended)
  */
 public record Analysis(
     Gate gate,
@@ -43,7 +52,8 @@ public record Analysis(
     int maxInconclusive,
     int maxErrors,
     OnInconclusive onInconclusive,
-    Duration timeout) {
+    Duration timeout,
+    int maxExtraMeasurements) {
 
   /** The default {@link #timeout()} of one measurement. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -67,10 +77,32 @@ public record Analysis(
     Checks.nonNegative(maxErrors, "maxErrors");
     Checks.required(onInconclusive, "onInconclusive");
     Checks.positive(timeout, "timeout");
+    Checks.nonNegative(maxExtraMeasurements, "maxExtraMeasurements");
     if (maxFailures >= count && count > 0) {
       throw new InvalidSpecException("maxFailures", "is " + maxFailures + " but only " + count
           + " measurements are made: the analysis could never fail. Lower it or raise count");
     }
+  }
+
+  /**
+   * An analysis that never extends its bake: the record of earlier versions.
+   *
+   * @param gate what to measure
+   * @param count how many measurements, at least 1
+   * @param interval time between measurements
+   * @param maxFailures failing measurements tolerated
+   * @param maxConsecutiveFailures failing measurements in a row tolerated
+   * @param maxInconclusive inconclusive or insufficient-data measurements tolerated
+   * @param maxErrors measurements that could not be made, tolerated
+   * @param onInconclusive what the rollout does with an inconclusive verdict
+   * @param timeout the longest one measurement may take
+   * @throws InvalidSpecException naming the field that is wrong
+   */
+  public Analysis(Gate gate, int count, Duration interval, int maxFailures,
+      int maxConsecutiveFailures, int maxInconclusive, int maxErrors,
+      OnInconclusive onInconclusive, Duration timeout) {
+    this(gate, count, interval, maxFailures, maxConsecutiveFailures, maxInconclusive, maxErrors,
+        onInconclusive, timeout, 0);
   }
 
   /** @return one measurement of {@code gate}, no failures tolerated, pausing when inconclusive */
@@ -82,50 +114,69 @@ public record Analysis(
   /** @return a copy measuring {@code times} times, {@code every} apart */
   public Analysis times(int times, Duration every) {
     return new Analysis(gate, times, every, maxFailures, maxConsecutiveFailures, maxInconclusive,
-        maxErrors, onInconclusive, timeout);
+        maxErrors, onInconclusive, timeout, maxExtraMeasurements);
   }
 
   /** @return a copy tolerating this many failures in all and in a row */
   public Analysis withFailureLimits(int total, int consecutive) {
     return new Analysis(gate, count, interval, total, consecutive, maxInconclusive, maxErrors,
-        onInconclusive, timeout);
+        onInconclusive, timeout, maxExtraMeasurements);
   }
 
   /** @return a copy tolerating this many inconclusive and this many error measurements */
   public Analysis withTolerance(int inconclusive, int errors) {
     return new Analysis(gate, count, interval, maxFailures, maxConsecutiveFailures, inconclusive,
-        errors, onInconclusive, timeout);
+        errors, onInconclusive, timeout, maxExtraMeasurements);
   }
 
   /** @return a copy doing {@code action} when inconclusive */
   public Analysis withOnInconclusive(OnInconclusive action) {
     return new Analysis(gate, count, interval, maxFailures, maxConsecutiveFailures,
-        maxInconclusive, maxErrors, action, timeout);
+        maxInconclusive, maxErrors, action, timeout, maxExtraMeasurements);
   }
 
   /** @return a copy measuring another gate under the same limits */
   public Analysis withGate(Gate other) {
     return new Analysis(other, count, interval, maxFailures, maxConsecutiveFailures,
-        maxInconclusive, maxErrors, onInconclusive, timeout);
+        maxInconclusive, maxErrors, onInconclusive, timeout, maxExtraMeasurements);
   }
 
   /** @return a copy whose measurements time out after {@code limit} */
   public Analysis withTimeout(Duration limit) {
     return new Analysis(gate, count, interval, maxFailures, maxConsecutiveFailures,
-        maxInconclusive, maxErrors, onInconclusive, limit);
+        maxInconclusive, maxErrors, onInconclusive, limit, maxExtraMeasurements);
+  }
+
+  /**
+   * A copy that extends its bake by up to {@code maxExtra} measurements while the gate reports
+   * {@link Verdict#INSUFFICIENT_DATA} (see the class comment): at most {@code maxExtra × interval}
+   * longer.
+   *
+   * @param maxExtra the most measurements added, at least 0
+   * @return the copy
+   * @throws InvalidSpecException if {@code maxExtra} is negative
+   */
+  public Analysis extendOnInsufficient(int maxExtra) {
+    return new Analysis(gate, count, interval, maxFailures, maxConsecutiveFailures,
+        maxInconclusive, maxErrors, onInconclusive, timeout, maxExtra);
   }
 
   /**
    * The longest the analysis may take before the engine ends it with {@link Verdict#ERROR}: every
-   * measurement taking its whole timeout, {@code (count - 1) * interval + count * timeout}.
+   * measurement, extra ones included, taking its whole timeout, {@code (count + maxExtra - 1) *
+   * interval + (count + maxExtra) * timeout}.
    *
    * @return the analysis deadline, counted from its start
    */
   public Duration deadline() {
-    return duration().plus(timeout.multipliedBy(count));
+    int most = count + maxExtraMeasurements;
+    return interval.multipliedBy(most - 1L).plus(timeout.multipliedBy(most));
   }
 
-  /** @return how long a full analysis takes: {@code (count - 1) * interval} */
+  /**
+   * @return how long a full analysis takes when no measurement is extended: {@code (count - 1) *
+   *     interval}
+   */
   public Duration duration() {
     return interval.multipliedBy(count - 1L);
   }
@@ -162,11 +213,13 @@ public record Analysis(
     if (errors > maxErrors) {
       return Optional.of(Verdict.ERROR);
     }
+    int extra = Math.min(insufficient, maxExtraMeasurements); // each replaced by one more
+    insufficient -= extra;
     if (insufficient + inconclusive > maxInconclusive) {
       return Optional.of(insufficient >= inconclusive
           ? Verdict.INSUFFICIENT_DATA : Verdict.INCONCLUSIVE);
     }
-    if (measurements.size() < count) {
+    if (measurements.size() < count + extra) {
       return Optional.empty();
     }
     return Optional.of(passes > 0 ? Verdict.PASS : Verdict.INSUFFICIENT_DATA);

@@ -17,6 +17,18 @@ public record AnalysisResult(Verdict verdict, List<Measurement> measurements) {
     measurements = Checks.copyOf(measurements, "measurements");
   }
 
+  /**
+   * The per-metric results of the last measurement, the one the verdict was decided on: the
+   * evidence, effect and verdict of every metric a {@link MetricComparison} or {@link CanaryScore}
+   * compared. Earlier measurements keep theirs in {@link Measurement#metrics()}.
+   *
+   * @return the results; empty if there was no measurement or its gate compares no metrics
+   */
+  public List<MetricResult> metricResults() {
+    return measurements.isEmpty() ? List.of()
+        : measurements.get(measurements.size() - 1).metrics();
+  }
+
   /** @return {@code verdict=FAIL measurements=3 last="..."} */
   public String summary() {
     String last = measurements.isEmpty() ? "" : measurements.get(measurements.size() - 1).detail();

@@ -29,13 +29,15 @@ final class CombinedGate implements Gate {
   @Override
   public Measurement measure(GateContext context) {
     List<String> details = new ArrayList<>();
+    List<MetricResult> metrics = new ArrayList<>();
     Verdict combined = null;
     for (Gate gate : gates) {
       Measurement m = measureOne(gate, context);
       details.add(gate.name() + "=" + m);
+      metrics.addAll(m.metrics());
       combined = combined == null ? m.verdict() : pick(combined, m.verdict());
     }
-    return new Measurement(combined, String.join(", ", details));
+    return new Measurement(combined, String.join(", ", details), metrics);
   }
 
   private Verdict pick(Verdict a, Verdict b) {

@@ -1,19 +1,33 @@
 package dev.molt.gate;
 
 import dev.molt.internal.Checks;
+import java.util.List;
 
 /**
  * The outcome of measuring a gate once.
  *
  * @param verdict what it concluded
  * @param detail a short readable reason with the numbers, such as {@code healthy=3/4 min=0.9}
+ * @param metrics the result of each metric the gate compared (a {@link MetricComparison}: one, a
+ *     {@link CanaryScore}: one per metric); empty for gates that compare no metrics
  */
-public record Measurement(Verdict verdict, String detail) {
+public record Measurement(Verdict verdict, String detail, List<MetricResult> metrics) {
 
-  /** Validates the fields. */
+  /** Validates and copies the fields. */
   public Measurement {
     Checks.required(verdict, "verdict");
     Checks.required(detail, "detail");
+    metrics = Checks.copyOf(metrics, "metrics");
+  }
+
+  /**
+   * A measurement without per-metric results.
+   *
+   * @param verdict what it concluded
+   * @param detail a short readable reason with the numbers
+   */
+  public Measurement(Verdict verdict, String detail) {
+    this(verdict, detail, List.of());
   }
 
   /** @return a passing measurement */

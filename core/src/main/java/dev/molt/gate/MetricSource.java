@@ -1,6 +1,7 @@
 package dev.molt.gate;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Where metric samples come from for {@link MetricComparison}: Prometheus ({@link
@@ -19,4 +20,18 @@ public interface MetricSource {
    *     Values may be NaN (the gate discards them and counts what is left)
    */
   List<Double> samples(MetricQuery query);
+
+  /**
+   * How many requests the samples of {@code query} stand for over its range, if this source can
+   * say it (a CloudWatch statistic's {@code SampleCount}, a simulated source), for the
+   * comparison's request floor ({@link MetricComparison#minRequests()}). The default cannot say:
+   * the comparison then applies its sample floor only. {@link PrometheusMetricSource} cannot
+   * either, since a latency expression does not name its request counter.
+   *
+   * @param query the expression and range, as given to {@link #samples}
+   * @return the number of requests, or empty when unknown
+   */
+  default OptionalLong requests(MetricQuery query) {
+    return OptionalLong.empty();
+  }
 }

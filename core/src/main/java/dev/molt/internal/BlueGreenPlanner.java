@@ -50,7 +50,7 @@ final class BlueGreenPlanner implements Planner {
     if (index < SCALE_DOWN && !green.failed.isEmpty()) {
       return green.failure(index, TOTAL);
     }
-    return switch (index) {
+    return green.reapingDrains(switch (index) {
       case LAUNCH -> preview(ctx, green);
       case PRE -> gate(ctx, green, params.prePromotion(), PROMOTE);
       case PROMOTE -> promote(ctx, green);
@@ -60,7 +60,7 @@ final class BlueGreenPlanner implements Planner {
           : scaled(ctx, green, ctx.desired(), SWITCH, "green-full");
       case POST -> gate(ctx, green, params.postPromotion(), SCALE_DOWN);
       default -> scaleDown(ctx);
-    };
+    });
   }
 
   /** Pins production traffic on blue (green at 0%) before green exists, then launches it. */

@@ -60,10 +60,10 @@ final class CanaryPlanner implements Planner {
           NewRevision.split(st.stable(), r.target, w.percent()), step.describe());
     }
     if (step instanceof CanaryStep.Pause p) {
-      return pause(ctx, p, total);
+      return r.reapingDrains(pause(ctx, p, total));
     }
     if (step instanceof CanaryStep.Analyze a) {
-      return Steps.analyze(ctx, a.analysis(), r.target, st.index() + 1, total);
+      return r.reapingDrains(Steps.analyze(ctx, a.analysis(), r.target, st.index() + 1, total));
     }
     return scaleThen(ctx, r, canaryCount(ctx, currentWeight(st.index())), total, Map.of(),
         step.describe());
@@ -100,7 +100,7 @@ final class CanaryPlanner implements Planner {
   private Decision promote(PlanContext ctx, NewRevision r, int total) {
     StepState st = ctx.steps();
     Map<Revision, Integer> all = NewRevision.split(st.stable(), r.target, 100);
-    boolean switched = Steps.shift(ctx, all).isEmpty();
+    boolean switched = Steps.isAt(ctx, all);
     // with a router the canary is full before the stable fleet goes, even if a step shrank it
     // after its weight reached 100
     if (st.routed() && (!switched || r.ready.size() < ctx.desired() && !r.oldServing.isEmpty())) {

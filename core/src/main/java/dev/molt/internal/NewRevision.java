@@ -25,6 +25,7 @@ final class NewRevision {
   final List<Instance> drainedDue = new ArrayList<>();
   private int drainingTarget;
   private Instant wakeAt;
+  private Instant drainDue;
 
   private NewRevision(Revision target) {
     this.target = target;
@@ -36,11 +37,12 @@ final class NewRevision {
     Instant now = ctx.now();
     for (Instance i : ctx.observed().instances()) {
       if (i.state().isDraining()) {
-        Instant deadline = i.stateSince().plus(ctx.drainTimeout());
-        if (i.state() == InstanceState.DRAINED || !now.isBefore(deadline)) {
+        Instant deadline = Drains.deadline(i, ctx.drainTimeout());
+        if (Drains.isOver(i, now, ctx.drainTimeout())) {
           r.drainedDue.add(i);
         } else {
           r.wake(deadline);
+          r.drainDue = r.drainDue == null || deadline.isBefore(r.drainDue) ? deadline : r.drainDue;
           r.drainingTarget += i.revision().equals(r.target) ? 1 : 0;
         }
       } else if (!i.revision().equals(r.target)) {
@@ -121,6 +123,29 @@ final class NewRevision {
       actions.add(new Action.Drain(drain));
     }
     return actions;
+  }
+
+  /**
+   * Whatever step a planner is at (a pause, an analysis, a hold for a person), drains that are done
+   * are terminated and the next drain deadline wakes the run: a held rollout leaves nothing
+   * drained behind.
+   *
+   * @param d the step's decision
+   * @return {@code d}, with the finished drains terminated first and woken by the next one due
+   */
+  Decision reapingDrains(Decision d) {
+    Decision out = d;
+    boolean reaped = d.actions().stream().anyMatch(a -> a instanceof Action.Terminate t
+        && t.instances().containsAll(drainedDue));
+    if (!drainedDue.isEmpty() && !reaped) {
+      List<Action> actions = new ArrayList<>();
+      actions.add(new Action.Terminate(List.copyOf(drainedDue), false, "drained"));
+      actions.addAll(d.actions());
+      out = new Decision(actions, d.wakeAt(), d.status(), d.reason(), d.step(), d.totalSteps(),
+          d.progressKey());
+    }
+    return drainDue == null || out.status() != Decision.Status.CONTINUE ? out
+        : out.wakeNoLaterThan(drainDue);
   }
 
   /** @return true when exactly {@code count} are ready and none is on the way */

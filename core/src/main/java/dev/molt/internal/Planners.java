@@ -27,19 +27,26 @@ public final class Planners {
    * The planner that returns the fleet to its previous revision: a rolling update under the same
    * limits, so a rollback never drops capacity further than the rollout itself could; for
    * blue-green and canary, preceded by one switch of all traffic back to the previous revision.
+   * The replacement budget does not apply: a rollback is the way back to a known state, so a
+   * relaunch of the previous revision that fails is replaced again, and the rollback's progress
+   * deadline is what bounds it.
    */
   public static Planner rollback(Strategy strategy) {
     if (strategy instanceof RollingUpdate rolling) {
-      return new EvenTrafficPlanner(new RollingPlanner(rolling));
+      return new EvenTrafficPlanner(new RollingPlanner(unbudgeted(rolling)));
     }
     if (strategy instanceof Canary canary) {
-      return new TrafficRollbackPlanner(canary.promotion());
+      return new TrafficRollbackPlanner(unbudgeted(canary.promotion()));
     }
     if (strategy instanceof BlueGreen blueGreen) {
-      return new TrafficRollbackPlanner(RollingUpdate.defaults()
-          .withHealthyDeadline(blueGreen.healthyDeadline()));
+      return new TrafficRollbackPlanner(unbudgeted(RollingUpdate.defaults()
+          .withHealthyDeadline(blueGreen.healthyDeadline())));
     }
     throw new IllegalArgumentException("no rollback planner for strategy " + strategy.name());
+  }
+
+  private static RollingUpdate unbudgeted(RollingUpdate limits) {
+    return limits.withMaxReplacements(Integer.MAX_VALUE);
   }
 
   /**

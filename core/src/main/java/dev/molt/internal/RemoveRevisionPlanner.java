@@ -33,8 +33,8 @@ final class RemoveRevisionPlanner implements Planner {
       } else if (!i.state().isDraining()) {
         toTerminate.add(i);
       } else {
-        Instant deadline = i.stateSince().plus(ctx.drainTimeout());
-        if (i.state() == InstanceState.DRAINED || !ctx.now().isBefore(deadline)) {
+        Instant deadline = Drains.deadline(i, ctx.drainTimeout());
+        if (Drains.isOver(i, ctx.now(), ctx.drainTimeout())) {
           toTerminate.add(i);
         } else if (wakeAt == null || deadline.isBefore(wakeAt)) {
           wakeAt = deadline;

@@ -52,8 +52,8 @@ public final class RollingPlanner implements Planner {
         continue;
       }
       if (i.state().isDraining()) {
-        Instant deadline = i.stateSince().plus(ctx.drainTimeout());
-        if (i.state() == InstanceState.DRAINED || !now.isBefore(deadline)) {
+        Instant deadline = Drains.deadline(i, ctx.drainTimeout());
+        if (Drains.isOver(i, now, ctx.drainTimeout())) {
           s.drained.add(i);
         } else {
           s.draining.add(i);

@@ -3,6 +3,7 @@ package dev.molt.internal;
 import dev.molt.FailurePolicy;
 import dev.molt.Fleet;
 import dev.molt.IllegalControlException;
+import dev.molt.Instance;
 import dev.molt.LaunchSpec;
 import dev.molt.Revision;
 import dev.molt.Rollout;
@@ -307,8 +308,12 @@ public final class RolloutRun implements RolloutHandle {
     }
     long epoch = state.epoch();
     RolloutPhase phase = state.phase();
-    if (phase.isTerminal() || phase == RolloutPhase.PAUSED && state.begun()) {
+    if (phase.isTerminal()) {
       endTick(Optional.empty());
+      return;
+    }
+    if (phase == RolloutPhase.PAUSED && state.begun()) {
+      finishDrainsWhilePaused();
       return;
     }
     observer.observe(spec.fleet(), state.desired())
@@ -321,6 +326,26 @@ public final class RolloutRun implements RolloutHandle {
           }
           endTick(error == null ? wakeAt : Optional.empty());
         });
+  }
+
+  /**
+   * A paused run decides nothing, but drains it started before the pause still end: what is over
+   * ({@link Drains}) is terminated, and the run wakes for the next drain due, then sleeps until a
+   * control. A held canary leaves nothing drained behind however long it waits.
+   */
+  private void finishDrainsWhilePaused() {
+    observer.observe(spec.fleet(), state.desired()).thenCompose(fleet -> {
+      Instant now = now();
+      List<Instance> over = Drains.over(fleet, now, spec.drainTimeout());
+      Optional<Instant> next = Drains.nextDue(fleet, now, spec.drainTimeout());
+      if (over.isEmpty()) {
+        return CompletableFuture.completedFuture(next);
+      }
+      return executor.act(List.of(new Action.Terminate(over, false, "drained")))
+          .handle((ignored, error) -> error == null ? next
+              : Optional.of(now().plus(engine.pollInterval())));
+    }).whenComplete((next, error) -> endTick(error == null ? next
+        : Optional.of(now().plus(engine.pollInterval()))));
   }
 
   private CompletableFuture<Optional<Instant>> decideAndAct(Fleet fleet, long epoch) {
@@ -406,7 +431,10 @@ public final class RolloutRun implements RolloutHandle {
         && (fleet.traffic().isEmpty() || fleet.isFullyOn(target));
   }
 
-  /** An action was refused: back off, and past the limit fail the step. */
+  /**
+   * An action was refused: back off, and past the limit fail the step (a rollback goes on backing
+   * off instead; its progress deadline bounds it).
+   */
   private Optional<Instant> refused(Throwable error, long epoch) {
     Instant now = now();
     int limit = engine.calls().maxRefusals();
@@ -418,7 +446,9 @@ public final class RolloutRun implements RolloutHandle {
       state.refused(now, error, wait.toString());
       boolean current = state.epoch() == epoch && !state.phase().isTerminal()
           && state.phase() != RolloutPhase.PAUSED;
-      gaveUp = current && refusals >= limit;
+      // a rollback never gives up on refusals: it is the way back to a known state, so it backs
+      // off (capped) until the platform answers, bounded by its progress deadline
+      gaveUp = current && refusals >= limit && !state.rollingBack();
       if (gaveUp) {
         state.actedOk(); // the failure policy's own actions start with a fresh count
         fail("the platform refused " + refusals + " times in a row (RetrySettings.maxRefusals "
@@ -526,7 +556,10 @@ public final class RolloutRun implements RolloutHandle {
         return;
       }
       if (state.phase() == RolloutPhase.PAUSED) {
-        return; // resume or abort triggers the next tick
+        // resume or abort triggers the next decision; only a drain still running wakes it before
+        wakeAt.ifPresent(at -> wake = engine.scheduler().schedule(this::tick,
+            Duration.between(now(), at).isNegative() ? Duration.ZERO : Duration.between(now(), at)));
+        return;
       }
       Duration delay = engine.pollInterval();
       if (wakeAt.isPresent()) {

@@ -47,8 +47,8 @@ final class Steps {
       Instant deadline = (st.analyzing() ? st.analysisStartedAt() : ctx.now()).plus(limit);
       if (st.analyzing() && !ctx.now().isBefore(deadline)) {
         return failed("analysis at step " + index + " (" + analysis.gate().name() + ") reached no"
-            + " verdict within its deadline " + limit + " ((count - 1) x interval + count x"
-            + " timeout, plus one timeout): ERROR", index, total);
+            + " verdict within its deadline " + limit + " (Analysis.deadline(), plus one"
+            + " timeout): ERROR", index, total);
       }
       List<Action> actions = st.analyzing() ? List.of()
           : List.of(new Action.Analyze(index, analysis, canary, st.stable()));
@@ -73,14 +73,27 @@ final class Steps {
         step, total, "failed");
   }
 
-  /** Sets traffic to {@code weights} unless already there (observed with a router, else recorded). */
+  /**
+   * Sets traffic to {@code weights} unless already there (observed with a router, else recorded).
+   * With a router, a split never sends weight to a revision with no healthy instance: its share
+   * goes to the healthy ones ({@link TrafficGuard#towardHealth}); when none is healthy, no call.
+   */
   static List<Action> shift(PlanContext ctx, Map<Revision, Integer> weights) {
     StepState st = ctx.steps();
-    Map<Revision, Integer> now = st.routed() ? ctx.observed().traffic() : st.recordedTraffic();
-    if (withoutZeros(weights).equals(withoutZeros(now))) {
-      return List.of();
+    if (!st.routed()) {
+      return isAt(ctx, weights) ? List.of() : List.of(new Action.SetTraffic(weights, false));
     }
-    return List.of(new Action.SetTraffic(weights, st.routed()));
+    return TrafficGuard.towardHealth(weights, ctx.observed())
+        .filter(safe -> !isAt(ctx, safe))
+        .<List<Action>>map(safe -> List.of(new Action.SetTraffic(safe, true)))
+        .orElse(List.of());
+  }
+
+  /** @return whether traffic is at {@code weights} (observed with a router, else recorded) */
+  static boolean isAt(PlanContext ctx, Map<Revision, Integer> weights) {
+    StepState st = ctx.steps();
+    Map<Revision, Integer> now = st.routed() ? ctx.observed().traffic() : st.recordedTraffic();
+    return withoutZeros(weights).equals(withoutZeros(now));
   }
 
   private static Map<Revision, Integer> withoutZeros(Map<Revision, Integer> weights) {

@@ -67,7 +67,7 @@ final class TrafficGuard {
     Duration unhealthyFor = Duration.between(expired.get().getValue(), now);
     String reason = "revision " + revision + " carried " + fleet.traffic().get(revision)
         + "% of traffic with no healthy instance for " + unhealthyFor + " (trafficGrace " + grace + ")";
-    Optional<Map<Revision, Integer>> healed = healthySplit(fleet);
+    Optional<Map<Revision, Integer>> healed = towardHealth(fleet.traffic(), fleet);
     List<Action> actions = healed.<List<Action>>map(w -> List.of(new Action.SetTraffic(w, true)))
         .orElse(List.of());
     return Optional.of(new Decision(actions, Optional.empty(), Decision.Status.FAILED,
@@ -77,19 +77,35 @@ final class TrafficGuard {
   }
 
   /**
-   * The split with every dark revision at 0 % and its weight given to the weighted healthy
-   * revisions in proportion, or all to the revision with the most healthy instances when no
-   * weighted one is healthy; empty when no revision has a healthy instance.
+   * A split that sends nothing to a revision with no healthy instance: {@code weights} with every
+   * such revision at 0 % and its weight given to the weighted healthy revisions in proportion, or
+   * all to the fleet's revision with the most healthy instances when no weighted one is healthy;
+   * {@code weights} itself when every weighted revision is healthy; empty when no revision has a
+   * healthy instance (no split can serve then, so none is worth a router call).
+   *
+   * <p>Worked example: {@code v1=90 v2=10} with v1's instances all lost gives {@code v1=0
+   * v2=100}; with v2's lost instead, {@code v1=100 v2=0}.
+   *
+   * @param weights the split a planner wants, or the router's current one
+   * @param fleet the observed fleet, for which revisions are healthy
+   * @return the split to set
    */
-  private static Optional<Map<Revision, Integer>> healthySplit(Fleet fleet) {
+  static Optional<Map<Revision, Integer>> towardHealth(Map<Revision, Integer> weights,
+      Fleet fleet) {
     Map<Revision, Integer> healthyWeights = new LinkedHashMap<>();
-    fleet.traffic().forEach((r, w) -> {
-      if (w > 0 && fleet.healthyCount(r) > 0) {
-        healthyWeights.put(r, w);
+    boolean dark = false;
+    for (Map.Entry<Revision, Integer> e : weights.entrySet()) {
+      if (e.getValue() > 0 && fleet.healthyCount(e.getKey()) > 0) {
+        healthyWeights.put(e.getKey(), e.getValue());
+      } else if (e.getValue() > 0) {
+        dark = true;
       }
-    });
+    }
+    if (!dark) {
+      return Optional.of(weights);
+    }
     Map<Revision, Integer> split = new LinkedHashMap<>();
-    fleet.traffic().keySet().forEach(r -> split.put(r, 0));
+    weights.keySet().forEach(r -> split.put(r, 0));
     if (healthyWeights.isEmpty()) {
       Optional<Revision> best = fleet.revisions().stream().filter(r -> fleet.healthyCount(r) > 0)
           .max((a, b) -> Integer.compare(fleet.healthyCount(a), fleet.healthyCount(b)));

@@ -27,7 +27,9 @@ import java.util.Set;
  * Duration} and {@link Instant} their ISO-8601 text; enums their name; lists and sets arrays; a
  * map an object, its keys strings, enums or records of one string (such as {@code Revision}); a
  * {@link Gate} its name only, read back as a {@link StoredGate}. Reading calls the canonical
- * constructor, so every value is validated again.
+ * constructor, so every value is validated again. A component that an earlier version did not
+ * write (a field added since) reads as empty (optionals, collections) or zero (primitives), which
+ * is the default every such component is given.
  */
 final class RecordJson {
   static final String TYPE = "@type";
@@ -153,7 +155,10 @@ final class RecordJson {
     Object[] args = new Object[components.length];
     for (int i = 0; i < components.length; i++) {
       types[i] = components[i].getType();
-      args[i] = fromTree(tree.get(components[i].getName()), components[i].getGenericType());
+      String name = components[i].getName();
+      args[i] = tree.containsKey(name)
+          ? fromTree(tree.get(name), components[i].getGenericType())
+          : absent(components[i].getType());
     }
     try {
       Constructor<?> canonical = raw.getDeclaredConstructor(types);
@@ -164,6 +169,24 @@ final class RecordJson {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct " + raw.getName(), e);
     }
+  }
+
+  /**
+   * The value of a component that a record written by an earlier version does not have: empty for
+   * optionals and collections, zero or false for primitives; anything else is missing, and the
+   * constructor refuses it.
+   */
+  private static Object absent(Class<?> type) {
+    if (type == Optional.class) {
+      return Optional.empty();
+    }
+    if (type == List.class || type == Set.class || type == Map.class) {
+      return type == List.class ? List.of() : type == Set.class ? Set.of() : Map.of();
+    }
+    if (type == int.class || type == long.class || type == double.class) {
+      return type == int.class ? (Object) 0 : type == long.class ? (Object) 0L : (Object) 0.0;
+    }
+    return type == boolean.class ? Boolean.FALSE : null;
   }
 
   /** A map key: a string, an enum, or a record of one string such as {@code Revision}. */

@@ -43,6 +43,44 @@ class AnalysisTest {
     assertThat(v.map(Verdict::name).orElse("-")).isEqualTo(expected);
   }
 
+  @ParameterizedTest(name = "{0} of {1}, up to {2} extra -> {3}")
+  @CsvSource(delimiter = '|', value = {
+      // measurements | count | maxExtra | verdict
+      "I | 1 | 0 | INSUFFICIENT_DATA",
+      "I | 1 | 2 | -",
+      "I I | 1 | 2 | -",
+      "I I I | 1 | 2 | INSUFFICIENT_DATA",
+      "I P | 1 | 2 | PASS",
+      "I I P | 1 | 2 | PASS",
+      "I P P | 3 | 1 | -",
+      "I P P P | 3 | 1 | PASS",
+      "P I P I | 3 | 1 | INSUFFICIENT_DATA",
+      "I F | 1 | 2 | FAIL",
+      "N | 1 | 2 | INCONCLUSIVE",
+  })
+  void insufficientDataExtendsTheBakeUpToItsBound(String ms, int count, int maxExtra,
+      String expected) {
+    Analysis a = Analysis.of(ANY).times(count, Duration.ofMinutes(1))
+        .extendOnInsufficient(maxExtra);
+
+    Optional<Verdict> v = a.judge(measurements(ms));
+
+    assertThat(v.map(Verdict::name).orElse("-")).isEqualTo(expected);
+  }
+
+  @Test
+  void extraMeasurementsLengthenTheDeadlineButNotThePlannedDuration() {
+    Analysis a = Analysis.of(ANY).times(3, Duration.ofMinutes(1))
+        .withTimeout(Duration.ofSeconds(30)).extendOnInsufficient(2);
+
+    assertThat(a.deadline()).isEqualTo(Duration.ofMinutes(4).plusSeconds(150));
+    assertThat(a.duration()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(a.withGate(ANY).times(4, Duration.ofMinutes(1)).maxExtraMeasurements())
+        .isEqualTo(2);
+    assertThatThrownBy(() -> a.extendOnInsufficient(-1)).isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("maxExtraMeasurements");
+  }
+
   @Test
   void aLimitThatCouldNeverFailIsRefused() {
     assertThatThrownBy(() -> Analysis.of(ANY).times(2, Duration.ofSeconds(1))

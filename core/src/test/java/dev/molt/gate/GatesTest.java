@@ -91,7 +91,10 @@ class GatesTest {
 
   @Test
   void metricComparisonFailsAWorseCanaryAndPassesAnEqualOne() {
-    List<Double> base = List.of(10.0, 11.0, 12.0, 10.5, 11.5, 12.5, 10.2, 11.7, 12.1, 10.9);
+    List<Double> base = new ArrayList<>();
+    for (int i = 0; i < MetricComparison.DEFAULT_MIN_SAMPLES; i++) {
+      base.add(10.0 + i * 7 % 25 / 10.0);
+    }
     List<Double> worse = base.stream().map(v -> v * 2).toList();
     MetricSource source = q -> q.expression().contains(V2.id()) ? worse : base;
     MetricSource same = q -> base;

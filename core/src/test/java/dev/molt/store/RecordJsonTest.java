@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.molt.InvalidSpecException;
 import dev.molt.Revision;
 import dev.molt.RolloutPhase;
+import dev.molt.gate.Analysis;
+import dev.molt.gate.AnalysisResult;
+import dev.molt.gate.Effect;
+import dev.molt.gate.Gate;
+import dev.molt.gate.Measurement;
+import dev.molt.gate.MetricResult;
+import dev.molt.gate.Verdict;
 import dev.molt.internal.Json;
 import java.time.Duration;
 import java.util.List;
@@ -40,5 +47,27 @@ class RecordJsonTest {
         Revision.class)).isInstanceOf(InvalidSpecException.class).hasMessageContaining("r-<10 hex>");
     assertThatThrownBy(() -> Json.parse("{\"a\":[1,2}")).hasMessageContaining("offset 9");
     assertThatThrownBy(() -> Json.parse("{\"a\":1} x")).hasMessageContaining("trailing");
+  }
+
+  @Test
+  void perMetricResultsRoundTripAndRecordsWrittenBeforeThemReadBackEmpty() {
+    MetricResult p99 = new MetricResult("p99", Verdict.FAIL, true, 1.0, 50, 50, Optional.of(900L),
+        Optional.empty(), 0.05, Optional.of(new Effect(12.5, 8.0, 16.25, 0.9, 100.0, 1.0e-6,
+        false)), "p99: canary worse");
+    AnalysisResult result = new AnalysisResult(Verdict.FAIL,
+        List.of(new Measurement(Verdict.FAIL, "worse", List.of(p99))));
+
+    String text = Json.write(RecordJson.toTree(result, AnalysisResult.class));
+
+    assertThat(RecordJson.fromTree(Json.parse(text), AnalysisResult.class)).isEqualTo(result);
+    Object old = RecordJson.fromTree(Json.parse("{\"verdict\":\"PASS\",\"measurements\":"
+        + "[{\"verdict\":\"PASS\",\"detail\":\"ok\"}]}"), AnalysisResult.class);
+    assertThat(((AnalysisResult) old).measurements().get(0).metrics()).isEmpty();
+    Analysis analysis = Analysis.of(Gate.constant(Verdict.PASS)).times(3, Duration.ofMinutes(1));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree = (Map<String, Object>) RecordJson.toTree(analysis, Analysis.class);
+    tree.remove("maxExtraMeasurements");
+    assertThat(((Analysis) RecordJson.fromTree(tree, Analysis.class)).maxExtraMeasurements())
+        .isZero();
   }
 }

@@ -78,7 +78,7 @@ final class FakeKubelet implements AutoCloseable {
    * controller would have by the time a person looks), so that tests can assert exact pod sets.
    */
   void awaitIdle() {
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(
         Duration.ofMillis(10)).until(() -> handled.equals(client.apps().replicaSets()
             .inNamespace(namespace).list().getItems().stream().collect(
                 java.util.stream.Collectors.toMap(rs -> rs.getMetadata().getName(),

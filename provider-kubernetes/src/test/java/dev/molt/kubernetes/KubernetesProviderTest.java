@@ -55,7 +55,7 @@ class KubernetesProviderTest {
   }
 
   private void awaitAllRunning(int count) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> provider.observe(FLEET).stream()
+    await().atMost(Duration.ofSeconds(60)).until(() -> provider.observe(FLEET).stream()
         .filter(i -> i.state() == InstanceState.RUNNING).count() == count);
   }
 

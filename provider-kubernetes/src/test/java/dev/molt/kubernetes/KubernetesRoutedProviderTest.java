@@ -61,7 +61,7 @@ class KubernetesRoutedProviderTest {
   }
 
   private void awaitHealthy(int count) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> provider.health(FLEET,
+    await().atMost(Duration.ofSeconds(60)).until(() -> provider.health(FLEET,
         provider.observe(FLEET)).values().stream().filter(h -> h == Health.HEALTHY).count()
         == count);
   }

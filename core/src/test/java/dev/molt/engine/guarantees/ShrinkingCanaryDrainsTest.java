@@ -11,6 +11,7 @@ import dev.molt.RolloutEvent;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.Canary;
+import dev.molt.strategy.CanaryStep;
 import dev.molt.strategy.RollingUpdate;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,53 @@ class ShrinkingCanaryDrainsTest {
     assertThat(terminated).as("%s", history).isNotEmpty();
     assertThat(drained).as("every terminated canary instance was drained first: %s", history)
         .containsAll(terminated);
+  }
+
+  @Test
+  void aCanaryShrunkBeforeALongPauseTerminatesItsDrainedInstancesDuringThePause() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    Duration drainTimeout = Duration.ofSeconds(30);
+    RolloutHandle h = f.engine.start(Fixtures.rollout(Fixtures.V2, 4).drainTimeout(drainTimeout)
+        .strategy(Canary.of(setWeight(50), setScale(Amount.of(1)), pause(Duration.ofHours(1)),
+            setWeight(100))).build());
+    f.time.runUntil(() -> h.current().history().stream().anyMatch(e -> e.type()
+        == RolloutEvent.Type.DRAINING), f.time.now().plus(Duration.ofHours(1)));
+    java.time.Instant drainStarted = f.time.now();
+
+    // well inside the hour's pause, the drained canary instance is gone, not left behind
+    f.time.runUntil(() -> false, drainStarted.plus(drainTimeout).plus(Duration.ofMinutes(1)));
+
+    assertThat(f.platform.instances(Fixtures.FLEET).stream()
+        .filter(i -> i.revision().equals(Fixtures.V2.revision()))
+        .map(i -> i.state()).toList()).as("%s", h.current().history())
+        .containsExactly(dev.molt.InstanceState.HEALTHY);
+    assertThat(h.current().phase()).isEqualTo(RolloutPhase.PROGRESSING);
+  }
+
+  @Test
+  void aCanaryHeldForAPersonAfterAShrinkStillTerminatesWhatItDrained() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    Duration drainTimeout = Duration.ofSeconds(30);
+    // its drain outlasts the step: still draining when the hold for a person begins
+    f.platform.script(Fixtures.V2.revision(), dev.molt.inmemory.InstanceBehavior.healthy(
+        Duration.ofSeconds(20), Duration.ofSeconds(10)).withDrainTime(Duration.ofMinutes(5)));
+    RolloutHandle h = f.engine.start(Fixtures.rollout(Fixtures.V2, 4).drainTimeout(drainTimeout)
+        .strategy(Canary.of(setWeight(50), setScale(Amount.of(1)), CanaryStep.pauseUntilResumed(), setWeight(100)))
+        .build());
+    f.time.runUntil(() -> h.current().phase() == RolloutPhase.PAUSED,
+        f.time.now().plus(Duration.ofHours(1)));
+
+    f.time.runUntil(() -> false, f.time.now().plus(drainTimeout).plus(Duration.ofMinutes(1)));
+
+    assertThat(h.current().phase()).isEqualTo(RolloutPhase.PAUSED);
+    assertThat(f.platform.instances(Fixtures.FLEET).stream()
+        .filter(i -> i.revision().equals(Fixtures.V2.revision()))
+        .map(i -> i.state()).toList()).as("%s", h.current().history())
+        .containsExactly(dev.molt.InstanceState.HEALTHY);
+    h.promote();
+    assertThat(h.await().phase()).isEqualTo(RolloutPhase.SUCCEEDED);
   }
 
   private static Set<String> ids(List<RolloutEvent> history, RolloutEvent.Type type) {

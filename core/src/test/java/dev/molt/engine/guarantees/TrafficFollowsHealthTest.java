@@ -100,4 +100,21 @@ class TrafficFollowsHealthTest {
     assertThat(done.reason().orElse("")).doesNotContain("no healthy instance");
     assertThat(changes(f)).extracting(WeightChange::weights).contains(Map.of(V1, 75, V2, 25));
   }
+
+  @Test
+  void aSplitNeverSendsWeightToARevisionWhoseInstancesWereAllLost() {
+    Fixtures f = new Fixtures();
+    f.deployV1(2);
+    RolloutHandle h = f.engine.start(Fixtures.rollout(Fixtures.V2, 2)
+        .strategy(Canary.of(setWeight(50), pause(Duration.ofMinutes(5)), setWeight(100))).build());
+    f.time.runUntil(() -> f.platform.callCount("launch") > 0, f.time.now().plusSeconds(30));
+    // the platform loses every v1 instance while the canary starts: nothing of v1 can serve
+    f.platform.instances(Fixtures.FLEET).stream().filter(i -> i.revision().equals(V1))
+        .forEach(i -> f.platform.failHealth(i.id()));
+
+    h.await();
+
+    assertThat(changes(f)).isNotEmpty().allSatisfy(c -> assertThat(c.weights()
+        .getOrDefault(V1, 0)).as("weight on dead v1 in %s", c).isZero());
+  }
 }
