@@ -129,8 +129,9 @@ final class CanaryPlanner implements Planner {
   }
 
   /**
-   * How many canary instances a step runs: the last set-scale at or before the current step (at
-   * least one while {@code percent} is above 0), or else enough to carry {@code percent}: with a router ceil(desired * percent / 100), without
+   * How many canary instances a step runs: the last set-scale at or before the current step (but
+   * never fewer than the weight {@code percent} needs: with a router ceil(desired * percent /
+   * 100), without one a single instance while {@code percent} is above 0), or else enough to carry {@code percent}: with a router ceil(desired * percent / 100), without
    * one round(desired * percent / (100 - percent)) beside the full stable fleet, so the replica
    * ratio approximates the weight.
    */
@@ -140,9 +141,13 @@ final class CanaryPlanner implements Planner {
     for (int i = Math.min(ctx.steps().index(), steps.size() - 1); i >= 0; i--) {
       if (steps.get(i) instanceof CanaryStep.SetScale s) {
         if (s.amount().isPresent()) {
-          // never below one instance while the canary carries weight: traffic needs a server
+          // never below what the canary's weight needs: with a router, ceil(desired * weight /
+          // 100) instances (traffic is never concentrated on fewer than it needs, so a set-scale
+          // after set-weight 100 keeps the full canary); without one, one while it has weight
           int scale = Math.min(desired, s.amount().get().roundUp(desired));
-          return Math.max(percent > 0 ? 1 : 0, scale);
+          int needed = percent <= 0 ? 0 : ctx.steps().routed()
+              ? Math.min(desired, (int) Math.ceil(desired * percent / 100.0)) : 1;
+          return Math.max(needed, scale);
         }
         break;
       }

@@ -56,8 +56,8 @@ class ShrinkingCanaryDrainsTest {
     f.deployV1(4);
     Duration drainTimeout = Duration.ofSeconds(30);
     RolloutHandle h = f.engine.start(Fixtures.rollout(Fixtures.V2, 4).drainTimeout(drainTimeout)
-        .strategy(Canary.of(setWeight(50), setScale(Amount.of(1)), pause(Duration.ofHours(1)),
-            setWeight(100))).build());
+        .strategy(Canary.of(setWeight(25), setScale(Amount.of(3)), setScale(Amount.of(1)),
+            pause(Duration.ofHours(1)), setWeight(100))).build());
     f.time.runUntil(() -> h.current().history().stream().anyMatch(e -> e.type()
         == RolloutEvent.Type.DRAINING), f.time.now().plus(Duration.ofHours(1)));
     java.time.Instant drainStarted = f.time.now();
@@ -81,7 +81,8 @@ class ShrinkingCanaryDrainsTest {
     f.platform.script(Fixtures.V2.revision(), dev.molt.inmemory.InstanceBehavior.healthy(
         Duration.ofSeconds(20), Duration.ofSeconds(10)).withDrainTime(Duration.ofMinutes(5)));
     RolloutHandle h = f.engine.start(Fixtures.rollout(Fixtures.V2, 4).drainTimeout(drainTimeout)
-        .strategy(Canary.of(setWeight(50), setScale(Amount.of(1)), CanaryStep.pauseUntilResumed(), setWeight(100)))
+        .strategy(Canary.of(setWeight(25), setScale(Amount.of(3)), setScale(Amount.of(1)),
+            CanaryStep.pauseUntilResumed(), setWeight(100)))
         .build());
     f.time.runUntil(() -> h.current().phase() == RolloutPhase.PAUSED,
         f.time.now().plus(Duration.ofHours(1)));
@@ -95,6 +96,23 @@ class ShrinkingCanaryDrainsTest {
         .containsExactly(dev.molt.InstanceState.HEALTHY);
     h.promote();
     assertThat(h.await().phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+  }
+
+  @Test
+  void aSetScaleAfterTheCanaryTookAllTheTrafficNeverShrinksWhatCarriesIt() {
+    Fixtures f = new Fixtures();
+    f.deployV1(4);
+    RolloutHandle h = f.engine.start(Fixtures.rollout(Fixtures.V2, 4)
+        .strategy(Canary.of(setWeight(100), setScale(Amount.percent(25)),
+            pause(Duration.ofMinutes(5)))).build());
+
+    assertThat(h.await().phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+
+    // the four canary instances carried 100 % from the first step: none was drained at set-scale
+    assertThat(h.current().history()).as("%s", h.current().history())
+        .noneMatch(e -> e.type() == RolloutEvent.Type.DRAINING
+            && e.message().contains(Fixtures.V2.revision().toString()));
+    assertThat(f.platform.createdCount(Fixtures.FLEET)).isEqualTo(8);
   }
 
   private static Set<String> ids(List<RolloutEvent> history, RolloutEvent.Type type) {

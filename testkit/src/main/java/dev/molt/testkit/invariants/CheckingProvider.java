@@ -27,7 +27,9 @@ final class CheckingProvider extends ForwardingProvider {
   @Override
   public List<Instance> launch(LaunchRequest request) {
     checker.call(request.fleet(), "launch");
-    return delegate().launch(request);
+    List<Instance> launched = delegate().launch(request);
+    checker.launched(request.holdTraffic(), launched);
+    return launched;
   }
 
   @Override

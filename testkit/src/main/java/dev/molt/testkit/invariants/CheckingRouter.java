@@ -21,7 +21,12 @@ final class CheckingRouter implements TrafficRouter {
   public void setWeights(String fleet, Map<Revision, Integer> weights) {
     checker.call(fleet, "set-weights");
     checker.beforeSetWeights(weights);
-    delegate.setWeights(fleet, weights);
+    try {
+      delegate.setWeights(fleet, weights);
+    } catch (RuntimeException refused) {
+      checker.setWeightsRefused();
+      throw refused;
+    }
     checker.afterSetWeights(weights);
   }
 

@@ -33,9 +33,12 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li><b>floor</b>: a drain never takes serving healthy capacity below the strategy's floor (nor
- *       below what served before, while under it); and at every event, serving capacity is at
- *       least the floor less the instances the <em>platform</em> broke (those seen healthy that
- *       later failed their health check or died on their own, which no strategy can prevent);
+ *       below what served before, while under it), and at every event serving capacity is at
+ *       least that floor, in both cases less the instances the <em>platform</em> broke (those
+ *       seen healthy that later failed their health check or died on their own, which no
+ *       strategy can prevent). Behind a router with a split set, only instances of revisions
+ *       with weight above 0 serve; while no split is set, instances launched to hold traffic
+ *       ({@code LaunchRequest.holdTraffic}) do not;
  *   <li><b>ceiling</b>: at every event, instances (launching, serving, draining) ≤ the ceiling;
  *   <li><b>serving instances are drained first</b>: nothing the engine last saw healthy is
  *       terminated without a drain;
@@ -46,7 +49,8 @@ import java.util.stream.Collectors;
  *       {@link TrafficProbe}); at the end, traffic rests wholly on the revision the fleet ended on;
  *   <li><b>traffic follows health</b> ({@link TrafficFollowsHealth}): no weight rests on a
  *       revision with no healthy instance for longer than the spec's {@code trafficGrace} plus a
- *       10 s reaction slack plus one poll interval, while another revision has a healthy one;
+ *       10 s reaction slack plus one poll interval, while another revision has a healthy one
+ *       (the clocks start again when the engine crashed or the router refused a split);
  *   <li><b>calls per instant</b> ({@link CallsPerInstant}): at most 64 platform calls per fleet
  *       at one virtual instant;
  *   <li><b>liveness</b> ({@link #checkLiveness}): every run ends within a {@link Liveness} bound
@@ -74,6 +78,7 @@ public final class InvariantChecker implements RolloutListener {
   private boolean switched;
   private final TrafficProbe traffic;
   private final Set<String> foreign;
+  private final Set<String> held = new HashSet<>();
   private final int initialTotal;
   private final Set<String> everHealthy = new HashSet<>();
   private final Set<String> lost = new HashSet<>();
@@ -192,6 +197,14 @@ public final class InvariantChecker implements RolloutListener {
     followsHealth.reset();
   }
 
+  /**
+   * The router refused a split the engine asked for: no engine can move traffic the platform will
+   * not move, so the traffic-follows-health clocks start again from now.
+   */
+  synchronized void setWeightsRefused() {
+    followsHealth.restart(clock.instant());
+  }
+
   /** @return the terminal phase once a terminal event was checked; empty before */
   public synchronized Optional<RolloutPhase> end() {
     return Optional.ofNullable(end);
@@ -250,6 +263,13 @@ public final class InvariantChecker implements RolloutListener {
     }
   }
 
+  /** Notes the instances launched to hold traffic until a split is set. */
+  synchronized void launched(boolean holdTraffic, List<Instance> instances) {
+    if (holdTraffic && platform.router().isPresent()) {
+      instances.forEach(i -> held.add(i.id()));
+    }
+  }
+
   synchronized void afterSetWeights(Map<Revision, Integer> weights) {
     switched |= weights.getOrDefault(target, 0) == 100;
   }
@@ -298,15 +318,21 @@ public final class InvariantChecker implements RolloutListener {
               + " removing only the new revision (previous revision unknown)"));
     }
     List<Instance> truth = truth();
+    // behind a router, an instance of a revision at 0 % serves nothing, nor, while no split is
+    // set, one launched to hold traffic until a split (LaunchRequest.holdTraffic)
+    Map<Revision, Integer> split = split();
     Set<String> serving = truth.stream().filter(i -> i.isHealthy() || stale(i))
+        .filter(i -> split.isEmpty() ? !held.contains(i.id())
+            : split.getOrDefault(i.revision(), 0) > 0)
         .map(Instance::id).collect(Collectors.toCollection(HashSet::new));
     int before = serving.size();
     drained.forEach(i -> serving.remove(i.id()));
-    int required = Math.min(floor(), before);
+    // as at every event, the floor is less the instances the platform broke
+    int required = Math.min(floor(), before) - lost.size();
     if (serving.size() < required) {
       violations.add("drain of " + ids(drained) + " takes serving capacity from " + before
           + " to " + serving.size() + ", below " + required + " (strategy floor " + floor()
-          + "); fleet: " + describe(truth));
+          + ", instances lost to the platform " + lost.size() + "); fleet: " + describe(truth));
     }
   }
 

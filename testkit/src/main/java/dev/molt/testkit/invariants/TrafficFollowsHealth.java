@@ -44,6 +44,11 @@ final class TrafficFollowsHealth {
     brokenSince.clear();
   }
 
+  /** Restarts every running clock at {@code now}: the engine's time to react starts again. */
+  void restart(Instant now) {
+    brokenSince.replaceAll((revision, since) -> now);
+  }
+
   /**
    * Looks at the split and the fleet now.
    *

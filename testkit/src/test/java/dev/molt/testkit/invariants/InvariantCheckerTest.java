@@ -111,6 +111,54 @@ class InvariantCheckerTest {
   }
 
   @Test
+  void aRefusedSplitRestartsTheClockTheEngineCannotMoveWhatTheRouterWillNot() {
+    sim.deploy("web", SimulatedPlatform.spec("v1"), 2);
+    Instance v1 = sim.provider().instances("web").get(0);
+    Revision v2 = SimulatedPlatform.spec("v2").revision();
+    sim.provider().adopt(List.of(new Instance("web-v2", "web", v2, v1.address(), v1.state(),
+        v1.launchedAt(), v1.stateSince(), v1.healthySince(), v1.labels())));
+    InvariantChecker checker = InvariantChecker.of(sim.provider(), spec, Duration.ofSeconds(5));
+    Provider engineSide = checker.wrap(sim.provider());
+    engineSide.router().orElseThrow().setWeights("web", Map.of(v1.revision(), 100));
+    sim.provider().instances("web").stream().filter(i -> i.revision().equals(v1.revision()))
+        .forEach(i -> sim.provider().failHealth(i.id()));
+    sim.time().advance(Duration.ofSeconds(1));
+    engineSide.observe("web");
+    sim.time().advance(Duration.ofSeconds(20));
+    sim.provider().failNext("set-weights", 1, false);
+
+    assertThatThrownBy(() -> engineSide.router().orElseThrow().setWeights("web",
+        Map.of(v2, 100))).isInstanceOf(ProviderException.class);
+    sim.time().advance(Duration.ofSeconds(20)); // 40 s dark, but only 20 s since the refusal
+    engineSide.observe("web");
+    assertThat(checker.violations()).isEmpty();
+    sim.time().advance(Duration.ofSeconds(6));
+    engineSide.observe("web");
+
+    assertThat(checker.violations()).singleElement().asString()
+        .contains("traffic does not follow health");
+  }
+
+  @Test
+  void drainingInstancesThatHoldTrafficUntilASplitCostsNoServingCapacity() {
+    sim.deploy("web", SimulatedPlatform.spec("v1"), 4);
+    InvariantChecker checker = InvariantChecker.of(sim.provider(), spec);
+    Provider engineSide = checker.wrap(sim.provider());
+    List<Instance> held = engineSide.launch(new dev.molt.spi.LaunchRequest("web",
+        SimulatedPlatform.spec("v2"), 2, "ro-test", "ro-test-1", true));
+    sim.time().advance(Duration.ofMinutes(2)); // healthy, but held out of traffic
+    List<Instance> v1 = sim.provider().instances("web").stream()
+        .filter(i -> !i.revision().equals(SimulatedPlatform.spec("v2").revision())).toList();
+    engineSide.drain("web", v1.subList(0, 1)); // 3 of 4 serving: the floor holds
+
+    engineSide.drain("web", held); // held ones serve nothing: still 3
+    assertThat(checker.violations()).isEmpty();
+    engineSide.drain("web", v1.subList(1, 2));
+
+    assertThat(checker.violations()).singleElement().asString().contains("from 3 to 2");
+  }
+
+  @Test
   void noClockRunsWhenNoRevisionHasAHealthyInstanceToTakeTheTraffic() {
     sim.deploy("web", SimulatedPlatform.spec("v1"), 2);
     InvariantChecker checker = InvariantChecker.of(sim.provider(), spec);
