@@ -20,6 +20,14 @@ public final class OwnerLabels {
   public static final String ROLLOUT = "molt.dev/rollout";
   /** Present when an operator or detector marked the instance for replacement; value = reason. */
   public static final String TAINTED = "molt.dev/tainted";
+  /**
+   * The part an instance plays beside its revision, when it plays one: {@link #BASELINE} marks the
+   * fresh baseline a canary analysis launched (see {@code CanaryStep.analyzeWithFreshBaseline}).
+   * Absent on every other instance.
+   */
+  public static final String ROLE = "molt.dev/role";
+  /** The value of {@link #ROLE} on a fresh baseline's instances. */
+  public static final String BASELINE = "baseline";
 
   private OwnerLabels() {}
 
@@ -33,6 +41,16 @@ public final class OwnerLabels {
    */
   public static Map<String, String> of(String fleet, Revision revision, String rolloutId) {
     return Map.of(MANAGED_BY, MANAGER, FLEET, fleet, REVISION, revision.id(), ROLLOUT, rolloutId);
+  }
+
+  /**
+   * Tells whether an instance is a fresh baseline, not part of the fleet's stable capacity.
+   *
+   * @param labels an instance's labels
+   * @return true if {@link #ROLE} is {@link #BASELINE}
+   */
+  public static boolean isBaseline(Map<String, String> labels) {
+    return BASELINE.equals(labels.get(ROLE));
   }
 
   /**

@@ -96,7 +96,7 @@ final class Plans {
     Gate pass = Gate.constant(Verdict.PASS);
     if (strategy instanceof Canary c) {
       return c.withSteps(c.steps().stream().map(s -> s instanceof CanaryStep.Analyze a
-          ? CanaryStep.analyze(a.analysis().withGate(pass)) : s).toList());
+          ? a.withAnalysis(a.analysis().withGate(pass)) : s).toList());
     }
     if (strategy instanceof BlueGreen bg) {
       return bg.withAnalyses(bg.prePromotion().map(a -> a.withGate(pass)),
@@ -107,13 +107,34 @@ final class Plans {
 
   static String describe(Strategy strategy, int index) {
     if (strategy instanceof Canary c) {
-      return index < c.steps().size() ? c.steps().get(index).describe()
+      return index < c.steps().size() ? c.steps().get(index).describe() + freshBaseline(c, index)
           : "promote: all traffic to the canary, drain stable";
     }
     if (strategy instanceof BlueGreen) {
       return index < BLUE_GREEN.size() ? BLUE_GREEN.get(index) : "done";
     }
     return "ready " + index;
+  }
+
+  /** What a step does with a fresh baseline: launch it (the window's first step) or remove it. */
+  private static String freshBaseline(Canary c, int index) {
+    CanaryStep step = c.steps().get(index);
+    if (step instanceof CanaryStep.Analyze a && a.freshBaseline()) {
+      return ", then the baseline is drained and removed";
+    }
+    if (!(step instanceof CanaryStep.SetWeight || step instanceof CanaryStep.SetScale)) {
+      return "";
+    }
+    for (int k = index + 1; k < c.steps().size(); k++) {
+      CanaryStep next = c.steps().get(k);
+      if (next instanceof CanaryStep.Analyze a && a.freshBaseline()) {
+        return " + a fresh baseline of the stable revision, as large as the canary";
+      }
+      if (next instanceof CanaryStep.SetWeight || next instanceof CanaryStep.SetScale) {
+        break;
+      }
+    }
+    return "";
   }
 
   /** Watches the simulation: a plan step at each progress event, and the peak instance count. */

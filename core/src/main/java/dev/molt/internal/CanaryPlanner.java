@@ -28,6 +28,9 @@ import java.util.Optional;
  *       {@link RollingPlanner} drain the stable fleet; without a router, a rolling update.
  * </ul>
  *
+ * <p>A fresh-baseline analysis ({@link CanaryStep#analyzeWithFreshBaseline}) adds a third fleet
+ * from the step that sized the canary for it to the analysis's end; see {@link FreshBaseline}.
+ *
  * Worked example (desired 10, router): set-weight 10 → 1 canary launched, ready → traffic 90/10;
  * pause 10 min; analyze → pass; set-weight 50 → 4 more, ready → 50/50; pause 10 min; set-weight 100
  * → 5 more, ready → 0/100; promotion: stable drained (already off traffic) → done.
@@ -41,8 +44,145 @@ final class CanaryPlanner implements Planner {
     this.promotion = new RollingPlanner(canary.promotion());
   }
 
+  /**
+   * Decides with the fresh baseline apart: every step but those of a fresh baseline's window sees
+   * the fleet without it, and removes what is left of it (see {@link FreshBaseline}).
+   */
   @Override
-  public Decision decide(PlanContext ctx) {
+  public Decision decide(PlanContext full) {
+    FreshBaseline b = FreshBaseline.of(full, canary.promotion().minReadyTime(),
+        canary.promotion().healthyDeadline());
+    PlanContext ctx = FreshBaseline.withoutBaseline(full);
+    Optional<CanaryStep.Analyze> window = baselineWindow(full.steps());
+    if (window.isEmpty()) {
+      return b.removingAfter(decideSteps(ctx));
+    }
+    NewRevision r = NewRevision.of(ctx, canary.promotion().minReadyTime(),
+        canary.promotion().healthyDeadline());
+    int total = canary.steps().size() + 1;
+    int index = full.steps().index();
+    if (!r.failed.isEmpty()) {
+      return b.removingAfter(r.failure(index, total));
+    }
+    if (!b.failed.isEmpty()) {
+      return b.failure(index, total);
+    }
+    if (b.spec.isEmpty()) {
+      return b.removingAfter(Steps.failed("step " + index + " needs a fresh baseline of the"
+          + " stable revision " + full.steps().stable().map(Revision::id).orElse("none") + ", whose"
+          + " launch spec this engine does not know: remember it (RolloutEngine.remember) or"
+          + " analyze against the stable fleet", index, total));
+    }
+    CanaryStep step = canary.steps().get(index);
+    if (step instanceof CanaryStep.Analyze a && a.freshBaseline()) {
+      return analyzeWithBaseline(full, ctx, r, b, a, total);
+    }
+    if (step instanceof CanaryStep.SetWeight || step instanceof CanaryStep.SetScale) {
+      return scaleWithBaseline(full, ctx, r, b, total, step.describe());
+    }
+    return decideSteps(ctx); // a pause, or an analysis against stable: the baseline stays
+  }
+
+  /**
+   * The fresh-baseline analysis whose window holds the current step: its window runs from the
+   * step that sized the canary for it (the last set-weight or set-scale before it) to its end.
+   */
+  private Optional<CanaryStep.Analyze> baselineWindow(StepState st) {
+    List<CanaryStep> steps = canary.steps();
+    if (st.promoteFull() || st.stable().isEmpty()) {
+      return Optional.empty();
+    }
+    for (int k = st.index(); k < steps.size(); k++) {
+      CanaryStep step = steps.get(k);
+      if (step instanceof CanaryStep.Analyze a && a.freshBaseline()) {
+        return Optional.of(a);
+      }
+      if (k > st.index() && (step instanceof CanaryStep.SetWeight
+          || step instanceof CanaryStep.SetScale)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The window's sizing step: canary and baseline launched together, the same count, and once
+   * both are ready one split gives each the step's weight out of the stable share.
+   */
+  private Decision scaleWithBaseline(PlanContext full, PlanContext ctx, NewRevision r,
+      FreshBaseline b, int total, String what) {
+    StepState st = ctx.steps();
+    int weight = currentWeight(st.index());
+    int count = canaryCount(ctx, weight);
+    List<Action> actions = r.scaleTo(ctx, count, Integer.MAX_VALUE);
+    actions.addAll(b.scaleTo(count));
+    if (!actions.isEmpty() || !r.isScaled(count) || !b.isScaled(count)) {
+      Optional<Instant> wake = earliest(r.wakeAt(), b.wakeAt());
+      return Steps.waiting(actions, wake, st.index(), total, "scale-" + r.ready.size() + "/"
+          + r.live() + "-baseline-" + b.ready.size() + "/" + b.live());
+    }
+    actions.addAll(Steps.shift(full, b.split(r.target, weight, r.ready.size(),
+        r.oldServing.size())));
+    return Steps.advance(actions, st.index() + 1, what.replace(' ', '-') + "-with-baseline",
+        total);
+  }
+
+  /**
+   * The fresh-baseline analysis: the baseline in place (again, after a resume), then the analysis
+   * of canary against baseline; at its verdict, pass or fail, the baseline's weight goes back to
+   * stable and it is drained, then terminated. A pass moves on only once it is gone.
+   */
+  private Decision analyzeWithBaseline(PlanContext full, PlanContext ctx, NewRevision r,
+      FreshBaseline b, CanaryStep.Analyze a, int total) {
+    StepState st = ctx.steps();
+    int index = st.index();
+    Optional<Revision> baseline = b.spec.map(dev.molt.LaunchSpec::revision);
+    if (st.analysis().isPresent()) {
+      Decision verdict = Steps.analyze(ctx, a.analysis(), r.target, baseline, index + 1, total);
+      if (b.isGone()) {
+        return r.reapingDrains(verdict);
+      }
+      if (verdict.actions().stream().anyMatch(x -> x instanceof Action.Advance)) {
+        return r.reapingDrains(Steps.waiting(b.removal(), b.wakeAt(), index, total,
+            "baseline-removal-" + b.live() + "-" + b.draining.size()));
+      }
+      List<Action> actions = new ArrayList<>(b.removal());
+      actions.addAll(verdict.actions());
+      return new Decision(actions, verdict.wakeAt(), verdict.status(), verdict.reason(),
+          verdict.step(), verdict.totalSteps(), verdict.progressKey());
+    }
+    if (!st.analyzing()) {
+      int weight = currentWeight(index);
+      int count = canaryCount(ctx, weight);
+      List<Action> sizing = b.scaleTo(count);
+      if (!sizing.isEmpty() || !b.isScaled(count)) {
+        return r.reapingDrains(Steps.waiting(sizing, b.wakeAt(), index, total,
+            "baseline-" + b.ready.size() + "/" + b.live()));
+      }
+      List<Action> actions = new ArrayList<>(Steps.shift(full, b.split(r.target, weight,
+          r.ready.size(), r.oldServing.size())));
+      Decision start = Steps.analyze(ctx, a.analysis(), r.target, baseline, index + 1, total);
+      actions.addAll(start.actions());
+      return r.reapingDrains(new Decision(actions, start.wakeAt(), start.status(),
+          start.reason(), start.step(), start.totalSteps(), start.progressKey()));
+    }
+    Decision measuring = Steps.analyze(ctx, a.analysis(), r.target, baseline, index + 1, total);
+    if (measuring.status() != Decision.Status.FAILED) {
+      return r.reapingDrains(measuring);
+    }
+    List<Action> actions = new ArrayList<>(b.removal()); // no verdict in time: removed all the same
+    actions.addAll(measuring.actions());
+    return new Decision(actions, measuring.wakeAt(), measuring.status(), measuring.reason(),
+        measuring.step(), measuring.totalSteps(), measuring.progressKey());
+  }
+
+  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+    return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isBefore(b.get()) ? a.get()
+        : b.get());
+  }
+
+  /** The steps as they are without a fresh baseline. */
+  private Decision decideSteps(PlanContext ctx) {
     List<CanaryStep> steps = canary.steps();
     int total = steps.size() + 1;
     StepState st = ctx.steps();

@@ -59,7 +59,7 @@ public final class LiveGates {
     }
     Canary c = (Canary) s;
     return c.withSteps(c.steps().stream()
-        .map(step -> step instanceof CanaryStep.Analyze a ? CanaryStep.analyze(reattach(
+        .map(step -> step instanceof CanaryStep.Analyze a ? a.withAnalysis(reattach(
             a.analysis())) : step)
         .toList());
   }

@@ -5,20 +5,24 @@ import dev.molt.strategy.Canary;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.Strategy;
 
-/** Maps a strategy description to its planners. Not API. */
+/**
+ * Maps a strategy description to its planners. Every planner sees the fleet without any fresh
+ * baseline (a canary's within its analysis window excepted) and removes what is left of one, so
+ * none counts a baseline as capacity or leaves it behind ({@link FreshBaseline}). Not API.
+ */
 public final class Planners {
   private Planners() {}
 
   /** @return the planner that moves the fleet forward under {@code strategy} */
   public static Planner forStrategy(Strategy strategy) {
     if (strategy instanceof RollingUpdate rolling) {
-      return new EvenTrafficPlanner(new RollingPlanner(rolling));
+      return FreshBaseline.sweeping(new EvenTrafficPlanner(new RollingPlanner(rolling)));
     }
     if (strategy instanceof Canary canary) {
-      return new CanaryPlanner(canary);
+      return new CanaryPlanner(canary); // keeps its fresh baselines apart itself
     }
     if (strategy instanceof BlueGreen blueGreen) {
-      return new BlueGreenPlanner(blueGreen);
+      return FreshBaseline.sweeping(new BlueGreenPlanner(blueGreen));
     }
     throw new IllegalArgumentException("no planner for strategy " + strategy.name());
   }
@@ -33,14 +37,15 @@ public final class Planners {
    */
   public static Planner rollback(Strategy strategy) {
     if (strategy instanceof RollingUpdate rolling) {
-      return new EvenTrafficPlanner(new RollingPlanner(unbudgeted(rolling)));
+      return FreshBaseline.sweeping(new EvenTrafficPlanner(
+          new RollingPlanner(unbudgeted(rolling))));
     }
     if (strategy instanceof Canary canary) {
-      return new TrafficRollbackPlanner(unbudgeted(canary.promotion()));
+      return FreshBaseline.sweeping(new TrafficRollbackPlanner(unbudgeted(canary.promotion())));
     }
     if (strategy instanceof BlueGreen blueGreen) {
-      return new TrafficRollbackPlanner(unbudgeted(RollingUpdate.defaults()
-          .withHealthyDeadline(blueGreen.healthyDeadline())));
+      return FreshBaseline.sweeping(new TrafficRollbackPlanner(unbudgeted(RollingUpdate
+          .defaults().withHealthyDeadline(blueGreen.healthyDeadline()))));
     }
     throw new IllegalArgumentException("no rollback planner for strategy " + strategy.name());
   }
@@ -54,6 +59,6 @@ public final class Planners {
    * revision cannot be relaunched: old instances keep serving as they are.
    */
   public static Planner removeRevision() {
-    return new RemoveRevisionPlanner();
+    return FreshBaseline.sweeping(new RemoveRevisionPlanner());
   }
 }

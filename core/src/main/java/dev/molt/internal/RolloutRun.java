@@ -411,7 +411,8 @@ public final class RolloutRun implements RolloutHandle {
         : Planners.rollback(spec.strategy());
     Decision decision = planner.decide(new PlanContext(fleet, state.targetSpec(),
         state.desired(), now, state.replacements(), spec.drainTimeout(),
-        state.stepState(engine.provider().router().isPresent())));
+        state.stepState(engine.provider().router().isPresent())
+            .withStableSpec(state.from().flatMap(engine::knownSpec))));
     Optional<Instant> graceEnds = back ? Optional.empty()
         : TrafficGuard.wakeAt(dark, spec.trafficGrace());
     return graceEnds.map(decision::wakeNoLaterThan).orElse(decision);

@@ -1,5 +1,6 @@
 package dev.molt.internal;
 
+import dev.molt.LaunchSpec;
 import dev.molt.Revision;
 import dev.molt.gate.AnalysisResult;
 import java.time.Instant;
@@ -20,6 +21,8 @@ import java.util.Optional;
  * @param stable the revision the rollout started from, the baseline, if any
  * @param analysisStartedAt when the current analysis started measuring (this engine's start of it:
  *     a resumed analysis measures again from its own start); meaningful while {@code analyzing}
+ * @param stableSpec the launch spec of {@code stable}, if the engine knows it: what a fresh
+ *     baseline launches (see {@link FreshBaseline})
  */
 public record StepState(
     int index,
@@ -30,11 +33,26 @@ public record StepState(
     boolean routed,
     Map<Revision, Integer> recordedTraffic,
     Optional<Revision> stable,
-    Instant analysisStartedAt) {
+    Instant analysisStartedAt,
+    Optional<LaunchSpec> stableSpec) {
 
   /** Copies the map. */
   public StepState {
     recordedTraffic = Map.copyOf(recordedTraffic);
+  }
+
+  /** A state whose stable launch spec is unknown. */
+  public StepState(int index, Instant startedAt, Optional<AnalysisResult> analysis,
+      boolean analyzing, boolean promoteFull, boolean routed, Map<Revision, Integer> recordedTraffic,
+      Optional<Revision> stable, Instant analysisStartedAt) {
+    this(index, startedAt, analysis, analyzing, promoteFull, routed, recordedTraffic, stable,
+        analysisStartedAt, Optional.empty());
+  }
+
+  /** @return a copy knowing the stable revision's launch spec (for a fresh baseline) */
+  public StepState withStableSpec(Optional<LaunchSpec> spec) {
+    return new StepState(index, startedAt, analysis, analyzing, promoteFull, routed,
+        recordedTraffic, stable, analysisStartedAt, spec);
   }
 
   /** @return step 0 started at {@code now}, nothing else known */

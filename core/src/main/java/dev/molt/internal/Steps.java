@@ -36,6 +36,18 @@ final class Steps {
    */
   static Decision analyze(PlanContext ctx, Analysis analysis, Revision canary, int next,
       int total) {
+    return analyze(ctx, analysis, canary, ctx.steps().stable(), next, total);
+  }
+
+  /**
+   * The analysis step against a given baseline (a fresh baseline's revision, say).
+   *
+   * @param canary the revision judged
+   * @param baseline the revision it is compared with
+   * @param next the step after this one
+   */
+  static Decision analyze(PlanContext ctx, Analysis analysis, Revision canary,
+      Optional<Revision> baseline, int next, int total) {
     StepState st = ctx.steps();
     int index = st.index();
     Optional<AnalysisResult> result = st.analysis();
@@ -51,7 +63,7 @@ final class Steps {
             + " timeout): ERROR", index, total);
       }
       List<Action> actions = st.analyzing() ? List.of()
-          : List.of(new Action.Analyze(index, analysis, canary, st.stable()));
+          : List.of(new Action.Analyze(index, analysis, canary, baseline));
       return waiting(actions, Optional.of(deadline), index, total,
           "analyze-" + index + "-" + ctx.now());
     }

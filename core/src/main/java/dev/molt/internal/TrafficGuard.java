@@ -84,7 +84,8 @@ final class TrafficGuard {
    * healthy instance (no split can serve then, so none is worth a router call).
    *
    * <p>Worked example: {@code v1=90 v2=10} with v1's instances all lost gives {@code v1=0
-   * v2=100}; with v2's lost instead, {@code v1=100 v2=0}.
+   * v2=100}; with v2's lost instead, {@code v1=100 v2=0}. A fresh baseline keeps its weight and
+   * takes none: {@code v1=80 b=10 v2=10} with v2's lost gives {@code v1=90 b=10 v2=0}.
    *
    * @param weights the split a planner wants, or the router's current one
    * @param fleet the observed fleet, for which revisions are healthy
@@ -93,10 +94,12 @@ final class TrafficGuard {
   static Optional<Map<Revision, Integer>> towardHealth(Map<Revision, Integer> weights,
       Fleet fleet) {
     Map<Revision, Integer> healthyWeights = new LinkedHashMap<>();
+    Map<Revision, Integer> kept = new LinkedHashMap<>();
     boolean dark = false;
     for (Map.Entry<Revision, Integer> e : weights.entrySet()) {
       if (e.getValue() > 0 && fleet.healthyCount(e.getKey()) > 0) {
-        healthyWeights.put(e.getKey(), e.getValue());
+        // a fresh baseline keeps its weight but never takes more: it must not outweigh the canary
+        (isBaseline(fleet, e.getKey()) ? kept : healthyWeights).put(e.getKey(), e.getValue());
       } else if (e.getValue() > 0) {
         dark = true;
       }
@@ -106,6 +109,10 @@ final class TrafficGuard {
     }
     Map<Revision, Integer> split = new LinkedHashMap<>();
     weights.keySet().forEach(r -> split.put(r, 0));
+    split.putAll(kept);
+    if (healthyWeights.isEmpty() && !kept.isEmpty()) {
+      return Optional.empty(); // only a baseline could serve: no split is worth a router call
+    }
     if (healthyWeights.isEmpty()) {
       Optional<Revision> best = fleet.revisions().stream().filter(r -> fleet.healthyCount(r) > 0)
           .max((a, b) -> Integer.compare(fleet.healthyCount(a), fleet.healthyCount(b)));
@@ -113,15 +120,21 @@ final class TrafficGuard {
       return best.map(r -> Map.copyOf(split));
     }
     int sum = healthyWeights.values().stream().mapToInt(Integer::intValue).sum();
-    int given = 0;
+    int given = kept.values().stream().mapToInt(Integer::intValue).sum();
     Revision last = null;
     for (Map.Entry<Revision, Integer> e : healthyWeights.entrySet()) {
-      int w = (int) Math.floor(100.0 * e.getValue() / sum);
+      int w = (int) Math.floor((100.0 - kept.values().stream().mapToInt(Integer::intValue)
+          .sum()) * e.getValue() / sum);
       split.put(e.getKey(), w);
       given += w;
       last = e.getKey();
     }
     split.merge(last, 100 - given, Integer::sum); // rounding left-overs: the split sums to 100
     return Optional.of(Map.copyOf(split));
+  }
+
+  /** @return whether {@code revision}'s instances are a fresh baseline's */
+  private static boolean isBaseline(Fleet fleet, Revision revision) {
+    return fleet.instancesOf(revision).stream().anyMatch(FreshBaseline::isBaseline);
   }
 }

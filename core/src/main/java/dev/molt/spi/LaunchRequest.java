@@ -54,8 +54,17 @@ public record LaunchRequest(
     return spec.revision();
   }
 
-  /** @return the owner labels every launched instance must carry */
+  /**
+   * @return the owner labels every launched instance must carry; for a fresh baseline's spec
+   *     (option {@link OwnerLabels#ROLE} = {@link OwnerLabels#BASELINE}) also that role label
+   */
   public Map<String, String> ownerLabels() {
-    return OwnerLabels.of(fleet, revision(), rolloutId);
+    Map<String, String> owner = OwnerLabels.of(fleet, revision(), rolloutId);
+    if (!OwnerLabels.isBaseline(spec.options())) {
+      return owner;
+    }
+    Map<String, String> labels = new java.util.HashMap<>(owner);
+    labels.put(OwnerLabels.ROLE, OwnerLabels.BASELINE);
+    return Map.copyOf(labels);
   }
 }

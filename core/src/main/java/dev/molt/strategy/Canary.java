@@ -23,10 +23,39 @@ import java.util.List;
  */
 public record Canary(List<CanaryStep> steps, RollingUpdate promotion) implements Strategy {
 
-  /** Validates and copies the fields. */
+  /**
+   * Validates and copies the fields.
+   *
+   * @throws InvalidSpecException if a fresh-baseline analysis has no set-weight or set-scale
+   *     before it, or follows a weight above 50 % (canary and baseline each carry the weight)
+   */
   public Canary {
     steps = Checks.copyOf(steps, "steps");
     Checks.required(promotion, "promotion");
+    checkFreshBaselines(steps);
+  }
+
+  private static void checkFreshBaselines(List<CanaryStep> steps) {
+    boolean sized = false;
+    int weight = 0;
+    for (int i = 0; i < steps.size(); i++) {
+      CanaryStep step = steps.get(i);
+      if (step instanceof CanaryStep.SetWeight w) {
+        weight = w.percent();
+      }
+      sized |= step instanceof CanaryStep.SetWeight || step instanceof CanaryStep.SetScale;
+      if (step instanceof CanaryStep.Analyze a && a.freshBaseline()) {
+        if (!sized) {
+          throw new InvalidSpecException("steps[" + i + "]", "a fresh baseline is as large as"
+              + " the canary, and there is no canary yet: put setWeight or setScale before it");
+        }
+        if (weight > 50) {
+          throw new InvalidSpecException("steps[" + i + "]", "a fresh baseline takes the"
+              + " canary's weight from the stable share, so the canary may carry at most 50%,"
+              + " was " + weight + "%: analyze with a fresh baseline at a lower weight");
+        }
+      }
+    }
   }
 
   /** @return a canary of these steps with default promotion limits */

@@ -32,6 +32,25 @@ public sealed interface CanaryStep {
     return new Analyze(analysis);
   }
 
+  /**
+   * Runs {@code analysis} against a fresh baseline instead of the long-running stable fleet (the
+   * three-fleet model): instances of the stable revision, as many as the canary has, launched
+   * beside the canary at the step that sized it (the last set-weight or set-scale before this
+   * step) so that both are equally new, given the canary's weight out of the stable share, and
+   * drained, then terminated, when the analysis ends, pass or fail. Their revision is the stable
+   * launch spec with option {@link dev.molt.OwnerLabels#ROLE} = {@code baseline} (which providers
+   * ignore), so routers and metric queries tell it apart; its instances carry that label.
+   *
+   * <p>Requires the stable revision's launch spec to be known to the engine, and a canary weight
+   * of at most 50 % at the step (canary and baseline together take twice the weight).
+   *
+   * @param analysis what to measure and the limits
+   * @return the step
+   */
+  static CanaryStep analyzeWithFreshBaseline(Analysis analysis) {
+    return new Analyze(analysis, true);
+  }
+
   /** @return run the canary at {@code amount} instances (of desired capacity) from now on */
   static CanaryStep setScale(Amount amount) {
     return new SetScale(Optional.of(Checks.required(amount, "amount")));
@@ -82,16 +101,29 @@ public sealed interface CanaryStep {
    * Judge the canary; a failure aborts (or pauses, per the rollout's failure policy).
    *
    * @param analysis what to measure and the limits
+   * @param freshBaseline whether the canary is compared with a fresh baseline launched for it
+   *     ({@link CanaryStep#analyzeWithFreshBaseline}) rather than with the stable fleet
    */
-  record Analyze(Analysis analysis) implements CanaryStep {
+  record Analyze(Analysis analysis, boolean freshBaseline) implements CanaryStep {
     /** Validates the analysis. */
     public Analyze {
       Checks.required(analysis, "analysis");
     }
 
+    /** An analysis against the stable fleet. */
+    public Analyze(Analysis analysis) {
+      this(analysis, false);
+    }
+
+    /** @return a copy measuring {@code other}, against the same baseline */
+    public Analyze withAnalysis(Analysis other) {
+      return new Analyze(other, freshBaseline);
+    }
+
     @Override
     public String describe() {
-      return "analyze " + analysis.gate().name() + " x" + analysis.count();
+      return "analyze " + analysis.gate().name() + " x" + analysis.count()
+          + (freshBaseline ? " vs fresh baseline" : "");
     }
   }
 

@@ -4,6 +4,7 @@ import dev.molt.InvalidSpecException;
 import dev.molt.RolloutSpec;
 import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;
+import dev.molt.strategy.CanaryStep;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.Strategy;
 
@@ -41,6 +42,11 @@ public record Limits(int floor, int ceiling) {
    *       update) and the same ceiling.
    * </ul>
    *
+   * A canary with fresh-baseline analyses adds its largest baseline to the ceiling: a baseline is
+   * as large as the canary at the step that sized it (a set-scale amount, else {@code ceil(c * w /
+   * 100)} with a router, {@code round(c * w / (100 - w))} without), and it is never stable
+   * capacity, so the floor is unchanged.
+   *
    * @param spec the rollout
    * @param routed whether the platform gives the engine a traffic router
    * @return its limits
@@ -58,10 +64,30 @@ public record Limits(int floor, int ceiling) {
     if (strategy instanceof Canary canary) {
       RollingUpdate promotion = canary.promotion();
       return new Limits(routed ? c : c - promotion.unavailable(c),
-          c + Math.max(c, promotion.surge(c)));
+          c + Math.max(c, promotion.surge(c)) + largestBaseline(canary, c, routed));
     }
     throw new InvalidSpecException("strategy", "the test kit knows no capacity limits for strategy "
         + strategy.name() + "; add them to Limits.of");
+  }
+
+  /** The most instances a fresh baseline of {@code canary} runs at capacity {@code c}. */
+  private static int largestBaseline(Canary canary, int c, boolean routed) {
+    int largest = 0;
+    int weight = 0;
+    int scale = -1; // the last set-scale amount in force, -1 for "match the weight"
+    for (CanaryStep step : canary.steps()) {
+      if (step instanceof CanaryStep.SetWeight w) {
+        weight = w.percent();
+      } else if (step instanceof CanaryStep.SetScale s) {
+        scale = s.amount().map(a -> Math.min(c, a.roundUp(c))).orElse(-1);
+      } else if (step instanceof CanaryStep.Analyze a && a.freshBaseline()) {
+        int byWeight = weight == 0 ? 0 : routed ? (int) Math.ceil(c * weight / 100.0)
+            : Math.max(1, (int) Math.round(c * (double) weight / (100 - weight)));
+        int size = scale >= 0 ? Math.max(weight > 0 ? 1 : 0, scale) : byWeight;
+        largest = Math.max(largest, Math.min(c, size));
+      }
+    }
+    return largest;
   }
 
   /**
