@@ -180,14 +180,15 @@ final class FreshBaseline {
 
   /**
    * Removes the baseline: first its weight goes back to the stable revision (one split, if it has
-   * any), then serving instances are drained, idle ones terminated, finished drains terminated.
+   * any; to the healthy revisions if the stable one has no healthy instance), then serving instances are drained, idle ones terminated, finished drains terminated.
    *
    * @return the actions, empty once nothing of the baseline is left
    */
   List<Action> removal() {
     List<Action> actions = new ArrayList<>();
     if (weight() > 0) {
-      actions.add(new Action.SetTraffic(withoutBaseline(current()), ctx.steps().routed()));
+      // through Steps.shift: the weight never goes back to a stable revision that cannot serve
+      actions.addAll(Steps.shift(ctx, withoutBaseline(current())));
     }
     if (!drainedDue.isEmpty()) {
       actions.add(new Action.Terminate(List.copyOf(drainedDue), false, "fresh baseline drained"));

@@ -413,6 +413,7 @@ public final class RolloutRun implements RolloutHandle {
         state.desired(), now, state.replacements(), spec.drainTimeout(),
         state.stepState(engine.provider().router().isPresent())
             .withStableSpec(state.from().flatMap(engine::knownSpec))));
+    decision = TrafficGuard.movingWeightBeforeDrains(decision, fleet);
     Optional<Instant> graceEnds = back ? Optional.empty()
         : TrafficGuard.wakeAt(dark, spec.trafficGrace());
     return graceEnds.map(decision::wakeNoLaterThan).orElse(decision);

@@ -41,6 +41,52 @@ final class TrafficGuard {
     return Map.copyOf(out);
   }
 
+  /**
+   * Weight moves before the drains that would leave it on nothing: if, after {@code d}'s drains
+   * and terminations, a revision that still carries weight (from the decision's last split, or
+   * the router's) would have no healthy instance left while another one has, the decision's
+   * splits are replaced by one split toward health ({@link #towardHealth}), made first. Any
+   * planner, forward or back, gets this: a rollback that must drain the new revision before the
+   * old one is healthy again never leaves the traffic on draining instances.
+   *
+   * <p>Worked example: canary {@code v2=68 baseline=32}, v1 unhealthy, a rollback drains v2's
+   * only instance: the decision becomes {@code set-weights baseline=100 v2=0}, then the drain.
+   *
+   * @param d the planner's decision
+   * @param fleet the fleet it was made from
+   * @return {@code d}, or {@code d} with the weight moved first
+   */
+  static Decision movingWeightBeforeDrains(Decision d, Fleet fleet) {
+    java.util.Set<String> leaving = new java.util.HashSet<>();
+    Optional<Action.SetTraffic> lastSplit = Optional.empty();
+    for (Action a : d.actions()) {
+      if (a instanceof Action.Drain drain) {
+        drain.instances().forEach(i -> leaving.add(i.id()));
+      } else if (a instanceof Action.Terminate t) {
+        t.instances().forEach(i -> leaving.add(i.id()));
+      } else if (a instanceof Action.SetTraffic t) {
+        lastSplit = Optional.of(t);
+      }
+    }
+    boolean routed = lastSplit.map(Action.SetTraffic::routed).orElse(!fleet.traffic().isEmpty());
+    Map<Revision, Integer> split = lastSplit.map(Action.SetTraffic::weights)
+        .orElse(fleet.traffic());
+    if (leaving.isEmpty() || !routed || split.isEmpty()) {
+      return d;
+    }
+    Fleet after = new Fleet(fleet.name(), fleet.desiredCapacity(), fleet.instances().stream()
+        .filter(i -> !leaving.contains(i.id())).toList(), fleet.traffic());
+    Optional<Map<Revision, Integer>> safe = towardHealth(split, after);
+    if (safe.isEmpty() || safe.get().equals(split)) {
+      return d;
+    }
+    List<Action> actions = new java.util.ArrayList<>();
+    actions.add(new Action.SetTraffic(safe.get(), true));
+    d.actions().stream().filter(a -> !(a instanceof Action.SetTraffic)).forEach(actions::add);
+    return new Decision(actions, d.wakeAt(), d.status(), d.reason(), d.step(), d.totalSteps(),
+        d.progressKey());
+  }
+
   /** @return when the first dark revision's grace runs out, if any revision is dark */
   static Optional<Instant> wakeAt(Map<Revision, Instant> dark, Duration grace) {
     return dark.values().stream().min(Instant::compareTo).map(t -> t.plus(grace));

@@ -48,8 +48,14 @@ public interface StrategyCase {
     for (int n = 1 + random.nextInt(5); n > 0; n--) {
       switch (random.nextInt(4)) {
         case 0 -> steps.add(CanaryStep.pause(Duration.ofSeconds(10 + random.nextInt(300))));
-        case 1 -> analysis(random, metrics, "s" + steps.size())
-            .ifPresent(a -> steps.add(CanaryStep.analyze(a)));
+        case 1 -> {
+          // where the steps allow one, half the analyses compare against a fresh baseline
+          boolean sized = steps.stream().anyMatch(st -> st instanceof CanaryStep.SetWeight
+              || st instanceof CanaryStep.SetScale);
+          boolean fresh = sized && weight <= 50 && random.nextBoolean();
+          analysis(random, metrics, "s" + steps.size()).ifPresent(a -> steps.add(fresh
+              ? CanaryStep.analyzeWithFreshBaseline(a) : CanaryStep.analyze(a)));
+        }
         case 2 -> steps.add(CanaryStep.setScale(Amount.percent(random.nextInt(101))));
         default -> {
           weight = Math.min(100, weight + 1 + random.nextInt(60));
