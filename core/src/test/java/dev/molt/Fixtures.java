@@ -63,4 +63,31 @@ public final class Fixtures {
     return platform.instances(FLEET).stream()
         .filter(i -> i.revision().equals(spec.revision()) && i.isHealthy()).count();
   }
+
+  /**
+   * A platform and an engine on the real clock, driven by {@code executor} (10 ms launches and
+   * health checks, 50 ms polls), with v1 deployed at capacity 2.
+   *
+   * @param executor runs the engine's and the platform's tasks; the caller shuts it down
+   * @param retries the engine's retry settings
+   * @return the platform and the engine
+   */
+  public static RealClock realClock(java.util.concurrent.ScheduledExecutorService executor,
+      dev.molt.engine.RetrySettings retries) throws Exception {
+    dev.molt.time.Scheduler scheduler = dev.molt.time.Scheduler.of(executor);
+    InMemoryProvider platform = InMemoryProvider.builder(java.time.Clock.systemUTC(), scheduler)
+        .defaultBehavior(InstanceBehavior.healthy(Duration.ofMillis(10), Duration.ofMillis(10)))
+        .build();
+    RolloutEngine engine = RolloutEngine.builder(platform).clock(java.time.Clock.systemUTC())
+        .scheduler(scheduler).pollInterval(Duration.ofMillis(50)).retries(retries).build();
+    engine.start(rollout(V1, 2).build()).completion()
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    return new RealClock(platform, engine);
+  }
+
+  /**
+   * @param platform the in-memory platform on the real clock
+   * @param engine the engine driving it
+   */
+  public record RealClock(InMemoryProvider platform, RolloutEngine engine) {}
 }

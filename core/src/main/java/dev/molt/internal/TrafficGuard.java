@@ -166,11 +166,11 @@ final class TrafficGuard {
       return best.map(r -> Map.copyOf(split));
     }
     int sum = healthyWeights.values().stream().mapToInt(Integer::intValue).sum();
-    int given = kept.values().stream().mapToInt(Integer::intValue).sum();
+    int keptSum = kept.values().stream().mapToInt(Integer::intValue).sum();
+    int given = keptSum;
     Revision last = null;
     for (Map.Entry<Revision, Integer> e : healthyWeights.entrySet()) {
-      int w = (int) Math.floor((100.0 - kept.values().stream().mapToInt(Integer::intValue)
-          .sum()) * e.getValue() / sum);
+      int w = (int) Math.floor((100.0 - keptSum) * e.getValue() / sum);
       split.put(e.getKey(), w);
       given += w;
       last = e.getKey();

@@ -8,6 +8,7 @@ import dev.molt.Fixtures;
 import dev.molt.Rollout;
 import dev.molt.RolloutEvent;
 import dev.molt.RolloutPhase;
+import dev.molt.engine.RetrySettings;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.Gate;
@@ -15,11 +16,8 @@ import dev.molt.gate.GateContext;
 import dev.molt.gate.Measurement;
 import dev.molt.gate.MetricComparison;
 import dev.molt.gate.MetricSource;
-import dev.molt.inmemory.InMemoryProvider;
-import dev.molt.inmemory.InstanceBehavior;
 import dev.molt.strategy.Canary;
 import dev.molt.time.Scheduler;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -124,13 +122,7 @@ class HungMetricSourceTest {
   void withARealClockAHungMetricSourceEndsTheRolloutWithinItsAnalysisDeadline() throws Exception {
     ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
     try {
-      Scheduler scheduler = Scheduler.of(executor);
-      InMemoryProvider platform = InMemoryProvider.builder(Clock.systemUTC(), scheduler)
-          .defaultBehavior(InstanceBehavior.healthy(Duration.ofMillis(10), Duration.ofMillis(10)))
-          .build();
-      RolloutEngine engine = RolloutEngine.builder(platform).clock(Clock.systemUTC())
-          .scheduler(scheduler).pollInterval(Duration.ofMillis(50)).build();
-      engine.start(Fixtures.rollout(Fixtures.V1, 2).build()).completion().get(30, TimeUnit.SECONDS);
+      RolloutEngine engine = Fixtures.realClock(executor, RetrySettings.defaults()).engine();
       MetricSource hung = query -> {
         try {
           never.await();

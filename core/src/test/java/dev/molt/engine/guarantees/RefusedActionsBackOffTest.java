@@ -17,9 +17,6 @@ import java.util.stream.Collectors;
 import dev.molt.engine.RetrySettings;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.inmemory.InMemoryProvider;
-import dev.molt.inmemory.InstanceBehavior;
-import dev.molt.time.Scheduler;
-import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -92,14 +89,10 @@ class RefusedActionsBackOffTest {
   void withARealClockAPlatformThatRefusesEveryLaunchSeesAFewCallsNotAStorm() throws Exception {
     ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
     try {
-      Scheduler scheduler = Scheduler.of(executor);
-      InMemoryProvider platform = InMemoryProvider.builder(Clock.systemUTC(), scheduler)
-          .defaultBehavior(InstanceBehavior.healthy(Duration.ofMillis(10), Duration.ofMillis(10)))
-          .build();
-      RolloutEngine engine = RolloutEngine.builder(platform).clock(Clock.systemUTC())
-          .scheduler(scheduler).pollInterval(Duration.ofMillis(50))
-          .retries(RetrySettings.defaults().withRefusals(Duration.ofMillis(100), 5)).build();
-      engine.start(Fixtures.rollout(Fixtures.V1, 2).build()).completion().get(30, TimeUnit.SECONDS);
+      Fixtures.RealClock real = Fixtures.realClock(executor,
+          RetrySettings.defaults().withRefusals(Duration.ofMillis(100), 5));
+      InMemoryProvider platform = real.platform();
+      RolloutEngine engine = real.engine();
       platform.failNext("launch", Integer.MAX_VALUE, false);
       long before = platform.callCount("launch");
       long started = System.nanoTime();

@@ -87,16 +87,10 @@ class InvariantCheckerTest {
 
   @Test
   void weightLeftOnARevisionWithNoHealthyInstanceIsReportedOnceItsBoundPassed() {
-    sim.deploy("web", SimulatedPlatform.spec("v1"), 2);
-    Instance v1 = sim.provider().instances("web").get(0);
-    Revision v2 = SimulatedPlatform.spec("v2").revision();
-    sim.provider().adopt(List.of(new Instance("web-v2", "web", v2, v1.address(), v1.state(),
-        v1.launchedAt(), v1.stateSince(), v1.healthySince(), v1.labels())));
-    InvariantChecker checker = InvariantChecker.of(sim.provider(), spec, Duration.ofSeconds(5));
-    Provider engineSide = checker.wrap(sim.provider());
-    engineSide.router().orElseThrow().setWeights("web", Map.of(v1.revision(), 100));
-    sim.provider().instances("web").stream().filter(i -> i.revision().equals(v1.revision()))
-        .forEach(i -> sim.provider().failHealth(i.id())); // v2 still has a healthy instance
+    Dark dark = v1WeightedAndDark(); // v2 still has a healthy instance
+    Instance v1 = dark.v1();
+    InvariantChecker checker = dark.checker();
+    Provider engineSide = dark.engineSide();
     sim.time().advance(Duration.ofSeconds(1));
     engineSide.observe("web"); // the checker samples once per instant: it sees it from now
 
@@ -112,16 +106,10 @@ class InvariantCheckerTest {
 
   @Test
   void aRefusedSplitRestartsTheClockTheEngineCannotMoveWhatTheRouterWillNot() {
-    sim.deploy("web", SimulatedPlatform.spec("v1"), 2);
-    Instance v1 = sim.provider().instances("web").get(0);
-    Revision v2 = SimulatedPlatform.spec("v2").revision();
-    sim.provider().adopt(List.of(new Instance("web-v2", "web", v2, v1.address(), v1.state(),
-        v1.launchedAt(), v1.stateSince(), v1.healthySince(), v1.labels())));
-    InvariantChecker checker = InvariantChecker.of(sim.provider(), spec, Duration.ofSeconds(5));
-    Provider engineSide = checker.wrap(sim.provider());
-    engineSide.router().orElseThrow().setWeights("web", Map.of(v1.revision(), 100));
-    sim.provider().instances("web").stream().filter(i -> i.revision().equals(v1.revision()))
-        .forEach(i -> sim.provider().failHealth(i.id()));
+    Dark dark = v1WeightedAndDark();
+    Revision v2 = dark.v2();
+    InvariantChecker checker = dark.checker();
+    Provider engineSide = dark.engineSide();
     sim.time().advance(Duration.ofSeconds(1));
     engineSide.observe("web");
     sim.time().advance(Duration.ofSeconds(20));
@@ -201,4 +189,21 @@ class InvariantCheckerTest {
 
     assertThat(checker.violations()).isEmpty();
   }
+
+  /** v1 carries all the weight and none of its instances is healthy; v2 has a healthy one. */
+  private Dark v1WeightedAndDark() {
+    sim.deploy("web", SimulatedPlatform.spec("v1"), 2);
+    Instance v1 = sim.provider().instances("web").get(0);
+    Revision v2 = SimulatedPlatform.spec("v2").revision();
+    sim.provider().adopt(List.of(new Instance("web-v2", "web", v2, v1.address(), v1.state(),
+        v1.launchedAt(), v1.stateSince(), v1.healthySince(), v1.labels())));
+    InvariantChecker checker = InvariantChecker.of(sim.provider(), spec, Duration.ofSeconds(5));
+    Provider engineSide = checker.wrap(sim.provider());
+    engineSide.router().orElseThrow().setWeights("web", Map.of(v1.revision(), 100));
+    sim.provider().instances("web").stream().filter(i -> i.revision().equals(v1.revision()))
+        .forEach(i -> sim.provider().failHealth(i.id()));
+    return new Dark(v1, v2, checker, engineSide);
+  }
+
+  private record Dark(Instance v1, Revision v2, InvariantChecker checker, Provider engineSide) {}
 }
