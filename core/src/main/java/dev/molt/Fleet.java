@@ -1,6 +1,5 @@
 package dev.molt;
 
-import dev.molt.internal.Checks;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +21,12 @@ public record Fleet(
 
   /** Validates and copies the fields. */
   public Fleet {
-    Checks.notBlank(name, "name");
-    Checks.nonNegative(desiredCapacity, "desiredCapacity");
-    instances = Checks.copyOf(instances, "instances").stream()
+    Arguments.notBlank(name, "name");
+    Arguments.nonNegative(desiredCapacity, "desiredCapacity");
+    instances = Arguments.copyOf(instances, "instances").stream()
         .sorted(Comparator.comparing(Instance::launchedAt).thenComparing(Instance::id))
         .toList();
-    Checks.required(traffic, "traffic");
+    Arguments.required(traffic, "traffic");
     traffic = Map.copyOf(traffic);
   }
 

@@ -1,6 +1,5 @@
 package dev.molt;
 
-import dev.molt.internal.Checks;
 import java.time.Duration;
 
 /**
@@ -36,10 +35,10 @@ public record HealthCheck(Kind kind, int port, String path, Duration interval, D
 
   /** Validates the fields. */
   public HealthCheck {
-    Checks.required(kind, "kind");
-    Checks.required(path, "path");
-    Checks.positive(interval, "interval");
-    Checks.positive(timeout, "timeout");
+    Arguments.required(kind, "kind");
+    Arguments.required(path, "path");
+    Arguments.positive(interval, "interval");
+    Arguments.positive(timeout, "timeout");
     if (kind == Kind.PLATFORM) {
       if (port != 0) {
         throw new InvalidSpecException("port", "must be 0 for a PLATFORM check, was " + port);

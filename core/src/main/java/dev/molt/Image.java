@@ -1,6 +1,5 @@
 package dev.molt;
 
-import dev.molt.internal.Checks;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -40,11 +39,11 @@ public record Image(
 
   /** Validates the reference and copies the labels. */
   public Image {
-    Checks.notBlank(reference, "reference");
-    Checks.notBlank(version, "version");
-    labels = Checks.copyOf(labels, "labels");
-    Checks.optional(base, "base");
-    Checks.optional(builtAt, "builtAt");
+    Arguments.notBlank(reference, "reference");
+    Arguments.notBlank(version, "version");
+    labels = Arguments.copyOf(labels, "labels");
+    Arguments.optional(base, "base");
+    Arguments.optional(builtAt, "builtAt");
     if (!isPinned(reference)) {
       throw new InvalidSpecException("reference",
           "'" + reference + "' is not pinned: a tag can point at different bits tomorrow. Use a"

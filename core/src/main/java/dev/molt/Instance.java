@@ -1,6 +1,5 @@
 package dev.molt;
 
-import dev.molt.internal.Checks;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -41,18 +40,18 @@ public record Instance(
    * @throws InvalidSpecException if a field is null or blank
    */
   public Instance {
-    Checks.notBlank(id, "id");
-    Checks.notBlank(fleet, "fleet");
-    Checks.required(revision, "revision");
-    Checks.optional(address, "address");
-    Checks.required(state, "state");
-    Checks.required(launchedAt, "launchedAt");
-    Checks.required(stateSince, "stateSince");
-    Checks.optional(healthySince, "healthySince");
+    Arguments.notBlank(id, "id");
+    Arguments.notBlank(fleet, "fleet");
+    Arguments.required(revision, "revision");
+    Arguments.optional(address, "address");
+    Arguments.required(state, "state");
+    Arguments.required(launchedAt, "launchedAt");
+    Arguments.required(stateSince, "stateSince");
+    Arguments.optional(healthySince, "healthySince");
     if (state != InstanceState.RUNNING && state != InstanceState.HEALTHY) {
       healthySince = Optional.empty(); // a healthy streak exists only while it runs
     }
-    labels = Checks.copyOf(labels, "labels");
+    labels = Arguments.copyOf(labels, "labels");
   }
 
   /**

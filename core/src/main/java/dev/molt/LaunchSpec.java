@@ -1,6 +1,5 @@
 package dev.molt;
 
-import dev.molt.internal.Checks;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,10 +36,10 @@ public record LaunchSpec(
 
   /** Validates and copies the fields. */
   public LaunchSpec {
-    Checks.required(image, "image");
-    environment = Checks.copyOf(environment, "environment");
-    secrets = Checks.copyOf(secrets, "secrets");
-    Checks.required(ports, "ports");
+    Arguments.required(image, "image");
+    environment = Arguments.copyOf(environment, "environment");
+    secrets = Arguments.copyOf(secrets, "secrets");
+    Arguments.required(ports, "ports");
     TreeSet<Integer> sorted = new TreeSet<>();
     for (int i = 0; i < ports.size(); i++) {
       Integer p = ports.get(i);
@@ -57,7 +56,7 @@ public record LaunchSpec(
           "is required: Molt never shifts traffic to an instance it cannot judge. Use"
               + " HealthCheck.http(port, path), HealthCheck.tcp(port) or HealthCheck.platform()");
     }
-    options = Checks.copyOf(options, "options");
+    options = Arguments.copyOf(options, "options");
     for (String name : secrets.keySet()) {
       if (environment.containsKey(name)) {
         throw new InvalidSpecException("secrets[" + name + "]",

@@ -1,5 +1,8 @@
 package dev.molt;
 
+import dev.molt.rollout.IllegalControlException;
+import dev.molt.rollout.RolloutFailedException;
+
 /**
  * Base of every exception Molt throws. Unchecked: a caller that can act on a failure catches the
  * specific subtype ({@link InvalidSpecException}, {@link ProviderException}, {@link

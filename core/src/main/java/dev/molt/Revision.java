@@ -1,6 +1,5 @@
 package dev.molt;
 
-import dev.molt.internal.Checks;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +13,7 @@ public record Revision(String id) implements Comparable<Revision> {
 
   /** Validates the id format. */
   public Revision {
-    Checks.notBlank(id, "id");
+    Arguments.notBlank(id, "id");
     if (!FORMAT.matcher(id).matches()) {
       throw new InvalidSpecException("id", "must look like r-<10 hex>, was '" + id + "'");
     }

@@ -1,5 +1,8 @@
 package dev.molt;
 
+import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutListener;
 import dev.molt.inmemory.InMemoryProvider;

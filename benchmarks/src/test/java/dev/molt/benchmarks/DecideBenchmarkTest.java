@@ -2,8 +2,8 @@ package dev.molt.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.molt.internal.Action;
-import dev.molt.internal.Decision;
+import dev.molt.decide.Action;
+import dev.molt.decide.Decision;
 import org.junit.jupiter.api.Test;
 
 /** The JMH state is the mid-rollout fleet its Javadoc describes (checked once, untimed). */

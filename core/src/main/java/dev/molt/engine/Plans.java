@@ -4,10 +4,10 @@ import dev.molt.Instance;
 import dev.molt.LaunchSpec;
 import dev.molt.OwnerLabels;
 import dev.molt.Revision;
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
-import dev.molt.RolloutPhase;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.Gate;
 import dev.molt.gate.Verdict;
@@ -70,7 +70,7 @@ final class Plans {
       }
       try {
         handle.promote(); // manual promotions and pauses until resumed: assumed given at once
-      } catch (dev.molt.IllegalControlException e) {
+      } catch (dev.molt.rollout.IllegalControlException e) {
         return handle.current(); // paused by a failure: the plan ends there
       }
     }

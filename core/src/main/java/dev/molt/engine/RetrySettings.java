@@ -1,6 +1,6 @@
 package dev.molt.engine;
 
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 
 /**
@@ -27,12 +27,12 @@ public record RetrySettings(
 
   /** Validates the fields. */
   public RetrySettings {
-    Checks.positive(maxAttempts, "maxAttempts");
-    Checks.positive(initialDelay, "initialDelay");
-    Checks.positive(maxDelay, "maxDelay");
-    Checks.positive(callTimeout, "callTimeout");
-    Checks.positive(refusalDelay, "refusalDelay");
-    Checks.positive(maxRefusals, "maxRefusals");
+    Arguments.positive(maxAttempts, "maxAttempts");
+    Arguments.positive(initialDelay, "initialDelay");
+    Arguments.positive(maxDelay, "maxDelay");
+    Arguments.positive(callTimeout, "callTimeout");
+    Arguments.positive(refusalDelay, "refusalDelay");
+    Arguments.positive(maxRefusals, "maxRefusals");
     if (maxDelay.compareTo(initialDelay) < 0) {
       throw new dev.molt.InvalidSpecException("maxDelay", "must be >= initialDelay " + initialDelay
           + ", was " + maxDelay);

@@ -1,25 +1,14 @@
 package dev.molt.engine;
 
 import dev.molt.FleetBusyException;
+import dev.molt.Fleet;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.MoltException;
-import dev.molt.Rollout;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.gate.Gate;
-import dev.molt.internal.Checks;
-import dev.molt.internal.DefaultEngineContext;
-import dev.molt.internal.EngineContext;
-import dev.molt.internal.EngineRegistry;
-import dev.molt.internal.GatedScheduler;
-import dev.molt.internal.LiveGates;
-import dev.molt.internal.ProviderCalls;
-import dev.molt.internal.ReconcileRun;
-import dev.molt.internal.RolloutRun;
-import dev.molt.internal.RolloutPersistence;
-import dev.molt.internal.Tainter;
-import dev.molt.internal.UnhealthyMemory;
-import dev.molt.reconcile.ReconcileHandle;
+import dev.molt.Arguments;
 import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.spi.Provider;
 import dev.molt.store.FleetLockedException;
@@ -34,9 +23,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,6 +62,7 @@ public final class RolloutEngine implements AutoCloseable {
   private final RolloutPersistence persistence;
   private final Optional<ExecutorService> ownExecutor;
   private final UnhealthyMemory unhealthy = new UnhealthyMemory();
+  private final Map<String, FleetObserver> observers = new ConcurrentHashMap<>();
   private final LiveGates liveGates;
 
   private RolloutEngine(Builder b) {
@@ -120,7 +112,7 @@ public final class RolloutEngine implements AutoCloseable {
    * @throws FleetLockedException if another engine sharing the store holds the fleet's lease
    */
   public RolloutHandle start(RolloutSpec spec) {
-    Checks.required(spec, "spec");
+    Arguments.required(spec, "spec");
     requireRunning();
     remember(spec.target());
     RolloutRun run = new RolloutRun(context, registry.newId("ro-"), spec);
@@ -163,7 +155,7 @@ public final class RolloutEngine implements AutoCloseable {
    */
   public RolloutHandle resume(String rolloutId) {
     requireRunning();
-    RolloutRecord record = store.load(Checks.notBlank(rolloutId, "rolloutId"))
+    RolloutRecord record = store.load(Arguments.notBlank(rolloutId, "rolloutId"))
         .orElseThrow(() -> new MoltException("the store has no rollout " + rolloutId));
     if (record.isFinished()) {
       throw new MoltException("rollout " + rolloutId + " already ended "
@@ -243,7 +235,7 @@ public final class RolloutEngine implements AutoCloseable {
    *     never refused)
    */
   public ReconcileHandle reconcile(ReconcileSpec spec) {
-    Checks.required(spec, "spec");
+    Arguments.required(spec, "spec");
     requireRunning();
     remember(spec.declared());
     ReconcileRun reconcile = new ReconcileRun(context, registry.newId("rc-"), spec,
@@ -281,7 +273,7 @@ public final class RolloutEngine implements AutoCloseable {
    *
    * @param spec what to achieve
    * @return the final snapshot, in a terminal phase
-   * @throws dev.molt.IllegalControlException in virtual time, once the rollout waits for a person
+   * @throws dev.molt.rollout.IllegalControlException in virtual time, once the rollout waits for a person
    *     (a manual promotion, a pause): use {@link #start} and the control on its handle instead
    */
   public Rollout run(RolloutSpec spec) {
@@ -298,7 +290,7 @@ public final class RolloutEngine implements AutoCloseable {
    * @throws MoltException if this engine was stopped
    */
   public void remember(LaunchSpec spec) {
-    Checks.required(spec, "spec");
+    Arguments.required(spec, "spec");
     requireRunning();
     registry.remember(spec);
   }
@@ -316,12 +308,41 @@ public final class RolloutEngine implements AutoCloseable {
    * @throws MoltException if this engine was stopped
    */
   public RolloutPlan plan(RolloutSpec spec) {
-    Checks.required(spec, "spec");
+    Arguments.required(spec, "spec");
     requireRunning();
     List<LaunchSpec> specs = new ArrayList<>(registry.knownSpecs());
     specs.add(spec.target());
     return Plans.plan(context.provider(), spec, context.clock().instant(), context.pollInterval(),
         specs);
+  }
+
+  /**
+   * Observes a fleet the way a rollout does, touching nothing: lists it, keeps what Molt owns,
+   * asks for health (with the engine's retries) and dates each healthy streak. The engine keeps
+   * what it saw from one call to the next for each fleet, as a rollout's observer does, so a
+   * streak reported stale by a platform starts when this engine first saw it healthy again. In
+   * virtual time the call drives the scheduler until the observation completes.
+   *
+   * @param fleet the fleet name
+   * @return the fleet now; {@link Fleet#desiredCapacity()} is that of its active run, else its
+   *     instance count
+   * @throws InvalidSpecException if {@code fleet} is blank
+   * @throws dev.molt.ProviderException if the platform cannot be read within the retries
+   * @throws MoltException if this engine was stopped
+   */
+  public Fleet observe(String fleet) {
+    Arguments.notBlank(fleet, "fleet");
+    requireRunning();
+    FleetObserver observer = observers.computeIfAbsent(fleet,
+        f -> new FleetObserver(context.provider(), context.calls(), context.clock()));
+    int desired = registry.active(fleet).map(RolloutRun::desired).orElse(-1);
+    try {
+      Fleet seen = context.scheduler().await(observer.observe(fleet, Math.max(desired, 0)));
+      return desired >= 0 ? seen
+          : new Fleet(seen.name(), seen.instances().size(), seen.instances(), seen.traffic());
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof MoltException m ? m : e;
+    }
   }
 
   /** @return the running rollout of {@code fleet} (or the run of an acting reconcile), if any */
@@ -345,7 +366,7 @@ public final class RolloutEngine implements AutoCloseable {
     private final List<Gate> liveGates = new ArrayList<>();
 
     private Builder(Provider provider) {
-      this.provider = Checks.required(provider, "provider");
+      this.provider = Arguments.required(provider, "provider");
     }
 
     /** Uses {@code time} as both clock and scheduler. @return this builder */
@@ -357,25 +378,25 @@ public final class RolloutEngine implements AutoCloseable {
 
     /** Sets the clock. @return this builder */
     public Builder clock(Clock c) {
-      this.clock = Checks.required(c, "clock");
+      this.clock = Arguments.required(c, "clock");
       return this;
     }
 
     /** Sets the scheduler. @return this builder */
     public Builder scheduler(Scheduler s) {
-      this.scheduler = Checks.required(s, "scheduler");
+      this.scheduler = Arguments.required(s, "scheduler");
       return this;
     }
 
     /** Sets the longest wait between observations (default 2 s). @return this builder */
     public Builder pollInterval(Duration interval) {
-      this.pollInterval = Checks.positive(interval, "pollInterval");
+      this.pollInterval = Arguments.positive(interval, "pollInterval");
       return this;
     }
 
     /** Sets how provider calls are retried. @return this builder */
     public Builder retries(RetrySettings settings) {
-      this.retries = Checks.required(settings, "retries");
+      this.retries = Arguments.required(settings, "retries");
       return this;
     }
 
@@ -387,7 +408,7 @@ public final class RolloutEngine implements AutoCloseable {
 
     /** Adds a listener told about every event. @return this builder */
     public Builder listener(RolloutListener listener) {
-      listeners.add(Checks.required(listener, "listener"));
+      listeners.add(Arguments.required(listener, "listener"));
       return this;
     }
 
@@ -403,7 +424,7 @@ public final class RolloutEngine implements AutoCloseable {
      * @throws InvalidSpecException at {@link #build()}, if two live gates share a name
      */
     public Builder liveGate(Gate live) {
-      liveGates.add(Checks.required(live, "liveGate"));
+      liveGates.add(Arguments.required(live, "liveGate"));
       return this;
     }
 
@@ -414,7 +435,7 @@ public final class RolloutEngine implements AutoCloseable {
      * @return this builder
      */
     public Builder store(RolloutStore rolloutStore) {
-      this.store = Checks.required(rolloutStore, "store");
+      this.store = Arguments.required(rolloutStore, "store");
       return this;
     }
 
@@ -425,7 +446,7 @@ public final class RolloutEngine implements AutoCloseable {
      * @return this builder
      */
     public Builder identity(String name) {
-      this.identity = Checks.notBlank(name, "identity");
+      this.identity = Arguments.notBlank(name, "identity");
       return this;
     }
 
@@ -437,7 +458,7 @@ public final class RolloutEngine implements AutoCloseable {
      * @return this builder
      */
     public Builder leaseTtl(Duration ttl) {
-      this.leaseTtl = Checks.positive(ttl, "leaseTtl");
+      this.leaseTtl = Arguments.positive(ttl, "leaseTtl");
       return this;
     }
 

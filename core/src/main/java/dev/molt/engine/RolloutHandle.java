@@ -1,6 +1,6 @@
 package dev.molt.engine;
 
-import dev.molt.Rollout;
+import dev.molt.rollout.Rollout;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,14 +20,14 @@ public interface RolloutHandle {
    * Holds the rollout where it is. Valid while pending or progressing; pausing a paused rollout is
    * a no-op.
    *
-   * @throws dev.molt.IllegalControlException in other phases
+   * @throws dev.molt.rollout.IllegalControlException in other phases
    */
   void pause();
 
   /**
    * Continues a paused rollout, with a fresh progress deadline and replacement budget.
    *
-   * @throws dev.molt.IllegalControlException unless paused
+   * @throws dev.molt.rollout.IllegalControlException unless paused
    */
   void resume();
 
@@ -36,7 +36,7 @@ public interface RolloutHandle {
    * non-terminal phase; aborting an aborting rollout is a no-op.
    *
    * @param reason why, recorded in the history
-   * @throws dev.molt.IllegalControlException once the rollout has ended
+   * @throws dev.molt.rollout.IllegalControlException once the rollout has ended
    */
   void abort(String reason);
 
@@ -45,7 +45,7 @@ public interface RolloutHandle {
    * promotion, a pause until resumed, an inconclusive analysis), or skips a timed pause, an
    * analysis or a promotion delay. Valid while PROGRESSING or PAUSED at a step.
    *
-   * @throws dev.molt.IllegalControlException for a rolling update, while aborting, after the end,
+   * @throws dev.molt.rollout.IllegalControlException for a rolling update, while aborting, after the end,
    *     or when paused by a failure (use resume)
    */
   void promote();
@@ -54,7 +54,7 @@ public interface RolloutHandle {
    * Promotes a blue-green or canary rollout fully: skips every remaining step, pause, analysis
    * and delay, and goes straight to full promotion. Valid where {@link #promote()} is.
    *
-   * @throws dev.molt.IllegalControlException where {@link #promote()} would
+   * @throws dev.molt.rollout.IllegalControlException where {@link #promote()} would
    */
   void promoteFull();
 
@@ -62,7 +62,7 @@ public interface RolloutHandle {
    * Starts this rollout's spec again, as a new rollout, after it failed or was rolled back.
    *
    * @return the new rollout's handle
-   * @throws dev.molt.IllegalControlException unless this rollout ended FAILED or ROLLED_BACK
+   * @throws dev.molt.rollout.IllegalControlException unless this rollout ended FAILED or ROLLED_BACK
    */
   RolloutHandle retry();
 
@@ -73,7 +73,7 @@ public interface RolloutHandle {
    * SUCCEEDED it starts a new rollout of the previous revision with the same strategy.
    *
    * @return the handle doing the undo: this one, or the new rollout's
-   * @throws dev.molt.IllegalControlException after FAILED or ROLLED_BACK (nothing to undo), or
+   * @throws dev.molt.rollout.IllegalControlException after FAILED or ROLLED_BACK (nothing to undo), or
    *     when the previous revision is unknown to the engine
    */
   RolloutHandle undo();
@@ -86,7 +86,7 @@ public interface RolloutHandle {
    * With a real scheduler it waits, however long a pause lasts (another thread may resume it).
    *
    * @return the final snapshot, whatever its phase
-   * @throws dev.molt.IllegalControlException in virtual time, as soon as the rollout waits for a
+   * @throws dev.molt.rollout.IllegalControlException in virtual time, as soon as the rollout waits for a
    *     person ({@code promote()} at a manual step, {@code resume()} after a pause), saying which
    *     control at which step: nothing but this thread drives the time, so it could never end
    */
@@ -96,7 +96,7 @@ public interface RolloutHandle {
    * Waits for the end and insists on success.
    *
    * @return the final snapshot
-   * @throws dev.molt.RolloutFailedException if it ended other than {@code SUCCEEDED}
+   * @throws dev.molt.rollout.RolloutFailedException if it ended other than {@code SUCCEEDED}
    */
   Rollout awaitSuccess();
 }

@@ -1,7 +1,7 @@
 package dev.molt.engine;
 
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
 
 /**
  * Told about every event of every rollout an engine runs, on the engine's thread, in order. Keep it

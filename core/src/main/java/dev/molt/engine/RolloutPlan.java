@@ -1,7 +1,7 @@
 package dev.molt.engine;
 
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +31,10 @@ public record RolloutPlan(
 
   /** Validates and copies the fields. */
   public RolloutPlan {
-    Checks.notBlank(fleet, "fleet");
-    Checks.notBlank(strategy, "strategy");
-    steps = Checks.copyOf(steps, "steps");
-    Checks.nonNegative(expectedDuration, "expectedDuration");
+    Arguments.notBlank(fleet, "fleet");
+    Arguments.notBlank(strategy, "strategy");
+    steps = Arguments.copyOf(steps, "steps");
+    Arguments.nonNegative(expectedDuration, "expectedDuration");
   }
 
   /** @return how many instances above desired capacity run at the peak */

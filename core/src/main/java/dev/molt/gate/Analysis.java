@@ -1,7 +1,7 @@
 package dev.molt.gate;
 
 import dev.molt.InvalidSpecException;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -68,16 +68,16 @@ public record Analysis(
 
   /** Validates the fields. */
   public Analysis {
-    Checks.required(gate, "gate");
-    Checks.positive(count, "count");
-    Checks.positive(interval, "interval");
-    Checks.nonNegative(maxFailures, "maxFailures");
-    Checks.nonNegative(maxConsecutiveFailures, "maxConsecutiveFailures");
-    Checks.nonNegative(maxInconclusive, "maxInconclusive");
-    Checks.nonNegative(maxErrors, "maxErrors");
-    Checks.required(onInconclusive, "onInconclusive");
-    Checks.positive(timeout, "timeout");
-    Checks.nonNegative(maxExtraMeasurements, "maxExtraMeasurements");
+    Arguments.required(gate, "gate");
+    Arguments.positive(count, "count");
+    Arguments.positive(interval, "interval");
+    Arguments.nonNegative(maxFailures, "maxFailures");
+    Arguments.nonNegative(maxConsecutiveFailures, "maxConsecutiveFailures");
+    Arguments.nonNegative(maxInconclusive, "maxInconclusive");
+    Arguments.nonNegative(maxErrors, "maxErrors");
+    Arguments.required(onInconclusive, "onInconclusive");
+    Arguments.positive(timeout, "timeout");
+    Arguments.nonNegative(maxExtraMeasurements, "maxExtraMeasurements");
     if (maxFailures >= count && count > 0) {
       throw new InvalidSpecException("maxFailures", "is " + maxFailures + " but only " + count
           + " measurements are made: the analysis could never fail. Lower it or raise count");

@@ -1,6 +1,6 @@
 package dev.molt.gate;
 
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.util.List;
 
 /**
@@ -13,8 +13,8 @@ public record AnalysisResult(Verdict verdict, List<Measurement> measurements) {
 
   /** Validates and copies the fields. */
   public AnalysisResult {
-    Checks.required(verdict, "verdict");
-    measurements = Checks.copyOf(measurements, "measurements");
+    Arguments.required(verdict, "verdict");
+    measurements = Arguments.copyOf(measurements, "measurements");
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.molt.gate;
 
 import dev.molt.InvalidSpecException;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,7 +51,7 @@ public record CanaryScore(List<MetricComparison> metrics, double marginal, doubl
 
   /** Validates and copies the fields. */
   public CanaryScore {
-    metrics = Checks.copyOf(metrics, "metrics");
+    metrics = Arguments.copyOf(metrics, "metrics");
     if (metrics.isEmpty()) {
       throw new InvalidSpecException("metrics", "needs at least one metric comparison");
     }

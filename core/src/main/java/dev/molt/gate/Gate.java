@@ -1,6 +1,6 @@
 package dev.molt.gate;
 
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import dev.molt.time.Scheduler;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -50,7 +50,7 @@ public interface Gate {
    * @throws dev.molt.InvalidSpecException if {@code gates} is empty or holds null
    */
   static Gate allOf(Gate... gates) {
-    return new CombinedGate(true, List.of(Checks.copyOf(List.of(gates), "gates")
+    return new CombinedGate(true, List.of(Arguments.copyOf(List.of(gates), "gates")
         .toArray(Gate[]::new)));
   }
 
@@ -63,7 +63,7 @@ public interface Gate {
    * @throws dev.molt.InvalidSpecException if {@code gates} is empty or holds null
    */
   static Gate anyOf(Gate... gates) {
-    return new CombinedGate(false, List.of(Checks.copyOf(List.of(gates), "gates")
+    return new CombinedGate(false, List.of(Arguments.copyOf(List.of(gates), "gates")
         .toArray(Gate[]::new)));
   }
 
@@ -75,7 +75,7 @@ public interface Gate {
    * @return the gate
    */
   static Gate constant(Verdict verdict) {
-    Checks.required(verdict, "verdict");
+    Arguments.required(verdict, "verdict");
     return new Gate() {
       @Override
       public String name() {

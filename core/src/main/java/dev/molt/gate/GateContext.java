@@ -3,7 +3,7 @@ package dev.molt.gate;
 import dev.molt.Fleet;
 import dev.molt.Instance;
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,10 +21,10 @@ public record GateContext(Fleet fleet, Revision canary, Optional<Revision> basel
 
   /** Validates the fields. */
   public GateContext {
-    Checks.required(fleet, "fleet");
-    Checks.required(canary, "canary");
-    Checks.optional(baseline, "baseline");
-    Checks.required(now, "now");
+    Arguments.required(fleet, "fleet");
+    Arguments.required(canary, "canary");
+    Arguments.optional(baseline, "baseline");
+    Arguments.required(now, "now");
   }
 
   /** @return the live instances of the canary revision */

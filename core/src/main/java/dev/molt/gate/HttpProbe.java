@@ -2,7 +2,7 @@ package dev.molt.gate;
 
 import dev.molt.Instance;
 import dev.molt.InvalidSpecException;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +31,7 @@ public record HttpProbe(String path, int minStatus, int maxStatus, Duration maxL
 
   /** Validates the fields. */
   public HttpProbe {
-    Checks.notBlank(path, "path");
+    Arguments.notBlank(path, "path");
     if (!path.startsWith("/")) {
       throw new InvalidSpecException("path", "must start with '/', was '" + path + "'");
     }
@@ -39,7 +39,7 @@ public record HttpProbe(String path, int minStatus, int maxStatus, Duration maxL
       throw new InvalidSpecException("minStatus", "status range " + minStatus + ".." + maxStatus
           + " must lie within 100..599");
     }
-    Checks.positive(maxLatency, "maxLatency");
+    Arguments.positive(maxLatency, "maxLatency");
   }
 
   /** @return a probe of {@code path} accepting 2xx within {@code maxLatency} */

@@ -1,6 +1,6 @@
 package dev.molt.gate;
 
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.util.List;
 
 /**
@@ -15,9 +15,9 @@ public record Measurement(Verdict verdict, String detail, List<MetricResult> met
 
   /** Validates and copies the fields. */
   public Measurement {
-    Checks.required(verdict, "verdict");
-    Checks.required(detail, "detail");
-    metrics = Checks.copyOf(metrics, "metrics");
+    Arguments.required(verdict, "verdict");
+    Arguments.required(detail, "detail");
+    metrics = Arguments.copyOf(metrics, "metrics");
   }
 
   /**

@@ -2,7 +2,7 @@ package dev.molt.gate;
 
 import dev.molt.InvalidSpecException;
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,16 +74,16 @@ public record MetricComparison(String metric, MetricSource source, String query,
 
   /** Validates the fields. */
   public MetricComparison {
-    Checks.notBlank(metric, "metric");
-    Checks.required(source, "source");
-    Checks.notBlank(query, "query");
+    Arguments.notBlank(metric, "metric");
+    Arguments.required(source, "source");
+    Arguments.notBlank(query, "query");
     if (!query.contains("{revision}")) {
       throw new InvalidSpecException("query", "must contain {revision}, to tell canary and"
           + " baseline apart: '" + query + "'");
     }
-    Checks.positive(window, "window");
-    Checks.positive(step, "step");
-    Checks.required(direction, "direction");
+    Arguments.positive(window, "window");
+    Arguments.positive(step, "step");
+    Arguments.required(direction, "direction");
     if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
       throw new InvalidSpecException("tolerance", "must be a finite fraction >= 0 (0.05 is 5 %),"
           + " was " + tolerance);

@@ -1,7 +1,7 @@
 package dev.molt.gate;
 
 import dev.molt.InvalidSpecException;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -17,10 +17,10 @@ public record MetricQuery(String expression, Instant from, Instant to, Duration 
 
   /** Validates the fields. */
   public MetricQuery {
-    Checks.notBlank(expression, "expression");
-    Checks.required(from, "from");
-    Checks.required(to, "to");
-    Checks.positive(step, "step");
+    Arguments.notBlank(expression, "expression");
+    Arguments.required(from, "from");
+    Arguments.required(to, "to");
+    Arguments.positive(step, "step");
     if (to.isBefore(from)) {
       throw new InvalidSpecException("to", to + " is before from " + from);
     }

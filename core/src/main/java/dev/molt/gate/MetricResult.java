@@ -1,7 +1,7 @@
 package dev.molt.gate;
 
 import dev.molt.InvalidSpecException;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.util.Optional;
 
 /**
@@ -28,21 +28,21 @@ public record MetricResult(String metric, Verdict verdict, boolean critical, dou
 
   /** Validates the fields. */
   public MetricResult {
-    Checks.notBlank(metric, "metric");
-    Checks.required(verdict, "verdict");
+    Arguments.notBlank(metric, "metric");
+    Arguments.required(verdict, "verdict");
     if (!(weight > 0) || Double.isInfinite(weight)) {
       throw new InvalidSpecException("weight", "must be a finite number above 0, was " + weight);
     }
-    Checks.nonNegative(canarySamples, "canarySamples");
-    Checks.nonNegative(baselineSamples, "baselineSamples");
-    Checks.optional(canaryRequests, "canaryRequests");
-    Checks.optional(baselineRequests, "baselineRequests");
+    Arguments.nonNegative(canarySamples, "canarySamples");
+    Arguments.nonNegative(baselineSamples, "baselineSamples");
+    Arguments.optional(canaryRequests, "canaryRequests");
+    Arguments.optional(baselineRequests, "baselineRequests");
     if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
       throw new InvalidSpecException("tolerance", "must be a finite number >= 0, was "
           + tolerance);
     }
-    Checks.optional(effect, "effect");
-    Checks.required(reason, "reason");
+    Arguments.optional(effect, "effect");
+    Arguments.required(reason, "reason");
     if ((verdict == Verdict.PASS || verdict == Verdict.FAIL) && effect.isEmpty()) {
       throw new InvalidSpecException("effect", "is required for a " + verdict + " of metric "
           + metric + ": a verdict needs its evidence");

@@ -1,7 +1,7 @@
 package dev.molt.gate;
 
 import dev.molt.ProviderException;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import dev.molt.internal.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -35,8 +35,8 @@ public record PrometheusMetricSource(URI baseUri, Duration timeout) implements M
 
   /** Validates the fields. */
   public PrometheusMetricSource {
-    Checks.required(baseUri, "baseUri");
-    Checks.positive(timeout, "timeout");
+    Arguments.required(baseUri, "baseUri");
+    Arguments.positive(timeout, "timeout");
   }
 
   /** @return a source for the Prometheus at {@code baseUri}, with a 10 s timeout */

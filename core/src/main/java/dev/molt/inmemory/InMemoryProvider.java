@@ -5,7 +5,7 @@ import dev.molt.InstanceState;
 import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import dev.molt.spi.ExpectedLatencies;
 import dev.molt.spi.Health;
 import dev.molt.spi.LaunchRequest;
@@ -66,7 +66,7 @@ public final class InMemoryProvider implements Provider {
 
   /** Scripts how instances of {@code revision} launched from now on behave. */
   public synchronized void script(Revision revision, InstanceBehavior behavior) {
-    behaviors.put(Checks.required(revision, "revision"), Checks.required(behavior, "behavior"));
+    behaviors.put(Arguments.required(revision, "revision"), Arguments.required(behavior, "behavior"));
   }
 
   /**
@@ -97,7 +97,7 @@ public final class InMemoryProvider implements Provider {
    * @param hook the hook
    */
   public void faults(FaultHook hook) {
-    ledger.hook(Checks.required(hook, "hook"));
+    ledger.hook(Arguments.required(hook, "hook"));
   }
 
   /**
@@ -224,7 +224,7 @@ public final class InMemoryProvider implements Provider {
     }
     Instant now = clock.instant();
     Revision revision = request.revision(); // hashes the spec: once per call, not per instance
-    Map<String, String> labels = Checks.copyOf(request.ownerLabels(), "labels");
+    Map<String, String> labels = Arguments.copyOf(request.ownerLabels(), "labels");
     InstanceBehavior scripted = behaviors.getOrDefault(revision, defaultBehavior);
     List<Instance> launched = new ArrayList<>(request.count());
     List<InstanceBehavior> chosen = new ArrayList<>(request.count());
@@ -323,7 +323,7 @@ public final class InMemoryProvider implements Provider {
     for (Machine m : owned("taint", fleet, List.of(instance))) {
       Map<String, String> labels = new HashMap<>(m.labels);
       labels.put(OwnerLabels.TAINTED, reason);
-      m.labels = Checks.copyOf(labels, "labels");
+      m.labels = Arguments.copyOf(labels, "labels");
     }
     watchers.notifyAt(fleet, Duration.ZERO);
   }
@@ -340,8 +340,8 @@ public final class InMemoryProvider implements Provider {
   public synchronized void label(String id, String key, String value) {
     Machine m = machine(id);
     Map<String, String> labels = new HashMap<>(m.labels);
-    labels.put(Checks.notBlank(key, "key"), Checks.required(value, "value"));
-    m.labels = Checks.copyOf(labels, "labels");
+    labels.put(Arguments.notBlank(key, "key"), Arguments.required(value, "value"));
+    m.labels = Arguments.copyOf(labels, "labels");
   }
 
   /**
@@ -398,7 +398,7 @@ public final class InMemoryProvider implements Provider {
   }
 
   private Machine machine(String id) {
-    Machine m = machines.get(Checks.notBlank(id, "id"));
+    Machine m = machines.get(Arguments.notBlank(id, "id"));
     if (m == null) {
       throw new IllegalArgumentException("no instance " + id);
     }
@@ -407,7 +407,7 @@ public final class InMemoryProvider implements Provider {
 
   @Override
   public Cancellable watch(String fleet, Runnable onChange) {
-    return watchers.watch(Checks.notBlank(fleet, "fleet"), Checks.required(onChange, "onChange"));
+    return watchers.watch(Arguments.notBlank(fleet, "fleet"), Arguments.required(onChange, "onChange"));
   }
 
   private List<Machine> owned(String operation, String fleet, List<Instance> instances) {
@@ -445,19 +445,19 @@ public final class InMemoryProvider implements Provider {
     private boolean routed = true;
 
     private Builder(Clock clock, Scheduler scheduler) {
-      this.clock = Checks.required(clock, "clock");
-      this.scheduler = Checks.required(scheduler, "scheduler");
+      this.clock = Arguments.required(clock, "clock");
+      this.scheduler = Arguments.required(scheduler, "scheduler");
     }
 
     /** Sets how instances of unscripted revisions behave. @return this builder */
     public Builder defaultBehavior(InstanceBehavior behavior) {
-      this.defaultBehavior = Checks.required(behavior, "defaultBehavior");
+      this.defaultBehavior = Arguments.required(behavior, "defaultBehavior");
       return this;
     }
 
     /** Scripts how instances of {@code revision} behave. @return this builder */
     public Builder behavior(Revision revision, InstanceBehavior behavior) {
-      behaviors.put(Checks.required(revision, "revision"), Checks.required(behavior, "behavior"));
+      behaviors.put(Arguments.required(revision, "revision"), Arguments.required(behavior, "behavior"));
       return this;
     }
 

@@ -1,7 +1,7 @@
 package dev.molt.inmemory;
 
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import dev.molt.spi.TrafficRouter;
 import java.time.Clock;
 import java.util.HashMap;
@@ -28,7 +28,7 @@ public final class InMemoryRouter implements TrafficRouter {
 
   /** For the provider: records each call in its call log, where faults can be injected. */
   InMemoryRouter(Clock clock, BiConsumer<String, Integer> onCall) {
-    this.clock = Checks.required(clock, "clock");
+    this.clock = Arguments.required(clock, "clock");
     this.onCall = onCall;
   }
 

@@ -1,6 +1,6 @@
 package dev.molt.inmemory;
 
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 
 /**
@@ -41,13 +41,13 @@ public record InstanceBehavior(
    *     behavior's spell ({@code unhealthyAfter}) is zero
    */
   public InstanceBehavior {
-    Checks.nonNegative(launchLatency, "launchLatency");
-    Checks.nonNegative(timeToHealthy, "timeToHealthy");
-    Checks.nonNegative(drainTime, "drainTime");
-    Checks.required(failure, "failure");
-    Checks.nonNegative(unhealthyAfter, "unhealthyAfter");
+    Arguments.nonNegative(launchLatency, "launchLatency");
+    Arguments.nonNegative(timeToHealthy, "timeToHealthy");
+    Arguments.nonNegative(drainTime, "drainTime");
+    Arguments.required(failure, "failure");
+    Arguments.nonNegative(unhealthyAfter, "unhealthyAfter");
     if (failure == Failure.FLAPPING) {
-      Checks.positive(unhealthyAfter, "unhealthyAfter"); // the length of a spell
+      Arguments.positive(unhealthyAfter, "unhealthyAfter"); // the length of a spell
     }
   }
 
@@ -93,7 +93,7 @@ public record InstanceBehavior(
    * @return the behavior
    */
   public InstanceBehavior flapping(Duration period) {
-    Checks.positive(period, "period");
+    Arguments.positive(period, "period");
     return new InstanceBehavior(launchLatency, timeToHealthy, drainTime, Failure.FLAPPING, period);
   }
 

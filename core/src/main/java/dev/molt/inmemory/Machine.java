@@ -3,7 +3,7 @@ package dev.molt.inmemory;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import dev.molt.spi.Health;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +32,7 @@ final class Machine {
     this.id = id;
     this.fleet = fleet;
     this.revision = revision;
-    this.labels = Checks.copyOf(labels, "labels"); // checked once, shared by every snapshot
+    this.labels = Arguments.copyOf(labels, "labels"); // checked once, shared by every snapshot
     this.address = address;
     this.launchedAt = launchedAt;
     this.behavior = behavior;

@@ -1,7 +1,7 @@
 package dev.molt.inmemory;
 
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Instant;
 import java.util.Map;
 
@@ -16,8 +16,8 @@ public record WeightChange(Instant at, String fleet, Map<Revision, Integer> weig
 
   /** Validates and copies the fields. */
   public WeightChange {
-    Checks.required(at, "at");
-    Checks.notBlank(fleet, "fleet");
-    weights = Map.copyOf(Checks.required(weights, "weights"));
+    Arguments.required(at, "at");
+    Arguments.notBlank(fleet, "fleet");
+    weights = Map.copyOf(Arguments.required(weights, "weights"));
   }
 }

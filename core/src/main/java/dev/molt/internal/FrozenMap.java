@@ -1,5 +1,6 @@
 package dev.molt.internal;
 
+import dev.molt.Arguments;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.Map;
@@ -8,16 +9,16 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * The immutable, key-sorted map that {@link Checks#copyOf(Map, String)} returns. Because nothing
+ * The immutable, key-sorted map that {@link Arguments#copyOf(Map, String)} returns. Because nothing
  * outside can hold the map it wraps, copying one again is free: records that are rebuilt often
  * (an {@code Instance} per observation) do not re-sort the same labels each time. Not API.
  */
-final class FrozenMap extends AbstractMap<String, String> {
+public final class FrozenMap extends AbstractMap<String, String> {
   private final Map<String, String> sorted;
   private final Map<String, String> index; // hashed: label look-ups run per instance per poll
 
   /** @param owned a map nobody else holds; it is never changed again */
-  FrozenMap(TreeMap<String, String> owned) {
+  public FrozenMap(TreeMap<String, String> owned) {
     this.sorted = Collections.unmodifiableMap(owned);
     this.index = Map.copyOf(owned);
   }

@@ -1,7 +1,7 @@
 package dev.molt.reconcile;
 
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 
 /**
  * One instance a reconcile found out of line with the declared state, why, what it does about it,
@@ -20,12 +20,12 @@ public record Finding(
 
   /** Validates the fields. */
   public Finding {
-    Checks.notBlank(instanceId, "instanceId");
-    Checks.required(kind, "kind");
-    Checks.required(revision, "revision");
-    Checks.notBlank(reason, "reason");
-    Checks.required(remedy, "remedy");
-    Checks.required(outcome, "outcome");
+    Arguments.notBlank(instanceId, "instanceId");
+    Arguments.required(kind, "kind");
+    Arguments.required(revision, "revision");
+    Arguments.notBlank(reason, "reason");
+    Arguments.required(remedy, "remedy");
+    Arguments.required(outcome, "outcome");
   }
 
   /** @return a copy with this outcome */

@@ -2,7 +2,7 @@ package dev.molt.reconcile;
 
 import dev.molt.Image;
 import dev.molt.LaunchSpec;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,7 @@ public record ImageAgePolicy(Duration maxAge, boolean flagUnknownAge) {
 
   /** Validates the fields. */
   public ImageAgePolicy {
-    Checks.positive(maxAge, "maxAge");
+    Arguments.positive(maxAge, "maxAge");
   }
 
   /**
@@ -51,8 +51,8 @@ public record ImageAgePolicy(Duration maxAge, boolean flagUnknownAge) {
    * @return the due fleets in name order, each with its reason; empty if none
    */
   public List<RebuildDue> due(ImageCatalog catalog, Clock clock) {
-    Checks.required(catalog, "catalog");
-    Instant now = Checks.required(clock, "clock").instant();
+    Arguments.required(catalog, "catalog");
+    Instant now = Arguments.required(clock, "clock").instant();
     List<RebuildDue> out = new ArrayList<>();
     for (Map.Entry<String, LaunchSpec> e : catalog.fleets().entrySet()) {
       check(e.getKey(), e.getValue().image(), now).ifPresent(out::add);

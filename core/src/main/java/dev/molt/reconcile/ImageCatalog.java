@@ -3,7 +3,7 @@ package dev.molt.reconcile;
 import dev.molt.Image;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,13 +24,13 @@ public record ImageCatalog(Map<String, LaunchSpec> fleets) {
 
   /** Validates and copies the map. */
   public ImageCatalog {
-    Checks.required(fleets, "fleets");
+    Arguments.required(fleets, "fleets");
     TreeMap<String, LaunchSpec> copy = new TreeMap<>();
     fleets.forEach((fleet, spec) -> {
       if (fleet == null || fleet.isBlank()) {
         throw new InvalidSpecException("fleets", "has a null or blank fleet name");
       }
-      copy.put(fleet, Checks.required(spec, "fleets[" + fleet + "]"));
+      copy.put(fleet, Arguments.required(spec, "fleets[" + fleet + "]"));
     });
     fleets = java.util.Collections.unmodifiableMap(copy);
   }
@@ -49,7 +49,7 @@ public record ImageCatalog(Map<String, LaunchSpec> fleets) {
    */
   public ImageCatalog with(String fleet, LaunchSpec spec) {
     Map<String, LaunchSpec> copy = new TreeMap<>(fleets);
-    copy.put(Checks.notBlank(fleet, "fleet"), Checks.required(spec, "spec"));
+    copy.put(Arguments.notBlank(fleet, "fleet"), Arguments.required(spec, "spec"));
     return new ImageCatalog(copy);
   }
 
@@ -60,7 +60,7 @@ public record ImageCatalog(Map<String, LaunchSpec> fleets) {
    * @return the new catalog
    */
   public ImageCatalog with(ReconcileSpec spec) {
-    return with(Checks.required(spec, "spec").fleet(), spec.declared());
+    return with(Arguments.required(spec, "spec").fleet(), spec.declared());
   }
 
   /**
@@ -72,7 +72,7 @@ public record ImageCatalog(Map<String, LaunchSpec> fleets) {
    * @return fleet names, in name order; empty if none
    */
   public List<String> fleetsBuiltOn(Image base) {
-    Checks.required(base, "base");
+    Arguments.required(base, "base");
     return fleets.entrySet().stream().filter(e -> e.getValue().image().isBuiltOn(base))
         .map(Map.Entry::getKey).toList();
   }
@@ -85,7 +85,7 @@ public record ImageCatalog(Map<String, LaunchSpec> fleets) {
    * @return fleet names, in name order; empty if none
    */
   public List<String> fleetsUsing(Image image) {
-    Checks.required(image, "image");
+    Arguments.required(image, "image");
     return fleets.entrySet().stream()
         .filter(e -> e.getValue().image().reference().equals(image.reference())
             || e.getValue().image().isBuiltOn(image))

@@ -1,7 +1,7 @@
 package dev.molt.reconcile;
 
 import dev.molt.Image;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 
 /**
  * A fleet an {@link ImageAgePolicy} says must be rebuilt and redeployed.
@@ -16,9 +16,9 @@ public record RebuildDue(String fleet, Image image, Image outdated, String reaso
 
   /** Validates the fields. */
   public RebuildDue {
-    Checks.notBlank(fleet, "fleet");
-    Checks.required(image, "image");
-    Checks.required(outdated, "outdated");
-    Checks.notBlank(reason, "reason");
+    Arguments.notBlank(fleet, "fleet");
+    Arguments.required(image, "image");
+    Arguments.required(outdated, "outdated");
+    Arguments.notBlank(reason, "reason");
   }
 }

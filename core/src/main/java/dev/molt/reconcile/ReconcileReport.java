@@ -1,8 +1,8 @@
 package dev.molt.reconcile;
 
 import dev.molt.Revision;
-import dev.molt.Rollout;
-import dev.molt.internal.Checks;
+import dev.molt.rollout.Rollout;
+import dev.molt.Arguments;
 import dev.molt.reconcile.Finding.Kind;
 import dev.molt.reconcile.Finding.Outcome;
 import dev.molt.reconcile.Finding.Remedy;
@@ -33,12 +33,12 @@ public record ReconcileReport(
 
   /** Validates and copies the fields. */
   public ReconcileReport {
-    Checks.notBlank(fleet, "fleet");
-    Checks.required(declared, "declared");
-    findings = Checks.copyOf(findings, "findings");
-    Checks.optional(run, "run");
-    Checks.required(startedAt, "startedAt");
-    Checks.required(finishedAt, "finishedAt");
+    Arguments.notBlank(fleet, "fleet");
+    Arguments.required(declared, "declared");
+    findings = Arguments.copyOf(findings, "findings");
+    Arguments.optional(run, "run");
+    Arguments.required(startedAt, "startedAt");
+    Arguments.required(finishedAt, "finishedAt");
   }
 
   /** @return the findings of {@code kind}, in the order first seen */

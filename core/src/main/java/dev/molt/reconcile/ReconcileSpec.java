@@ -1,10 +1,10 @@
 package dev.molt.reconcile;
 
-import dev.molt.FailurePolicy;
+import dev.molt.rollout.FailurePolicy;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
-import dev.molt.RolloutSpec;
-import dev.molt.internal.Checks;
+import dev.molt.rollout.RolloutSpec;
+import dev.molt.Arguments;
 import dev.molt.strategy.RollingUpdate;
 import java.time.Duration;
 
@@ -38,16 +38,16 @@ public record ReconcileSpec(
 
   /** Validates the fields, the limits against the capacity and the grace against the deadline. */
   public ReconcileSpec {
-    Checks.required(declared, "declared");
-    Checks.required(rolling, "rolling");
-    Checks.nonNegative(unhealthyGrace, "unhealthyGrace");
-    Checks.positive(progressDeadline, "progressDeadline");
+    Arguments.required(declared, "declared");
+    Arguments.required(rolling, "rolling");
+    Arguments.nonNegative(unhealthyGrace, "unhealthyGrace");
+    Arguments.positive(progressDeadline, "progressDeadline");
     if (unhealthyGrace.compareTo(progressDeadline) >= 0) {
       throw new InvalidSpecException("unhealthyGrace", "must be shorter than progressDeadline "
           + progressDeadline + ", was " + unhealthyGrace + ": waiting out the grace would look"
           + " like a stalled reconcile");
     }
-    Checks.nonNegative(capacity, "capacity");
+    Arguments.nonNegative(capacity, "capacity");
     try {
       rolling.validateFor(capacity);
     } catch (InvalidSpecException e) {

@@ -1,6 +1,6 @@
 package dev.molt.spi;
 
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 
 /**
@@ -15,9 +15,9 @@ public record ExpectedLatencies(Duration launch, Duration healthy, Duration drai
 
   /** Validates the fields. */
   public ExpectedLatencies {
-    Checks.nonNegative(launch, "launch");
-    Checks.nonNegative(healthy, "healthy");
-    Checks.nonNegative(drain, "drain");
+    Arguments.nonNegative(launch, "launch");
+    Arguments.nonNegative(healthy, "healthy");
+    Arguments.nonNegative(drain, "drain");
   }
 
   /** @return launch 20 s, healthy 10 s, drain 5 s: a container platform's order of magnitude */

@@ -1,7 +1,7 @@
 package dev.molt.spi;
 
 import dev.molt.Instance;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import dev.molt.time.Cancellable;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ public abstract class ForwardingProvider implements Provider {
    * @throws dev.molt.InvalidSpecException if {@code delegate} is null
    */
   protected ForwardingProvider(Provider delegate) {
-    this.delegate = Checks.required(delegate, "delegate");
+    this.delegate = Arguments.required(delegate, "delegate");
   }
 
   /** @return the provider every call goes to */

@@ -3,7 +3,7 @@ package dev.molt.spi;
 import dev.molt.LaunchSpec;
 import dev.molt.OwnerLabels;
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.util.Map;
 
 /**
@@ -28,11 +28,11 @@ public record LaunchRequest(
 
   /** Validates the fields. */
   public LaunchRequest {
-    Checks.notBlank(fleet, "fleet");
-    Checks.required(spec, "spec");
-    Checks.positive(count, "count");
-    Checks.notBlank(rolloutId, "rolloutId");
-    Checks.notBlank(requestKey, "requestKey");
+    Arguments.notBlank(fleet, "fleet");
+    Arguments.required(spec, "spec");
+    Arguments.positive(count, "count");
+    Arguments.notBlank(rolloutId, "rolloutId");
+    Arguments.notBlank(requestKey, "requestKey");
   }
 
   /**

@@ -2,7 +2,7 @@ package dev.molt.store;
 
 import dev.molt.LaunchSpec;
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import dev.molt.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -65,12 +65,12 @@ public final class FileRolloutStore implements RolloutStore {
    * @throws StoreException if the directory cannot be created
    */
   public static FileRolloutStore open(Path directory) {
-    return new FileRolloutStore(Checks.required(directory, "directory").toAbsolutePath());
+    return new FileRolloutStore(Arguments.required(directory, "directory").toAbsolutePath());
   }
 
   @Override
   public void save(RolloutRecord record) {
-    Checks.required(record, "record");
+    Arguments.required(record, "record");
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("format", FORMAT);
     doc.put("record", RecordJson.toTree(record, RolloutRecord.class));

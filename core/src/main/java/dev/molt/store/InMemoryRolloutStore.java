@@ -2,7 +2,7 @@ package dev.molt.store;
 
 import dev.molt.LaunchSpec;
 import dev.molt.Revision;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -26,7 +26,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
 
   @Override
   public synchronized void save(RolloutRecord record) {
-    Checks.required(record, "record");
+    Arguments.required(record, "record");
     records.put(record.id(), record);
   }
 

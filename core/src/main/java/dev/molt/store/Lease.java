@@ -1,6 +1,6 @@
 package dev.molt.store;
 
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,9 +18,9 @@ public record Lease(String fleet, String holder, Instant expiresAt) {
 
   /** Validates the fields. */
   public Lease {
-    Checks.notBlank(fleet, "fleet");
-    Checks.notBlank(holder, "holder");
-    Checks.required(expiresAt, "expiresAt");
+    Arguments.notBlank(fleet, "fleet");
+    Arguments.notBlank(holder, "holder");
+    Arguments.required(expiresAt, "expiresAt");
   }
 
   /** @return true if the lease still holds at {@code now} */
@@ -36,8 +36,8 @@ public record Lease(String fleet, String holder, Instant expiresAt) {
    */
   static Lease claim(Optional<Lease> current, String fleet, String holder, Instant now,
       Duration ttl) {
-    Checks.notBlank(holder, "holder");
-    Checks.positive(ttl, "ttl");
+    Arguments.notBlank(holder, "holder");
+    Arguments.positive(ttl, "ttl");
     if (current.isPresent() && !current.get().holder().equals(holder)
         && current.get().isHeldAt(now)) {
       throw new FleetLockedException(current.get());

@@ -2,9 +2,9 @@ package dev.molt.store;
 
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
-import dev.molt.Rollout;
-import dev.molt.RolloutSpec;
-import dev.molt.internal.Checks;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutSpec;
+import dev.molt.Arguments;
 import dev.molt.reconcile.ReconcileSpec;
 import java.util.Optional;
 
@@ -29,12 +29,12 @@ public record RolloutRecord(
 
   /** Validates the fields. */
   public RolloutRecord {
-    Checks.required(spec, "spec");
-    Checks.optional(previous, "previous");
-    Checks.required(rollout, "rollout");
-    Checks.nonNegative(resumes, "resumes");
-    Checks.optional(steps, "steps");
-    Checks.optional(reconcile, "reconcile");
+    Arguments.required(spec, "spec");
+    Arguments.optional(previous, "previous");
+    Arguments.required(rollout, "rollout");
+    Arguments.nonNegative(resumes, "resumes");
+    Arguments.optional(steps, "steps");
+    Arguments.optional(reconcile, "reconcile");
     if (!spec.fleet().equals(rollout.fleet())) {
       throw new InvalidSpecException("rollout.fleet", "is " + rollout.fleet()
           + " but the spec is for fleet " + spec.fleet());

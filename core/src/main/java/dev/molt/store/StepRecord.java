@@ -2,7 +2,7 @@ package dev.molt.store;
 
 import dev.molt.Revision;
 import dev.molt.gate.AnalysisResult;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -29,9 +29,9 @@ public record StepRecord(
 
   /** Validates and copies the fields. */
   public StepRecord {
-    Checks.nonNegative(index, "index");
-    Checks.required(startedAt, "startedAt");
-    Checks.optional(analysis, "analysis");
-    traffic = Map.copyOf(Checks.required(traffic, "traffic"));
+    Arguments.nonNegative(index, "index");
+    Arguments.required(startedAt, "startedAt");
+    Arguments.optional(analysis, "analysis");
+    traffic = Map.copyOf(Arguments.required(traffic, "traffic"));
   }
 }

@@ -2,7 +2,7 @@ package dev.molt.strategy;
 
 import dev.molt.InvalidSpecException;
 import dev.molt.gate.Analysis;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -35,12 +35,12 @@ public record BlueGreen(
 
   /** Validates the fields. */
   public BlueGreen {
-    Checks.optional(previewSize, "previewSize");
-    Checks.nonNegative(promotionDelay, "promotionDelay");
-    Checks.optional(prePromotion, "prePromotion");
-    Checks.optional(postPromotion, "postPromotion");
-    Checks.nonNegative(scaleDownDelay, "scaleDownDelay");
-    Checks.positive(healthyDeadline, "healthyDeadline");
+    Arguments.optional(previewSize, "previewSize");
+    Arguments.nonNegative(promotionDelay, "promotionDelay");
+    Arguments.optional(prePromotion, "prePromotion");
+    Arguments.optional(postPromotion, "postPromotion");
+    Arguments.nonNegative(scaleDownDelay, "scaleDownDelay");
+    Arguments.positive(healthyDeadline, "healthyDeadline");
   }
 
   /** @return full preview, automatic promotion at once, no gates, blue kept 30 s, deadline 5 min */

@@ -1,7 +1,7 @@
 package dev.molt.strategy;
 
 import dev.molt.InvalidSpecException;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.util.List;
 
 /**
@@ -30,8 +30,8 @@ public record Canary(List<CanaryStep> steps, RollingUpdate promotion) implements
    *     before it, or follows a weight above 50 % (canary and baseline each carry the weight)
    */
   public Canary {
-    steps = Checks.copyOf(steps, "steps");
-    Checks.required(promotion, "promotion");
+    steps = Arguments.copyOf(steps, "steps");
+    Arguments.required(promotion, "promotion");
     checkFreshBaselines(steps);
   }
 
@@ -60,7 +60,7 @@ public record Canary(List<CanaryStep> steps, RollingUpdate promotion) implements
 
   /** @return a canary of these steps with default promotion limits */
   public static Canary of(CanaryStep... steps) {
-    return new Canary(List.of(Checks.required(steps, "steps")), RollingUpdate.defaults());
+    return new Canary(List.of(Arguments.required(steps, "steps")), RollingUpdate.defaults());
   }
 
   /** @return a copy with these promotion limits */

@@ -2,7 +2,7 @@ package dev.molt.strategy;
 
 import dev.molt.InvalidSpecException;
 import dev.molt.gate.Analysis;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -19,7 +19,7 @@ public sealed interface CanaryStep {
 
   /** @return wait {@code duration} before the next step */
   static CanaryStep pause(Duration duration) {
-    return new Pause(Optional.of(Checks.positive(duration, "duration")));
+    return new Pause(Optional.of(Arguments.positive(duration, "duration")));
   }
 
   /** @return pause the rollout until {@code resume()} or {@code promote()} */
@@ -53,7 +53,7 @@ public sealed interface CanaryStep {
 
   /** @return run the canary at {@code amount} instances (of desired capacity) from now on */
   static CanaryStep setScale(Amount amount) {
-    return new SetScale(Optional.of(Checks.required(amount, "amount")));
+    return new SetScale(Optional.of(Arguments.required(amount, "amount")));
   }
 
   /** @return size the canary to match its traffic weight again (the default) */
@@ -88,7 +88,7 @@ public sealed interface CanaryStep {
   record Pause(Optional<Duration> duration) implements CanaryStep {
     /** Validates the duration. */
     public Pause {
-      Checks.optional(duration, "duration").ifPresent(d -> Checks.positive(d, "duration"));
+      Arguments.optional(duration, "duration").ifPresent(d -> Arguments.positive(d, "duration"));
     }
 
     @Override
@@ -107,7 +107,7 @@ public sealed interface CanaryStep {
   record Analyze(Analysis analysis, boolean freshBaseline) implements CanaryStep {
     /** Validates the analysis. */
     public Analyze {
-      Checks.required(analysis, "analysis");
+      Arguments.required(analysis, "analysis");
     }
 
     /** An analysis against the stable fleet. */
@@ -135,7 +135,7 @@ public sealed interface CanaryStep {
   record SetScale(Optional<Amount> amount) implements CanaryStep {
     /** Validates the amount. */
     public SetScale {
-      Checks.optional(amount, "amount");
+      Arguments.optional(amount, "amount");
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.molt.strategy;
 
 import dev.molt.InvalidSpecException;
-import dev.molt.internal.Checks;
+import dev.molt.Arguments;
 import java.time.Duration;
 
 /**
@@ -40,11 +40,11 @@ public record RollingUpdate(
 
   /** Validates the fields. */
   public RollingUpdate {
-    Checks.required(maxSurge, "maxSurge");
-    Checks.required(maxUnavailable, "maxUnavailable");
-    Checks.nonNegative(minReadyTime, "minReadyTime");
-    Checks.positive(healthyDeadline, "healthyDeadline");
-    Checks.nonNegative(maxReplacements, "maxReplacements");
+    Arguments.required(maxSurge, "maxSurge");
+    Arguments.required(maxUnavailable, "maxUnavailable");
+    Arguments.nonNegative(minReadyTime, "minReadyTime");
+    Arguments.positive(healthyDeadline, "healthyDeadline");
+    Arguments.nonNegative(maxReplacements, "maxReplacements");
     if (maxSurge.value() == 0 && maxUnavailable.value() == 0) {
       throw new InvalidSpecException("maxSurge",
           "maxSurge and maxUnavailable are both 0: nothing could ever be replaced. Allow at least"

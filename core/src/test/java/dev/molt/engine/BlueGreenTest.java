@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Fixtures;
 import dev.molt.Revision;
-import dev.molt.Rollout;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.Gate;
 import dev.molt.gate.Verdict;
@@ -149,8 +149,8 @@ class BlueGreenTest {
         .strategy(BlueGreen.defaults()).build());
 
     assertThat(done.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
-    assertThat(done.events(dev.molt.RolloutEvent.Type.TRAFFIC_SHIFTED))
-        .extracting(dev.molt.RolloutEvent::message).containsExactly("traffic: " + V1.id()
+    assertThat(done.events(dev.molt.rollout.RolloutEvent.Type.TRAFFIC_SHIFTED))
+        .extracting(dev.molt.rollout.RolloutEvent::message).containsExactly("traffic: " + V1.id()
             + "=0% " + V2.id() + "=100% (effective, replica ratio)");
     assertThat(platform.instances(Fixtures.FLEET)).hasSize(3)
         .allMatch(i -> i.revision().equals(V2));

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Fixtures;
 import dev.molt.InstanceState;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.inmemory.InstanceBehavior;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.Canary;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Fixtures;
 import dev.molt.Instance;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.spi.ForwardingProvider;
 import dev.molt.spi.LaunchRequest;

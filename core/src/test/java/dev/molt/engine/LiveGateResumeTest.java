@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.Fixtures;
 import dev.molt.InvalidSpecException;
-import dev.molt.Rollout;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.Gate;
 import dev.molt.gate.GateContext;

@@ -3,9 +3,9 @@ package dev.molt.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Fixtures;
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
 import org.junit.jupiter.api.Test;
 
 class ProviderFailureTest {

@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.molt.Fixtures;
 import dev.molt.Revision;
-import dev.molt.Rollout;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.HealthyShare;
 import dev.molt.inmemory.InMemoryProvider;

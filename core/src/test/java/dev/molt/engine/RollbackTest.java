@@ -2,12 +2,12 @@ package dev.molt.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.molt.FailurePolicy;
+import dev.molt.rollout.FailurePolicy;
 import dev.molt.Fixtures;
 import dev.molt.Instance;
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.inmemory.InstanceBehavior;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.RollingUpdate;
@@ -59,7 +59,7 @@ class RollbackTest {
 
     assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
     // maxUnavailable 1 let one v1 instance go before v2 failed: the rollback launched it again
-    assertThat(done.events(dev.molt.RolloutEvent.Type.LAUNCHED))
+    assertThat(done.events(dev.molt.rollout.RolloutEvent.Type.LAUNCHED))
         .anySatisfy(e -> assertThat(e.message()).contains("version=v1"));
     assertThat(f.healthy(Fixtures.V1)).isEqualTo(6);
     assertThat(f.count(Fixtures.V2)).isZero();

@@ -7,12 +7,12 @@ import static dev.molt.strategy.CanaryStep.setWeight;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.molt.FailurePolicy;
+import dev.molt.rollout.FailurePolicy;
 import dev.molt.Fixtures;
-import dev.molt.IllegalControlException;
+import dev.molt.rollout.IllegalControlException;
 import dev.molt.Revision;
-import dev.molt.Rollout;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.MetricComparison;
 import dev.molt.gate.MetricSource;

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Fixtures;
 import dev.molt.Revision;
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.Gate;
 import dev.molt.gate.HealthyShare;

@@ -3,8 +3,8 @@ package dev.molt.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Fixtures;
-import dev.molt.Rollout;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.inmemory.InstanceBehavior;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.RollingUpdate;

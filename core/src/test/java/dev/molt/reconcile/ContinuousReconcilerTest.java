@@ -1,14 +1,16 @@
 package dev.molt.reconcile;
 
+import dev.molt.engine.ContinuousReconciler;
+import dev.molt.engine.ReconcileHandle;
+import dev.molt.engine.RolloutHandle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.Fixtures;
 import dev.molt.FleetBusyException;
 import dev.molt.InvalidSpecException;
-import dev.molt.Rollout;
-import dev.molt.RolloutPhase;
-import dev.molt.engine.RolloutHandle;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.inmemory.InstanceBehavior;
 import java.time.Duration;
 import java.util.ArrayList;

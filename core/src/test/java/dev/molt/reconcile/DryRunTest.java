@@ -1,5 +1,6 @@
 package dev.molt.reconcile;
 
+import dev.molt.engine.ReconcileHandle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Instance;

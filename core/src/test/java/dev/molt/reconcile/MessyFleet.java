@@ -3,7 +3,7 @@ package dev.molt.reconcile;
 import dev.molt.Fixtures;
 import dev.molt.Instance;
 import dev.molt.LaunchSpec;
-import dev.molt.RolloutEvent;
+import dev.molt.rollout.RolloutEvent;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutListener;
 import dev.molt.inmemory.InMemoryProvider;

@@ -1,11 +1,12 @@
 package dev.molt.reconcile;
 
+import dev.molt.engine.ReconcileHandle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Instance;
 import dev.molt.OwnerLabels;
-import dev.molt.Rollout;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.inmemory.InstanceBehavior;
 import dev.molt.reconcile.Finding.Outcome;
 import dev.molt.strategy.RollingUpdate;

@@ -3,7 +3,7 @@ package dev.molt.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.molt.FailurePolicy;
+import dev.molt.rollout.FailurePolicy;
 import dev.molt.Fixtures;
 import dev.molt.InvalidSpecException;
 import dev.molt.strategy.Amount;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Instance;
 import dev.molt.OwnerLabels;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.reconcile.Finding.Kind;
 import dev.molt.reconcile.Finding.Outcome;
 import dev.molt.reconcile.Finding.Remedy;
@@ -75,7 +75,7 @@ class ReconcileTest {
     ReconcileReport report = f.engine.reconcile(f.spec().capacity(5).build()).await();
 
     assertThat(report.findings()).isEmpty();
-    assertThat(report.run().orElseThrow().events(dev.molt.RolloutEvent.Type.LAUNCHED))
+    assertThat(report.run().orElseThrow().events(dev.molt.rollout.RolloutEvent.Type.LAUNCHED))
         .isNotEmpty();
     assertThat(f.platform.instances(MessyFleet.FLEET)).hasSize(5).allMatch(Instance::isHealthy)
         .extracting(Instance::id).containsAll(survivors);

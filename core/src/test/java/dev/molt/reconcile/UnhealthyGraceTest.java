@@ -1,8 +1,9 @@
 package dev.molt.reconcile;
 
+import dev.molt.engine.ReconcileHandle;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.molt.RolloutEvent;
+import dev.molt.rollout.RolloutEvent;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.reconcile.Finding.Outcome;
 import dev.molt.spi.Health;

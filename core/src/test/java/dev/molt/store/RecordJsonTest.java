@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.InvalidSpecException;
 import dev.molt.Revision;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.AnalysisResult;
 import dev.molt.gate.Effect;

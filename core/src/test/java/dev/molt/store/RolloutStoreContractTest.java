@@ -3,7 +3,7 @@ package dev.molt.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;

@@ -1,6 +1,6 @@
 package dev.molt.store;
 
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import java.nio.file.Path;
 import java.time.Duration;
 

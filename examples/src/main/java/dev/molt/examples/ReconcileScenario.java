@@ -3,7 +3,7 @@ package dev.molt.examples;
 import dev.molt.Image;
 import dev.molt.Instance;
 import dev.molt.LaunchSpec;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.inmemory.InstanceBehavior;

@@ -1,11 +1,11 @@
 package dev.molt.examples;
 
-import static dev.molt.RolloutEvent.Type.INSTANCE_FAILED;
+import static dev.molt.rollout.RolloutEvent.Type.INSTANCE_FAILED;
 import static dev.molt.testkit.MoltAssertions.assertThat;
 
 import dev.molt.LaunchSpec;
-import dev.molt.Rollout;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.testkit.MoltSimulation;
 import dev.molt.testkit.SimulatedPlatform;
 import dev.molt.testkit.faults.FaultPlan;

@@ -7,10 +7,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.molt.Instance;
 import dev.molt.Revision;
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
-import dev.molt.RolloutPhase;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.docker.haproxy.HaproxyTrafficRouter;
 import dev.molt.docker.testing.TrafficLoad;
 import dev.molt.engine.RolloutHandle;

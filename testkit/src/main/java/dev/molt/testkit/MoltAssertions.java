@@ -1,7 +1,7 @@
 package dev.molt.testkit;
 
 import dev.molt.Fleet;
-import dev.molt.Rollout;
+import dev.molt.rollout.Rollout;
 
 /**
  * Entry point of Molt's AssertJ assertions. Their failure messages print the fleet, the rollout's

@@ -1,8 +1,8 @@
 package dev.molt.testkit;
 
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;

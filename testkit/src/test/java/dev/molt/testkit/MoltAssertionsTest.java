@@ -4,9 +4,9 @@ import static dev.molt.testkit.MoltAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.LaunchSpec;
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutSpec;
 import org.junit.jupiter.api.Test;
 
 class MoltAssertionsTest {

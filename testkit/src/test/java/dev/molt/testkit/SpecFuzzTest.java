@@ -6,7 +6,7 @@ import dev.molt.HealthCheck;
 import dev.molt.Image;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.RollingUpdate;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.Fixtures;
-import dev.molt.IllegalControlException;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.IllegalControlException;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;

@@ -5,9 +5,9 @@ import static dev.molt.strategy.CanaryStep.setWeight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Fixtures;
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.engine.RetrySettings;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.gate.Analysis;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Fixtures;
 import dev.molt.Revision;
-import dev.molt.Rollout;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.inmemory.WeightChange;
 import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Fixtures;
 import dev.molt.Instance;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.inmemory.InMemoryProvider;

@@ -6,8 +6,8 @@ import static dev.molt.strategy.CanaryStep.setWeight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.Fixtures;
-import dev.molt.RolloutPhase;
-import dev.molt.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.RolloutEvent;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.Canary;

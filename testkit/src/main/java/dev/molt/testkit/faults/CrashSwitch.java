@@ -1,7 +1,7 @@
 package dev.molt.testkit.faults;
 
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutListener;
 

@@ -1,13 +1,13 @@
 package dev.molt.testkit.faults;
 
 import dev.molt.OwnerLabels;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.testkit.SimulatedPlatform;
 import dev.molt.testkit.invariants.InvariantChecker;
 import dev.molt.time.VirtualTime;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.engine.RolloutListener;
 import dev.molt.testkit.invariants.Liveness;
 import java.time.Duration;

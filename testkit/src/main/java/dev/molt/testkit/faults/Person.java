@@ -1,9 +1,9 @@
 package dev.molt.testkit.faults;
 
-import dev.molt.IllegalControlException;
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.IllegalControlException;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.engine.RolloutListener;
 import dev.molt.time.Scheduler;

@@ -1,6 +1,6 @@
 package dev.molt.testkit.faults;
 
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.RolloutSpec;
 import java.time.Duration;
 import java.util.Random;
 import java.util.Set;

@@ -1,10 +1,10 @@
 package dev.molt.testkit.invariants;
 
-import dev.molt.FailurePolicy;
+import dev.molt.rollout.FailurePolicy;
 import dev.molt.Instance;
 import dev.molt.Revision;
-import dev.molt.Rollout;
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutPhase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

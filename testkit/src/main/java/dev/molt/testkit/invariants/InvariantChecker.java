@@ -1,14 +1,14 @@
 package dev.molt.testkit.invariants;
 
-import dev.molt.FailurePolicy;
+import dev.molt.rollout.FailurePolicy;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.OwnerLabels;
 import dev.molt.Revision;
-import dev.molt.Rollout;
-import dev.molt.RolloutEvent;
-import dev.molt.RolloutPhase;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.engine.RolloutListener;
 import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.spi.Health;

@@ -1,7 +1,7 @@
 package dev.molt.testkit.invariants;
 
 import dev.molt.InvalidSpecException;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.gate.Analysis;
 import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;

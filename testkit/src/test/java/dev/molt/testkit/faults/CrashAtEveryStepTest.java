@@ -2,7 +2,7 @@ package dev.molt.testkit.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.HealthyShare;
 import dev.molt.strategy.BlueGreen;

@@ -2,7 +2,7 @@ package dev.molt.testkit.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.molt.RolloutPhase;
+import dev.molt.rollout.RolloutPhase;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

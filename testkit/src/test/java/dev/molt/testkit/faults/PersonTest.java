@@ -2,8 +2,8 @@ package dev.molt.testkit.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.molt.RolloutPhase;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.testkit.SimulatedPlatform;
 import java.time.Duration;

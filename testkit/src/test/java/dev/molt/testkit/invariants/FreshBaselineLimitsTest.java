@@ -7,9 +7,9 @@ import static dev.molt.strategy.CanaryStep.setWeight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.molt.OwnerLabels;
-import dev.molt.Rollout;
-import dev.molt.RolloutPhase;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.Gate;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.molt.Instance;
 import dev.molt.ProviderException;
 import dev.molt.Revision;
-import dev.molt.RolloutSpec;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.spi.Provider;

@@ -1,0 +1,65 @@
+package dev.molt.rollout;
+
+import dev.molt.Arguments;
+import java.time.Instant;
+
+/**
+ * One thing that happened in a rollout.
+ *
+ * @param at when (by the engine's clock)
+ * @param type what kind of thing
+ * @param phase the rollout's phase after it
+ * @param step the rollout's step after it
+ * @param message a readable {@code key=value} description
+ */
+public record RolloutEvent(Instant at, Type type, RolloutPhase phase, int step, String message) {
+
+  /** Validates the fields. */
+  public RolloutEvent {
+    Arguments.required(at, "at");
+    Arguments.required(type, "type");
+    Arguments.required(phase, "phase");
+    Arguments.required(message, "message");
+  }
+
+  /** Kinds of events. */
+  public enum Type {
+    /** The rollout began and observed the fleet. */
+    STARTED,
+    /** New instances were asked for. */
+    LAUNCHED,
+    /** Instances were taken out of traffic. */
+    DRAINING,
+    /** Instances were destroyed. */
+    TERMINATED,
+    /** A new instance failed (launch, health deadline, turned unhealthy) and will be replaced. */
+    INSTANCE_FAILED,
+    /**
+     * Traffic weights changed: the message starts {@code traffic: <rev>=<w>% <rev>=<w>%}. Without
+     * a router it reports the effective split of the replica ratio.
+     */
+    TRAFFIC_SHIFTED,
+    /** A blue-green or canary step began, or a step-wise control acted. */
+    STEP,
+    /** An analysis reached its verdict. */
+    ANALYZED,
+    /** More of the new revision serves. */
+    PROGRESS,
+    /** The rollout paused. */
+    PAUSED,
+    /** The rollout resumed. */
+    RESUMED,
+    /** The rollout started returning to the previous revision. */
+    ABORTING,
+    /** Another engine picked the rollout up from the store after its engine stopped. */
+    RECOVERED,
+    /** A platform call failed; the engine will observe again. */
+    PROVIDER_ERROR,
+    /** Terminal: the new revision serves at full capacity. */
+    SUCCEEDED,
+    /** Terminal: the previous revision serves again. */
+    ROLLED_BACK,
+    /** Terminal: the rollout gave up. */
+    FAILED
+  }
+}
