@@ -1,12 +1,10 @@
 package dev.molt;
 
-import dev.molt.rollout.IllegalControlException;
-import dev.molt.rollout.RolloutFailedException;
 
 /**
  * Base of every exception Molt throws. Unchecked: a caller that can act on a failure catches the
  * specific subtype ({@link InvalidSpecException}, {@link ProviderException}, {@link
- * RolloutFailedException}, {@link IllegalControlException}).
+ * dev.molt.rollout.RolloutFailedException}, {@link dev.molt.rollout.IllegalControlException}).
  */
 public class MoltException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -6,5 +6,3 @@
  */
 package dev.molt;
 
-import dev.molt.rollout.Rollout;
-import dev.molt.rollout.RolloutSpec;

@@ -16,7 +16,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The engine's own cost: wall time, CPU time and allocation of whole simulated rolling updates of
- * the largest fleet size (default rolling strategy), then JMH figures for one decision step and one
+ * the largest fleet size (default rolling strategy), then JMH figures for a whole plan, one observation and one
  * fleet snapshot at that size.
  */
 final class OverheadSuite implements Suite {
@@ -28,7 +28,7 @@ final class OverheadSuite implements Suite {
 
   @Override
   public String summary() {
-    return "wall time and allocation of a whole simulated rolling update; JMH decision step";
+    return "wall time and allocation of a whole simulated rolling update; JMH plan, observe, snapshot";
   }
 
   @Override
@@ -59,7 +59,7 @@ final class OverheadSuite implements Suite {
   private static void jmh(Options options, int n, PrintStream out) {
     TimeValue second = TimeValue.seconds(1);
     org.openjdk.jmh.runner.options.Options jmh = new OptionsBuilder()
-        .include(DecideBenchmark.class.getName() + "\\.")
+        .include(EngineBenchmark.class.getName() + "\\.")
         .param("n", Integer.toString(n))
         .forks(options.jmhForks())
         .warmupIterations(options.jmhIterations()).warmupTime(second)

@@ -86,7 +86,7 @@ public final class Simulation {
   }
 
   /** Launches {@code n} v1 instances and lets them become healthy, outside any rollout. */
-  private static void seed(InMemoryProvider platform, VirtualTime time, int n, Latencies l) {
+  static void seed(InMemoryProvider platform, VirtualTime time, int n, Latencies l) {
     if (n > 0) {
       platform.launch(new LaunchRequest(FLEET, V1, n, "seed", "seed-1"));
     }

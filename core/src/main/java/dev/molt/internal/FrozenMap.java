@@ -1,6 +1,5 @@
 package dev.molt.internal;
 
-import dev.molt.Arguments;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.Map;
@@ -9,7 +8,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * The immutable, key-sorted map that {@link Arguments#copyOf(Map, String)} returns. Because nothing
+ * The immutable, key-sorted map that {@link dev.molt.Arguments#copyOf(Map, String)} returns. Because nothing
  * outside can hold the map it wraps, copying one again is free: records that are rebuilt often
  * (an {@code Instance} per observation) do not re-sort the same labels each time. Not API.
  */

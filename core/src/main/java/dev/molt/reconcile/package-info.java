@@ -8,4 +8,3 @@
  */
 package dev.molt.reconcile;
 
-import dev.molt.engine.ContinuousReconciler;

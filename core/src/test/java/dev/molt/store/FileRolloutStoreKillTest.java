@@ -18,7 +18,7 @@ class FileRolloutStoreKillTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aWriterKilledMidWriteLeavesTheLastWholeRecord(@TempDir Path dir) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+    Process child = new ProcessBuilder(java, "-cp", childClassPath(),
         StoreWriterMain.class.getName(), dir.toString()).redirectErrorStream(true).start();
     int lastSaved = 0;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
@@ -44,5 +44,16 @@ class FileRolloutStoreKillTest {
     assertThat(reopened.unfinished()).containsExactly(survivor);
     assertThat(reopened.lease("web")).hasValueSatisfying(l ->
         assertThat(l.holder()).isEqualTo("child"));
+  }
+
+  /**
+   * The test JVM runs core as a named module with these tests patched into it, so the child is
+   * given everything on one class path: the class path, the module path and the test classes.
+   */
+  private static String childClassPath() throws Exception {
+    return String.join(java.io.File.pathSeparator, System.getProperty("java.class.path", ""),
+        System.getProperty("jdk.module.path", ""),
+        Path.of(StoreWriterMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString());
   }
 }

@@ -1,0 +1,18 @@
+/**
+ * Molt's test kit: simulated platforms in virtual time, AssertJ assertions, a JUnit 5 extension,
+ * the provider conformance contract, the fault model and the invariant checker. Every package is
+ * exported: all of it is API for test suites.
+ */
+module dev.molt.testkit {
+  requires transitive dev.molt.core;
+  requires transitive org.junit.jupiter.api;
+  requires transitive org.assertj.core;
+  requires org.junit.platform.commons;
+
+  exports dev.molt.testkit;
+  exports dev.molt.testkit.conformance;
+  exports dev.molt.testkit.faults;
+  exports dev.molt.testkit.invariants;
+
+  opens dev.molt.testkit.conformance to org.junit.platform.commons;
+}
