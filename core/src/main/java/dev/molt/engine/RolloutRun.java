@@ -279,6 +279,7 @@ final class RolloutRun implements RolloutHandle {
 
   /** A person steered the rollout: act on it at once, whatever back-off was running. */
   private void controlled() {
+    state.deliver(); // the control's events, now that the state's lock is free
     synchronized (this) {
       notBefore = null;
     }
@@ -397,6 +398,7 @@ final class RolloutRun implements RolloutHandle {
             + " nothing was touched. To remove a serving fleet, build the spec with"
             + " allowScaleToZero(true)"));
       }
+      state.deliver();
       return false;
     }
     return state.phase() != RolloutPhase.PAUSED;
@@ -470,6 +472,7 @@ final class RolloutRun implements RolloutHandle {
         checkProgressDeadline(epoch);
       }
     }
+    state.deliver();
     if (gaveUp) {
       return Optional.empty(); // the failure policy acts at once
     }
@@ -486,6 +489,14 @@ final class RolloutRun implements RolloutHandle {
 
   /** Applies the decision's status, unless a control moved on meanwhile. */
   private Optional<Instant> concluded(Decision decision, long epoch) {
+    try {
+      return concludedLocked(decision, epoch);
+    } finally {
+      state.deliver();
+    }
+  }
+
+  private Optional<Instant> concludedLocked(Decision decision, long epoch) {
     synchronized (state) {
       if (state.epoch() != epoch || state.phase().isTerminal()) {
         return Optional.empty(); // an abort came in: its own tick decides from here
@@ -515,6 +526,7 @@ final class RolloutRun implements RolloutHandle {
             + ") at step " + state.step() + "/" + state.totalSteps());
       }
     }
+    state.deliver(); // a no-op when a caller still holds the lock: it delivers when it lets go
   }
 
   /** Called with the state lock held. */
@@ -544,6 +556,7 @@ final class RolloutRun implements RolloutHandle {
   }
 
   private void endTick(Optional<Instant> wakeAt) {
+    state.deliver(); // whatever this tick recorded has been told before it ends
     synchronized (this) {
       if (halted) {
         ticking = false;

@@ -17,6 +17,7 @@ import dev.molt.store.StepRecord;
 import dev.molt.strategy.RollingUpdate;
 import java.time.Instant;
 import dev.molt.gate.AnalysisResult;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ import org.slf4j.MDC;
 /**
  * The recorded state of one rollout and the one place that changes it: every change appends an
  * event, publishes a new {@link Rollout} snapshot, logs one {@code key=value} line with the fleet
- * and rollout id in the MDC, and tells the listeners. Thread-safe (all methods lock this). Not API.
+ * and rollout id in the MDC, and queues the event for the listeners, who hear it from {@link
+ * #deliver} outside the lock. Thread-safe (all methods lock this).
  */
 final class RolloutState {
   private static final Logger LOG = LoggerFactory.getLogger("dev.molt.rollout");
@@ -38,6 +40,9 @@ final class RolloutState {
   private final RolloutSpec spec;
   private final List<RolloutListener> listeners;
   private final List<RolloutEvent> history = new ArrayList<>();
+  // recorded under this lock, told to the listeners by deliver() outside it, one thread at a time
+  private final ArrayDeque<Delivery> undelivered = new ArrayDeque<>();
+  private Thread deliverer; // the thread telling the listeners now, if any
   private final Instant startedAt;
   private RolloutPhase phase = RolloutPhase.PENDING;
   private Optional<Revision> from = Optional.empty();
@@ -92,6 +97,7 @@ final class RolloutState {
       s.record(now, Type.RECOVERED, "action=recover phase=" + s.phase + " resumes="
           + record.resumes() + " step=" + s.step + "/" + s.totalSteps);
     }
+    s.deliver();
     return s;
   }
 
@@ -170,110 +176,170 @@ final class RolloutState {
    * Records the origin from the first observation. A rollout paused before it stays paused (the
    * origin is known all the same, so a later failure or undo goes back to it).
    */
-  synchronized void begin(Instant now, Optional<Revision> stable) {
-    begun = true;
-    from = stable;
-    if (phase == RolloutPhase.PENDING) {
-      phase = RolloutPhase.PROGRESSING;
-      lastProgressAt = now;
-    }
-    record(now, Type.STARTED, "phase=" + phase + " from=" + from.map(Revision::id).orElse("none")
-        + " to=" + spec.target().revision() + " strategy=" + spec.strategy().name()
-        + " capacity=" + spec.capacity());
-  }
-
-  synchronized void launched(Instant now, dev.molt.spi.LaunchRequest request, List<Instance> got) {
-    record(now, Type.LAUNCHED, "action=launch count=" + got.size() + " revision="
-        + request.revision() + " version=" + request.spec().image().version());
-  }
-
-  synchronized void draining(Instant now, List<Instance> instances) {
-    record(now, Type.DRAINING, "action=drain count=" + instances.size() + " instances="
-        + ids(instances));
-  }
-
-  synchronized void terminated(Instant now, List<Instance> instances, boolean failed, String why) {
-    if (failed) {
-      replacements += instances.size();
-      record(now, Type.INSTANCE_FAILED, "action=replace count=" + instances.size()
-          + " instances=" + ids(instances) + " replacements=" + replacements + " reason=\"" + why
-          + "\"");
-    }
-    record(now, Type.TERMINATED, "action=terminate count=" + instances.size() + " instances="
-        + ids(instances) + " reason=\"" + why + "\"");
-  }
-
-  synchronized void progress(Instant now, int newStep, int newTotal, String key) {
-    if (!key.equals(progressKey)) {
-      progressKey = key;
-      lastProgressAt = now;
-    }
-    if (newStep != step || newTotal != totalSteps) {
-      step = newStep;
-      totalSteps = newTotal;
-      record(now, Type.PROGRESS, "step=" + step + "/" + totalSteps + " ready=" + step
-          + " revision=" + targetSpec.revision());
+  void begin(Instant now, Optional<Revision> stable) {
+    try {
+      synchronized (this) {
+        begun = true;
+        from = stable;
+        if (phase == RolloutPhase.PENDING) {
+          phase = RolloutPhase.PROGRESSING;
+          lastProgressAt = now;
+        }
+        record(now, Type.STARTED, "phase=" + phase + " from=" + from.map(Revision::id).orElse("none")
+            + " to=" + spec.target().revision() + " strategy=" + spec.strategy().name()
+            + " capacity=" + spec.capacity());
+      }
+    } finally {
+      deliver();
     }
   }
 
-  synchronized void pause(Instant now, String why) {
-    phase = RolloutPhase.PAUSED;
-    reason = Optional.of(why);
-    record(now, Type.PAUSED, "phase=PAUSED reason=\"" + why + "\"");
-  }
-
-  synchronized void resume(Instant now) {
-    phase = RolloutPhase.PROGRESSING;
-    replacements = 0;
-    lastProgressAt = now;
-    reason = Optional.empty();
-    analysis = Optional.empty(); // after a failure pause, the step's analysis runs again
-    record(now, Type.RESUMED, "phase=PROGRESSING action=resume");
-    if (holding) {
-      holding = false;
-      advance(now, stepIndex + 1, "released");
+  void launched(Instant now, dev.molt.spi.LaunchRequest request, List<Instance> got) {
+    try {
+      synchronized (this) {
+        record(now, Type.LAUNCHED, "action=launch count=" + got.size() + " revision="
+            + request.revision() + " version=" + request.spec().image().version());
+      }
+    } finally {
+      deliver();
     }
   }
 
-  synchronized void startRollback(Instant now, String why, Optional<LaunchSpec> previous) {
-    epoch++;
-    holding = false;
-    analyzing = false;
-    rollingBack = true;
-    phase = RolloutPhase.ABORTING;
-    reason = Optional.of(why);
-    replacements = 0;
-    lastProgressAt = now;
-    progressKey = "";
-    if (previous.isPresent()) {
-      targetSpec = previous.get();
-      desired = spec.capacity();
-    } else {
-      desired = 0; // nothing to return to: remove what this rollout launched
+  void draining(Instant now, List<Instance> instances) {
+    try {
+      synchronized (this) {
+        record(now, Type.DRAINING, "action=drain count=" + instances.size() + " instances="
+            + ids(instances));
+      }
+    } finally {
+      deliver();
     }
-    record(now, Type.ABORTING, "phase=ABORTING to=" + (previous.isPresent()
-        ? targetSpec.revision() : "none") + " reason=\"" + why + "\"");
   }
 
-  synchronized void finish(Instant now, RolloutPhase end, Optional<String> why) {
-    phase = end;
-    if (why.isPresent()) {
-      reason = why;
+  void terminated(Instant now, List<Instance> instances, boolean failed, String why) {
+    try {
+      synchronized (this) {
+        if (failed) {
+          replacements += instances.size();
+          record(now, Type.INSTANCE_FAILED, "action=replace count=" + instances.size()
+              + " instances=" + ids(instances) + " replacements=" + replacements + " reason=\"" + why
+              + "\"");
+        }
+        record(now, Type.TERMINATED, "action=terminate count=" + instances.size() + " instances="
+            + ids(instances) + " reason=\"" + why + "\"");
+      }
+    } finally {
+      deliver();
     }
-    if (end == RolloutPhase.SUCCEEDED) {
-      step = totalSteps;
-    }
-    Type type = switch (end) {
-      case SUCCEEDED -> Type.SUCCEEDED;
-      case ROLLED_BACK -> Type.ROLLED_BACK;
-      default -> Type.FAILED;
-    };
-    record(now, type, "phase=" + end + " revision=" + targetSpec.revision()
-        + reason.map(r -> " reason=\"" + r + "\"").orElse(""));
   }
 
-  synchronized void providerError(Instant now, Throwable error) {
-    record(now, Type.PROVIDER_ERROR, "action=observe-again error=\"" + describe(error) + "\"");
+  void progress(Instant now, int newStep, int newTotal, String key) {
+    try {
+      synchronized (this) {
+        if (!key.equals(progressKey)) {
+          progressKey = key;
+          lastProgressAt = now;
+        }
+        if (newStep != step || newTotal != totalSteps) {
+          step = newStep;
+          totalSteps = newTotal;
+          record(now, Type.PROGRESS, "step=" + step + "/" + totalSteps + " ready=" + step
+              + " revision=" + targetSpec.revision());
+        }
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  void pause(Instant now, String why) {
+    try {
+      synchronized (this) {
+        phase = RolloutPhase.PAUSED;
+        reason = Optional.of(why);
+        record(now, Type.PAUSED, "phase=PAUSED reason=\"" + why + "\"");
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  void resume(Instant now) {
+    try {
+      synchronized (this) {
+        phase = RolloutPhase.PROGRESSING;
+        replacements = 0;
+        lastProgressAt = now;
+        reason = Optional.empty();
+        analysis = Optional.empty(); // after a failure pause, the step's analysis runs again
+        record(now, Type.RESUMED, "phase=PROGRESSING action=resume");
+        if (holding) {
+          holding = false;
+          advance(now, stepIndex + 1, "released");
+        }
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  void startRollback(Instant now, String why, Optional<LaunchSpec> previous) {
+    try {
+      synchronized (this) {
+        epoch++;
+        holding = false;
+        analyzing = false;
+        rollingBack = true;
+        phase = RolloutPhase.ABORTING;
+        reason = Optional.of(why);
+        replacements = 0;
+        lastProgressAt = now;
+        progressKey = "";
+        if (previous.isPresent()) {
+          targetSpec = previous.get();
+          desired = spec.capacity();
+        } else {
+          desired = 0; // nothing to return to: remove what this rollout launched
+        }
+        record(now, Type.ABORTING, "phase=ABORTING to=" + (previous.isPresent()
+            ? targetSpec.revision() : "none") + " reason=\"" + why + "\"");
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  void finish(Instant now, RolloutPhase end, Optional<String> why) {
+    try {
+      synchronized (this) {
+        phase = end;
+        if (why.isPresent()) {
+          reason = why;
+        }
+        if (end == RolloutPhase.SUCCEEDED) {
+          step = totalSteps;
+        }
+        Type type = switch (end) {
+          case SUCCEEDED -> Type.SUCCEEDED;
+          case ROLLED_BACK -> Type.ROLLED_BACK;
+          default -> Type.FAILED;
+        };
+        record(now, type, "phase=" + end + " revision=" + targetSpec.revision()
+            + reason.map(r -> " reason=\"" + r + "\"").orElse(""));
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  void providerError(Instant now, Throwable error) {
+    try {
+      synchronized (this) {
+        record(now, Type.PROVIDER_ERROR, "action=observe-again error=\"" + describe(error) + "\"");
+      }
+    } finally {
+      deliver();
+    }
   }
 
   /** @return the message of the provider error inside {@code error} */
@@ -288,11 +354,17 @@ final class RolloutState {
    *
    * @return refusals in a row, this one included
    */
-  synchronized int refused(Instant now, Throwable error, String backoff) {
-    refusals++;
-    record(now, Type.PROVIDER_ERROR, "action=back-off refusals=" + refusals + " wait=" + backoff
-        + " error=\"" + describe(error) + "\"");
-    return refusals;
+  int refused(Instant now, Throwable error, String backoff) {
+    try {
+      synchronized (this) {
+        refusals++;
+        record(now, Type.PROVIDER_ERROR, "action=back-off refusals=" + refusals + " wait=" + backoff
+            + " error=\"" + describe(error) + "\"");
+        return refusals;
+      }
+    } finally {
+      deliver();
+    }
   }
 
   /** @return refusals in a row so far */
@@ -361,55 +433,92 @@ final class RolloutState {
     return stepIndex;
   }
 
-  synchronized void advance(Instant now, int to, String what) {
-    stepIndex = to;
-    stepStartedAt = now;
-    analysis = Optional.empty();
-    analyzing = false;
-    lastProgressAt = now;
-    record(now, Type.STEP, "strategy-step=" + to + " action=" + what);
-  }
-
-  synchronized void hold(Instant now, String why) {
-    holding = true;
-    pause(now, why);
-  }
-
-  synchronized void promoteFull(Instant now) {
-    promoteFull = true;
-    record(now, Type.STEP, "strategy-step=" + stepIndex + " action=promote-full");
-  }
-
-  synchronized void analysisStarted(Instant now, int step, String gate) {
-    analyzing = true;
-    analysisStartedAt = now;
-    record(now, Type.STEP, "strategy-step=" + step + " action=analyze gate=" + gate);
-  }
-
-  synchronized void analysisFinished(Instant now, long forEpoch, int step, AnalysisResult r) {
-    if (forEpoch != epoch || step != stepIndex || phase.isTerminal()) {
-      return; // an abort or a control moved on: the result no longer decides anything
+  void advance(Instant now, int to, String what) {
+    try {
+      synchronized (this) {
+        stepIndex = to;
+        stepStartedAt = now;
+        analysis = Optional.empty();
+        analyzing = false;
+        lastProgressAt = now;
+        record(now, Type.STEP, "strategy-step=" + to + " action=" + what);
+      }
+    } finally {
+      deliver();
     }
-    analyzing = false;
-    analysis = Optional.of(r);
-    record(now, Type.ANALYZED, "strategy-step=" + step + " " + r.summary());
   }
 
-  synchronized void trafficShifted(Instant now, Map<Revision, Integer> weights, boolean routed) {
-    recordedTraffic = weights;
-    StringBuilder line = new StringBuilder("traffic:");
-    weights.forEach((rev, w) -> line.append(' ').append(rev.id()).append('=').append(w)
-        .append('%'));
-    if (weights.isEmpty()) {
-      line.append(" even across serving instances");
+  void hold(Instant now, String why) {
+    try {
+      synchronized (this) {
+        holding = true;
+        pause(now, why);
+      }
+    } finally {
+      deliver();
     }
-    record(now, Type.TRAFFIC_SHIFTED, line + (routed ? "" : " (effective, replica ratio)"));
+  }
+
+  void promoteFull(Instant now) {
+    try {
+      synchronized (this) {
+        promoteFull = true;
+        record(now, Type.STEP, "strategy-step=" + stepIndex + " action=promote-full");
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  void analysisStarted(Instant now, int step, String gate) {
+    try {
+      synchronized (this) {
+        analyzing = true;
+        analysisStartedAt = now;
+        record(now, Type.STEP, "strategy-step=" + step + " action=analyze gate=" + gate);
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  void analysisFinished(Instant now, long forEpoch, int step, AnalysisResult r) {
+    try {
+      synchronized (this) {
+        if (forEpoch != epoch || step != stepIndex || phase.isTerminal()) {
+          return; // an abort or a control moved on: the result no longer decides anything
+        }
+        analyzing = false;
+        analysis = Optional.of(r);
+        record(now, Type.ANALYZED, "strategy-step=" + step + " " + r.summary());
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  void trafficShifted(Instant now, Map<Revision, Integer> weights, boolean routed) {
+    try {
+      synchronized (this) {
+        recordedTraffic = weights;
+        StringBuilder line = new StringBuilder("traffic:");
+        weights.forEach((rev, w) -> line.append(' ').append(rev.id()).append('=').append(w)
+            .append('%'));
+        if (weights.isEmpty()) {
+          line.append(" even across serving instances");
+        }
+        record(now, Type.TRAFFIC_SHIFTED, line + (routed ? "" : " (effective, replica ratio)"));
+      }
+    } finally {
+      deliver();
+    }
   }
 
   void log(String message) {
     withMdc(() -> LOG.info("rollout={} fleet={} {}", id, spec.fleet(), message));
   }
 
+  /** Called with this locked: the event is delivered by {@link #deliver} once the lock is free. */
   private void record(Instant now, Type type, String message) {
     RolloutEvent event = new RolloutEvent(now, type, phase, step, message);
     history.add(event);
@@ -419,16 +528,56 @@ final class RolloutState {
     } else {
       log(message);
     }
-    Rollout current = snapshot;
-    for (RolloutListener listener : listeners) {
+    undelivered.add(new Delivery(snapshot, event));
+  }
+
+  /**
+   * Tells the listeners of the events recorded so far, in order, with the fleet and rollout id in
+   * the MDC, on the calling thread — never while this state's lock is held: a caller that still
+   * holds it (a check-then-act block around several changes) leaves the events queued for the
+   * next call after it lets go. One thread tells at a time; a call made while another thread (or
+   * a listener on this one) is telling returns at once and that delivery tells these events too,
+   * so every listener hears every event once, in the order they happened, and a control made
+   * from a listener or beside a slow one never waits for it.
+   */
+  void deliver() {
+    if (Thread.holdsLock(this)) {
+      return;
+    }
+    while (true) {
+      Delivery next;
+      synchronized (this) {
+        if (deliverer != null) {
+          return; // that delivery (perhaps this thread's, a listener acting) tells these next
+        }
+        next = undelivered.poll();
+        if (next == null) {
+          return;
+        }
+        deliverer = Thread.currentThread();
+      }
       try {
-        listener.onEvent(current, event);
-      } catch (RuntimeException e) {
-        withMdc(() -> LOG.warn("rollout={} listener={} error=\"{}\"", id,
-            listener.getClass().getName(), e.toString()));
+        withMdc(() -> tell(next));
+      } finally {
+        synchronized (this) {
+          deliverer = null;
+        }
       }
     }
   }
+
+  private void tell(Delivery d) {
+    for (RolloutListener listener : listeners) {
+      try {
+        listener.onEvent(d.rollout(), d.event());
+      } catch (RuntimeException e) {
+        LOG.warn("rollout={} fleet={} listener={} error=\"{}\"", id, spec.fleet(),
+            listener.getClass().getName(), e.toString());
+      }
+    }
+  }
+
+  private record Delivery(Rollout rollout, RolloutEvent event) {}
 
   private Rollout build(Instant now) {
     return new Rollout(id, spec.fleet(), spec.strategy().name(), from, spec.target().revision(),
