@@ -44,6 +44,20 @@ public record Image(
     labels = Arguments.copyOf(labels, "labels");
     Arguments.optional(base, "base");
     Arguments.optional(builtAt, "builtAt");
+    int at = reference.indexOf("@sha256:");
+    String digest = at >= 0 ? reference.substring(at + 8)
+        : reference.startsWith("sha256:") ? reference.substring(7) : null;
+    if (digest != null && !digest.matches("[0-9a-f]{64}")) {
+      throw new InvalidSpecException("reference", "'" + reference + "' has a malformed digest:"
+          + " after sha256: come exactly 64 lowercase hex digits, found " + digest.length()
+          + " character(s)" + (digest.matches("[0-9a-fA-F]*") ? "" : " that are not all hex")
+          + "; copy the digest whole from the registry or `docker inspect`");
+    }
+    if (at == 0 || (at > 0 && !DIGEST.matcher(reference).matches())) {
+      throw new InvalidSpecException("reference", "'" + reference + "' has a malformed"
+          + " repository before its digest: it must be lowercase letters, digits and . _ / : -,"
+          + " starting with a letter or digit");
+    }
     if (!isPinned(reference)) {
       throw new InvalidSpecException("reference",
           "'" + reference + "' is not pinned: a tag can point at different bits tomorrow. Use a"

@@ -56,12 +56,33 @@ public record LaunchSpec(
           "is required: Molt never shifts traffic to an instance it cannot judge. Use"
               + " HealthCheck.http(port, path), HealthCheck.tcp(port) or HealthCheck.platform()");
     }
+    if (healthCheck.kind() != HealthCheck.Kind.PLATFORM && !ports.contains(healthCheck.port())) {
+      throw new InvalidSpecException("healthCheck.port", healthCheck.port() + " is not among the"
+          + " served ports " + ports + ": the check would probe a port the instance does not"
+          + " serve. Add it with ports(" + healthCheck.port() + ") or check a served port");
+    }
     options = Arguments.copyOf(options, "options");
+    environment.keySet().forEach(name -> checkVariableName(name, "environment"));
+    secrets.keySet().forEach(name -> checkVariableName(name, "secrets"));
     for (String name : secrets.keySet()) {
       if (environment.containsKey(name)) {
         throw new InvalidSpecException("secrets[" + name + "]",
             "is also set in environment; a variable comes from one place only");
       }
+    }
+  }
+
+  /**
+   * An environment variable name every platform accepts: not empty, no {@code =} (the separator
+   * of {@code NAME=value}), no whitespace or control characters.
+   */
+  private static void checkVariableName(String name, String field) {
+    boolean bad = name.isEmpty() || name.chars()
+        .anyMatch(c -> c == '=' || Character.isWhitespace(c) || Character.isISOControl(c));
+    if (bad) {
+      throw new InvalidSpecException(field + "[" + name + "]", "is not a variable name a platform"
+          + " accepts: it must be non-empty, without '=', whitespace or control characters"
+          + " (portable names are letters, digits and '_', not starting with a digit)");
     }
   }
 
@@ -144,22 +165,51 @@ public record LaunchSpec(
       this.image = image;
     }
 
-    /** Adds an environment variable. @return this builder */
+    /**
+     * Adds an environment variable.
+     *
+     * @return this builder
+     * @throws InvalidSpecException if {@code name} was already given to this builder (a value
+     *     inherited through {@link LaunchSpec#toBuilder()} may be replaced)
+     */
     public Builder env(String name, String value) {
-      environment.put(name, value);
+      once(environment, name, value, "environment");
       return this;
     }
 
-    /** Adds environment variables. @return this builder */
+    /**
+     * Adds environment variables.
+     *
+     * @return this builder
+     * @throws InvalidSpecException if one of the names is already set
+     */
     public Builder env(Map<String, String> variables) {
-      environment.putAll(variables);
+      Arguments.required(variables, "environment").forEach((k, v) -> once(environment, k, v,
+          "environment"));
       return this;
     }
 
-    /** Adds a secret reference injected as an environment variable. @return this builder */
+    /**
+     * Adds a secret reference injected as an environment variable.
+     *
+     * @return this builder
+     * @throws InvalidSpecException if {@code name} is already set
+     */
     public Builder secret(String name, String reference) {
-      secrets.put(name, reference);
+      once(secrets, name, reference, "secrets");
       return this;
+    }
+
+    /** Names given through this builder: a copy's inherited values may each be replaced once. */
+    private final java.util.Set<String> given = new java.util.HashSet<>();
+
+    private void once(Map<String, String> into, String name, String value, String field) {
+      Arguments.required(name, field + " name");
+      if (!given.add(field + "/" + name)) {
+        throw new InvalidSpecException(field + "[" + name + "]", "is set twice: a variable has"
+            + " one value; set it once");
+      }
+      into.put(name, Arguments.required(value, field + "[" + name + "]"));
     }
 
     /** Adds served ports. @return this builder */

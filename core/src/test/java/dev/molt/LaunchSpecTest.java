@@ -20,18 +20,20 @@ class LaunchSpecTest {
 
   @Test
   void anyChangeIsANewRevision() {
-    LaunchSpec base = LaunchSpec.builder(IMAGE).env("A", "1").healthCheck(HealthCheck.tcp(80))
-        .build();
+    LaunchSpec base = LaunchSpec.builder(IMAGE).env("A", "1").ports(80)
+        .healthCheck(HealthCheck.tcp(80)).build();
     assertThat(base.toBuilder().env("A", "2").build().revision()).isNotEqualTo(base.revision());
+    assertThatThrownBy(() -> base.toBuilder().env("A", "2").env("A", "3"))
+        .hasMessageStartingWith("environment[A]: is set twice");
     assertThat(base.toBuilder().option("memory", "512m").build().revision())
         .isNotEqualTo(base.revision());
     assertThat(base.withImage(Image.of("sha256:" + "b".repeat(64), "v1")).revision())
         .isNotEqualTo(base.revision());
     // keys and values cannot be shifted into each other to forge a collision
-    LaunchSpec x = LaunchSpec.builder(IMAGE).env("A", "B=C").healthCheck(HealthCheck.tcp(80))
-        .build();
-    LaunchSpec y = LaunchSpec.builder(IMAGE).env("A=B", "C").healthCheck(HealthCheck.tcp(80))
-        .build();
+    LaunchSpec x = LaunchSpec.builder(IMAGE).env("A", "1\nB=2").ports(80)
+        .healthCheck(HealthCheck.tcp(80)).build();
+    LaunchSpec y = LaunchSpec.builder(IMAGE).env("A", "1").env("B", "2").ports(80)
+        .healthCheck(HealthCheck.tcp(80)).build();
     assertThat(x.revision()).isNotEqualTo(y.revision());
   }
 

@@ -65,11 +65,10 @@ class CanaryOracleTest {
   }
 
   @Test
-  void noStepsPromoteAtOnce() {
-    // router: ceil(10 / 3) = 4 waves beside the whole stable fleet, one switch, drain
-    assertThat(seconds(10, canary("25%", "0"), true)).isEqualTo(4 * 30 + 5);
-    // no router: a plain rolling update, 4 waves of 35 s
-    assertThat(seconds(10, canary("25%", "0"), false)).isEqualTo(140);
+  void aCanaryWithoutStepsIsRefused() {
+    // a canary needs a step: with none it would be a rolling update under another name
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> canary("25%", "0"))
+        .isInstanceOf(dev.molt.InvalidSpecException.class).hasMessageStartingWith("steps: ");
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** Performs a decision's actions in order through the provider, recording each. Not API. */
+/** Performs a decision's actions in order through the provider, recording each. */
 final class ActionExecutor {
   private final EngineContext engine;
   private final String fleet;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link EngineContext} a {@code RolloutEngine} gives its runs: its parts, and callbacks into
  * the engine for what only it knows (launch specs, the active runs, starting a rollout).
- * Thread-safe if the callbacks are. Not API.
+ * Thread-safe if the callbacks are.
  */
 final class DefaultEngineContext implements EngineContext {
   private static final Logger LOG = LoggerFactory.getLogger("dev.molt.engine.RolloutEngine");

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** What a {@link RolloutRun} needs from its engine. Not API. */
+/** What a {@link RolloutRun} needs from its engine. */
 interface EngineContext {
   /** @return the platform */
   Provider provider();

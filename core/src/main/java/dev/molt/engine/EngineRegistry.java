@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * What one engine holds: the run acting on each fleet, the launch specs it knows, and fresh ids.
  * The one place that decides whether a run may act on a fleet: within the engine, one run per
  * fleet; across engines sharing the store, the fleet's lease (taken through {@link
- * RolloutPersistence}, renewed while the run lasts and saved with it). Not API. Thread-safe.
+ * RolloutPersistence}, renewed while the run lasts and saved with it). Thread-safe.
  */
 final class EngineRegistry {
   private final Map<String, RolloutRun> active = new ConcurrentHashMap<>();

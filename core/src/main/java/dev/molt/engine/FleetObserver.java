@@ -33,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  *
  * Each of these errs late, never early: a streak seen late only delays readiness. After an engine
- * restart the memory starts again, with the same effect. Not API.
+ * restart the memory starts again, with the same effect.
  */
 final class FleetObserver {
   private static final Seen UNSEEN = new Seen(Optional.empty(), Optional.empty());

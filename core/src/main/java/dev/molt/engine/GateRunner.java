@@ -21,7 +21,7 @@ import java.util.function.IntSupplier;
 /**
  * Measures an {@link Analysis} on the engine's scheduler: observe the fleet, measure the gate,
  * judge, and either schedule the next measurement {@code interval} later or report the verdict.
- * Never blocks a tick; stops as soon as the rollout no longer wants the result. Not API.
+ * Never blocks a tick; stops as soon as the rollout no longer wants the result.
  */
 final class GateRunner {
   private final EngineContext engine;

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 /**
  * An engine's view of its scheduler, which it can close: once closed, tasks already queued do
  * nothing when they fall due and new ones are not queued, as if the process had died. Waiting
- * ({@link #await}) still follows the underlying scheduler's time. Not API.
+ * ({@link #await}) still follows the underlying scheduler's time.
  */
 final class GatedScheduler implements Scheduler {
   private final Scheduler delegate;

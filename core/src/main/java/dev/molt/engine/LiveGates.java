@@ -18,7 +18,7 @@ import java.util.Map;
  * The gates an engine was given to measure again in resumed rollouts. A store keeps a gate by its
  * name only (gates are code); before a stored rollout runs again, every analysis whose gate has
  * the name of a live gate gets that gate back, so an analysis that was still measuring when the
- * engine died is measured again instead of failing. Not API. Immutable.
+ * engine died is measured again instead of failing. Immutable.
  */
 final class LiveGates {
   private final Map<String, Gate> byName;

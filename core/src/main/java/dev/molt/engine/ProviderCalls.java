@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * Runs provider calls through Failsafe: retry with backoff and seeded jitter on retryable
- * failures, a timeout per attempt, all waiting on Molt's scheduler. Not API.
+ * failures, a timeout per attempt, all waiting on Molt's scheduler.
  */
 final class ProviderCalls {
   private final FailsafeExecutor<Object> executor;

@@ -24,7 +24,7 @@ import org.slf4j.MDC;
  * One reconcile. A dry run observes once and reports the findings. Otherwise the remedies run as
  * an engine run ({@link RolloutRun}) of the declared spec whose planner is a {@link
  * ReconcilePlanner}: the same observe, decide, act loop as a rollout, with its retries, events,
- * progress deadline and one-run-per-fleet rule. Thread-safe. Not API.
+ * progress deadline and one-run-per-fleet rule. Thread-safe.
  */
 final class ReconcileRun implements ReconcileHandle {
   private static final Logger LOG = LoggerFactory.getLogger("dev.molt.reconcile");

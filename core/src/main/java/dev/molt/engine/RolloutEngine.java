@@ -93,8 +93,9 @@ public final class RolloutEngine implements AutoCloseable {
    * Starts a builder.
    *
    * @param provider the platform to drive
-   * @return a builder using the system clock, a single-thread scheduler, a 2 s poll interval and
-   *     {@link RetrySettings#defaults()}
+   * @return a builder using the system clock, a scheduler of its own on two daemon threads named
+   *     {@code molt-engine} (stopped with the engine), a 2 s poll interval and {@link
+   *     RetrySettings#defaults()}
    */
   public static Builder builder(Provider provider) {
     return new Builder(provider);

@@ -37,6 +37,7 @@ public interface RolloutHandle {
    *
    * @param reason why, recorded in the history
    * @throws dev.molt.rollout.IllegalControlException once the rollout has ended
+   * @throws dev.molt.InvalidSpecException if {@code reason} is null or blank
    */
   void abort(String reason);
 

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Keeps an engine's rollouts in its {@link RolloutStore} and its fleet leases alive: saves a record
  * after every event (it is the first listener), renews each lease every third of its time to live
  * while the rollout runs, and releases it once the rollout ended. Once the engine stops, it writes
- * nothing more. Thread-safe. Not API.
+ * nothing more. Thread-safe.
  */
 final class RolloutPersistence implements RolloutListener {
   private static final Logger LOG = LoggerFactory.getLogger("dev.molt.rollout");

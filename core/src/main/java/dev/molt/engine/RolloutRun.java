@@ -8,6 +8,7 @@ import dev.molt.decide.Drains;
 import dev.molt.decide.Decision;
 import dev.molt.decide.Action;
 import dev.molt.rollout.FailurePolicy;
+import dev.molt.Arguments;
 import dev.molt.Fleet;
 import dev.molt.rollout.IllegalControlException;
 import dev.molt.Instance;
@@ -34,7 +35,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One rollout's loop: observe, decide, act, record, wait; and the controls that steer it. Ticks
- * never overlap: a trigger during a tick reruns it right after. Not API.
+ * never overlap: a trigger during a tick reruns it right after.
  */
 final class RolloutRun implements RolloutHandle {
   private final EngineContext engine;
@@ -231,6 +232,7 @@ final class RolloutRun implements RolloutHandle {
 
   @Override
   public void abort(String reason) {
+    Arguments.notBlank(reason, "reason");
     synchronized (state) {
       RolloutPhase p = state.phase();
       if (p.isTerminal()) {

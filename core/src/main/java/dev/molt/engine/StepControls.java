@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * The controls that act on strategy steps or start another rollout: promote, promote fully, retry
  * and undo of an ended rollout. Each checks the phase and says what is valid instead. The caller
- * triggers a tick afterwards. Not API.
+ * triggers a tick afterwards.
  */
 final class StepControls {
   private final EngineContext engine;

@@ -13,7 +13,7 @@ import java.util.Map;
  * since when, so the grace clock starts at the first observation that saw the failure; it is
  * forgotten as soon as an observation sees the instance pass again (or gone). Held by the engine,
  * so passes of a continuous reconcile share it; an engine restart starts the clocks again, which
- * only delays a replacement. Thread-safe. Not API.
+ * only delays a replacement. Thread-safe.
  */
 final class UnhealthyMemory {
   private final Map<String, Map<String, Instant>> byFleet = new HashMap<>();

@@ -68,6 +68,45 @@ public interface Gate {
   }
 
   /**
+   * A gate from a name and a function, for a check that fits in a lambda:
+   *
+   * <pre>{@code
+   * Gate errors = Gate.of("error-budget", ctx -> budget.remaining() > 0
+   *     ? Measurement.pass("budget left") : Measurement.fail("error budget spent"));
+   * }</pre>
+   *
+   * The function follows {@link #measure}'s rules: it measures once, never passes without data,
+   * must be thread-safe, and an exception it throws counts as an {@link Verdict#ERROR}; a null
+   * answer is an {@code ERROR} too.
+   *
+   * @param name a short name for logs
+   * @param measure measures once
+   * @return the gate
+   * @throws dev.molt.InvalidSpecException if {@code name} is blank or {@code measure} is null
+   */
+  static Gate of(String name, java.util.function.Function<GateContext, Measurement> measure) {
+    Arguments.notBlank(name, "name");
+    Arguments.required(measure, "measure");
+    return new Gate() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Measurement measure(GateContext context) {
+        Measurement m = measure.apply(context);
+        return m != null ? m : Measurement.error("gate " + name + " answered null");
+      }
+
+      @Override
+      public String toString() {
+        return "Gate[" + name + "]";
+      }
+    };
+  }
+
+  /**
    * A gate that always concludes {@code verdict}: for plans (where gates are assumed to pass) and
    * tests.
    *

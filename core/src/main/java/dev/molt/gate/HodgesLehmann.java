@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@code [D(c), D(mn - c + 1)]} from the same order statistics, where c is the largest integer with
  * {@code P(U <= c - 1) <= (1 - confidence) / 2} under the null distribution of Mann–Whitney's U
  * (Hollander &amp; Wolfe, ch. 4). The order statistics are found by bisection over the doubles
- * themselves, counting pairs in O(m + n), so no m×n array is made. Not API.
+ * themselves, counting pairs in O(m + n), so no m×n array is made.
  */
 final class HodgesLehmann {
   private HodgesLehmann() {}

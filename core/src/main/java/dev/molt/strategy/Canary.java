@@ -17,7 +17,7 @@ import java.util.List;
  *     setWeight(50), pause(Duration.ofMinutes(10)), setWeight(100))
  * }</pre>
  *
- * @param steps the steps, in order (may be empty: promote at once)
+ * @param steps the steps, in order: at least one (to replace at once, use a {@link RollingUpdate})
  * @param promotion the rolling limits and health deadline for the canary's instances and the final
  *     promotion (default {@link RollingUpdate#defaults()})
  */
@@ -26,13 +26,37 @@ public record Canary(List<CanaryStep> steps, RollingUpdate promotion) implements
   /**
    * Validates and copies the fields.
    *
-   * @throws InvalidSpecException if a fresh-baseline analysis has no set-weight or set-scale
-   *     before it, or follows a weight above 50 % (canary and baseline each carry the weight)
+   * @throws InvalidSpecException if there are no steps, if a set-weight is below an earlier one,
+   *     or if a fresh-baseline analysis has no set-weight or set-scale before it, or follows a
+   *     weight above 50 % (canary and baseline each carry the weight)
    */
   public Canary {
     steps = Arguments.copyOf(steps, "steps");
     Arguments.required(promotion, "promotion");
+    if (steps.isEmpty()) {
+      throw new InvalidSpecException("steps", "a canary needs at least one step, such as"
+          + " setWeight(10): with none it would promote the new revision at once. To replace"
+          + " without a canary, use RollingUpdate or BlueGreen");
+    }
+    checkWeights(steps);
     checkFreshBaselines(steps);
+  }
+
+  /** Weights only grow: a step that lowers the canary's share is an abort, not a step. */
+  private static void checkWeights(List<CanaryStep> steps) {
+    int weight = 0;
+    int at = -1;
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) instanceof CanaryStep.SetWeight w) {
+        if (w.percent() < weight) {
+          throw new InvalidSpecException("steps[" + i + "].setWeight", "must not be below the"
+              + " weight of steps[" + at + "] (" + weight + "%), was " + w.percent() + "%: a"
+              + " canary's share only grows; to take traffic back, abort or undo the rollout");
+        }
+        weight = w.percent();
+        at = i;
+      }
+    }
   }
 
   private static void checkFreshBaselines(List<CanaryStep> steps) {

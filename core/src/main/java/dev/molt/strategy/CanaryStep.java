@@ -70,7 +70,7 @@ public sealed interface CanaryStep {
     /** Validates the weight. */
     public SetWeight {
       if (percent < 0 || percent > 100) {
-        throw new InvalidSpecException("percent", "must be in 0..100, was " + percent);
+        throw new InvalidSpecException("setWeight", "must be in 0..100, was " + percent);
       }
     }
 

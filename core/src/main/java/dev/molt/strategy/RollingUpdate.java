@@ -70,6 +70,12 @@ public record RollingUpdate(
 
   @Override
   public void validateFor(int desiredCapacity) {
+    if (!maxUnavailable.percent() && desiredCapacity > 0
+        && maxUnavailable.value() > desiredCapacity) {
+      throw new InvalidSpecException("maxUnavailable", "is " + maxUnavailable.value()
+          + " but the capacity is only " + desiredCapacity + ": at most " + desiredCapacity
+          + " instances can ever be unavailable. Give a count up to the capacity or a percentage");
+    }
     if (desiredCapacity > 0 && surge(desiredCapacity) == 0 && unavailable(desiredCapacity) == 0) {
       throw new InvalidSpecException("maxSurge",
           "maxSurge " + maxSurge + " and maxUnavailable " + maxUnavailable + " both resolve to 0 for"

@@ -45,6 +45,24 @@ class GatesTest {
   }
 
   @Test
+  void aLambdaGateMeasuresThroughItsFunctionAndTurnsNullIntoAnError() {
+    Gate newOnes = Gate.of("new-instances", ctx -> ctx.fleet().instances().stream()
+        .anyMatch(i -> i.revision().equals(ctx.canary()))
+        ? Measurement.pass("new instances seen") : Measurement.insufficientData("none yet"));
+    assertThat(newOnes.name()).isEqualTo("new-instances");
+    assertThat(newOnes.measure(context(instance("a", V2, InstanceState.HEALTHY, "h:1")))
+        .verdict()).isEqualTo(Verdict.PASS);
+    assertThat(newOnes.measure(context(instance("c", V1, InstanceState.HEALTHY, "h:3")))
+        .verdict()).isEqualTo(Verdict.INSUFFICIENT_DATA);
+    Measurement nothing = Gate.of("silent", ctx -> null).measure(context());
+    assertThat(nothing.verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(nothing.detail()).contains("silent");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gate.of(" ", ctx -> null))
+        .isInstanceOfSatisfying(dev.molt.InvalidSpecException.class,
+            e -> assertThat(e.field()).isEqualTo("name"));
+  }
+
+  @Test
   void healthyShareJudgesTheNewRevisionAndNeverPassesWithoutInstances() {
     HealthyShare gate = new HealthyShare(0.75);
     assertThat(gate.measure(context(instance("a", V2, InstanceState.HEALTHY, "h:1"),

@@ -131,7 +131,7 @@ class AwsProviderTest {
   void aNonAmiImageOrSecretsOrAnUnknownOptionAreRefusedBeforeAnyCall() {
     AwsProvider aws = provider();
     LaunchSpec container = LaunchSpec.builder(Image.of("registry.example/web@sha256:"
-        + "a".repeat(64), "v1")).healthCheck(dev.molt.HealthCheck.tcp(80)).build();
+        + "a".repeat(64), "v1")).ports(80).healthCheck(dev.molt.HealthCheck.tcp(80)).build();
     LaunchSpec secrets = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
         .secret("DB_PASSWORD", "vault:db/password").build();
     LaunchSpec typo = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()

@@ -56,7 +56,11 @@ class SpecFuzzTest {
     String version = pick(r, broken, "version", "v" + r.nextInt(100), " ");
     int port = r.nextInt(8) == 0 ? mark(broken, "ports[0]", r.nextBoolean() ? 0 : 70000)
         : 1 + r.nextInt(65535);
-    int healthPort = r.nextInt(8) == 0 ? mark(broken, "port", -1) : 1 + r.nextInt(65535);
+    int healthPort = switch (r.nextInt(16)) {
+      case 0, 1 -> mark(broken, "port", -1);
+      case 2 -> port == 80 ? port : mark(broken, "healthCheck.port", 80); // a port not served
+      default -> port >= 1 && port <= 65535 ? port : 8080; // ports[0] is broken already
+    };
     String path = pick(r, broken, "path", "/health", "health");
     Duration interval = r.nextInt(10) == 0 ? markDuration(broken, "interval", Duration.ZERO)
         : Duration.ofSeconds(1 + r.nextInt(5));
@@ -71,7 +75,11 @@ class SpecFuzzTest {
         .healthCheck(new HealthCheck(HealthCheck.Kind.HTTP, healthPort, path, interval,
             Duration.ofSeconds(1)))
         .env("MODE", "fuzz").build();
-    RollingUpdate strategy = RollingUpdate.of(Amount.of(r.nextInt(3)), Amount.of(1 + r.nextInt(2)));
+    int unavailable = 1 + r.nextInt(2);
+    if (capacity > 0 && unavailable > capacity) {
+      broken.add("maxUnavailable"); // more than the fleet could ever lack
+    }
+    RollingUpdate strategy = RollingUpdate.of(Amount.of(r.nextInt(3)), Amount.of(unavailable));
     return RolloutSpec.builder(fleet).capacity(capacity).target(target).strategy(strategy)
         .progressDeadline(deadline).build();
   }

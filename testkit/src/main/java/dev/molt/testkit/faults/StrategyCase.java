@@ -63,6 +63,9 @@ public interface StrategyCase {
         }
       }
     }
+    if (steps.isEmpty()) {
+      steps.add(CanaryStep.setWeight(1 + weight)); // a canary has at least one step
+    }
     return new Canary(steps, rolling(random, capacity));
   });
 
@@ -134,7 +137,8 @@ public interface StrategyCase {
   private static RollingUpdate rolling(Random random, int capacity) {
     Amount surge = random.nextBoolean() ? Amount.of(random.nextInt(4))
         : Amount.percent(random.nextInt(101));
-    Amount unavailable = random.nextBoolean() ? Amount.of(random.nextInt(3))
+    Amount unavailable = random.nextBoolean()
+        ? Amount.of(capacity > 0 ? Math.min(random.nextInt(3), capacity) : random.nextInt(3))
         : Amount.percent(random.nextInt(51));
     if (surge.roundUp(capacity) == 0 && unavailable.roundDown(capacity) == 0) {
       surge = Amount.of(1); // both limits 0 could replace nothing: the spec would be refused
