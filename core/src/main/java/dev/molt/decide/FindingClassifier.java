@@ -118,7 +118,7 @@ public final class FindingClassifier {
     }
     List<Finding> ordered = fleet.instances().stream().map(i -> b.findings.get(i.id()))
         .filter(Objects::nonNull).toList();
-    return new Result(ordered, b.retire, b.heldIds(), Optional.ofNullable(b.wakeAt));
+    return new Result(ordered, b.retire, b.heldIds(), b.wake.earliest());
   }
 
   private void sort(Instance i, Buckets b, Map<String, Instant> unhealthySince, Instant now) {
@@ -185,7 +185,7 @@ public final class FindingClassifier {
     final List<Instance> held = new ArrayList<>();
     final List<Pending> pending = new ArrayList<>();
     final Set<String> retire = new HashSet<>();
-    Instant wakeAt;
+    final WakeUp wake = new WakeUp();
 
     void add(Instance i, Kind kind, String reason, Remedy remedy) {
       findings.put(i.id(), new Finding(i.id(), kind, i.revision(), reason, remedy,
@@ -207,9 +207,7 @@ public final class FindingClassifier {
     }
 
     void wake(Instant at) {
-      if (wakeAt == null || at.isBefore(wakeAt)) {
-        wakeAt = at;
-      }
+      wake.at(at);
     }
   }
 }
