@@ -44,7 +44,7 @@ class ArchitectureTest {
     allow("reconcile", "", "strategy", "rollout");
     allow("store", "", "gate", "strategy", "rollout", "reconcile", "internal");
     allow("inmemory", "", "spi", "time");
-    allow("decide", "", "strategy", "gate", "reconcile");
+    allow("decide", "", "strategy", "gate", "rollout", "reconcile");
     allow("engine", "", "time", "spi", "gate", "strategy", "rollout", "reconcile", "store",
         "inmemory", "decide", "internal");
   }

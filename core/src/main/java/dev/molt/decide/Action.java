@@ -4,6 +4,7 @@ import dev.molt.Instance;
 import dev.molt.LaunchSpec;
 import dev.molt.Revision;
 import dev.molt.gate.Analysis;
+import dev.molt.rollout.Wait;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,9 @@ public sealed interface Action {
     R hold(Hold a);
 
     /** @return the result of performing {@code a} */
+    R await(Await a);
+
+    /** @return the result of performing {@code a} */
     R analyze(Analyze a);
   }
 
@@ -50,6 +54,14 @@ public sealed interface Action {
    * @return what {@code handler} gave
    */
   <R> R accept(Handler<R> handler);
+
+  /**
+   * @return whether performing it changes the fleet or the step, so that the run observes again at
+   *     once rather than at its next wake-up (false only for a wait that ends by itself)
+   */
+  default boolean observeAgain() {
+    return true;
+  }
 
   /** Launch {@code count} instances of {@code spec}; held ones get traffic by split only. */
   record Launch(LaunchSpec spec, int count, boolean holdTraffic) implements Action {
@@ -107,10 +119,23 @@ public sealed interface Action {
   }
 
   /** Pause the rollout until resume() or promote(), which then move it past this step. */
-  record Hold(String reason) implements Action {
+  record Hold(Wait what) implements Action {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.hold(this);
+    }
+  }
+
+  /** Wait, without pausing, for a wait that ends by itself (a timed pause step, a delay). */
+  record Await(Wait what) implements Action {
+    @Override
+    public boolean observeAgain() {
+      return false;
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.await(this);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.molt.decide;
 
+import dev.molt.Durations;
 import dev.molt.Fleet;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
@@ -154,7 +155,7 @@ public final class FindingClassifier {
       Instant since = unhealthySince.getOrDefault(i.id(), now);
       Instant graceEnds = since.plus(grace);
       String failing = "failing its health check since " + since + " ("
-          + Duration.between(since, now) + ", grace " + grace + ")";
+          + Durations.text(Duration.between(since, now)) + ", grace " + Durations.text(grace) + ")";
       if (now.isBefore(graceEnds)) {
         b.add(i, Kind.UNHEALTHY, failing + "; replaced at " + graceEnds + " if still failing",
             Remedy.REPLACE_IF_STILL_FAILING);

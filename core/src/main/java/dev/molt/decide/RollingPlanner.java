@@ -1,5 +1,6 @@
 package dev.molt.decide;
 
+import dev.molt.Durations;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.Revision;
@@ -84,11 +85,12 @@ public final class RollingPlanner implements Planner {
     int replacements = ctx.replacements();
     if (!s.failed.isEmpty()) {
       actions.add(new Action.Terminate(s.failed, true,
-          "not healthy within " + params.healthyDeadline() + " of launch, or failed"));
+          "not healthy within " + Durations.text(params.healthyDeadline())
+          + " of launch, or failed"));
       replacements += s.failed.size();
       if (replacements > params.maxReplacements()) {
         String reason = replacements + " instances of " + target + " failed to become healthy"
-            + " within " + params.healthyDeadline() + " (replacement budget "
+            + " within " + Durations.text(params.healthyDeadline()) + " (replacement budget "
             + params.maxReplacements() + ")";
         return new Decision(actions, Optional.empty(), Decision.Status.FAILED,
             Optional.of(reason), Math.min(s.ready.size(), desired), desired, "failed");

@@ -105,7 +105,13 @@ final class ActionExecutor {
 
     @Override
     public CompletableFuture<Void> hold(Action.Hold h) {
-      state.hold(engine.clock().instant(), h.reason());
+      state.hold(engine.clock().instant(), h.what());
+      return done;
+    }
+
+    @Override
+    public CompletableFuture<Void> await(Action.Await a) {
+      state.await(engine.clock().instant(), a.what());
       return done;
     }
 

@@ -1,5 +1,6 @@
 package dev.molt.reconcile;
 
+import dev.molt.Durations;
 import dev.molt.rollout.FailurePolicy;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
@@ -41,7 +42,8 @@ public record ReconcileSpec(RolloutSpec rollout, Duration unhealthyGrace, boolea
     Arguments.nonNegative(unhealthyGrace, "unhealthyGrace");
     if (unhealthyGrace.compareTo(rollout.progressDeadline()) >= 0) {
       throw new InvalidSpecException("unhealthyGrace", "must be shorter than progressDeadline "
-          + rollout.progressDeadline() + ", was " + unhealthyGrace + ": waiting out the grace"
+          + Durations.text(rollout.progressDeadline()) + ", was " + Durations.text(unhealthyGrace)
+          + ": waiting out the grace"
           + " would look like a stalled reconcile");
     }
   }
