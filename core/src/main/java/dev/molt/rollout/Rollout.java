@@ -82,14 +82,14 @@ public record Rollout(
   }
 
   /**
-   * One line for people, such as {@code ro-1a2b3c web canary r-aa→r-bb PAUSED step 1/7 (waiting
+   * One line for people, such as {@code ro-1a2b3c web canary r-aa->r-bb PAUSED step 1/7 (waiting
    * UNTIMED_PAUSE: canary step 1: pause) after 30s}.
    *
    * @return the summary
    */
   public String summary() {
     StringBuilder out = new StringBuilder(id).append(' ').append(fleet).append(' ')
-        .append(strategy).append(' ').append(from.map(r -> r + "→").orElse("→")).append(to)
+        .append(strategy).append(' ').append(from.map(r -> r + "->").orElse("->")).append(to)
         .append(' ').append(phase).append(' ')
         .append(strategy.equals("rolling") ? "ready " : "step ").append(step).append('/')
         .append(totalSteps);
