@@ -2,6 +2,7 @@ package dev.molt.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
@@ -30,31 +31,44 @@ final class ContainerLauncher {
   private final DockerClient client;
   private final SecretResolver secrets;
   private final Optional<String> publishOn;
+  private final ImagePuller images;
 
-  ContainerLauncher(DockerClient client, SecretResolver secrets, Optional<String> publishOn) {
+  ContainerLauncher(DockerClient client, SecretResolver secrets, Optional<String> publishOn,
+      ImagePuller images) {
     this.client = client;
     this.secrets = secrets;
     this.publishOn = publishOn;
+    this.images = images;
   }
 
-  /** Validates everything that can be checked without the engine, then creates and starts. */
+  /**
+   * Validates everything that can be checked without the engine, makes sure the image is there
+   * (pulling it by digest if not), then creates and starts.
+   */
   List<String> launch(LaunchRequest request) {
     LaunchSpec spec = request.spec();
     LaunchOptions options = LaunchOptions.parse(spec.options());
     List<String> env = environment(request);
+    InspectImageResponse image = images.ensure(spec.image(), request.fleet());
+    Optional<String> user = options.effectiveUser(imageUser(image));
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < request.count(); i++) {
       String name = ContainerNames.name(request.fleet(), request.revision(), request.requestKey(), i);
-      ids.add(createOrFind(name, request, options, env));
+      ids.add(createOrFind(name, request, options, user, env));
     }
     return ids;
   }
 
+  private static Optional<String> imageUser(InspectImageResponse image) {
+    String user = image.getConfig() == null ? null : image.getConfig().getUser();
+    return user == null || user.isBlank() ? Optional.empty() : Optional.of(user.strip());
+  }
+
   private String createOrFind(String name, LaunchRequest request, LaunchOptions options,
-      List<String> env) {
+      Optional<String> user, List<String> env) {
     try {
       String id = DockerErrors.call("launch", name,
-          () -> create(name, request, options, env).exec().getId());
+          () -> create(name, request, options, user, env).exec().getId());
       startContainer(id, name);
       return id;
     } catch (ProviderException e) {
@@ -99,7 +113,7 @@ final class ContainerLauncher {
   }
 
   private CreateContainerCmd create(String name, LaunchRequest request, LaunchOptions options,
-      List<String> env) {
+      Optional<String> user, List<String> env) {
     LaunchSpec spec = request.spec();
     Map<String, String> labels = new LinkedHashMap<>(request.ownerLabels());
     labels.put(DockerLabels.LAUNCH_KEY, request.requestKey());
@@ -115,7 +129,7 @@ final class ContainerLauncher {
     if (!options.command().isEmpty()) {
       cmd.withCmd(options.command());
     }
-    options.user().ifPresent(cmd::withUser);
+    user.ifPresent(cmd::withUser);
     return cmd;
   }
 
@@ -137,6 +151,8 @@ final class ContainerLauncher {
       host.withTmpFs(tmpfs);
     }
     options.memoryBytes().ifPresent(host::withMemory);
+    options.memorySwapBytes().ifPresent(host::withMemorySwap); // equal to memory: no swap
+    host.withPidsLimit(options.pidsLimit());
     options.network().ifPresent(host::withNetworkMode);
     publishOn.ifPresent(ip -> host.withPortBindings(exposed.stream()
         .map(p -> new PortBinding(Ports.Binding.bindIp(ip), p)).toList()));

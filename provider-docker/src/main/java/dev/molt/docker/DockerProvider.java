@@ -2,6 +2,7 @@ package dev.molt.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
+import dev.molt.Arguments;
 import dev.molt.HealthCheck;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
@@ -100,6 +101,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
   private final ContainerLauncher launcher;
   private final FleetContainers containers;
   private final HealthProbe probe = new HealthProbe();
+  private final ProbeSchedule probes = new ProbeSchedule();
   private final Map<String, Instant> drainingSince = new ConcurrentHashMap<>();
 
   private DockerProvider(Builder b) {
@@ -109,7 +111,8 @@ public final class DockerProvider implements Provider, AutoCloseable {
     this.publishOn = b.publishOn;
     this.stopGrace = b.stopGrace;
     this.clock = b.clock;
-    this.launcher = new ContainerLauncher(client, b.secrets, publishOn);
+    this.launcher = new ContainerLauncher(client, b.secrets, publishOn,
+        new ImagePuller(client, b.credentials, b.pullTimeout));
     this.containers = new FleetContainers(client);
   }
 
@@ -140,10 +143,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
    * @return a builder
    */
   public static Builder builder(DockerClient client) {
-    if (client == null) {
-      throw new InvalidSpecException("client", "is required but was null");
-    }
-    return new Builder(client, false);
+    return new Builder(Arguments.required(client, "client"), false);
   }
 
   @Override
@@ -233,8 +233,16 @@ public final class DockerProvider implements Provider, AutoCloseable {
     if (check.isEmpty() || check.get().kind() == HealthCheck.Kind.PLATFORM) {
       return CompletableFuture.completedFuture(Health.HEALTHY); // running is all we can know
     }
+    Instant now = clock.instant();
+    Optional<Health> recent = probes.reuse(view.name(), check.get().interval(), now);
+    if (recent.isPresent()) {
+      return CompletableFuture.completedFuture(recent.get()); // HealthCheck.interval not yet up
+    }
     return view.address(check.get().port(), publishOn)
-        .map(address -> probe.probe(check.get(), address))
+        .map(address -> probe.probe(check.get(), address).thenApply(h -> {
+          probes.record(view.name(), h, now);
+          return h;
+        }))
         .orElse(CompletableFuture.completedFuture(Health.UNKNOWN));
   }
 
@@ -275,6 +283,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
     for (ContainerView view : owned) {
       containers.stopAndRemove(view, stopGrace);
       drainingSince.remove(view.name());
+      probes.forget(view.name());
     }
     LOG.info("fleet={} action=terminate containers={}", fleet,
         owned.stream().map(ContainerView::name).toList());
@@ -338,6 +347,8 @@ public final class DockerProvider implements Provider, AutoCloseable {
     private Optional<String> publishOn = Optional.of("127.0.0.1");
     private Duration stopGrace = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
+    private final Map<String, RegistryCredentials> credentials = new LinkedHashMap<>();
+    private Duration pullTimeout = Duration.ofMinutes(5);
 
     private Builder(DockerClient client, boolean ownsClient) {
       this.client = client;
@@ -346,13 +357,13 @@ public final class DockerProvider implements Provider, AutoCloseable {
 
     /** Routes traffic through an HAProxy backend (default: none). @return this builder */
     public Builder router(HaproxyTrafficRouter haproxy) {
-      this.router = Optional.of(required(haproxy, "router"));
+      this.router = Optional.of(Arguments.required(haproxy, "router"));
       return this;
     }
 
     /** Resolves the specs' secret references (default: {@link SecretResolver#none()}). @return this builder */
     public Builder secrets(SecretResolver resolver) {
-      this.secrets = required(resolver, "secrets");
+      this.secrets = Arguments.required(resolver, "secrets");
       return this;
     }
 
@@ -384,29 +395,45 @@ public final class DockerProvider implements Provider, AutoCloseable {
 
     /** Sets how long a stop waits after SIGTERM before SIGKILL (default 10 s). @return this builder */
     public Builder stopGrace(Duration grace) {
-      if (grace == null || grace.isNegative()) {
-        throw new InvalidSpecException("stopGrace", "must not be negative, was " + grace);
-      }
-      this.stopGrace = grace;
+      this.stopGrace = Arguments.nonNegative(grace, "stopGrace");
       return this;
     }
 
     /** Sets the clock that dates drains (default the system clock). @return this builder */
     public Builder clock(Clock c) {
-      this.clock = required(c, "clock");
+      this.clock = Arguments.required(c, "clock");
+      return this;
+    }
+
+    /**
+     * Logs in to a registry when pulling an image the engine lacks (default: none, so pulls use
+     * whatever the client's Docker config, {@code ~/.docker/config.json}, holds). One login per
+     * registry; a later one for the same registry replaces it. The password is never logged.
+     *
+     * @param login the registry, user and password
+     * @return this builder
+     */
+    public Builder registryCredentials(RegistryCredentials login) {
+      Arguments.required(login, "registryCredentials");
+      credentials.put(login.registry(), login);
+      return this;
+    }
+
+    /**
+     * Sets how long a launch waits for the pull of a missing image (default 5 min); a pull that
+     * takes longer fails the launch, retryably.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder pullTimeout(Duration timeout) {
+      this.pullTimeout = Arguments.positive(timeout, "pullTimeout");
       return this;
     }
 
     /** @return the provider */
     public DockerProvider build() {
       return new DockerProvider(this);
-    }
-
-    private static <T> T required(T value, String field) {
-      if (value == null) {
-        throw new InvalidSpecException(field, "is required but was null");
-      }
-      return value;
     }
   }
 }
