@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <ul>
- *   <li><b>launch</b> creates and starts one container per instance, named {@code
+ *   <li><b>launch</b> pulls the pinned image by digest when the engine lacks it (see {@link
+ *       Builder#registryCredentials}; a digest that cannot be pulled is a non-retryable {@link
+ *       ProviderException} naming the image), then creates and starts one container per instance
+ *       (starting what an interrupted attempt of the same request created), named {@code
  *       molt-<fleet>-<revision>-<key hash>-<i>} so that a retried request finds its containers
  *       instead of adding more. Containers carry the {@link dev.molt.OwnerLabels}, the request key and their
  *       health check as labels, get the spec's environment and resolved secrets, and publish the
@@ -48,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *       RUNNING}; created ones {@code LAUNCHING}; exited or dead ones {@code FAILED}.
  *   <li><b>health</b> uses the image's own HEALTHCHECK when it has one, else probes the spec's
  *       health check at the container's address (HTTP GET 2xx/3xx or TCP connect, within its
- *       timeout; a {@code PLATFORM} check without HEALTHCHECK trusts "running"). With a router,
+ *       timeout, at most once per {@link HealthCheck#interval()}; a {@code PLATFORM} check without
+ *       HEALTHCHECK trusts "running"). With a router,
  *       healthy instances are then put in rotation, as Kubernetes puts ready pods in a Service,
  *       weighted by the split in force: a server of a revision whose share is 0 joins with weight
  *       0, so a previewed green or an unweighted canary gets no traffic.
@@ -63,7 +67,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>Secure defaults</b>: read-only root filesystem, {@code no-new-privileges}, every
- * capability dropped, an init process as PID 1, no restart policy. Opt out per spec with options:
+ * capability dropped, a non-root user (the image's own, else {@code 65534:65534}), at most 1024
+ * processes, no swap beyond a memory limit, an init process as PID 1, no restart policy. Opt out
+ * per spec with options:
  *
  * <table>
  *   <caption>LaunchSpec options read by the Docker provider</caption>
@@ -76,8 +82,16 @@ import org.slf4j.LoggerFactory;
  *       ({@code NET_BIND_SERVICE,CHOWN})</td></tr>
  *   <tr><td>{@code docker.tmpfs}</td><td>none</td><td>writable tmpfs mounts, comma-separated
  *       paths ({@code /tmp,/run})</td></tr>
- *   <tr><td>{@code docker.user}</td><td>image's</td><td>user to run as ({@code 1000:1000})</td></tr>
+ *   <tr><td>{@code docker.nonRoot}</td><td>true</td><td>{@code false} runs as the image's
+ *       user, root included</td></tr>
+ *   <tr><td>{@code docker.user}</td><td>the image's non-root user, else {@code
+ *       65534:65534}</td><td>user to run as ({@code 1000:1000}); root only with {@code
+ *       docker.nonRoot=false}</td></tr>
+ *   <tr><td>{@code docker.pidsLimit}</td><td>1024</td><td>a positive number or {@code
+ *       unlimited}</td></tr>
  *   <tr><td>{@code docker.memory}</td><td>none</td><td>memory limit ({@code 256m})</td></tr>
+ *   <tr><td>{@code docker.memorySwap}</td><td>equal to the memory limit</td><td>memory plus
+ *       swap ({@code 512m}) or {@code unlimited}</td></tr>
  *   <tr><td>{@code docker.network}</td><td>engine's</td><td>network to join</td></tr>
  *   <tr><td>{@code docker.command}</td><td>image's</td><td>command, space-separated</td></tr>
  * </table>
