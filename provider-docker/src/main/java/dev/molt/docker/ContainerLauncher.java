@@ -32,18 +32,22 @@ final class ContainerLauncher {
   private final SecretResolver secrets;
   private final Optional<String> publishOn;
   private final ImagePuller images;
+  private final Batches batches;
 
   ContainerLauncher(DockerClient client, SecretResolver secrets, Optional<String> publishOn,
-      ImagePuller images) {
+      ImagePuller images, Batches batches) {
     this.client = client;
     this.secrets = secrets;
     this.publishOn = publishOn;
     this.images = images;
+    this.batches = batches;
   }
 
   /**
    * Validates everything that can be checked without the engine, makes sure the image is there
-   * (pulling it by digest if not), then creates and starts.
+   * (pulling it by digest if not), then creates and starts the containers side by side (bounded
+   * by {@link Batches}). If one fails, the others still finish and the first failure is thrown:
+   * the retry of the same request adopts what was made.
    */
   List<String> launch(LaunchRequest request) {
     LaunchSpec spec = request.spec();
@@ -51,12 +55,11 @@ final class ContainerLauncher {
     List<String> env = environment(request);
     InspectImageResponse image = images.ensure(spec.image(), request.fleet());
     Optional<String> user = options.effectiveUser(imageUser(image));
-    List<String> ids = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (int i = 0; i < request.count(); i++) {
-      String name = ContainerNames.name(request.fleet(), request.revision(), request.requestKey(), i);
-      ids.add(createOrFind(name, request, options, user, env));
+      names.add(ContainerNames.name(request.fleet(), request.revision(), request.requestKey(), i));
     }
-    return ids;
+    return batches.map(names, name -> createOrFind(name, request, options, user, env));
   }
 
   private static Optional<String> imageUser(InspectImageResponse image) {

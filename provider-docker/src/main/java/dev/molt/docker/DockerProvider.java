@@ -116,6 +116,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
   private final FleetContainers containers;
   private final HealthProbe probe = new HealthProbe();
   private final ProbeSchedule probes = new ProbeSchedule();
+  private final Batches batches;
   private final Map<String, Instant> drainingSince = new ConcurrentHashMap<>();
 
   private DockerProvider(Builder b) {
@@ -125,9 +126,10 @@ public final class DockerProvider implements Provider, AutoCloseable {
     this.publishOn = b.publishOn;
     this.stopGrace = b.stopGrace;
     this.clock = b.clock;
+    this.batches = new Batches(b.parallelism);
     this.launcher = new ContainerLauncher(client, b.secrets, publishOn,
-        new ImagePuller(client, b.credentials, b.pullTimeout));
-    this.containers = new FleetContainers(client);
+        new ImagePuller(client, b.credentials, b.pullTimeout), batches);
+    this.containers = new FleetContainers(client, batches);
   }
 
   /**
@@ -294,8 +296,8 @@ public final class DockerProvider implements Provider, AutoCloseable {
     refuseServing(owned);
     router.ifPresent(r -> r.remove(instances.stream()
         .filter(i -> owned.stream().anyMatch(v -> v.name().equals(i.id()))).toList()));
+    containers.stopAndRemoveAll(owned, stopGrace);
     for (ContainerView view : owned) {
-      containers.stopAndRemove(view, stopGrace);
       drainingSince.remove(view.name());
       probes.forget(view.name());
     }
@@ -347,6 +349,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
   @Override
   public void close() {
     probe.close();
+    batches.close();
     if (ownsClient) {
       FleetContainers.closeQuietly(client);
     }
@@ -363,6 +366,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private final Map<String, RegistryCredentials> credentials = new LinkedHashMap<>();
     private Duration pullTimeout = Duration.ofMinutes(5);
+    private int parallelism = 4;
 
     private Builder(DockerClient client, boolean ownsClient) {
       this.client = client;
@@ -442,6 +446,19 @@ public final class DockerProvider implements Provider, AutoCloseable {
      */
     public Builder pullTimeout(Duration timeout) {
       this.pullTimeout = Arguments.positive(timeout, "pullTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how many containers the provider creates, starts, stops or removes at once (default 4):
+     * the containers of one launch or terminate batch go side by side, up to this many across the
+     * provider. 1 makes every batch sequential.
+     *
+     * @param containers at least 1
+     * @return this builder
+     */
+    public Builder parallelism(int containers) {
+      this.parallelism = Arguments.positive(containers, "parallelism");
       return this;
     }
 

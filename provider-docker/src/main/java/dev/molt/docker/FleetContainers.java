@@ -30,9 +30,11 @@ final class FleetContainers {
   private static final Logger LOG = LoggerFactory.getLogger(DockerProvider.class);
 
   private final DockerClient client;
+  private final Batches batches;
 
-  FleetContainers(DockerClient client) {
+  FleetContainers(DockerClient client, Batches batches) {
     this.client = client;
+    this.batches = batches;
   }
 
   /** One list call: every container (running or not) with the fleet's owner labels and {@code extra}. */
@@ -81,6 +83,14 @@ final class FleetContainers {
       }
       throw e;
     }
+  }
+
+  /** {@link #stopAndRemove} of each of {@code views}, side by side (bounded by {@link Batches}). */
+  void stopAndRemoveAll(List<ContainerView> views, Duration grace) {
+    batches.map(views, view -> {
+      stopAndRemove(view, grace);
+      return view;
+    });
   }
 
   /**

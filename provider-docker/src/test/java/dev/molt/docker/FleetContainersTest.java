@@ -55,7 +55,7 @@ class FleetContainersTest {
     FleetContainers containers = new FleetContainers(engine(() -> { }, () -> {
       throw new ConflictException("Status 409: {\"message\":\"removal of container abc is"
           + " already in progress\"}");
-    }));
+    }), new Batches(1));
 
     assertThatCode(() -> containers.stopAndRemove(VIEW, Duration.ZERO)).doesNotThrowAnyException();
   }
@@ -66,7 +66,7 @@ class FleetContainersTest {
       throw new NotFoundException("Status 404: {\"message\":\"No such container: abc\"}");
     };
 
-    assertThatCode(() -> new FleetContainers(engine(gone, gone))
+    assertThatCode(() -> new FleetContainers(engine(gone, gone), new Batches(1))
         .stopAndRemove(VIEW, Duration.ZERO)).doesNotThrowAnyException();
   }
 
@@ -74,7 +74,7 @@ class FleetContainersTest {
   void anyOtherConflictIsStillReported() {
     FleetContainers containers = new FleetContainers(engine(() -> { }, () -> {
       throw new ConflictException("Status 409: {\"message\":\"something else\"}");
-    }));
+    }), new Batches(1));
 
     assertThatThrownBy(() -> containers.stopAndRemove(VIEW, Duration.ZERO))
         .isInstanceOf(ProviderException.class).hasMessageContaining("something else");
