@@ -122,6 +122,9 @@ final class ContainerLauncher {
     labels.put(DockerLabels.LAUNCH_KEY, request.requestKey());
     labels.put(DockerLabels.HEALTH, DockerLabels.health(spec.healthCheck()));
     primaryPort(spec).ifPresent(p -> labels.put(DockerLabels.PORT, Integer.toString(p)));
+    if (!spec.secrets().isEmpty()) {
+      labels.put(DockerLabels.SECRET_VARS, String.join(",", spec.secrets().keySet()));
+    }
     List<ExposedPort> exposed = exposedPorts(spec);
     CreateContainerCmd cmd = client.createContainerCmd(spec.image().reference())
         .withName(name)

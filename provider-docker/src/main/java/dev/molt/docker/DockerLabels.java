@@ -17,6 +17,11 @@ final class DockerLabels {
    * 1000 2000} (containers of earlier versions carry no interval: the default then).
    */
   static final String HEALTH = "molt.dev/health";
+  /**
+   * The names (never the values) of the variables resolved from secret references, comma-separated:
+   * what {@link FailureDetails} redacts from a failed container's log lines.
+   */
+  static final String SECRET_VARS = "molt.dev/secret-vars";
   /** The port the instance's address points at. */
   static final String PORT = "molt.dev/port";
 

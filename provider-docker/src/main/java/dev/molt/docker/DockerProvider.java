@@ -7,6 +7,7 @@ import dev.molt.HealthCheck;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.InvalidSpecException;
+import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.docker.haproxy.HaproxyServer;
 import dev.molt.docker.haproxy.HaproxyTrafficRouter;
@@ -117,6 +118,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
   private final HealthProbe probe = new HealthProbe();
   private final ProbeSchedule probes = new ProbeSchedule();
   private final Batches batches;
+  private final FailureDetails failures;
   private final Map<String, Instant> drainingSince = new ConcurrentHashMap<>();
 
   private DockerProvider(Builder b) {
@@ -130,6 +132,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
     this.launcher = new ContainerLauncher(client, b.secrets, publishOn,
         new ImagePuller(client, b.credentials, b.pullTimeout), batches);
     this.containers = new FleetContainers(client, batches);
+    this.failures = new FailureDetails(client);
   }
 
   /**
@@ -204,10 +207,25 @@ public final class DockerProvider implements Provider, AutoCloseable {
       InstanceState state = drainState(view.name(), view.state(), servers);
       Instant since = state.isDraining()
           ? drainingSince.computeIfAbsent(view.name(), k -> now) : view.created();
-      view.toInstance(fleet, publishOn, state, since).ifPresent(out::add);
+      view.toInstance(fleet, publishOn, state, since).map(i -> withFailure(i, view))
+          .ifPresent(out::add);
     }
     router.ifPresent(r -> r.adopt(out));
     return out;
+  }
+
+  /** A failed container says why ({@link OwnerLabels#FAILURE}): exit code, last log lines. */
+  private Instance withFailure(Instance instance, ContainerView view) {
+    if (instance.state() != InstanceState.FAILED) {
+      return instance;
+    }
+    return failures.describe(view).map(detail -> {
+      Map<String, String> labels = new LinkedHashMap<>(instance.labels());
+      labels.put(OwnerLabels.FAILURE, detail);
+      return new Instance(instance.id(), instance.fleet(), instance.revision(),
+          instance.address(), instance.state(), instance.launchedAt(), instance.stateSince(),
+          instance.healthySince(), labels);
+    }).orElse(instance);
   }
 
   private InstanceState drainState(String name, InstanceState base,
@@ -300,6 +318,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
     for (ContainerView view : owned) {
       drainingSince.remove(view.name());
       probes.forget(view.name());
+      failures.forget(view.id());
     }
     LOG.info("fleet={} action=terminate containers={}", fleet,
         owned.stream().map(ContainerView::name).toList());
