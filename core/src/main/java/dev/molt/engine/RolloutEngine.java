@@ -166,6 +166,10 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   private RolloutHandle resume(RolloutRecord record) {
+    // the lease first: restoring a run announces RECOVERED to the listeners, and a rollout that
+    // another engine still holds must be skipped without a word (FleetLockedException, nothing
+    // heard, nothing saved); taking the lease again in claim() below only renews it
+    persistence.acquire(record.fleet());
     remember(record.spec().target());
     record.previous().ifPresent(this::remember);
     RolloutRecord next = liveGates.reattach(record.resumedOnceMore());

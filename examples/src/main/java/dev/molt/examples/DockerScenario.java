@@ -118,7 +118,8 @@ final class DockerScenario {
 
   private static LaunchSpec spec(Image image) {
     return LaunchSpec.builder(image).ports(80)
-        .healthCheck(HealthCheck.http(80, "/health").withTimeout(Duration.ofSeconds(1))).build();
+        .healthCheck(HealthCheck.http(80, "/health").withTimeout(Duration.ofSeconds(1))
+            .withInterval(Duration.ofMillis(500))).build(); // probed as often as the engine polls
   }
 
   /** Waits for a condition, checking every 100 ms, for at most 30 s. */

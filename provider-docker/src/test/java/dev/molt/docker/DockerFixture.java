@@ -56,9 +56,11 @@ final class DockerFixture implements AutoCloseable {
     v2 = images.resolve(env.imageV2());
   }
 
+  /** @return the test image serving port 80, probed every 500 ms (the engines here poll so) */
   static LaunchSpec spec(Image image) {
     return LaunchSpec.builder(image).ports(80)
-        .healthCheck(HealthCheck.http(80, "/health").withTimeout(Duration.ofSeconds(1))).build();
+        .healthCheck(HealthCheck.http(80, "/health").withTimeout(Duration.ofSeconds(1))
+            .withInterval(Duration.ofMillis(500))).build();
   }
 
   HaproxyProcess haproxy() {
