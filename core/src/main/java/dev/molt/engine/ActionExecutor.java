@@ -8,6 +8,7 @@ import dev.molt.spi.TrafficRouter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /** Performs a decision's actions in order through the provider, recording each. */
 final class ActionExecutor {
@@ -18,15 +19,17 @@ final class ActionExecutor {
   private final RolloutState state;
   private final Optional<GateRunner> gates;
   private final Runnable onAnalysisDone;
+  private final BooleanSupplier mayAct;
   private long launchSequence;
 
   ActionExecutor(EngineContext engine, String fleet, String rolloutId, String keyPrefix,
       RolloutState state) {
-    this(engine, fleet, rolloutId, keyPrefix, state, Optional.empty(), () -> { });
+    this(engine, fleet, rolloutId, keyPrefix, state, Optional.empty(), () -> { }, () -> true);
   }
 
   ActionExecutor(EngineContext engine, String fleet, String rolloutId, String keyPrefix,
-      RolloutState state, Optional<GateRunner> gates, Runnable onAnalysisDone) {
+      RolloutState state, Optional<GateRunner> gates, Runnable onAnalysisDone,
+      BooleanSupplier mayAct) {
     this.engine = engine;
     this.fleet = fleet;
     this.rolloutId = rolloutId;
@@ -34,6 +37,7 @@ final class ActionExecutor {
     this.state = state;
     this.gates = gates;
     this.onAnalysisDone = onAnalysisDone;
+    this.mayAct = mayAct;
   }
 
   CompletableFuture<Void> act(List<Action> actions) {
@@ -45,6 +49,10 @@ final class ActionExecutor {
   }
 
   private CompletableFuture<Void> perform(Action action) {
+    if (!mayAct.getAsBoolean()) {
+      // the run lost its lease and was halted: no further call, and nothing to report either
+      return new CompletableFuture<>();
+    }
     Provider provider = engine.provider();
     String resource = "fleet " + fleet;
     if (action instanceof Action.Launch launch) {

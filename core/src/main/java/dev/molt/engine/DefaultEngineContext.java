@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +32,13 @@ final class DefaultEngineContext implements EngineContext {
   private final Function<Revision, Optional<LaunchSpec>> known;
   private final Consumer<RolloutRun> finished;
   private final Function<RolloutSpec, RolloutHandle> starter;
+  private final Predicate<RolloutRun> mayAct;
 
   /** The engine's parts and its callbacks: see the {@link EngineContext} methods. */
   public DefaultEngineContext(Provider provider, ProviderCalls calls, Clock clock,
       Scheduler scheduler, Duration pollInterval, List<RolloutListener> listeners,
       Function<Revision, Optional<LaunchSpec>> known, Consumer<RolloutRun> finished,
-      Function<RolloutSpec, RolloutHandle> starter) {
+      Function<RolloutSpec, RolloutHandle> starter, Predicate<RolloutRun> mayAct) {
     this.provider = provider;
     this.calls = calls;
     this.clock = clock;
@@ -46,6 +48,7 @@ final class DefaultEngineContext implements EngineContext {
     this.known = known;
     this.finished = finished;
     this.starter = starter;
+    this.mayAct = mayAct;
   }
 
   @Override public Provider provider() {
@@ -86,6 +89,10 @@ final class DefaultEngineContext implements EngineContext {
 
   @Override public void finished(RolloutRun run) {
     finished.accept(run);
+  }
+
+  @Override public boolean mayAct(RolloutRun run) {
+    return mayAct.test(run);
   }
 
   @Override public RolloutHandle start(RolloutSpec spec) {

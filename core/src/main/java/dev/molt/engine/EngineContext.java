@@ -36,6 +36,17 @@ interface EngineContext {
   /** Logs a decision at DEBUG. */
   void logDecision(RolloutState state, Decision decision);
 
+  /**
+   * Whether {@code run} may make its next platform call: its fleet's lease still holds by the
+   * engine's clock, with the skew margin. When it returns false the run has been halted.
+   *
+   * @param run the run about to call the platform
+   * @return true if it may
+   */
+  default boolean mayAct(RolloutRun run) {
+    return true;
+  }
+
   /** Called once when the run reaches a terminal phase. */
   void finished(RolloutRun run);
 

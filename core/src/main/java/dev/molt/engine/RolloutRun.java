@@ -116,7 +116,8 @@ final class RolloutRun implements RolloutHandle {
     this.observer = new FleetObserver(engine.provider(), engine.calls(), engine.clock());
     this.state = state;
     this.executor = new ActionExecutor(engine, spec.fleet(), state.id(), keys, state, Optional.of(
-        new GateRunner(engine, observer, spec.fleet(), state::desired)), this::trigger);
+        new GateRunner(engine, observer, spec.fleet(), state::desired)), this::trigger,
+        this::mayAct);
     this.controls = new StepControls(engine, spec, state);
   }
 
@@ -143,12 +144,46 @@ final class RolloutRun implements RolloutHandle {
    */
   public void halt(RuntimeException why) {
     synchronized (this) {
+      if (halted) {
+        return;
+      }
       halted = true;
       wake.cancel();
     }
     watch.cancel();
     engine.finished(this);
     completion.completeExceptionally(why);
+  }
+
+  /**
+   * Stops driving the rollout because this engine may no longer hold the fleet's lease: records a
+   * {@link Type#LEASE_LOST} event (logged with the fleet and rollout id), then halts.
+   *
+   * @param now the engine's time
+   * @param message the event's {@code key=value} text
+   * @param why what the handle completes exceptionally with
+   */
+  void leaseLost(Instant now, String message, RuntimeException why) {
+    synchronized (this) {
+      if (halted) {
+        return;
+      }
+    }
+    state.leaseLost(now, message);
+    halt(why);
+  }
+
+  /**
+   * @return whether the run may make its next platform call: not halted, and its lease still
+   *     holds by the engine's clock (if not, it is halted now)
+   */
+  boolean mayAct() {
+    synchronized (this) {
+      if (halted) {
+        return false;
+      }
+    }
+    return engine.mayAct(this);
   }
 
   /** Subscribes to provider changes and schedules the first tick. */
@@ -324,6 +359,10 @@ final class RolloutRun implements RolloutHandle {
     RolloutPhase phase = state.phase();
     if (phase.isTerminal()) {
       endTick(Optional.empty());
+      return;
+    }
+    if (!mayAct()) {
+      endTick(Optional.empty()); // halted: the lease may be another engine's by now
       return;
     }
     if (phase == RolloutPhase.PAUSED && state.begun()) {

@@ -6,6 +6,7 @@ import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutSpec;
 import dev.molt.Arguments;
 import dev.molt.reconcile.ReconcileSpec;
+import dev.molt.internal.Json;
 import java.util.Optional;
 
 /**
@@ -66,6 +67,32 @@ public record RolloutRecord(
   public RolloutRecord(RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout,
       int resumes) {
     this(spec, previous, rollout, resumes, Optional.empty());
+  }
+
+  /**
+   * The record as JSON text, in the form {@link FileRolloutStore} keeps it: for stores in other
+   * modules (a database column), read back with {@link #fromJson}.
+   *
+   * @return the JSON text
+   */
+  public String toJson() {
+    return Json.write(RecordJson.toTree(this, RolloutRecord.class));
+  }
+
+  /**
+   * Reads a record written by {@link #toJson}, validating every value again.
+   *
+   * @param json the JSON text
+   * @return the record
+   * @throws StoreException if the text is not a record (malformed, or written by a newer Molt)
+   */
+  public static RolloutRecord fromJson(String json) {
+    Arguments.required(json, "json");
+    try {
+      return (RolloutRecord) RecordJson.fromTree(Json.parse(json), RolloutRecord.class);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot read a stored rollout record: " + e.getMessage(), e);
+    }
   }
 
   /** @return a copy counting one more resume */
