@@ -45,7 +45,7 @@ now() { date +%s; }
 
 find_bindir() {
   if [[ -n ${MOLT_PG_BINDIR:-} ]]; then
-    [[ -x $MOLT_PG_BINDIR/initdb ]] || die "MOLT_PG_BINDIR=$MOLT_PG_BINDIR has no initdb"
+    [[ -x $MOLT_PG_BINDIR/initdb ]] || return 1
     echo "$MOLT_PG_BINDIR"
     return 0
   fi
@@ -63,6 +63,9 @@ find_bindir() {
 
 ensure_server() {
   local bindir
+  if [[ -n ${MOLT_PG_BINDIR:-} && ! -x ${MOLT_PG_BINDIR:-}/initdb ]]; then
+    die "MOLT_PG_BINDIR=$MOLT_PG_BINDIR has no initdb: point it at PostgreSQL's bin directory or unset it"
+  fi
   if bindir=$(find_bindir); then
     echo "$bindir"
     return 0
