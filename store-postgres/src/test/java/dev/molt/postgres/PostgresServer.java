@@ -7,9 +7,12 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -33,6 +36,46 @@ final class PostgresServer {
     ds.setConnectTimeout(10);
     ds.setSocketTimeout(60);
     return ds;
+  }
+
+  /**
+   * Runs {@code pg_ctl <action>} on the test cluster, as the user that owns it, and waits for it
+   * (at most 60 s): {@code stop} and {@code start} a server whose clients should notice.
+   *
+   * @param action {@code stop} or {@code start}
+   */
+  static void pgCtl(String action) {
+    Map<String, String> env = env();
+    String dir = env.get("MOLT_PG_DIR");
+    List<String> cmd = new ArrayList<>();
+    if ("root".equals(System.getProperty("user.name"))) {
+      cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    cmd.addAll(List.of(env.get("MOLT_PG_BINDIR") + "/pg_ctl", "-D", dir + "/data", "-l",
+        dir + "/log", "-w", "-t", "60", "-m", "fast"));
+    if (action.equals("start")) {
+      // the options of the first start: socket dir, port, loopback only
+      cmd.addAll(List.of("-o", "-k " + dir + " -p " + env.get("MOLT_PG_PORT")
+          + " -c listen_addresses=127.0.0.1 -c fsync=off"));
+    }
+    cmd.add(action);
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(90, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("pg_ctl " + action + " did not finish in 90 s");
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException("pg_ctl " + action + " failed (exit " + p.exitValue()
+            + "); see " + dir + "/log");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run pg_ctl", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running pg_ctl " + action, e);
+    }
   }
 
   /** @return a schema name no test used yet */
