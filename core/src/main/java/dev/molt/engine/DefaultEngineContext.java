@@ -33,12 +33,14 @@ final class DefaultEngineContext implements EngineContext {
   private final Consumer<RolloutRun> finished;
   private final Function<RolloutSpec, RolloutHandle> starter;
   private final Predicate<RolloutRun> mayAct;
+  private final Consumer<RolloutRun> controlsDue;
 
   /** The engine's parts and its callbacks: see the {@link EngineContext} methods. */
   public DefaultEngineContext(Provider provider, ProviderCalls calls, Clock clock,
       Scheduler scheduler, Duration pollInterval, List<RolloutListener> listeners,
       Function<Revision, Optional<LaunchSpec>> known, Consumer<RolloutRun> finished,
-      Function<RolloutSpec, RolloutHandle> starter, Predicate<RolloutRun> mayAct) {
+      Function<RolloutSpec, RolloutHandle> starter, Predicate<RolloutRun> mayAct,
+      Consumer<RolloutRun> controlsDue) {
     this.provider = provider;
     this.calls = calls;
     this.clock = clock;
@@ -49,6 +51,7 @@ final class DefaultEngineContext implements EngineContext {
     this.finished = finished;
     this.starter = starter;
     this.mayAct = mayAct;
+    this.controlsDue = controlsDue;
   }
 
   @Override public Provider provider() {
@@ -93,6 +96,10 @@ final class DefaultEngineContext implements EngineContext {
 
   @Override public boolean mayAct(RolloutRun run) {
     return mayAct.test(run);
+  }
+
+  @Override public void controlsDue(RolloutRun run) {
+    controlsDue.accept(run);
   }
 
   @Override public RolloutHandle start(RolloutSpec spec) {

@@ -47,6 +47,14 @@ interface EngineContext {
     return true;
   }
 
+  /**
+   * Applies the control requests other processes made through the store for {@code run}, if a
+   * poll interval passed since the store was last asked. Called at the start of each tick.
+   *
+   * @param run the run about to tick
+   */
+  default void controlsDue(RolloutRun run) {}
+
   /** Called once when the run reaches a terminal phase. */
   void finished(RolloutRun run);
 

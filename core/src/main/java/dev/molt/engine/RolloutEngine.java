@@ -73,7 +73,7 @@ public final class RolloutEngine implements AutoCloseable {
     this.identity = b.identity;
     this.ownExecutor = b.ownExecutor;
     this.persistence = new RolloutPersistence(b.store, b.identity, b.leaseTtl, b.skewMargin,
-        b.clock, gate, registry::remembered);
+        b.pollInterval, b.clock, gate, registry::remembered);
     ProviderCalls calls = new ProviderCalls(gate, b.retries, b.random, gate::isOpen);
     List<RolloutListener> listeners = new ArrayList<>();
     listeners.add(persistence); // first, so a record is saved before anyone reacts to the event
@@ -86,7 +86,8 @@ public final class RolloutEngine implements AutoCloseable {
       });
     }
     this.context = new DefaultEngineContext(b.provider, calls, b.clock, gate, b.pollInterval,
-        listeners, registry::knownSpec, registry::release, this::start, persistence::mayAct);
+        listeners, registry::knownSpec, registry::release, this::start, persistence::mayAct,
+        persistence::controlsDue);
   }
 
   /**
@@ -389,7 +390,12 @@ public final class RolloutEngine implements AutoCloseable {
       return this;
     }
 
-    /** Sets the longest wait between observations (default 2 s). @return this builder */
+    /**
+     * Sets the longest wait between observations (default 2 s); also how often the engine asks
+     * its store for control requests other processes made ({@code RolloutStore.request}).
+     *
+     * @return this builder
+     */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = Arguments.positive(interval, "pollInterval");
       return this;
@@ -470,7 +476,8 @@ public final class RolloutEngine implements AutoCloseable {
      * lease lapsed by <em>its</em> clock, and by then this engine has stopped. A run whose lease
      * is this close to expiry (a renewal that failed, a process paused past it) makes no further
      * platform call, records a {@link dev.molt.rollout.RolloutEvent.Type#LEASE_LOST} event and
-     * completes exceptionally; its record stays in the store for {@link #resumeAll()}.
+     * completes exceptionally; its record stays in the store for {@link
+     * RolloutEngine#resumeAll()}.
      *
      * @param margin the margin, zero or more and less than a third of the lease TTL
      * @return this builder

@@ -5,6 +5,10 @@ import dev.molt.MoltException;
 import dev.molt.Revision;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.IllegalControlException;
+import dev.molt.store.ControlAnswer;
+import dev.molt.store.ControlRequest;
 import dev.molt.store.FleetLockedException;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
@@ -13,10 +17,12 @@ import dev.molt.store.StaleLeaseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -24,6 +30,11 @@ import java.util.function.Function;
  * after every event (it is the first listener) under the run's lease, renews each lease every third
  * of its time to live while the rollout runs, and releases it once the rollout ended. Once the
  * engine stops, it writes nothing more.
+ *
+ * <p>At most every poll interval it asks the store for control requests of each tracked run (made
+ * by another process through {@link RolloutStore#request}): from the run's tick, or on a timer
+ * while the run is paused and does not tick. It applies each at most once, answering it in the
+ * run's record: TAKEN is saved before the control is applied, APPLIED or REFUSED after.
  *
  * <p>A run stops driving its fleet (an event of type {@link RolloutEvent.Type#LEASE_LOST}, logged
  * with the fleet and rollout id) as soon as this engine can no longer be sure it holds the lease:
@@ -37,6 +48,7 @@ final class RolloutPersistence implements RolloutListener {
   private final String identity;
   private final Duration ttl;
   private final Duration skewMargin;
+  private final Duration pollInterval;
   private final Clock clock;
   private final GatedScheduler scheduler;
   private final Function<Revision, Optional<LaunchSpec>> known;
@@ -47,11 +59,41 @@ final class RolloutPersistence implements RolloutListener {
     final RolloutRun run;
     final int resumes;
     volatile Lease lease;
+    // guarded by itself: one answer per request, replaced as it gets further
+    final List<ControlAnswer> answers;
+    volatile Instant lastPoll;
+    final AtomicBoolean pausedPolling = new AtomicBoolean();
 
     Tracked(RolloutRun run, int resumes, Lease lease) {
       this.run = run;
       this.resumes = resumes;
       this.lease = lease;
+      this.answers = new ArrayList<>(run.storedAnswers());
+    }
+
+    List<ControlAnswer> answers() {
+      synchronized (answers) {
+        return List.copyOf(answers);
+      }
+    }
+
+    boolean answered(String requestId) {
+      synchronized (answers) {
+        return answers.stream().anyMatch(a -> a.requestId().equals(requestId));
+      }
+    }
+
+    void answer(ControlAnswer answer) {
+      synchronized (answers) {
+        answers.removeIf(a -> a.requestId().equals(answer.requestId()));
+        answers.add(answer);
+      }
+    }
+
+    void forget(String requestId) {
+      synchronized (answers) {
+        answers.removeIf(a -> a.requestId().equals(requestId));
+      }
     }
   }
 
@@ -60,12 +102,15 @@ final class RolloutPersistence implements RolloutListener {
    * @param identity the engine's identity, the leases' holder
    * @param ttl how long a lease holds without renewal
    * @param skewMargin how long before a lease's expiry (by {@code clock}) the engine stops acting
+   * @param pollInterval how often the store is asked for control requests of each tracked run
    * @param clock the engine's clock
    * @param scheduler the engine's scheduler; closed when the engine stops
    * @param known the launch specs the engine can relaunch
    */
   RolloutPersistence(RolloutStore store, String identity, Duration ttl, Duration skewMargin,
-      Clock clock, GatedScheduler scheduler, Function<Revision, Optional<LaunchSpec>> known) {
+      Duration pollInterval, Clock clock, GatedScheduler scheduler,
+      Function<Revision, Optional<LaunchSpec>> known) {
+    this.pollInterval = pollInterval;
     this.store = store;
     this.identity = identity;
     this.ttl = ttl;
@@ -96,6 +141,7 @@ final class RolloutPersistence implements RolloutListener {
       throw e;
     }
     scheduleRenewal(t);
+    pollWhilePaused(t, run.current());
   }
 
   /** @return the runs being tracked */
@@ -140,13 +186,116 @@ final class RolloutPersistence implements RolloutListener {
     }
     if (rollout.isDone() && tracked.remove(rollout.id(), t)) {
       store.release(t.lease);
+      return;
+    }
+    pollWhilePaused(t, rollout);
+  }
+
+  /**
+   * Asks the store for control requests of {@code run} if a poll interval passed since the last
+   * time: called by the run's tick, which comes at least every poll interval while it is not
+   * paused (a paused run has a timer of its own), so a request arrives within one poll.
+   */
+  void controlsDue(RolloutRun run) {
+    Tracked t = tracked.get(run.id());
+    if (t == null || t.run != run) {
+      return;
+    }
+    Instant last = t.lastPoll;
+    if (last != null && clock.instant().isBefore(last.plus(pollInterval))) {
+      return;
+    }
+    pollControls(t);
+  }
+
+  /** A paused run does not tick: poll its controls on a timer until it is no longer paused. */
+  private void pollWhilePaused(Tracked t, Rollout rollout) {
+    if (rollout.phase() == RolloutPhase.PAUSED && t.pausedPolling.compareAndSet(false, true)) {
+      scheduler.schedule(() -> pausedPoll(t), pollInterval);
+    }
+  }
+
+  private void pausedPoll(Tracked t) {
+    if (tracked.get(t.run.id()) != t) {
+      return;
+    }
+    t.pausedPolling.set(false); // first: a pause that comes meanwhile starts the timer again
+    if (t.run.current().phase() != RolloutPhase.PAUSED
+        || !t.pausedPolling.compareAndSet(false, true)) {
+      return;
+    }
+    controlsDue(t.run);
+    if (tracked.get(t.run.id()) == t) {
+      scheduler.schedule(() -> pausedPoll(t), pollInterval);
+    } else {
+      t.pausedPolling.set(false);
     }
   }
 
   private void save(Tracked t, Rollout rollout) {
     Optional<LaunchSpec> previous = rollout.from().flatMap(known);
     store.save(t.lease, new RolloutRecord(t.run.spec(), previous, rollout, t.resumes,
-        t.run.stepRecord(), t.run.reconcileSpec()));
+        t.run.stepRecord(), t.run.reconcileSpec(), t.answers()));
+  }
+
+  /** Applies the control requests of another process that this engine has not answered yet. */
+  private void pollControls(Tracked t) {
+    t.lastPoll = clock.instant();
+    List<ControlRequest> requests;
+    try {
+      requests = store.requests(t.run.id());
+    } catch (RuntimeException e) {
+      return; // a store hiccup: ask again at the next poll
+    }
+    for (ControlRequest r : requests) {
+      if (tracked.get(t.run.id()) != t) {
+        return; // ended, or the lease was lost by a control or meanwhile
+      }
+      if (!t.answered(r.id())) {
+        take(t, r);
+      }
+    }
+  }
+
+  /**
+   * At most once: the request is answered TAKEN in a saved record before it is applied, so no
+   * engine applies it again, even after a crash; then APPLIED or REFUSED.
+   */
+  private void take(Tracked t, ControlRequest r) {
+    t.answer(new ControlAnswer(r.id(), ControlAnswer.Outcome.TAKEN, "taken", identity,
+        clock.instant()));
+    try {
+      save(t, t.run.current());
+    } catch (StaleLeaseException e) {
+      lost(t, e, "lease-taken");
+      return;
+    } catch (RuntimeException e) {
+      t.forget(r.id()); // not recorded: take it at the next poll
+      return;
+    }
+    if (!mayAct(t.run)) {
+      return;
+    }
+    ControlAnswer outcome;
+    try {
+      t.run.apply(r);
+      outcome = new ControlAnswer(r.id(), ControlAnswer.Outcome.APPLIED, "applied", identity,
+          clock.instant());
+    } catch (IllegalControlException e) {
+      outcome = new ControlAnswer(r.id(), ControlAnswer.Outcome.REFUSED, e.getMessage(),
+          identity, clock.instant());
+    }
+    t.answer(outcome);
+    if (tracked.get(t.run.id()) != t) {
+      return; // the control ended the run, whose last record was saved with its last event
+    }
+    try {
+      save(t, t.run.current());
+    } catch (StaleLeaseException e) {
+      lost(t, e, "lease-taken");
+    } catch (RuntimeException e) {
+      // saved with the next event or control instead
+    }
   }
 
   private void scheduleRenewal(Tracked t) {

@@ -21,6 +21,8 @@ import dev.molt.rollout.RolloutFailedException;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.rollout.RolloutSpec;
 import dev.molt.reconcile.ReconcileSpec;
+import dev.molt.store.ControlAnswer;
+import dev.molt.store.ControlRequest;
 import dev.molt.store.RolloutRecord;
 import dev.molt.time.Cancellable;
 import java.time.Duration;
@@ -47,6 +49,7 @@ final class RolloutRun implements RolloutHandle {
   private final ActionExecutor executor;
   private final StepControls controls;
   private final CompletableFuture<Rollout> completion = new CompletableFuture<>();
+  private final List<ControlAnswer> storedAnswers;
 
   // guarded by this
   private boolean ticking;
@@ -65,7 +68,7 @@ final class RolloutRun implements RolloutHandle {
    */
   public RolloutRun(EngineContext engine, String id, RolloutSpec spec) {
     this(engine, spec, new RolloutState(id, spec, engine.clock().instant(), engine.listeners()), id,
-        forward(spec), Optional.empty());
+        forward(spec), Optional.empty(), List.of());
   }
 
   /**
@@ -77,7 +80,8 @@ final class RolloutRun implements RolloutHandle {
    */
   public RolloutRun(EngineContext engine, String id, ReconcileSpec reconcile, Planner forward) {
     this(engine, reconcile.asRollout(), new RolloutState(id, reconcile.asRollout(),
-        engine.clock().instant(), engine.listeners()), id, forward, Optional.of(reconcile));
+        engine.clock().instant(), engine.listeners()), id, forward, Optional.of(reconcile),
+        List.of());
   }
 
   /**
@@ -99,7 +103,8 @@ final class RolloutRun implements RolloutHandle {
    */
   public RolloutRun(EngineContext engine, RolloutRecord record, Planner forward) {
     this(engine, record.spec(), RolloutState.restore(record, engine.clock().instant(),
-        engine.listeners()), record.id() + "-r" + record.resumes(), forward, record.reconcile());
+        engine.listeners()), record.id() + "-r" + record.resumes(), forward, record.reconcile(),
+        record.answers());
   }
 
   /** Taking a fleet to zero has no steps and no traffic to split: a rolling removal. */
@@ -108,8 +113,9 @@ final class RolloutRun implements RolloutHandle {
   }
 
   private RolloutRun(EngineContext engine, RolloutSpec spec, RolloutState state, String keys,
-      Planner forward, Optional<ReconcileSpec> reconcile) {
+      Planner forward, Optional<ReconcileSpec> reconcile, List<ControlAnswer> storedAnswers) {
     this.engine = engine;
+    this.storedAnswers = List.copyOf(storedAnswers);
     this.spec = spec;
     this.reconcile = reconcile;
     this.forward = forward;
@@ -129,6 +135,29 @@ final class RolloutRun implements RolloutHandle {
   /** @return the reconcile this run carries out; empty for a rollout */
   public Optional<ReconcileSpec> reconcileSpec() {
     return reconcile;
+  }
+
+  /** @return the answers to control requests in the record this run was resumed from */
+  List<ControlAnswer> storedAnswers() {
+    return storedAnswers;
+  }
+
+  /**
+   * Applies a control requested through the store, as its handle method would.
+   *
+   * @throws IllegalControlException if it is not valid in the rollout's phase
+   */
+  void apply(ControlRequest request) {
+    state.log("action=control request=" + request.id() + " control=" + request.control()
+        + " by=" + request.requestedBy());
+    switch (request.control()) {
+      case PAUSE -> pause();
+      case RESUME -> resume();
+      case PROMOTE -> promote();
+      case PROMOTE_FULL -> promoteFull();
+      case ABORT -> abort(request.reason().orElseThrow());
+      case UNDO -> undo();
+    }
   }
 
   /** @return the spec this run works toward */
@@ -355,6 +384,7 @@ final class RolloutRun implements RolloutHandle {
       rerun = false;
       wake.cancel();
     }
+    engine.controlsDue(this); // requests of other processes, before this tick decides
     long epoch = state.epoch();
     RolloutPhase phase = state.phase();
     if (phase.isTerminal()) {

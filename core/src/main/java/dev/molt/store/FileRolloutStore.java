@@ -33,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * sees either the previous or the new content, never a torn file. Leftover {@code .tmp} files of a
  * killed writer are ignored.
  *
+ * <p>Control requests from other processes are files too ({@code controls/<rollout>/<id>.json}).
+ *
  * <p>Several processes may share the directory (on a local file system): lease changes, and saves
  * with their fencing check, happen under an OS file lock on {@code leases/<fleet>.lock}. A lease
  * file keeps the fleet's newest fencing token after a release, so tokens never repeat. Finished
@@ -47,13 +49,16 @@ public final class FileRolloutStore implements RolloutStore {
 
   private final Path rollouts;
   private final Path leases;
+  private final Path controls;
 
   private FileRolloutStore(Path directory) {
     this.rollouts = directory.resolve("rollouts");
     this.leases = directory.resolve("leases");
+    this.controls = directory.resolve("controls");
     try {
       Files.createDirectories(rollouts);
       Files.createDirectories(leases);
+      Files.createDirectories(controls);
     } catch (IOException e) {
       throw new StoreException("cannot create the store directory " + directory, e);
     }
@@ -116,6 +121,40 @@ public final class FileRolloutStore implements RolloutStore {
       throw new StoreException("cannot list " + rollouts, e);
     }
     return out;
+  }
+
+  @Override
+  public void request(ControlRequest request) {
+    Arguments.required(request, "request");
+    Path dir = controls.resolve(fileName(request.rolloutId()).replace(".json", ""));
+    Path file = dir.resolve(fileName(request.id()));
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create " + dir, e);
+    }
+    if (Files.exists(file)) {
+      return; // sent before: requests are idempotent by id
+    }
+    writeAtomically(file, Json.write(RecordJson.toTree(request, ControlRequest.class)));
+  }
+
+  @Override
+  public List<ControlRequest> requests(String rolloutId) {
+    Path dir = controls.resolve(fileName(rolloutId).replace(".json", ""));
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<ControlRequest> out = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+      for (Path file : files) {
+        read(file).map(t -> (ControlRequest) RecordJson.fromTree(t, ControlRequest.class))
+            .ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot list " + dir, e);
+    }
+    return RolloutStore.oldestFirst(out);
   }
 
   @Override

@@ -21,6 +21,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
   private final Map<String, RolloutRecord> records = new LinkedHashMap<>();
   private final Map<String, Lease> leases = new HashMap<>();
   private final Map<String, Long> newestTokens = new HashMap<>();
+  private final Map<String, Map<String, ControlRequest>> requests = new HashMap<>();
 
   /** Creates an empty store. */
   public InMemoryRolloutStore() {}
@@ -47,6 +48,18 @@ public final class InMemoryRolloutStore implements RolloutStore {
   @Override
   public synchronized Optional<LaunchSpec> launchSpec(Revision revision) {
     return RolloutStore.launchSpecIn(records.values(), revision);
+  }
+
+  @Override
+  public synchronized void request(ControlRequest request) {
+    Arguments.required(request, "request");
+    requests.computeIfAbsent(request.rolloutId(), id -> new LinkedHashMap<>())
+        .putIfAbsent(request.id(), request);
+  }
+
+  @Override
+  public synchronized List<ControlRequest> requests(String rolloutId) {
+    return RolloutStore.oldestFirst(requests.getOrDefault(rolloutId, Map.of()).values());
   }
 
   @Override

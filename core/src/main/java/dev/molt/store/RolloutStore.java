@@ -106,6 +106,33 @@ public interface RolloutStore {
   Optional<Lease> lease(String fleet);
 
   /**
+   * Stores a control request for a rollout, from any process: no lease is needed, and the engine
+   * holding the rollout's fleet picks it up within one poll interval and answers it in the
+   * rollout's record. A request whose id is already stored for the rollout is ignored, so a
+   * requester may send it again after a failure.
+   *
+   * @param request the request
+   * @throws StoreException if it cannot be written
+   */
+  void request(ControlRequest request);
+
+  /**
+   * Lists the control requests stored for a rollout, answered or not, oldest first (by request
+   * time, then id).
+   *
+   * @param rolloutId the rollout
+   * @return the requests; empty if none
+   * @throws StoreException if they cannot be read
+   */
+  List<ControlRequest> requests(String rolloutId);
+
+  /** @return {@code requests} sorted oldest first, by request time then id */
+  static List<ControlRequest> oldestFirst(java.util.Collection<ControlRequest> requests) {
+    return requests.stream().sorted(java.util.Comparator.comparing(ControlRequest::requestedAt)
+        .thenComparing(ControlRequest::id)).toList();
+  }
+
+  /**
    * Finds the launch spec of a revision some saved rollout targeted or returned to, so that any
    * engine sharing the store can relaunch it in a rollback. The default finds nothing.
    *

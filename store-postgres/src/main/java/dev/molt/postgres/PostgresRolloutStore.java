@@ -4,6 +4,7 @@ import dev.molt.Arguments;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.Revision;
+import dev.molt.store.ControlRequest;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
 import dev.molt.store.RolloutStore;
@@ -147,6 +148,48 @@ public final class PostgresRolloutStore implements RolloutStore {
   }
 
   @Override
+  public void request(ControlRequest request) {
+    Arguments.required(request, "request");
+    jdbc.call("store control request " + request.id() + " for rollout " + request.rolloutId(),
+        c -> {
+          try (PreparedStatement st = jdbc.prepare(c, "INSERT INTO " + schema + ".control_requests"
+              + " (rollout_id, id, control, reason, requested_by, requested_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (rollout_id, id) DO NOTHING")) {
+            st.setString(1, request.rolloutId());
+            st.setString(2, request.id());
+            st.setString(3, request.control().name());
+            st.setString(4, request.reason().map(PostgresRolloutStore::escape).orElse(null));
+            st.setString(5, escape(request.requestedBy()));
+            st.setObject(6, Jdbc.time(request.requestedAt()));
+            return st.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public List<ControlRequest> requests(String rolloutId) {
+    Arguments.notBlank(rolloutId, "rolloutId");
+    return jdbc.call("list control requests for rollout " + rolloutId, c -> {
+      try (PreparedStatement st = jdbc.prepare(c, "SELECT id, control, reason, requested_by,"
+          + " requested_at FROM " + schema + ".control_requests WHERE rollout_id = ?"
+          + " ORDER BY requested_at, id")) {
+        st.setString(1, rolloutId);
+        List<ControlRequest> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            out.add(new ControlRequest(rs.getString("id"), rolloutId,
+                ControlRequest.Control.valueOf(rs.getString("control")),
+                Optional.ofNullable(rs.getString("reason")).map(PostgresRolloutStore::unescape),
+                unescape(rs.getString("requested_by")),
+                Jdbc.instant(rs, "requested_at")));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
   public Lease acquire(String fleet, String holder, Instant now, Duration ttl) {
     Arguments.notBlank(fleet, "fleet");
     Arguments.notBlank(holder, "holder");
@@ -171,6 +214,26 @@ public final class PostgresRolloutStore implements RolloutStore {
   @Override
   public Optional<Lease> lease(String fleet) {
     return leases.lease(Arguments.notBlank(fleet, "fleet"));
+  }
+
+  /** PostgreSQL text cannot hold NUL: free text is kept with backslashes doubled, NUL as a
+   * backslash and a zero. */
+  private static String escape(String text) {
+    return text.replace("\\", "\\\\").replace("\0", "\\0");
+  }
+
+  private static String unescape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\' && i + 1 < text.length()) {
+        char next = text.charAt(++i);
+        out.append(next == '0' ? '\0' : next);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private List<RolloutRecord> query(String what, String sql, String... params) {

@@ -44,7 +44,16 @@ final class Schema {
               + " saved_at timestamptz NOT NULL DEFAULT now())",
           "CREATE INDEX rollouts_unfinished ON %s.rollouts (started_at, id) WHERE NOT finished",
           "CREATE INDEX rollouts_target ON %s.rollouts (target_revision)",
-          "CREATE INDEX rollouts_previous ON %s.rollouts (previous_revision)")));
+          "CREATE INDEX rollouts_previous ON %s.rollouts (previous_revision)")),
+      new Migration(2, "control requests from any process", List.of(
+          "CREATE TABLE %s.control_requests ("
+              + " rollout_id text NOT NULL,"
+              + " id text NOT NULL,"
+              + " control text NOT NULL,"
+              + " reason text,"
+              + " requested_by text NOT NULL,"
+              + " requested_at timestamptz NOT NULL,"
+              + " PRIMARY KEY (rollout_id, id))")));
 
   static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
@@ -57,6 +66,11 @@ final class Schema {
    * @throws StoreException if the schema is newer than this code, or the database refused
    */
   static int migrate(Jdbc jdbc, String schema) {
+    return migrate(jdbc, schema, LATEST);
+  }
+
+  /** Brings {@code schema} to version {@code upTo} (tests start from an older schema so). */
+  static int migrate(Jdbc jdbc, String schema, int upTo) {
     return jdbc.transaction("create or upgrade the store's tables", c -> {
       try (PreparedStatement lock = jdbc.prepare(c,
           "SELECT pg_advisory_xact_lock(hashtext(?))")) {
@@ -75,7 +89,7 @@ final class Schema {
             + " it. Upgrade this engine's molt-store-postgres, or give it another schema");
       }
       for (Migration m : MIGRATIONS) {
-        if (m.version() > found) {
+        if (m.version() > found && m.version() <= upTo) {
           for (String sql : m.statements()) {
             jdbc.execute(c, String.format(sql, schema));
           }

@@ -94,7 +94,8 @@ final class PostgresServer {
     }
   }
 
-  private static Map<String, String> env() {
+  /** @return the env file's variables (MOLT_PG_URL, MOLT_PG_USER, ...) */
+  static Map<String, String> env() {
     Path file = envFile();
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("no PostgreSQL server for the PostgreSQL store's tests: "

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.InvalidSpecException;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.store.ControlAnswer;
+import dev.molt.store.ControlRequest;
 import dev.molt.store.FleetLockedException;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
@@ -40,7 +42,9 @@ import org.junit.jupiter.api.Test;
  *       refused with a {@link StaleLeaseException}, and nothing it sent is written; nor may it renew
  *       or release;
  *   <li>a release frees the fleet at once, and the next grant still gets a higher token;
- *   <li>concurrent acquires from several handles on the store grant the lease exactly once.
+ *   <li>concurrent acquires from several handles on the store grant the lease exactly once;
+ *   <li>control requests are kept once per id, listed oldest first, and a record's answers to
+ *       them round-trip with it.
  * </ul>
  *
  * Each test uses a fresh store from {@link #createStore()}. Time is the caller's: stores never
@@ -139,6 +143,38 @@ public abstract class RolloutStoreContract {
     assertThat(store.launchSpec(r.spec().target().revision())).contains(r.spec().target());
     assertThat(store.launchSpec(r.previous().orElseThrow().revision())).isEqualTo(r.previous());
     assertThat(store.launchSpec(StoreRecords.target("elsewhere").revision())).isEmpty();
+  }
+
+  @Test
+  void controlRequestsAreKeptOnceOldestFirstAndAnswersTravelWithTheRecord() {
+    ControlRequest later = new ControlRequest("cr-b", "ro-1", ControlRequest.Control.PAUSE,
+        Optional.empty(), "cli-alice", T0.plusSeconds(5));
+    ControlRequest earlier = new ControlRequest("cr-c", "ro-1", ControlRequest.Control.ABORT,
+        Optional.of("bad build: " + StoreRecords.AWKWARD), "cli-bob", T0.plusSeconds(1));
+    ControlRequest sameTime = new ControlRequest("cr-a", "ro-1", ControlRequest.Control.RESUME,
+        Optional.empty(), "cli-alice", T0.plusSeconds(5));
+    store.request(later);
+    openAgain(store).request(earlier);
+    store.request(sameTime);
+    store.request(later); // sent again: kept once
+
+    assertThat(store.requests("ro-1")).containsExactly(earlier, sameTime, later);
+    assertThat(openAgain(store).requests("ro-1")).containsExactly(earlier, sameTime, later);
+    assertThat(store.requests("ro-2")).isEmpty();
+
+    Lease web = store.acquire("web", "engine-a", T0, TTL);
+    RolloutRecord plain = StoreRecords.record("ro-1", "web", RolloutPhase.PROGRESSING, T0, 2);
+    RolloutRecord answered = new RolloutRecord(plain.spec(), plain.previous(), plain.rollout(),
+        plain.resumes(), plain.steps(), plain.reconcile(), List.of(
+            new ControlAnswer("cr-c", ControlAnswer.Outcome.APPLIED, "applied", "engine-a",
+                T0.plusSeconds(2)),
+            new ControlAnswer("cr-a", ControlAnswer.Outcome.REFUSED, "cannot resume: "
+                + StoreRecords.AWKWARD, "engine-a", T0.plusSeconds(6))));
+    store.save(web, answered);
+    assertThat(openAgain(store).load("ro-1")).contains(answered);
+    assertThat(store.load("ro-1").orElseThrow().answer("cr-a").map(ControlAnswer::outcome))
+        .contains(ControlAnswer.Outcome.REFUSED);
+    assertThat(store.load("ro-1").orElseThrow().answer("cr-b")).isEmpty();
   }
 
   @Test
