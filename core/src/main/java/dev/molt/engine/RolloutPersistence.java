@@ -62,6 +62,8 @@ final class RolloutPersistence implements RolloutListener {
     // guarded by itself: one answer per request, replaced as it gets further
     final List<ControlAnswer> answers;
     volatile Instant lastPoll;
+    // one poll at a time (the tick's and the paused timer's), so no request is taken twice
+    final Object polling = new Object();
     final AtomicBoolean pausedPolling = new AtomicBoolean();
 
     Tracked(RolloutRun run, int resumes, Lease lease) {
@@ -201,11 +203,13 @@ final class RolloutPersistence implements RolloutListener {
     if (t == null || t.run != run) {
       return;
     }
-    Instant last = t.lastPoll;
-    if (last != null && clock.instant().isBefore(last.plus(pollInterval))) {
-      return;
+    synchronized (t.polling) {
+      Instant last = t.lastPoll;
+      if (last != null && clock.instant().isBefore(last.plus(pollInterval))) {
+        return;
+      }
+      pollControls(t);
     }
-    pollControls(t);
   }
 
   /** A paused run does not tick: poll its controls on a timer until it is no longer paused. */
@@ -238,7 +242,10 @@ final class RolloutPersistence implements RolloutListener {
         t.run.stepRecord(), t.run.reconcileSpec(), t.answers()));
   }
 
-  /** Applies the control requests of another process that this engine has not answered yet. */
+  /**
+   * Applies the control requests of another process that this engine has not answered yet.
+   * Called holding {@code t.polling}, never a run's or a state's lock.
+   */
   private void pollControls(Tracked t) {
     t.lastPoll = clock.instant();
     List<ControlRequest> requests;
