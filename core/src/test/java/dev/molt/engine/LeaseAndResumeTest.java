@@ -14,6 +14,7 @@ import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.store.FleetLockedException;
 import dev.molt.store.InMemoryRolloutStore;
 import dev.molt.store.RolloutStore;
+import dev.molt.store.StaleLeaseException;
 import dev.molt.time.VirtualTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -172,8 +173,10 @@ class LeaseAndResumeTest {
     time.advance(Duration.ofMinutes(5));
 
     assertThat(handle.completion()).isCompletedExceptionally();
-    assertThatThrownBy(handle::await).hasCauseInstanceOf(FleetLockedException.class)
+    assertThatThrownBy(handle::await).hasCauseInstanceOf(StaleLeaseException.class)
         .hasMessageContaining("usurper");
+    assertThat(handle.current().events(RolloutEvent.Type.LEASE_LOST)).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("reason=lease-taken", "holder=usurper"));
     assertThat(slow.active(Fixtures.FLEET)).isEmpty();
     assertThat(platform.calls()).as("no call after the lease was lost")
         .hasSize((int) callsAtHalt);

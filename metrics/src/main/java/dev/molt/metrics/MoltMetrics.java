@@ -108,12 +108,9 @@ public final class MoltMetrics implements RolloutListener {
           .increment();
       case RECOVERED -> registry.counter("molt.rollouts.recovered", "fleet", r.fleet())
           .increment();
+      case LEASE_LOST -> registry.counter("molt.lease.lost", "fleet", r.fleet()).increment();
       case SUCCEEDED, ROLLED_BACK, FAILED -> ended(r, e);
-      default -> {
-        if (e.type().name().equals("LEASE_LOST")) {
-          registry.counter("molt.lease.lost", "fleet", r.fleet()).increment();
-        }
-      }
+      default -> { }
     }
   }
 
