@@ -58,7 +58,7 @@ final class LocatedTree {
     } catch (JsonProcessingException e) {
       int[] at = e.getLocation() == null ? new int[] {0, 0} : at(e.getLocation());
       throw new SpecFileException(file, at[0], at[1], "", "is not well-formed: "
-          + e.getOriginalMessage(), e);
+          + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " "), e);
     } catch (IOException e) {
       throw new SpecFileException(file, 0, 0, "", "could not be read: " + e, e);
     }

@@ -22,7 +22,7 @@ final class Suggest {
         bestDistance = d;
       }
     }
-    int allowed = Math.max(1, Math.min(3, given.length() / 3));
+    int allowed = given.length() <= 3 ? 1 : given.length() <= 8 ? 2 : 3;
     return best != null && bestDistance <= allowed ? " (did you mean '" + best + "'?)" : "";
   }
 
