@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.molt.Arguments;
 import dev.molt.gate.MetricSource;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,27 @@ public final class SpecFiles {
   /** @return a reader and writer with no templates or metric sources besides the files' own */
   public static SpecFiles create() {
     return builder().build();
+  }
+
+  /**
+   * The published JSON Schema of rollout files (draft 2020-12), also in the repository as
+   * {@code docs/molt-rollout.schema.json}: for editors and for checks outside the JVM. It
+   * describes the form the writer writes; the reader applies the core specs' rules on top.
+   *
+   * @return the schema's text
+   * @throws SpecFileException if the jar lost it
+   */
+  public static String jsonSchema() {
+    try (InputStream in = SpecFiles.class.getResourceAsStream("/molt-rollout.schema.json")) {
+      if (in == null) {
+        throw new SpecFileException("molt-rollout.schema.json", 0, 0, "", "is missing from the"
+            + " molt-files jar", null);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new SpecFileException("molt-rollout.schema.json", 0, 0, "", "could not be read: " + e,
+          e);
+    }
   }
 
   /** @return a builder for a reader that is given shared templates or metric sources */
