@@ -50,6 +50,7 @@ public final class SpecFiles {
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
       .disable(YAMLGenerator.Feature.SPLIT_LINES)
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .build();
   private static final ObjectMapper JSON_MAPPER = new ObjectMapper(JSON);
   private static final ObjectMapper YAML_MAPPER = new ObjectMapper(YAML);
