@@ -20,7 +20,7 @@ import java.util.Map;
  * Duplicate keys and a second YAML document are refused, since either would silently hide a value.
  */
 final class LocatedTree {
-  private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final String file;
   private final JsonNode root;

@@ -35,7 +35,7 @@ import java.util.Map;
  * chooses. Reading the tree back gives an equal spec.
  */
 final class SpecWriter {
-  private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private final String file;
 
   SpecWriter(String file) {

@@ -124,6 +124,31 @@ class FileErrorsTest {
         Arguments.of("not YAML at all",
             with("  type: canary", "  type: [canary"),
             "rollout.yaml:17:8 is not well-formed: while parsing a flow sequence"),
+        Arguments.of("a template's gate the core refuses, at the template",
+            with("fleet: web\n", "templates:\n  healthy:\n    healthyShare:\n      minShare: 1.5\n"
+                + "fleet: web\n"),
+            "rollout.yaml:6:17 templates.healthy.healthyShare.minShare: must be in (0, 1], was 1.5"),
+        Arguments.of("a variable both in environment and secrets",
+            with("  ports:\n", "  environment:\n    DB: x\n  secrets:\n    DB: vault:db\n"
+                + "  ports:\n"),
+            "rollout.yaml:12:9 target.secrets.DB: is also set in environment; a variable comes"
+                + " from one place only"),
+        Arguments.of("an analysis with both a template and a gate",
+            with("  - pause: 10m", "  - analyze:\n        template: x\n        gate:\n"
+                + "          healthyShare:\n            minShare: 1.0"),
+            "rollout.yaml:20:9 strategy.steps[1].analyze: needs exactly one of template (a"
+                + " template's name) and gate (a gate written in place)"),
+        Arguments.of("two steps in one item",
+            with("  - pause: 10m", "  - pause: 10m\n      setWeight: 20"),
+            "rollout.yaml:19:7 strategy.steps[1]: must hold exactly one step"),
+        Arguments.of("a step that is a number",
+            with("  - pause: 10m", "  - 10"),
+            "rollout.yaml:19:7 strategy.steps[1]: must be an object (key: value pairs), was the"
+                + " number 10"),
+        Arguments.of("an unknown enum value",
+            with("fleet: web\n", "fleet: web\nonFailure: ROLLBACK\n"),
+            "rollout.yaml:4:12 onFailure: 'ROLLBACK' is not one of ROLL_BACK, PAUSE, STOP (did"
+                + " you mean 'ROLL_BACK'?)"),
         Arguments.of("a wrong version",
             with("apiVersion: molt.dev/v1", "apiVersion: molt.dev/v2"),
             "rollout.yaml:1:13 apiVersion: 'molt.dev/v2' is not a version this reader knows; it"
@@ -155,6 +180,27 @@ class FileErrorsTest {
     assertThat(e.column()).isEqualTo(18);
     assertThat(e.path()).isEqualTo("strategy.steps[2].setWeight");
     assertThat(e.problem()).isEqualTo("must be in 0..100, was 150");
+  }
+
+  @Test
+  void aReconcileGraceAsLongAsItsDeadlineIsRefusedAtTheGrace() {
+    String reconcile = """
+        apiVersion: molt.dev/v1
+        kind: Reconcile
+        fleet: web
+        capacity: 3
+        declared:
+          image:
+            reference: sha256:%s
+            version: v2
+          healthCheck:
+            type: platform
+        unhealthyGrace: 10m
+        """.formatted(DIGEST);
+
+    assertThatThrownBy(() -> SpecFiles.create().parse("fleet.yaml", reconcile, Format.YAML))
+        .hasMessage("fleet.yaml:11:17 unhealthyGrace: must be shorter than progressDeadline"
+            + " 10m00s, was 10m00s: waiting out the grace would look like a stalled reconcile");
   }
 
   @Test
