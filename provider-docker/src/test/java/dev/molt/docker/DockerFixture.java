@@ -12,6 +12,7 @@ import dev.molt.LaunchSpec;
 import dev.molt.OwnerLabels;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.rollout.RolloutSpec;
+import dev.molt.docker.haproxy.HaproxyRuntime;
 import dev.molt.docker.haproxy.HaproxyTrafficRouter;
 import dev.molt.docker.testing.DockerEnvironment;
 import dev.molt.docker.testing.HaproxyProcess;
@@ -71,7 +72,7 @@ final class DockerFixture implements AutoCloseable {
   }
 
   HaproxyTrafficRouter router() {
-    return HaproxyTrafficRouter.builder(haproxy().runtime(), "web")
+    return HaproxyTrafficRouter.builder(HaproxyRuntime.unixSocket(haproxy().adminSocket()), "web")
         .checkInterval(Duration.ofMillis(500)).build();
   }
 
