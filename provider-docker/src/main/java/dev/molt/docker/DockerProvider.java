@@ -7,7 +7,6 @@ import dev.molt.HealthCheck;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.InvalidSpecException;
-import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.docker.haproxy.HaproxyServer;
 import dev.molt.docker.haproxy.HaproxyTrafficRouter;
@@ -116,7 +115,6 @@ public final class DockerProvider implements Provider, AutoCloseable {
   private final ContainerLauncher launcher;
   private final FleetContainers containers;
   private final HealthProbe probe = new HealthProbe();
-  private final ProbeSchedule probes = new ProbeSchedule();
   private final Batches batches;
   private final FailureDetails failures;
   private final Map<String, Instant> drainingSince = new ConcurrentHashMap<>();
@@ -207,26 +205,14 @@ public final class DockerProvider implements Provider, AutoCloseable {
       InstanceState state = drainState(view.name(), view.state(), servers);
       Instant since = state.isDraining()
           ? drainingSince.computeIfAbsent(view.name(), k -> now) : view.created();
-      view.toInstance(fleet, publishOn, state, since).map(i -> withFailure(i, view))
+      view.toInstance(fleet, publishOn, state, since).map(i -> failures.annotate(i, view))
           .ifPresent(out::add);
     }
     router.ifPresent(r -> r.adopt(out));
     return out;
   }
 
-  /** A failed container says why ({@link OwnerLabels#FAILURE}): exit code, last log lines. */
-  private Instance withFailure(Instance instance, ContainerView view) {
-    if (instance.state() != InstanceState.FAILED) {
-      return instance;
-    }
-    return failures.describe(view).map(detail -> {
-      Map<String, String> labels = new LinkedHashMap<>(instance.labels());
-      labels.put(OwnerLabels.FAILURE, detail);
-      return new Instance(instance.id(), instance.fleet(), instance.revision(),
-          instance.address(), instance.state(), instance.launchedAt(), instance.stateSince(),
-          instance.healthySince(), labels);
-    }).orElse(instance);
-  }
+
 
   private InstanceState drainState(String name, InstanceState base,
       Map<String, HaproxyServer> servers) {
@@ -259,26 +245,9 @@ public final class DockerProvider implements Provider, AutoCloseable {
   }
 
   private CompletableFuture<Health> verdict(ContainerView view) {
-    Optional<Health> own = view.ownHealth();
-    if (own.isPresent()) {
-      return CompletableFuture.completedFuture(own.get());
-    }
-    Optional<HealthCheck> check = DockerLabels.health(view.labels().get(DockerLabels.HEALTH));
-    if (check.isEmpty() || check.get().kind() == HealthCheck.Kind.PLATFORM) {
-      return CompletableFuture.completedFuture(Health.HEALTHY); // running is all we can know
-    }
-    Instant now = clock.instant();
-    Optional<Health> recent = probes.reuse(view.name(), check.get().interval(), now);
-    if (recent.isPresent()) {
-      return CompletableFuture.completedFuture(recent.get()); // HealthCheck.interval not yet up
-    }
-    return view.address(check.get().port(), publishOn)
-        .map(address -> probe.probe(check.get(), address).thenApply(h -> {
-          probes.record(view.name(), h, now);
-          return h;
-        }))
-        .orElse(CompletableFuture.completedFuture(Health.UNKNOWN));
+    return probe.verdict(view, publishOn, clock.instant());
   }
+
 
   /** Healthy instances not yet in rotation (and not draining) are admitted, in one batch. */
   private void admitHealthy(HaproxyTrafficRouter r, List<Instance> instances,
@@ -317,7 +286,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
     containers.stopAndRemoveAll(owned, stopGrace);
     for (ContainerView view : owned) {
       drainingSince.remove(view.name());
-      probes.forget(view.name());
+      probe.forget(view.name());
       failures.forget(view.id());
     }
     LOG.info("fleet={} action=terminate containers={}", fleet,

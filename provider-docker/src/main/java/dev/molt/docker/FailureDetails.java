@@ -4,10 +4,13 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Frame;
+import dev.molt.Instance;
+import dev.molt.InstanceState;
 import dev.molt.OwnerLabels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +37,20 @@ final class FailureDetails {
 
   FailureDetails(DockerClient client) {
     this.client = client;
+  }
+
+  /** @return {@code instance} with {@link OwnerLabels#FAILURE} when it failed and the engine says why */
+  Instance annotate(Instance instance, ContainerView view) {
+    if (instance.state() != InstanceState.FAILED) {
+      return instance;
+    }
+    return describe(view).map(detail -> {
+      Map<String, String> labels = new LinkedHashMap<>(instance.labels());
+      labels.put(OwnerLabels.FAILURE, detail);
+      return new Instance(instance.id(), instance.fleet(), instance.revision(),
+          instance.address(), instance.state(), instance.launchedAt(), instance.stateSince(),
+          instance.healthySince(), labels);
+    }).orElse(instance);
   }
 
   Optional<String> describe(ContainerView view) {
