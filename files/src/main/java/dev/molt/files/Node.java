@@ -1,6 +1,8 @@
 package dev.molt.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.molt.InvalidSpecException;
+import dev.molt.strategy.Amount;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import dev.molt.InvalidSpecException;
-import dev.molt.strategy.Amount;
 
 /**
  * One value of a {@link LocatedTree} with its field path, and the typed reads the mapping makes
