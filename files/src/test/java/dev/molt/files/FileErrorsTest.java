@@ -150,6 +150,10 @@ class FileErrorsTest {
             with("fleet: web\n", "fleet: web\nonFailure: ROLLBACK\n"),
             "rollout.yaml:4:12 onFailure: 'ROLLBACK' is not one of ROLL_BACK, PAUSE, STOP (did"
                 + " you mean 'ROLL_BACK'?)"),
+        Arguments.of("a YAML alias, which Jackson would read as the anchor's name",
+            with("  - setWeight: 100", "  - &last {setWeight: 100}\n    - *last"),
+            "rollout.yaml:22:7 strategy.steps[4]: is a YAML alias (*last), which rollout files do"
+                + " not use: write the value out"),
         Arguments.of("a wrong version",
             with("apiVersion: molt.dev/v1", "apiVersion: molt.dev/v2"),
             "rollout.yaml:1:13 apiVersion: 'molt.dev/v2' is not a version this reader knows; it"
