@@ -3,7 +3,6 @@ package dev.molt.files;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.molt.InvalidSpecException;
 import dev.molt.strategy.Amount;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -245,8 +244,8 @@ final class Node {
       return "the string '" + v.textValue() + "'";
     }
     if (v.isNumber()) {
-      BigDecimal d = v.decimalValue();
-      return "the number " + d.stripTrailingZeros().toPlainString();
+      return "the number " + (v.isIntegralNumber() ? v.bigIntegerValue().toString()
+          : v.decimalValue().toPlainString());
     }
     if (v.isBoolean()) {
       return v.booleanValue() ? "true" : "false";
