@@ -47,6 +47,7 @@ class ArchitectureTest {
     allow("decide", "", "strategy", "gate", "rollout", "reconcile");
     allow("engine", "", "time", "spi", "gate", "strategy", "rollout", "reconcile", "store",
         "inmemory", "decide", "internal");
+    allow("notify", "", "engine", "rollout", "internal");
   }
 
   private static void allow(String pkg, String... uses) {

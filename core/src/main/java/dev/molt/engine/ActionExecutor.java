@@ -7,6 +7,7 @@ import dev.molt.spi.TrafficRouter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /** Performs a decision's actions in order through the provider, recording each. */
 final class ActionExecutor {
@@ -17,15 +18,17 @@ final class ActionExecutor {
   private final RolloutState state;
   private final Optional<GateRunner> gates;
   private final Runnable onAnalysisDone;
+  private final BooleanSupplier mayAct;
   private long launchSequence;
 
   ActionExecutor(EngineContext engine, String fleet, String rolloutId, String keyPrefix,
       RolloutState state) {
-    this(engine, fleet, rolloutId, keyPrefix, state, Optional.empty(), () -> { });
+    this(engine, fleet, rolloutId, keyPrefix, state, Optional.empty(), () -> { }, () -> true);
   }
 
   ActionExecutor(EngineContext engine, String fleet, String rolloutId, String keyPrefix,
-      RolloutState state, Optional<GateRunner> gates, Runnable onAnalysisDone) {
+      RolloutState state, Optional<GateRunner> gates, Runnable onAnalysisDone,
+      BooleanSupplier mayAct) {
     this.engine = engine;
     this.fleet = fleet;
     this.rolloutId = rolloutId;
@@ -33,6 +36,7 @@ final class ActionExecutor {
     this.state = state;
     this.gates = gates;
     this.onAnalysisDone = onAnalysisDone;
+    this.mayAct = mayAct;
   }
 
   CompletableFuture<Void> act(List<Action> actions) {
@@ -44,6 +48,10 @@ final class ActionExecutor {
   }
 
   private CompletableFuture<Void> perform(Action action) {
+    if (!mayAct.getAsBoolean()) {
+      // the run lost its lease and was halted: no further call, and nothing to report either
+      return new CompletableFuture<>();
+    }
     return action.accept(performer);
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +32,15 @@ final class DefaultEngineContext implements EngineContext {
   private final Function<Revision, Optional<LaunchSpec>> known;
   private final Consumer<RolloutRun> finished;
   private final Function<RolloutSpec, RolloutHandle> starter;
+  private final Predicate<RolloutRun> mayAct;
+  private final Consumer<RolloutRun> controlsDue;
 
   /** The engine's parts and its callbacks: see the {@link EngineContext} methods. */
   public DefaultEngineContext(Provider provider, ProviderCalls calls, Clock clock,
       Scheduler scheduler, Duration pollInterval, List<RolloutListener> listeners,
       Function<Revision, Optional<LaunchSpec>> known, Consumer<RolloutRun> finished,
-      Function<RolloutSpec, RolloutHandle> starter) {
+      Function<RolloutSpec, RolloutHandle> starter, Predicate<RolloutRun> mayAct,
+      Consumer<RolloutRun> controlsDue) {
     this.provider = provider;
     this.calls = calls;
     this.clock = clock;
@@ -46,6 +50,8 @@ final class DefaultEngineContext implements EngineContext {
     this.known = known;
     this.finished = finished;
     this.starter = starter;
+    this.mayAct = mayAct;
+    this.controlsDue = controlsDue;
   }
 
   @Override public Provider provider() {
@@ -86,6 +92,14 @@ final class DefaultEngineContext implements EngineContext {
 
   @Override public void finished(RolloutRun run) {
     finished.accept(run);
+  }
+
+  @Override public boolean mayAct(RolloutRun run) {
+    return mayAct.test(run);
+  }
+
+  @Override public void controlsDue(RolloutRun run) {
+    controlsDue.accept(run);
   }
 
   @Override public RolloutHandle start(RolloutSpec spec) {

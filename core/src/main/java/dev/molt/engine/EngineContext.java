@@ -36,6 +36,25 @@ interface EngineContext {
   /** Logs a decision at DEBUG. */
   void logDecision(RolloutState state, Decision decision);
 
+  /**
+   * Whether {@code run} may make its next platform call: its fleet's lease still holds by the
+   * engine's clock, with the skew margin. When it returns false the run has been halted.
+   *
+   * @param run the run about to call the platform
+   * @return true if it may
+   */
+  default boolean mayAct(RolloutRun run) {
+    return true;
+  }
+
+  /**
+   * Applies the control requests other processes made through the store for {@code run}, if a
+   * poll interval passed since the store was last asked. Called at the start of each tick.
+   *
+   * @param run the run about to tick
+   */
+  default void controlsDue(RolloutRun run) {}
+
   /** Called once when the run reaches a terminal phase. */
   void finished(RolloutRun run);
 

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * What one engine holds: the run acting on each fleet, the launch specs it knows, and fresh ids.
  * The one place that decides whether a run may act on a fleet: within the engine, one run per
  * fleet; across engines sharing the store, the fleet's lease (taken through {@link
- * RolloutPersistence}, renewed while the run lasts and saved with it). Thread-safe.
+ * RolloutPersistence}, renewed while the run lasts, and carried with every save as its fencing
+ * token). Thread-safe.
  */
 final class EngineRegistry {
   private final Map<String, RolloutRun> active = new ConcurrentHashMap<>();
@@ -44,12 +45,11 @@ final class EngineRegistry {
       throw new FleetBusyException(fleet, existing.id(), "phase " + existing.current().phase());
     }
     try {
-      persistence.acquire(fleet);
+      persistence.track(run, resumes, persistence.acquire(fleet));
     } catch (RuntimeException e) {
       active.remove(fleet, run);
       throw e;
     }
-    persistence.track(run, resumes);
   }
 
   /** Forgets {@code run} once it ended: its fleet is free again within this engine. */

@@ -72,8 +72,8 @@ public final class RolloutEngine implements AutoCloseable {
     this.store = b.store;
     this.identity = b.identity;
     this.ownExecutor = b.ownExecutor;
-    this.persistence = new RolloutPersistence(b.store, b.identity, b.leaseTtl, b.clock, gate,
-        registry::remembered);
+    this.persistence = new RolloutPersistence(b.store, b.identity, b.leaseTtl, b.skewMargin,
+        b.pollInterval, b.clock, gate, registry::remembered);
     ProviderCalls calls = new ProviderCalls(gate, b.retries, b.random, gate::isOpen);
     List<RolloutListener> listeners = new ArrayList<>();
     listeners.add(persistence); // first, so a record is saved before anyone reacts to the event
@@ -86,7 +86,8 @@ public final class RolloutEngine implements AutoCloseable {
       });
     }
     this.context = new DefaultEngineContext(b.provider, calls, b.clock, gate, b.pollInterval,
-        listeners, registry::knownSpec, registry::release, this::start);
+        listeners, registry::knownSpec, registry::release, this::start, persistence::mayAct,
+        persistence::controlsDue);
   }
 
   /**
@@ -166,6 +167,10 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   private RolloutHandle resume(RolloutRecord record) {
+    // the lease first: restoring a run announces RECOVERED to the listeners, and a rollout that
+    // another engine still holds must be skipped without a word (FleetLockedException, nothing
+    // heard, nothing saved); taking the lease again in claim() below only renews it
+    persistence.acquire(record.fleet());
     remember(record.spec().target());
     record.previous().ifPresent(this::remember);
     RolloutRecord next = liveGates.reattach(record.resumedOnceMore());
@@ -212,9 +217,8 @@ public final class RolloutEngine implements AutoCloseable {
    */
   @Override
   public void close() {
-    List<String> fleets = persistence.runs().stream().map(r -> r.spec().fleet()).toList();
     shutdownNow();
-    fleets.forEach(persistence::release);
+    persistence.releaseAll();
   }
 
   private void requireRunning() {
@@ -362,6 +366,7 @@ public final class RolloutEngine implements AutoCloseable {
     private RolloutStore store;
     private String identity;
     private Duration leaseTtl = Duration.ofSeconds(30);
+    private Duration skewMargin;
     private Optional<ExecutorService> ownExecutor = Optional.empty();
     private final List<RolloutListener> listeners = new ArrayList<>();
     private final List<Gate> liveGates = new ArrayList<>();
@@ -389,7 +394,12 @@ public final class RolloutEngine implements AutoCloseable {
       return this;
     }
 
-    /** Sets the longest wait between observations (default 2 s). @return this builder */
+    /**
+     * Sets the longest wait between observations (default 2 s); also how often the engine asks
+     * its store for control requests other processes made ({@code RolloutStore.request}).
+     *
+     * @return this builder
+     */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = Arguments.positive(interval, "pollInterval");
       return this;
@@ -463,6 +473,30 @@ public final class RolloutEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets how long before its lease's expiry, by this engine's clock, a run stops acting on its
+     * fleet (default a tenth of the lease TTL: 3 s for the default 30 s). It covers how far the
+     * clocks of engines sharing a store may disagree: another engine takes the fleet over once the
+     * lease lapsed by <em>its</em> clock, and by then this engine has stopped. A run whose lease
+     * is this close to expiry (a renewal that failed, a process paused past it) makes no further
+     * platform call, records a {@link dev.molt.rollout.RolloutEvent.Type#LEASE_LOST} event and
+     * completes exceptionally; its record stays in the store for {@link
+     * RolloutEngine#resumeAll()}.
+     *
+     * @param margin the margin, zero or more and less than a third of the lease TTL
+     * @return this builder
+     * @throws InvalidSpecException at {@link #build()}, if it is not less than a third of the TTL
+     */
+    public Builder leaseSkewMargin(Duration margin) {
+      Arguments.required(margin, "leaseSkewMargin");
+      if (margin.isNegative()) {
+        throw new InvalidSpecException("leaseSkewMargin", "is " + margin + "; it cannot be"
+            + " negative");
+      }
+      this.skewMargin = margin;
+      return this;
+    }
+
     /** @return the engine */
     public RolloutEngine build() {
       if (scheduler == null) {
@@ -476,6 +510,14 @@ public final class RolloutEngine implements AutoCloseable {
       }
       if (random == null) {
         random = new Random(new SecureRandom().nextLong());
+      }
+      if (skewMargin == null) {
+        skewMargin = leaseTtl.dividedBy(10);
+      } else if (skewMargin.compareTo(leaseTtl.dividedBy(3)) >= 0) {
+        // renewals come every third of the TTL: a wider margin would stop runs between them
+        throw new InvalidSpecException("leaseSkewMargin", "is " + skewMargin + " but must be less"
+            + " than a third of the lease TTL " + leaseTtl + " (renewals come that often); raise"
+            + " leaseTtl or lower the margin");
       }
       if (store == null) {
         store = new InMemoryRolloutStore();

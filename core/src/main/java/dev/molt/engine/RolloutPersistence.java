@@ -1,84 +1,177 @@
 package dev.molt.engine;
 
 import dev.molt.LaunchSpec;
+import dev.molt.MoltException;
 import dev.molt.Revision;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.IllegalControlException;
+import dev.molt.store.ControlAnswer;
+import dev.molt.store.ControlRequest;
 import dev.molt.store.FleetLockedException;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
 import dev.molt.store.RolloutStore;
+import dev.molt.store.StaleLeaseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an engine's rollouts in its {@link RolloutStore} and its fleet leases alive: saves a record
- * after every event (it is the first listener), renews each lease every third of its time to live
- * while the rollout runs, and releases it once the rollout ended. Once the engine stops, it writes
- * nothing more. Thread-safe.
+ * after every event (it is the first listener) under the run's lease, renews each lease every third
+ * of its time to live while the rollout runs, and releases it once the rollout ended. Once the
+ * engine stops, it writes nothing more.
+ *
+ * <p>At most every poll interval it asks the store for control requests of each tracked run (made
+ * by another process through {@link RolloutStore#request}): from the run's tick, or on a timer
+ * while the run is paused and does not tick. It applies each at most once, answering it in the
+ * run's record: TAKEN is saved before the control is applied, APPLIED or REFUSED after.
+ *
+ * <p>A run stops driving its fleet (an event of type {@link RolloutEvent.Type#LEASE_LOST}, logged
+ * with the fleet and rollout id) as soon as this engine can no longer be sure it holds the lease:
+ * when the store refuses a save or a renewal with a {@link StaleLeaseException} (another engine was
+ * granted the fleet), or when, by the engine's own clock, the lease is within the skew margin of
+ * its expiry (checked before every platform call, and before renewing: a process that was paused
+ * for longer than that never acts on what it remembers). Thread-safe.
  */
 final class RolloutPersistence implements RolloutListener {
-  private static final Logger LOG = LoggerFactory.getLogger("dev.molt.rollout");
   private final RolloutStore store;
   private final String identity;
   private final Duration ttl;
+  private final Duration skewMargin;
+  private final Duration pollInterval;
   private final Clock clock;
   private final GatedScheduler scheduler;
   private final Function<Revision, Optional<LaunchSpec>> known;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
 
-  private record Tracked(RolloutRun run, int resumes) {}
+  /** A run being kept, and the lease it acts under (replaced on each renewal). */
+  private static final class Tracked {
+    final RolloutRun run;
+    final int resumes;
+    volatile Lease lease;
+    // guarded by itself: one answer per request, replaced as it gets further
+    final List<ControlAnswer> answers;
+    volatile Instant lastPoll;
+    // one poll at a time (the tick's and the paused timer's), so no request is taken twice
+    final Object polling = new Object();
+    final AtomicBoolean pausedPolling = new AtomicBoolean();
+
+    Tracked(RolloutRun run, int resumes, Lease lease) {
+      this.run = run;
+      this.resumes = resumes;
+      this.lease = lease;
+      this.answers = new ArrayList<>(run.storedAnswers());
+    }
+
+    List<ControlAnswer> answers() {
+      synchronized (answers) {
+        return List.copyOf(answers);
+      }
+    }
+
+    boolean answered(String requestId) {
+      synchronized (answers) {
+        return answers.stream().anyMatch(a -> a.requestId().equals(requestId));
+      }
+    }
+
+    void answer(ControlAnswer answer) {
+      synchronized (answers) {
+        answers.removeIf(a -> a.requestId().equals(answer.requestId()));
+        answers.add(answer);
+      }
+    }
+
+    void forget(String requestId) {
+      synchronized (answers) {
+        answers.removeIf(a -> a.requestId().equals(requestId));
+      }
+    }
+  }
 
   /**
    * @param store where records and leases live
    * @param identity the engine's identity, the leases' holder
    * @param ttl how long a lease holds without renewal
+   * @param skewMargin how long before a lease's expiry (by {@code clock}) the engine stops acting
+   * @param pollInterval how often the store is asked for control requests of each tracked run
    * @param clock the engine's clock
    * @param scheduler the engine's scheduler; closed when the engine stops
    * @param known the launch specs the engine can relaunch
    */
-  public RolloutPersistence(RolloutStore store, String identity, Duration ttl, Clock clock,
-      GatedScheduler scheduler, Function<Revision, Optional<LaunchSpec>> known) {
+  RolloutPersistence(RolloutStore store, String identity, Duration ttl, Duration skewMargin,
+      Duration pollInterval, Clock clock, GatedScheduler scheduler,
+      Function<Revision, Optional<LaunchSpec>> known) {
+    this.pollInterval = pollInterval;
     this.store = store;
     this.identity = identity;
     this.ttl = ttl;
+    this.skewMargin = skewMargin;
     this.clock = clock;
     this.scheduler = scheduler;
     this.known = known;
   }
 
   /**
-   * Takes or renews the lease of {@code fleet}.
+   * Takes the lease of {@code fleet}, with a new fencing token.
    *
    * @throws FleetLockedException if another engine holds it
    */
-  public Lease acquire(String fleet) {
+  Lease acquire(String fleet) {
     return store.acquire(fleet, identity, clock.instant(), ttl);
   }
 
-  /** Releases the lease of {@code fleet} if this engine holds it. */
-  public void release(String fleet) {
-    store.release(fleet, identity);
-  }
-
-  /** Starts saving {@code run} (saving it now) and renewing its fleet's lease. */
-  public void track(RolloutRun run, int resumes) {
-    Tracked t = new Tracked(run, resumes);
+  /** Starts saving {@code run} under {@code lease} (saving it now) and renewing the lease. */
+  void track(RolloutRun run, int resumes, Lease lease) {
+    Tracked t = new Tracked(run, resumes, lease);
     tracked.put(run.id(), t);
-    save(t, run.current());
+    try {
+      save(t, run.current());
+    } catch (RuntimeException e) {
+      tracked.remove(run.id(), t);
+      store.release(lease);
+      throw e;
+    }
     scheduleRenewal(t);
+    pollWhilePaused(t, run.current());
   }
 
   /** @return the runs being tracked */
-  public List<RolloutRun> runs() {
-    return tracked.values().stream().map(Tracked::run).toList();
+  List<RolloutRun> runs() {
+    return tracked.values().stream().map(t -> t.run).toList();
+  }
+
+  /** Releases the leases of every tracked run, for a closing engine (after it stopped). */
+  void releaseAll() {
+    for (Tracked t : List.copyOf(tracked.values())) {
+      if (tracked.remove(t.run.id(), t)) {
+        store.release(t.lease);
+      }
+    }
+  }
+
+  /**
+   * Whether {@code run} may make its next platform call: its lease is, by this engine's clock,
+   * still short of its expiry minus the skew margin. If not, the run stops at once (see above).
+   *
+   * @return true if the run may act; false once it lost its lease (it is halted then)
+   */
+  boolean mayAct(RolloutRun run) {
+    Tracked t = tracked.get(run.id());
+    if (t == null || t.run != run) {
+      return true; // not kept by this engine's store: nothing to fence (the run checks halted)
+    }
+    return !expiredLocally(t);
   }
 
   @Override
@@ -87,17 +180,129 @@ final class RolloutPersistence implements RolloutListener {
     if (t == null || !scheduler.isOpen()) {
       return;
     }
-    save(t, rollout);
-    if (rollout.isDone()) {
-      tracked.remove(rollout.id());
-      release(rollout.fleet());
+    try {
+      save(t, rollout);
+    } catch (StaleLeaseException e) {
+      lost(t, e, "lease-taken");
+      return;
+    }
+    if (rollout.isDone() && tracked.remove(rollout.id(), t)) {
+      store.release(t.lease);
+      return;
+    }
+    pollWhilePaused(t, rollout);
+  }
+
+  /**
+   * Asks the store for control requests of {@code run} if a poll interval passed since the last
+   * time: called by the run's tick, which comes at least every poll interval while it is not
+   * paused (a paused run has a timer of its own), so a request arrives within one poll.
+   */
+  void controlsDue(RolloutRun run) {
+    Tracked t = tracked.get(run.id());
+    if (t == null || t.run != run) {
+      return;
+    }
+    synchronized (t.polling) {
+      Instant last = t.lastPoll;
+      if (last != null && clock.instant().isBefore(last.plus(pollInterval))) {
+        return;
+      }
+      pollControls(t);
+    }
+  }
+
+  /** A paused run does not tick: poll its controls on a timer until it is no longer paused. */
+  private void pollWhilePaused(Tracked t, Rollout rollout) {
+    if (rollout.phase() == RolloutPhase.PAUSED && t.pausedPolling.compareAndSet(false, true)) {
+      scheduler.schedule(() -> pausedPoll(t), pollInterval);
+    }
+  }
+
+  private void pausedPoll(Tracked t) {
+    if (tracked.get(t.run.id()) != t) {
+      return;
+    }
+    t.pausedPolling.set(false); // first: a pause that comes meanwhile starts the timer again
+    if (t.run.current().phase() != RolloutPhase.PAUSED
+        || !t.pausedPolling.compareAndSet(false, true)) {
+      return;
+    }
+    controlsDue(t.run);
+    if (tracked.get(t.run.id()) == t) {
+      scheduler.schedule(() -> pausedPoll(t), pollInterval);
+    } else {
+      t.pausedPolling.set(false);
     }
   }
 
   private void save(Tracked t, Rollout rollout) {
     Optional<LaunchSpec> previous = rollout.from().flatMap(known);
-    store.save(new RolloutRecord(t.run().spec(), previous, rollout, t.resumes(),
-        t.run().stepRecord(), t.run().reconcileSpec()));
+    store.save(t.lease, new RolloutRecord(t.run.spec(), previous, rollout, t.resumes,
+        t.run.stepRecord(), t.run.reconcileSpec(), t.answers()));
+  }
+
+  /**
+   * Applies the control requests of another process that this engine has not answered yet.
+   * Called holding {@code t.polling}, never a run's or a state's lock.
+   */
+  private void pollControls(Tracked t) {
+    t.lastPoll = clock.instant();
+    List<ControlRequest> requests;
+    try {
+      requests = store.requests(t.run.id());
+    } catch (RuntimeException e) {
+      return; // a store hiccup: ask again at the next poll
+    }
+    for (ControlRequest r : requests) {
+      if (tracked.get(t.run.id()) != t) {
+        return; // ended, or the lease was lost by a control or meanwhile
+      }
+      if (!t.answered(r.id())) {
+        take(t, r);
+      }
+    }
+  }
+
+  /**
+   * At most once: the request is answered TAKEN in a saved record before it is applied, so no
+   * engine applies it again, even after a crash; then APPLIED or REFUSED.
+   */
+  private void take(Tracked t, ControlRequest r) {
+    t.answer(new ControlAnswer(r.id(), ControlAnswer.Outcome.TAKEN, "taken", identity,
+        clock.instant()));
+    try {
+      save(t, t.run.current());
+    } catch (StaleLeaseException e) {
+      lost(t, e, "lease-taken");
+      return;
+    } catch (RuntimeException e) {
+      t.forget(r.id()); // not recorded: take it at the next poll
+      return;
+    }
+    if (!mayAct(t.run)) {
+      return;
+    }
+    ControlAnswer outcome;
+    try {
+      t.run.apply(r);
+      outcome = new ControlAnswer(r.id(), ControlAnswer.Outcome.APPLIED, "applied", identity,
+          clock.instant());
+    } catch (IllegalControlException e) {
+      outcome = new ControlAnswer(r.id(), ControlAnswer.Outcome.REFUSED, e.getMessage(),
+          identity, clock.instant());
+    }
+    t.answer(outcome);
+    if (tracked.get(t.run.id()) != t) {
+      return; // the control ended the run, whose last record was saved with its last event
+    }
+    try {
+      save(t, t.run.current());
+    } catch (StaleLeaseException e) {
+      lost(t, e, "lease-taken");
+    } catch (RuntimeException e) {
+      // saved with the next event or control instead
+    }
   }
 
   private void scheduleRenewal(Tracked t) {
@@ -105,20 +310,46 @@ final class RolloutPersistence implements RolloutListener {
   }
 
   private void renew(Tracked t) {
-    if (tracked.get(t.run().id()) != t) {
+    if (tracked.get(t.run.id()) != t) {
       return; // finished, or the engine stopped tracking it
     }
-    try {
-      acquire(t.run().spec().fleet());
-      scheduleRenewal(t);
-    } catch (FleetLockedException e) {
-      // our lease lapsed and another engine took the fleet: stop driving it at once
-      tracked.remove(t.run().id());
-      LOG.warn("rollout={} fleet={} action=halt reason=lease-lost holder={}", t.run().id(),
-          e.fleet(), e.holder());
-      t.run().halt(e);
-    } catch (RuntimeException e) {
-      scheduleRenewal(t); // a store hiccup: try again before the lease lapses
+    if (expiredLocally(t)) {
+      return; // halted by the check
     }
+    try {
+      t.lease = store.renew(t.lease, clock.instant(), ttl);
+      scheduleRenewal(t);
+    } catch (StaleLeaseException e) {
+      lost(t, e, "lease-taken"); // another engine was granted the fleet: stop driving it at once
+    } catch (RuntimeException e) {
+      scheduleRenewal(t); // a store hiccup: try again; the skew check stops the run in time
+    }
+  }
+
+  /** Checks the lease by the engine's clock, halting the run if it is within the margin. */
+  private boolean expiredLocally(Tracked t) {
+    Lease lease = t.lease;
+    Instant now = clock.instant();
+    Instant deadline = lease.expiresAt().minus(skewMargin);
+    if (now.isBefore(deadline)) {
+      return false;
+    }
+    lost(t, new MoltException("engine " + identity + " stopped driving rollout " + t.run.id()
+        + " of fleet " + lease.fleet() + ": its lease (token " + lease.token() + ") expires at "
+        + lease.expiresAt() + " and it is " + now + " by its clock, within the skew margin of "
+        + skewMargin + ", with no renewal; another engine may hold the fleet now. Resume the"
+        + " rollout from the store (resumeAll) to drive it again"), "lease-expired");
+    return true;
+  }
+
+  private void lost(Tracked t, RuntimeException why, String reason) {
+    if (!tracked.remove(t.run.id(), t)) {
+      return; // already lost, finished or released
+    }
+    Lease lease = t.lease;
+    t.run.leaseLost(clock.instant(), "action=halt reason=" + reason + " token=" + lease.token()
+        + " leaseUntil=" + lease.expiresAt() + (why instanceof StaleLeaseException s
+            ? " newestToken=" + s.newestToken() + s.newestHolder().map(h -> " holder=" + h)
+                .orElse("") : " skewMargin=" + skewMargin), why);
   }
 }

@@ -23,6 +23,8 @@ import dev.molt.rollout.RolloutPhase;
 import dev.molt.rollout.Wait;
 import dev.molt.rollout.RolloutSpec;
 import dev.molt.reconcile.ReconcileSpec;
+import dev.molt.store.ControlAnswer;
+import dev.molt.store.ControlRequest;
 import dev.molt.store.RolloutRecord;
 import dev.molt.time.Cancellable;
 import java.time.Duration;
@@ -49,6 +51,7 @@ final class RolloutRun implements RolloutHandle {
   private final ActionExecutor executor;
   private final StepControls controls;
   private final CompletableFuture<Rollout> completion = new CompletableFuture<>();
+  private final List<ControlAnswer> storedAnswers;
 
   // guarded by this
   private boolean ticking;
@@ -67,7 +70,7 @@ final class RolloutRun implements RolloutHandle {
    */
   public RolloutRun(EngineContext engine, String id, RolloutSpec spec) {
     this(engine, spec, new RolloutState(id, spec, engine.clock().instant(), engine.listeners()), id,
-        forward(spec), Optional.empty());
+        forward(spec), Optional.empty(), List.of());
   }
 
   /**
@@ -79,7 +82,8 @@ final class RolloutRun implements RolloutHandle {
    */
   public RolloutRun(EngineContext engine, String id, ReconcileSpec reconcile, Planner forward) {
     this(engine, reconcile.asRollout(), new RolloutState(id, reconcile.asRollout(),
-        engine.clock().instant(), engine.listeners()), id, forward, Optional.of(reconcile));
+        engine.clock().instant(), engine.listeners()), id, forward, Optional.of(reconcile),
+        List.of());
   }
 
   /**
@@ -101,7 +105,8 @@ final class RolloutRun implements RolloutHandle {
    */
   public RolloutRun(EngineContext engine, RolloutRecord record, Planner forward) {
     this(engine, record.spec(), RolloutState.restore(record, engine.clock().instant(),
-        engine.listeners()), record.id() + "-r" + record.resumes(), forward, record.reconcile());
+        engine.listeners()), record.id() + "-r" + record.resumes(), forward, record.reconcile(),
+        record.answers());
   }
 
   /** Taking a fleet to zero has no steps and no traffic to split: a rolling removal. */
@@ -110,15 +115,17 @@ final class RolloutRun implements RolloutHandle {
   }
 
   private RolloutRun(EngineContext engine, RolloutSpec spec, RolloutState state, String keys,
-      Planner forward, Optional<ReconcileSpec> reconcile) {
+      Planner forward, Optional<ReconcileSpec> reconcile, List<ControlAnswer> storedAnswers) {
     this.engine = engine;
+    this.storedAnswers = List.copyOf(storedAnswers);
     this.spec = spec;
     this.reconcile = reconcile;
     this.forward = forward;
     this.observer = new FleetObserver(engine.provider(), engine.calls(), engine.clock());
     this.state = state;
     this.executor = new ActionExecutor(engine, spec.fleet(), state.id(), keys, state, Optional.of(
-        new GateRunner(engine, observer, spec.fleet(), state::desired)), this::trigger);
+        new GateRunner(engine, observer, spec.fleet(), state::desired)), this::trigger,
+        this::mayAct);
     this.controls = new StepControls(engine, spec, state);
   }
 
@@ -130,6 +137,29 @@ final class RolloutRun implements RolloutHandle {
   /** @return the reconcile this run carries out; empty for a rollout */
   public Optional<ReconcileSpec> reconcileSpec() {
     return reconcile;
+  }
+
+  /** @return the answers to control requests in the record this run was resumed from */
+  List<ControlAnswer> storedAnswers() {
+    return storedAnswers;
+  }
+
+  /**
+   * Applies a control requested through the store, as its handle method would.
+   *
+   * @throws IllegalControlException if it is not valid in the rollout's phase
+   */
+  void apply(ControlRequest request) {
+    state.log("action=control request=" + request.id() + " control=" + request.control()
+        + " by=" + request.requestedBy());
+    switch (request.control()) {
+      case PAUSE -> pause();
+      case RESUME -> resume();
+      case PROMOTE -> promote();
+      case PROMOTE_FULL -> promoteFull();
+      case ABORT -> abort(request.reason().orElseThrow());
+      case UNDO -> undo();
+    }
   }
 
   /** @return the spec this run works toward */
@@ -145,12 +175,46 @@ final class RolloutRun implements RolloutHandle {
    */
   public void halt(RuntimeException why) {
     synchronized (this) {
+      if (halted) {
+        return;
+      }
       halted = true;
       wake.cancel();
     }
     watch.cancel();
     engine.finished(this);
     completion.completeExceptionally(why);
+  }
+
+  /**
+   * Stops driving the rollout because this engine may no longer hold the fleet's lease: records a
+   * {@link Type#LEASE_LOST} event (logged with the fleet and rollout id), then halts.
+   *
+   * @param now the engine's time
+   * @param message the event's {@code key=value} text
+   * @param why what the handle completes exceptionally with
+   */
+  void leaseLost(Instant now, String message, RuntimeException why) {
+    synchronized (this) {
+      if (halted) {
+        return;
+      }
+    }
+    state.leaseLost(now, message);
+    halt(why);
+  }
+
+  /**
+   * @return whether the run may make its next platform call: not halted, and its lease still
+   *     holds by the engine's clock (if not, it is halted now)
+   */
+  boolean mayAct() {
+    synchronized (this) {
+      if (halted) {
+        return false;
+      }
+    }
+    return engine.mayAct(this);
   }
 
   /** Subscribes to provider changes and schedules the first tick. */
@@ -329,10 +393,15 @@ final class RolloutRun implements RolloutHandle {
       rerun = false;
       wake.cancel();
     }
+    engine.controlsDue(this); // requests of other processes, before this tick decides
     long epoch = state.epoch();
     RolloutPhase phase = state.phase();
     if (phase.isTerminal()) {
       endTick(Optional.empty());
+      return;
+    }
+    if (!mayAct()) {
+      endTick(Optional.empty()); // halted: the lease may be another engine's by now
       return;
     }
     if (phase == RolloutPhase.PAUSED && state.begun()) {

@@ -546,6 +546,17 @@ final class RolloutState {
     }
   }
 
+  /** The engine stopped driving the rollout: it may no longer hold the fleet's lease. */
+  void leaseLost(Instant now, String message) {
+    try {
+      synchronized (this) {
+        record(now, Type.LEASE_LOST, message);
+      }
+    } finally {
+      deliver();
+    }
+  }
+
   void log(String message) {
     withMdc(() -> LOG.info("rollout={} fleet={} {}", id, spec.fleet(), message));
   }
@@ -555,7 +566,7 @@ final class RolloutState {
     RolloutEvent event = new RolloutEvent(now, type, phase, step, message);
     history.add(event);
     snapshot = build(now);
-    if (type == Type.PROVIDER_ERROR) {
+    if (type == Type.PROVIDER_ERROR || type == Type.LEASE_LOST) {
       withMdc(() -> LOG.warn("rollout={} fleet={} {}", id, spec.fleet(), message));
     } else {
       log(message);

@@ -53,6 +53,14 @@ public record RolloutEvent(Instant at, Type type, RolloutPhase phase, int step, 
     ABORTING,
     /** Another engine picked the rollout up from the store after its engine stopped. */
     RECOVERED,
+    /**
+     * This engine stopped driving the rollout, before its next platform call, because it may no
+     * longer hold the fleet's lease: the store refused its fencing token (another engine was
+     * granted the fleet), or by its clock the lease was within the skew margin of its expiry. The
+     * phase is unchanged; the store keeps the record for whoever holds the fleet next. Not
+     * terminal, and not saved by this engine.
+     */
+    LEASE_LOST,
     /** A platform call failed; the engine will observe again. */
     PROVIDER_ERROR,
     /** Terminal: the new revision serves at full capacity. */

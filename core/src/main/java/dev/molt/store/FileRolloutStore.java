@@ -33,25 +33,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * sees either the previous or the new content, never a torn file. Leftover {@code .tmp} files of a
  * killed writer are ignored.
  *
- * <p>Several processes may share the directory (on a local file system): lease changes happen under
- * an OS file lock on {@code leases/<fleet>.lock}. Finished rollouts stay as an audit trail; delete
- * their files when no longer wanted. Thread-safe.
+ * <p>Control requests from other processes are files too ({@code controls/<rollout>/<id>.json}).
+ *
+ * <p>Several processes may share the directory (on a local file system): lease changes, and saves
+ * with their fencing check, happen under an OS file lock on {@code leases/<fleet>.lock}. A lease
+ * file keeps the fleet's newest fencing token after a release, so tokens never repeat. Finished
+ * rollouts stay as an audit trail; delete their files when no longer wanted. Thread-safe.
  */
 public final class FileRolloutStore implements RolloutStore {
   private static final String FORMAT = "molt-rollout-store/1";
+  private static final String LEASE_FORMAT = "molt-lease/2";
   private static final Map<Path, Object> PROCESS_LOCKS = new ConcurrentHashMap<>();
   private static final java.util.concurrent.atomic.AtomicLong TEMP_SEQUENCE =
       new java.util.concurrent.atomic.AtomicLong();
 
   private final Path rollouts;
   private final Path leases;
+  private final Path controls;
 
   private FileRolloutStore(Path directory) {
     this.rollouts = directory.resolve("rollouts");
     this.leases = directory.resolve("leases");
+    this.controls = directory.resolve("controls");
     try {
       Files.createDirectories(rollouts);
       Files.createDirectories(leases);
+      Files.createDirectories(controls);
     } catch (IOException e) {
       throw new StoreException("cannot create the store directory " + directory, e);
     }
@@ -69,12 +76,20 @@ public final class FileRolloutStore implements RolloutStore {
   }
 
   @Override
-  public void save(RolloutRecord record) {
-    Arguments.required(record, "record");
+  public void save(Lease writer, RolloutRecord record) {
+    Lease.requireFleet(writer, record);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("format", FORMAT);
     doc.put("record", RecordJson.toTree(record, RolloutRecord.class));
-    writeAtomically(rollouts.resolve(fileName(record.id())), Json.write(doc));
+    Path file = rollouts.resolve(fileName(record.id()));
+    String text = Json.write(doc);
+    underLock(writer.fleet(), () -> {
+      LeaseFile current = readLease(writer.fleet());
+      Lease.requireCurrent(current.lease(), current.newestToken(), writer,
+          "save of rollout " + record.id());
+      writeAtomically(file, text);
+      return null;
+    });
   }
 
   @Override
@@ -109,23 +124,69 @@ public final class FileRolloutStore implements RolloutStore {
   }
 
   @Override
+  public void request(ControlRequest request) {
+    Arguments.required(request, "request");
+    Path dir = controls.resolve(fileName(request.rolloutId()).replace(".json", ""));
+    Path file = dir.resolve(fileName(request.id()));
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create " + dir, e);
+    }
+    if (Files.exists(file)) {
+      return; // sent before: requests are idempotent by id
+    }
+    writeAtomically(file, Json.write(RecordJson.toTree(request, ControlRequest.class)));
+  }
+
+  @Override
+  public List<ControlRequest> requests(String rolloutId) {
+    Path dir = controls.resolve(fileName(rolloutId).replace(".json", ""));
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<ControlRequest> out = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+      for (Path file : files) {
+        read(file).map(t -> (ControlRequest) RecordJson.fromTree(t, ControlRequest.class))
+            .ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot list " + dir, e);
+    }
+    return RolloutStore.oldestFirst(out);
+  }
+
+  @Override
   public Lease acquire(String fleet, String holder, Instant now, Duration ttl) {
+    fileName(Arguments.notBlank(fleet, "fleet"));
     return underLock(fleet, () -> {
-      Lease granted = Lease.claim(readLease(fleet), fleet, holder, now, ttl);
-      writeAtomically(leaseFile(fleet), Json.write(RecordJson.toTree(granted, Lease.class)));
+      LeaseFile current = readLease(fleet);
+      Lease granted = Lease.claim(current.lease(), current.newestToken(), fleet, holder, now, ttl);
+      writeLease(fleet, Optional.of(granted), granted.token());
       return granted;
     });
   }
 
   @Override
-  public void release(String fleet, String holder) {
-    underLock(fleet, () -> {
-      if (readLease(fleet).filter(l -> l.holder().equals(holder)).isPresent()) {
-        try {
-          Files.deleteIfExists(leaseFile(fleet));
-        } catch (IOException e) {
-          throw new StoreException("cannot release the lease of fleet " + fleet, e);
-        }
+  public Lease renew(Lease lease, Instant now, Duration ttl) {
+    Arguments.required(lease, "lease");
+    return underLock(lease.fleet(), () -> {
+      LeaseFile current = readLease(lease.fleet());
+      Lease renewed = Lease.extend(current.lease(), current.newestToken(), lease, now, ttl);
+      writeLease(lease.fleet(), Optional.of(renewed), current.newestToken());
+      return renewed;
+    });
+  }
+
+  @Override
+  public void release(Lease lease) {
+    Arguments.required(lease, "lease");
+    underLock(lease.fleet(), () -> {
+      LeaseFile current = readLease(lease.fleet());
+      if (current.lease().filter(l -> l.token() == lease.token()
+          && l.holder().equals(lease.holder())).isPresent()) {
+        writeLease(lease.fleet(), Optional.empty(), current.newestToken());
       }
       return null;
     });
@@ -133,11 +194,32 @@ public final class FileRolloutStore implements RolloutStore {
 
   @Override
   public Optional<Lease> lease(String fleet) {
-    return readLease(fleet);
+    return readLease(fleet).lease();
   }
 
-  private Optional<Lease> readLease(String fleet) {
-    return read(leaseFile(fleet)).map(tree -> (Lease) RecordJson.fromTree(tree, Lease.class));
+  /** A fleet's lease file: the current lease, if any, and the newest token ever issued. */
+  private record LeaseFile(Optional<Lease> lease, long newestToken) {}
+
+  private LeaseFile readLease(String fleet) {
+    Optional<Map<String, Object>> doc = read(leaseFile(fleet));
+    if (doc.isEmpty()) {
+      return new LeaseFile(Optional.empty(), 0);
+    }
+    if (!doc.get().containsKey("format")) { // written before fencing tokens: a bare lease
+      Lease legacy = (Lease) RecordJson.fromTree(doc.get(), Lease.class);
+      return new LeaseFile(Optional.of(legacy), legacy.token());
+    }
+    Object lease = doc.get().get("lease");
+    return new LeaseFile(Optional.ofNullable(lease).map(t -> (Lease) RecordJson.fromTree(t,
+        Lease.class)), ((Number) doc.get().get("newestToken")).longValue());
+  }
+
+  private void writeLease(String fleet, Optional<Lease> lease, long newestToken) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("format", LEASE_FORMAT);
+    doc.put("newestToken", newestToken);
+    doc.put("lease", lease.map(l -> RecordJson.toTree(l, Lease.class)).orElse(null));
+    writeAtomically(leaseFile(fleet), Json.write(doc));
   }
 
   private Path leaseFile(String fleet) {

@@ -1,8 +1,8 @@
 package dev.molt.store;
 
+import dev.molt.Arguments;
 import dev.molt.LaunchSpec;
 import dev.molt.Revision;
-import dev.molt.Arguments;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -14,19 +14,23 @@ import java.util.Optional;
 
 /**
  * A {@link RolloutStore} in this process's memory: engines sharing one instance resume each other's
- * rollouts and respect each other's leases; nothing survives the process. Each engine built without
- * a store gets its own. Thread-safe.
+ * rollouts and respect each other's leases and fencing tokens; nothing survives the process. Each
+ * engine built without a store gets its own. Thread-safe.
  */
 public final class InMemoryRolloutStore implements RolloutStore {
   private final Map<String, RolloutRecord> records = new LinkedHashMap<>();
   private final Map<String, Lease> leases = new HashMap<>();
+  private final Map<String, Long> newestTokens = new HashMap<>();
+  private final Map<String, Map<String, ControlRequest>> requests = new HashMap<>();
 
   /** Creates an empty store. */
   public InMemoryRolloutStore() {}
 
   @Override
-  public synchronized void save(RolloutRecord record) {
-    Arguments.required(record, "record");
+  public synchronized void save(Lease writer, RolloutRecord record) {
+    Lease.requireFleet(writer, record);
+    Lease.requireCurrent(lease(writer.fleet()), newest(writer.fleet()), writer,
+        "save of rollout " + record.id());
     records.put(record.id(), record);
   }
 
@@ -47,22 +51,50 @@ public final class InMemoryRolloutStore implements RolloutStore {
   }
 
   @Override
+  public synchronized void request(ControlRequest request) {
+    Arguments.required(request, "request");
+    requests.computeIfAbsent(request.rolloutId(), id -> new LinkedHashMap<>())
+        .putIfAbsent(request.id(), request);
+  }
+
+  @Override
+  public synchronized List<ControlRequest> requests(String rolloutId) {
+    return RolloutStore.oldestFirst(requests.getOrDefault(rolloutId, Map.of()).values());
+  }
+
+  @Override
   public synchronized Lease acquire(String fleet, String holder, Instant now, Duration ttl) {
-    Lease granted = Lease.claim(Optional.ofNullable(leases.get(fleet)), fleet, holder, now, ttl);
+    Arguments.notBlank(fleet, "fleet");
+    Lease granted = Lease.claim(lease(fleet), newest(fleet), fleet, holder, now, ttl);
     leases.put(fleet, granted);
+    newestTokens.put(fleet, granted.token());
     return granted;
   }
 
   @Override
-  public synchronized void release(String fleet, String holder) {
-    Lease current = leases.get(fleet);
-    if (current != null && current.holder().equals(holder)) {
-      leases.remove(fleet);
+  public synchronized Lease renew(Lease lease, Instant now, Duration ttl) {
+    Arguments.required(lease, "lease");
+    Lease renewed = Lease.extend(lease(lease.fleet()), newest(lease.fleet()), lease, now, ttl);
+    leases.put(lease.fleet(), renewed);
+    return renewed;
+  }
+
+  @Override
+  public synchronized void release(Lease lease) {
+    Arguments.required(lease, "lease");
+    Lease current = leases.get(lease.fleet());
+    if (current != null && current.token() == lease.token()
+        && current.holder().equals(lease.holder())) {
+      leases.remove(lease.fleet());
     }
   }
 
   @Override
   public synchronized Optional<Lease> lease(String fleet) {
     return Optional.ofNullable(leases.get(fleet));
+  }
+
+  private long newest(String fleet) {
+    return newestTokens.getOrDefault(fleet, 0L);
   }
 }

@@ -6,6 +6,8 @@ import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutSpec;
 import dev.molt.Arguments;
 import dev.molt.reconcile.ReconcileSpec;
+import dev.molt.internal.Json;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,10 +24,13 @@ import java.util.Optional;
  * @param reconcile for the run of a reconcile, what it holds the fleet to: a resumed reconcile is
  *     a reconcile again (tainted, drifted and unhealthy instances still replaced), not a plain
  *     rolling update of {@code spec}; empty for rollouts
+ * @param answers the answers of the engines that drove the rollout to the {@link ControlRequest}s
+ *     made through the store, in the order they were taken, one per request; empty if none (and
+ *     for records written before controls went through the store)
  */
 public record RolloutRecord(
     RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout, int resumes,
-    Optional<StepRecord> steps, Optional<ReconcileSpec> reconcile) {
+    Optional<StepRecord> steps, Optional<ReconcileSpec> reconcile, List<ControlAnswer> answers) {
 
   /** Validates the fields. */
   public RolloutRecord {
@@ -35,10 +40,26 @@ public record RolloutRecord(
     Arguments.nonNegative(resumes, "resumes");
     Arguments.optional(steps, "steps");
     Arguments.optional(reconcile, "reconcile");
+    answers = Arguments.copyOf(answers, "answers");
     if (!spec.fleet().equals(rollout.fleet())) {
       throw new InvalidSpecException("rollout.fleet", "is " + rollout.fleet()
           + " but the spec is for fleet " + spec.fleet());
     }
+  }
+
+  /**
+   * A record without answers to control requests.
+   *
+   * @param spec the rollout's spec
+   * @param previous the launch spec a rollback returns to, if known
+   * @param rollout the latest snapshot
+   * @param resumes how many times the rollout was resumed
+   * @param steps where a step-wise strategy stood
+   * @param reconcile for a reconcile's run, what it holds the fleet to
+   */
+  public RolloutRecord(RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout,
+      int resumes, Optional<StepRecord> steps, Optional<ReconcileSpec> reconcile) {
+    this(spec, previous, rollout, resumes, steps, reconcile, List.of());
   }
 
   /**
@@ -68,9 +89,51 @@ public record RolloutRecord(
     this(spec, previous, rollout, resumes, Optional.empty());
   }
 
+  /**
+   * The record as JSON text, in the form {@link FileRolloutStore} keeps it: for stores in other
+   * modules (a database column), read back with {@link #fromJson}.
+   *
+   * @return the JSON text
+   */
+  public String toJson() {
+    return Json.write(RecordJson.toTree(this, RolloutRecord.class));
+  }
+
+  /**
+   * Reads a record written by {@link #toJson}, validating every value again.
+   *
+   * @param json the JSON text
+   * @return the record
+   * @throws StoreException if the text is not a record (malformed, or written by a newer Molt)
+   */
+  public static RolloutRecord fromJson(String json) {
+    Arguments.required(json, "json");
+    try {
+      return (RolloutRecord) RecordJson.fromTree(Json.parse(json), RolloutRecord.class);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot read a stored rollout record: " + e.getMessage(), e);
+    }
+  }
+
   /** @return a copy counting one more resume */
   public RolloutRecord resumedOnceMore() {
-    return new RolloutRecord(spec, previous, rollout, resumes + 1, steps, reconcile);
+    return new RolloutRecord(spec, previous, rollout, resumes + 1, steps, reconcile, answers);
+  }
+
+  /**
+   * The latest answer to a control request made through the store.
+   *
+   * @param requestId the request's id
+   * @return its answer; empty while no engine took it
+   */
+  public Optional<ControlAnswer> answer(String requestId) {
+    Optional<ControlAnswer> last = Optional.empty();
+    for (ControlAnswer a : answers) {
+      if (a.requestId().equals(requestId)) {
+        last = Optional.of(a);
+      }
+    }
+    return last;
   }
 
   /** @return the rollout id */

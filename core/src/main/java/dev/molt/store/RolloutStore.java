@@ -11,20 +11,34 @@ import java.util.Optional;
  * Where engines keep their rollouts and fleet leases, so that another engine can resume a rollout
  * after a crash, and so that two engines sharing a store never drive one fleet at once.
  *
- * <p>Implementations: {@link InMemoryRolloutStore} (one process; the engine's default) and {@link
+ * <p>Implementations: {@link InMemoryRolloutStore} (one process; the engine's default), {@link
  * FileRolloutStore} (JSON files, atomic replace, survives a killed JVM; several processes may share
- * its directory). Implementations must be thread-safe, and {@link #acquire} must be atomic across
- * every engine sharing the store.
+ * its directory) and, in the {@code molt-store-postgres} module, a PostgreSQL store for engines on
+ * many hosts. Implementations must be thread-safe, and {@link #acquire}, {@link #renew}, {@link
+ * #release} and {@link #save} must be atomic across every engine sharing the store.
+ *
+ * <p><b>Fencing.</b> Every lease carries a fencing token that grows with each grant for its fleet
+ * ({@link Lease}). A writer passes its lease with each {@link #save}; the store refuses, with a
+ * {@link StaleLeaseException} and without writing, a writer whose lease is not the fleet's newest
+ * (a newer one was granted, or it was released). So an engine that paused past its lease's expiry
+ * while another took the fleet over cannot overwrite the new holder's record. The test kit's {@code
+ * dev.molt.testkit.store.RolloutStoreContract} checks every rule here against an implementation.
  */
 public interface RolloutStore {
 
   /**
-   * Saves the latest state of a rollout, replacing what was saved for its id.
+   * Saves the latest state of a rollout, replacing what was saved for its id, if {@code writer} is
+   * the newest lease of the record's fleet: granted last, not released (lapsed is allowed: no one
+   * else was granted the fleet since).
    *
+   * @param writer the lease under which the writer acts on the record's fleet
    * @param record the record
+   * @throws StaleLeaseException if a newer lease of the fleet was granted or {@code writer} was
+   *     released; nothing is written
+   * @throws dev.molt.InvalidSpecException if {@code writer} is for another fleet than the record
    * @throws StoreException if it cannot be written
    */
-  void save(RolloutRecord record);
+  void save(Lease writer, RolloutRecord record);
 
   /**
    * Loads a rollout.
@@ -44,8 +58,11 @@ public interface RolloutStore {
   List<RolloutRecord> unfinished();
 
   /**
-   * Grants or renews the lease of {@code fleet} for {@code holder} until {@code now + ttl}. Granted
-   * when the fleet has no lease, when its lease lapsed, or when {@code holder} already holds it.
+   * Grants the lease of {@code fleet} to {@code holder} until {@code now + ttl}, with a fencing
+   * token one above the newest issued for the fleet. Granted when the fleet has no lease, when its
+   * lease lapsed at {@code now}, or when {@code holder} already holds it (a restarted engine that
+   * kept its identity; its earlier lease is fenced off by the new token). To extend a lease
+   * without a new token, {@link #renew} it.
    *
    * @param fleet the fleet name
    * @param holder the engine's identity
@@ -53,16 +70,32 @@ public interface RolloutStore {
    * @param ttl how long the lease holds without renewal
    * @return the lease granted
    * @throws FleetLockedException if another holder's lease still holds, naming that holder
+   * @throws StoreException if the store cannot be reached
    */
   Lease acquire(String fleet, String holder, Instant now, Duration ttl);
 
   /**
-   * Releases the lease of {@code fleet} if {@code holder} holds it; otherwise does nothing.
+   * Extends {@code lease} to {@code now + ttl}, keeping its token, if it is still the fleet's
+   * newest lease and not released.
    *
-   * @param fleet the fleet name
-   * @param holder the engine's identity
+   * @param lease the lease the caller holds
+   * @param now the holder's current time
+   * @param ttl how long the lease holds from now
+   * @return the renewed lease
+   * @throws StaleLeaseException if a newer lease was granted or this one was released
+   * @throws StoreException if the store cannot be reached
    */
-  void release(String fleet, String holder);
+  Lease renew(Lease lease, Instant now, Duration ttl);
+
+  /**
+   * Releases {@code lease} if it is still the fleet's current lease; otherwise (released already,
+   * or superseded by a newer grant) does nothing. The fleet's newest token is kept: the next grant
+   * gets a higher one.
+   *
+   * @param lease the lease the caller holds
+   * @throws StoreException if the store cannot be reached
+   */
+  void release(Lease lease);
 
   /**
    * Reads the lease of a fleet, lapsed or not.
@@ -71,6 +104,33 @@ public interface RolloutStore {
    * @return the last lease granted and not released, or empty
    */
   Optional<Lease> lease(String fleet);
+
+  /**
+   * Stores a control request for a rollout, from any process: no lease is needed, and the engine
+   * holding the rollout's fleet picks it up within one poll interval and answers it in the
+   * rollout's record. A request whose id is already stored for the rollout is ignored, so a
+   * requester may send it again after a failure.
+   *
+   * @param request the request
+   * @throws StoreException if it cannot be written
+   */
+  void request(ControlRequest request);
+
+  /**
+   * Lists the control requests stored for a rollout, answered or not, oldest first (by request
+   * time, then id).
+   *
+   * @param rolloutId the rollout
+   * @return the requests; empty if none
+   * @throws StoreException if they cannot be read
+   */
+  List<ControlRequest> requests(String rolloutId);
+
+  /** @return {@code requests} sorted oldest first, by request time then id */
+  static List<ControlRequest> oldestFirst(java.util.Collection<ControlRequest> requests) {
+    return requests.stream().sorted(java.util.Comparator.comparing(ControlRequest::requestedAt)
+        .thenComparing(ControlRequest::id)).toList();
+  }
 
   /**
    * Finds the launch spec of a revision some saved rollout targeted or returned to, so that any

@@ -13,9 +13,10 @@ public final class StoreWriterMain {
 
   public static void main(String[] args) {
     FileRolloutStore store = FileRolloutStore.open(Path.of(args[0]));
+    Lease lease = store.acquire("web", "child", Records.T0, Duration.ofSeconds(30));
     for (int n = 1; ; n++) {
-      store.save(Records.record("ro-kill", "web", 500 + n * 10, RolloutPhase.PROGRESSING));
-      store.acquire("web", "child", Records.T0.plusSeconds(n), Duration.ofSeconds(30));
+      store.save(lease, Records.record("ro-kill", "web", 500 + n * 10, RolloutPhase.PROGRESSING));
+      lease = store.renew(lease, Records.T0.plusSeconds(n), Duration.ofSeconds(30));
       System.out.println("saved " + n);
       System.out.flush();
     }

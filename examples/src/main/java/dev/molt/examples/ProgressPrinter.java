@@ -37,7 +37,7 @@ final class ProgressPrinter implements RolloutListener {
     String clock = "[" + format(Duration.between(rollout.startedAt(), this.clock.instant())) + "]";
     String what = switch (event.type()) {
       case LAUNCHED, DRAINING, TERMINATED, INSTANCE_FAILED, PAUSED, RESUMED, ABORTING,
-          PROVIDER_ERROR, STARTED, STEP, ANALYZED -> event.message();
+          PROVIDER_ERROR, STARTED, STEP, ANALYZED, LEASE_LOST -> event.message();
       case PROGRESS -> bar(rollout.step(), rollout.totalSteps()) + " " + rollout.step() + "/"
           + rollout.totalSteps() + (rollout.strategy().equals("rolling") ? " ready on "
           : " steps done toward ") + rollout.to();
