@@ -1,6 +1,7 @@
 package dev.molt.files;
 
 import dev.molt.Arguments;
+import dev.molt.InvalidSpecException;
 import dev.molt.gate.Gate;
 import dev.molt.gate.GateContext;
 import dev.molt.gate.Measurement;
@@ -20,7 +21,7 @@ public record GateGroup(boolean all, List<Gate> gates) implements Gate {
   public GateGroup {
     gates = Arguments.copyOf(gates, "gates");
     if (gates.isEmpty()) {
-      throw new dev.molt.InvalidSpecException("gates", "needs at least one gate");
+      throw new InvalidSpecException("gates", "needs at least one gate");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.molt.files;
 
 import dev.molt.Arguments;
+import dev.molt.InvalidSpecException;
 import dev.molt.gate.Gate;
 import dev.molt.gate.GateContext;
 import dev.molt.gate.Measurement;
@@ -23,7 +24,7 @@ public record GateTemplate(String name, Gate gate) implements Gate {
   public GateTemplate {
     Arguments.notBlank(name, "name");
     if (!name.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?")) {
-      throw new dev.molt.InvalidSpecException("name", "'" + name + "' must be lowercase letters,"
+      throw new InvalidSpecException("name", "'" + name + "' must be lowercase letters,"
           + " digits and '-', starting and ending with a letter or digit");
     }
     Arguments.required(gate, "gate");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.Map;
  * A parsed file: its tree and where each value and each key began, by field path ({@code
  * strategy.steps[2].setWeight}; object members as {@code parent.key}, list items as {@code
  * parent[i]}). Jackson's trees forget locations, so the tree is built here from the token stream.
- * Duplicate keys and a second YAML document are refused, since either would silently hide a value.
+ * Duplicate keys, YAML aliases and a second YAML document are refused: each would silently
+ * hide or change a value.
  */
 final class LocatedTree {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -67,6 +69,12 @@ final class LocatedTree {
   private static JsonNode read(String file, JsonParser p, String path, Map<String, int[]> values,
       Map<String, int[]> keys) throws IOException {
     values.put(path, at(p.currentTokenLocation()));
+    if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+      // Jackson hands an alias over as the anchor's name, which would read as a wrong value
+      int[] here = values.get(path);
+      throw new SpecFileException(file, here[0], here[1], path, "is a YAML alias (*"
+          + p.getText() + "), which rollout files do not use: write the value out", null);
+    }
     JsonToken t = p.currentToken();
     switch (t) {
       case START_OBJECT -> {

@@ -1,7 +1,8 @@
 package dev.molt.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
+import dev.molt.InvalidSpecException;
+import dev.molt.strategy.Amount;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,8 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import dev.molt.InvalidSpecException;
-import dev.molt.strategy.Amount;
 
 /**
  * One value of a {@link LocatedTree} with its field path, and the typed reads the mapping makes
@@ -245,8 +244,8 @@ final class Node {
       return "the string '" + v.textValue() + "'";
     }
     if (v.isNumber()) {
-      BigDecimal d = v.decimalValue();
-      return "the number " + d.stripTrailingZeros().toPlainString();
+      return "the number " + (v.isIntegralNumber() ? v.bigIntegerValue().toString()
+          : v.decimalValue().toPlainString());
     }
     if (v.isBoolean()) {
       return v.booleanValue() ? "true" : "false";

@@ -10,6 +10,9 @@ public sealed interface SpecFile permits RolloutFile, ReconcileFile, TemplatesFi
   /** The one API version this module reads and writes. */
   String API_VERSION = "molt.dev/v1";
 
-  /** @return the document's {@code kind}: {@code Rollout}, {@code Reconcile} or {@code GateTemplates} */
+  /**
+   * @return the document's {@code kind}: {@code Rollout}, {@code Reconcile} or {@code
+   *     GateTemplates}
+   */
   String kind();
 }

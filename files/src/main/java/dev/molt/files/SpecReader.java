@@ -186,7 +186,8 @@ final class SpecReader {
 
   private HealthCheck healthCheck(Node n) {
     n.object(Keys.HEALTH_CHECK);
-    HealthCheck.Kind kind = n.get("type", ": http, tcp or platform").enumValue(HealthCheck.Kind.class);
+    HealthCheck.Kind kind = n.get("type", ": http, tcp or platform")
+        .enumValue(HealthCheck.Kind.class);
     int port = n.opt("port").map(Node::integer).orElse(0);
     String path = n.opt("path").map(Node::text).orElse("");
     Duration interval = n.opt("interval").map(Node::duration).orElse(Duration.ofSeconds(2));

@@ -1,6 +1,7 @@
 package dev.molt.files;
 
 import java.util.Collection;
+import java.util.Locale;
 
 /** "Did you mean" for a misspelt key or name: the closest known one within a small distance. */
 final class Suggest {
@@ -15,8 +16,8 @@ final class Suggest {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {
-      int d = distance(given.toLowerCase(java.util.Locale.ROOT),
-          k.toLowerCase(java.util.Locale.ROOT));
+      int d = distance(given.toLowerCase(Locale.ROOT),
+          k.toLowerCase(Locale.ROOT));
       if (d < bestDistance) {
         best = k;
         bestDistance = d;

@@ -35,7 +35,8 @@ class DurationTextTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "10", "10 m", "m", "1m1h", "5min", "-1s", "1.5m", "2.5s30ms", "1.2345s"})
+  @ValueSource(strings = {
+      "", "10", "10 m", "m", "1m1h", "5min", "-1s", "1.5m", "2.5s30ms", "1.2345s"})
   void refuses(String text) {
     assertThat(DurationText.parse(text)).isNull();
   }
@@ -53,7 +54,7 @@ class DurationTextTest {
       });
       String text = Durations.text(d);
       Duration back = DurationText.parse(text);
-      // Durations.text drops the seconds of durations of a day or more, and milliseconds of a minute or more
+      // Durations.text drops the seconds from a day on, and the milliseconds from a minute on
       Duration expected = d.compareTo(Duration.ofDays(1)) >= 0
           ? Duration.ofMinutes(d.toMinutes())
           : d.compareTo(Duration.ofMinutes(1)) >= 0 ? Duration.ofSeconds(d.toSeconds()) : d;

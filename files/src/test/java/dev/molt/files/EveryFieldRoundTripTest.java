@@ -56,7 +56,8 @@ class EveryFieldRoundTripTest {
     Image image = Image.of("registry.example/web@sha256:" + "c".repeat(64), "build 247")
         .withLabels(Map.of("commit", "3f9c2e1", "pipeline", "42")).withBase(base)
         .withBuiltAt(Instant.parse("2026-11-30T12:00:00Z"));
-    return LaunchSpec.builder(image).ports(8080, 9090).env("A", "1").env("B", "two words").env("C", "true").env("D", "null").env("E", "0x1F")
+    return LaunchSpec.builder(image).ports(8080, 9090).env("A", "1").env("B", "two words")
+        .env("C", "true").env("D", "null").env("E", "0x1F")
         .env("F", "yes").env("G", "~").env("H", "1.5").env("I", "# not a comment").env("J", "")
         .secret("DB_PASSWORD", "vault:db/password").option("instanceType", "m7g.large")
         .healthCheck(HealthCheck.http(9090, "/ready").withInterval(Duration.ofMillis(2500))

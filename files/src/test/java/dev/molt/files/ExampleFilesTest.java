@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -58,6 +59,17 @@ class ExampleFilesTest {
     SpecFile again = files.parse("converted", files.write(read, other), other);
 
     assertThat(again).isEqualTo(read);
+  }
+
+  @Test
+  void aFileWrittenToDiskTakesItsNotationFromItsName(@TempDir Path dir) throws IOException {
+    RolloutFile read = reader().readRollout(EXAMPLES.resolve("canary.yaml"));
+    Path json = dir.resolve("canary.json");
+
+    reader().write(read, json);
+
+    assertThat(Files.readString(json)).startsWith("{\n  \"apiVersion\": \"molt.dev/v1\",\n");
+    assertThat(reader().read(json)).isEqualTo(read);
   }
 
   @Test

@@ -127,7 +127,8 @@ class FileErrorsTest {
         Arguments.of("a template's gate the core refuses, at the template",
             with("fleet: web\n", "templates:\n  healthy:\n    healthyShare:\n      minShare: 1.5\n"
                 + "fleet: web\n"),
-            "rollout.yaml:6:17 templates.healthy.healthyShare.minShare: must be in (0, 1], was 1.5"),
+            "rollout.yaml:6:17 templates.healthy.healthyShare.minShare: must be in (0, 1],"
+                + " was 1.5"),
         Arguments.of("a variable both in environment and secrets",
             with("  ports:\n", "  environment:\n    DB: x\n  secrets:\n    DB: vault:db\n"
                 + "  ports:\n"),
@@ -149,6 +150,10 @@ class FileErrorsTest {
             with("fleet: web\n", "fleet: web\nonFailure: ROLLBACK\n"),
             "rollout.yaml:4:12 onFailure: 'ROLLBACK' is not one of ROLL_BACK, PAUSE, STOP (did"
                 + " you mean 'ROLL_BACK'?)"),
+        Arguments.of("a YAML alias, which Jackson would read as the anchor's name",
+            with("  - setWeight: 100", "  - &last {setWeight: 100}\n    - *last"),
+            "rollout.yaml:22:7 strategy.steps[4]: is a YAML alias (*last), which rollout files do"
+                + " not use: write the value out"),
         Arguments.of("a wrong version",
             with("apiVersion: molt.dev/v1", "apiVersion: molt.dev/v2"),
             "rollout.yaml:1:13 apiVersion: 'molt.dev/v2' is not a version this reader knows; it"
@@ -201,6 +206,26 @@ class FileErrorsTest {
     assertThatThrownBy(() -> SpecFiles.create().parse("fleet.yaml", reconcile, Format.YAML))
         .hasMessage("fleet.yaml:11:17 unhealthyGrace: must be shorter than progressDeadline"
             + " 10m00s, was 10m00s: waiting out the grace would look like a stalled reconcile");
+  }
+
+  static Stream<Arguments> notDocumentsOfMolt() {
+    return Stream.of(
+        Arguments.of("", "rollout.yaml:1:1 is empty: a rollout file starts with apiVersion:"
+            + " molt.dev/v1 and kind: Rollout, Reconcile or GateTemplates"),
+        Arguments.of("- a list",
+            "rollout.yaml:1:1 must be an object with apiVersion and kind, was a list"),
+        Arguments.of("apiVersion: molt.dev/v1\nkind: Rolout\n", "rollout.yaml:2:7 kind: 'Rolout'"
+            + " is not a kind of file; it is Rollout, Reconcile or GateTemplates (did you mean"
+            + " 'Rollout'?)"),
+        Arguments.of("apiVersion: molt.dev/v1\nkind: GateTemplates\n---\nkind: Rollout\n",
+            "rollout.yaml:4:1 holds a second document: write one document per file"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("notDocumentsOfMolt")
+  void documentsThatAreNoDocumentOfMolt(String text, String message) {
+    assertThatThrownBy(() -> SpecFiles.create().parse("rollout.yaml", text, Format.YAML))
+        .isInstanceOf(SpecFileException.class).hasMessage(message);
   }
 
   @Test
