@@ -13,6 +13,7 @@ module dev.molt.core {
   exports dev.molt.engine;
   exports dev.molt.gate;
   exports dev.molt.inmemory;
+  exports dev.molt.notify;
   exports dev.molt.reconcile;
   exports dev.molt.rollout;
   exports dev.molt.spi;

@@ -44,9 +44,10 @@ class ArchitectureTest {
     allow("reconcile", "", "strategy", "rollout");
     allow("store", "", "gate", "strategy", "rollout", "reconcile", "internal");
     allow("inmemory", "", "spi", "time");
-    allow("decide", "", "strategy", "gate", "reconcile");
+    allow("decide", "", "strategy", "gate", "rollout", "reconcile");
     allow("engine", "", "time", "spi", "gate", "strategy", "rollout", "reconcile", "store",
         "inmemory", "decide", "internal");
+    allow("notify", "", "engine", "rollout", "internal");
   }
 
   private static void allow(String pkg, String... uses) {

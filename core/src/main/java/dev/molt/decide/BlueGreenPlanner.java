@@ -1,5 +1,7 @@
 package dev.molt.decide;
 
+import dev.molt.Durations;
+import dev.molt.rollout.Wait;
 import dev.molt.gate.Analysis;
 import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.RollingUpdate;
@@ -23,6 +25,13 @@ import java.util.Optional;
  *   <li>post-promotion: the analysis, if any; a failure rolls back, which is one switch back.
  *   <li>scale down: after the scale-down delay, {@link RollingPlanner} drains blue; done.
  * </ol>
+ *
+ * Worked example (desired 4, router, automatic promotion after 60 s, scale-down delay 30 s; the
+ * same rows are {@code BlueGreenPlannerTest}): step 0 pins blue=100/green=0, launches 4 green,
+ * waits until they are ready, moves on; step 1 (no analysis) moves on; step 2 waits the 60 s
+ * ({@code TIMED_PAUSE}; with manual promotion it holds, {@code AWAITING_PROMOTION}); step 3
+ * switches to green=100 in one call; step 4 (no analysis) moves on; step 5 keeps blue 30 s, then
+ * drains all 4; done once blue is gone.
  */
 public final class BlueGreenPlanner implements Planner {
   public static final int LAUNCH = 0;
@@ -101,13 +110,15 @@ public final class BlueGreenPlanner implements Planner {
       return Steps.advance(List.of(), SWITCH, "promoted", TOTAL);
     }
     if (params.manualPromotion()) {
-      return Steps.waiting(List.of(new Action.Hold("blue-green: green " + green.target
-          + " is ready at full capacity; waiting for promote()")), Optional.empty(), PROMOTE,
-          TOTAL, "hold");
+      return Steps.waiting(List.of(new Action.Hold(new Wait(Wait.Reason.AWAITING_PROMOTION,
+          "blue-green: green " + green.target + " is ready at full capacity; waiting for"
+          + " promote()", Optional.empty()))), Optional.empty(), PROMOTE, TOTAL, "hold");
     }
     Instant at = st.startedAt().plus(params.promotionDelay());
     return ctx.now().isBefore(at)
-        ? Steps.waiting(List.of(), Optional.of(at), PROMOTE, TOTAL, "delay-" + ctx.now())
+        ? Steps.waiting(List.of(new Action.Await(new Wait(Wait.Reason.TIMED_PAUSE,
+            "blue-green: promotion delay " + Durations.text(params.promotionDelay()),
+            Optional.of(at)))), Optional.of(at), PROMOTE, TOTAL, "delay-" + ctx.now())
         : Steps.advance(List.of(), SWITCH, "auto-promoted", TOTAL);
   }
 
@@ -115,7 +126,9 @@ public final class BlueGreenPlanner implements Planner {
     StepState st = ctx.steps();
     Instant at = st.startedAt().plus(params.scaleDownDelay());
     if (ctx.now().isBefore(at) && !st.promoteFull()) {
-      return Steps.waiting(List.of(), Optional.of(at), SCALE_DOWN, TOTAL,
+      return Steps.waiting(List.of(new Action.Await(new Wait(Wait.Reason.TIMED_PAUSE,
+          "blue-green: scale-down delay " + Durations.text(params.scaleDownDelay()),
+          Optional.of(at)))), Optional.of(at), SCALE_DOWN, TOTAL,
           "scale-down-delay-" + ctx.now());
     }
     Decision rolling = scaleDown.decide(ctx);

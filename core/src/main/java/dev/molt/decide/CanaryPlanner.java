@@ -1,5 +1,6 @@
 package dev.molt.decide;
 
+import dev.molt.rollout.Wait;
 import dev.molt.Revision;
 import dev.molt.strategy.Canary;
 import dev.molt.strategy.CanaryStep;
@@ -31,9 +32,11 @@ import java.util.Optional;
  * <p>A fresh-baseline analysis ({@link CanaryStep#analyzeWithFreshBaseline}) adds a third fleet
  * from the step that sized the canary for it to the analysis's end; see {@link FreshBaseline}.
  *
- * Worked example (desired 10, router): set-weight 10 → 1 canary launched, ready → traffic 90/10;
- * pause 10 min; analyze → pass; set-weight 50 → 4 more, ready → 50/50; pause 10 min; set-weight 100
- * → 5 more, ready → 0/100; promotion: stable drained (already off traffic) → done.
+ * Worked example (desired 10, router; the same rows are {@code CanaryPlannerTest}): step 0
+ * set-weight 10 → 1 canary launched, ready → traffic 90/10; step 1 pause 10 min ({@code
+ * TIMED_PAUSE}); step 2 analyze → pass; step 3 set-weight 50 → 4 more, ready → 50/50; step 4
+ * pause 10 min; step 5 set-weight 100 → 5 more, ready → 0/100; step 6, the promotion: stable
+ * drained (already off traffic) → done. {@code totalSteps} is 7: the steps and the promotion.
  */
 final class CanaryPlanner implements Planner {
   private final Canary canary;
@@ -212,13 +215,15 @@ final class CanaryPlanner implements Planner {
   private Decision pause(PlanContext ctx, CanaryStep.Pause p, int total) {
     StepState st = ctx.steps();
     if (p.duration().isEmpty()) {
-      return Steps.waiting(List.of(new Action.Hold("canary step " + st.index() + "/"
-          + canary.steps().size() + ": " + p.describe())), Optional.empty(), st.index(), total,
-          "hold");
+      return Steps.waiting(List.of(new Action.Hold(new Wait(Wait.Reason.UNTIMED_PAUSE,
+          "canary step " + st.index() + ": " + p.describe() + "; resume() or promote() goes on",
+          Optional.empty()))), Optional.empty(), st.index(), total, "hold");
     }
     Instant end = st.startedAt().plus(p.duration().get());
     return ctx.now().isBefore(end)
-        ? Steps.waiting(List.of(), Optional.of(end), st.index(), total, "pause-" + ctx.now())
+        ? Steps.waiting(List.of(new Action.Await(new Wait(Wait.Reason.TIMED_PAUSE, "canary step "
+            + st.index() + ": " + p.describe(), Optional.of(end)))), Optional.of(end),
+            st.index(), total, "pause-" + ctx.now())
         : Steps.advance(List.of(), st.index() + 1, "pause-over", total);
   }
 

@@ -1,5 +1,6 @@
 package dev.molt.decide;
 
+import dev.molt.Durations;
 import dev.molt.Fleet;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
@@ -118,7 +119,7 @@ public final class FindingClassifier {
     }
     List<Finding> ordered = fleet.instances().stream().map(i -> b.findings.get(i.id()))
         .filter(Objects::nonNull).toList();
-    return new Result(ordered, b.retire, b.heldIds(), Optional.ofNullable(b.wakeAt));
+    return new Result(ordered, b.retire, b.heldIds(), b.wake.earliest());
   }
 
   private void sort(Instance i, Buckets b, Map<String, Instant> unhealthySince, Instant now) {
@@ -154,7 +155,7 @@ public final class FindingClassifier {
       Instant since = unhealthySince.getOrDefault(i.id(), now);
       Instant graceEnds = since.plus(grace);
       String failing = "failing its health check since " + since + " ("
-          + Duration.between(since, now) + ", grace " + grace + ")";
+          + Durations.text(Duration.between(since, now)) + ", grace " + Durations.text(grace) + ")";
       if (now.isBefore(graceEnds)) {
         b.add(i, Kind.UNHEALTHY, failing + "; replaced at " + graceEnds + " if still failing",
             Remedy.REPLACE_IF_STILL_FAILING);
@@ -185,7 +186,7 @@ public final class FindingClassifier {
     final List<Instance> held = new ArrayList<>();
     final List<Pending> pending = new ArrayList<>();
     final Set<String> retire = new HashSet<>();
-    Instant wakeAt;
+    final WakeUp wake = new WakeUp();
 
     void add(Instance i, Kind kind, String reason, Remedy remedy) {
       findings.put(i.id(), new Finding(i.id(), kind, i.revision(), reason, remedy,
@@ -207,9 +208,7 @@ public final class FindingClassifier {
     }
 
     void wake(Instant at) {
-      if (wakeAt == null || at.isBefore(wakeAt)) {
-        wakeAt = at;
-      }
+      wake.at(at);
     }
   }
 }

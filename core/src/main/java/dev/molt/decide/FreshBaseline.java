@@ -44,7 +44,7 @@ final class FreshBaseline {
   /** Baseline revisions seen: on instances, in the split, and the one {@link #spec} gives. */
   final Set<Revision> revisions = new TreeSet<>();
   private final PlanContext ctx;
-  private Instant wakeAt;
+  private final WakeUp wake = new WakeUp();
 
   private FreshBaseline(PlanContext ctx) {
     this.ctx = ctx;
@@ -76,29 +76,18 @@ final class FreshBaseline {
   /** Sorts the baseline's instances of {@code ctx.observed()} by readiness. */
   static FreshBaseline of(PlanContext ctx, Duration minReady, Duration healthyDeadline) {
     FreshBaseline b = new FreshBaseline(ctx);
-    Instant now = ctx.now();
+    Readiness rules = new Readiness(minReady, healthyDeadline, ctx.drainTimeout());
     for (Instance i : ctx.observed().instances()) {
       if (!isBaseline(i)) {
         continue;
       }
       b.revisions.add(i.revision());
-      if (i.state().isDraining()) {
-        if (Drains.isOver(i, now, ctx.drainTimeout())) {
-          b.drainedDue.add(i);
-        } else {
-          b.draining.add(i);
-          b.wake(Drains.deadline(i, ctx.drainTimeout()));
-        }
-      } else if (i.state() == InstanceState.FAILED) {
-        b.failed.add(i);
-      } else if (i.isHealthy()) {
-        Instant readyAt = i.healthySince().orElse(i.stateSince()).plus(minReady);
-        (now.isBefore(readyAt) ? b.pending : b.ready).add(i);
-        b.wakeIf(readyAt);
-      } else {
-        Instant deadline = i.launchedAt().plus(healthyDeadline);
-        (now.isBefore(deadline) ? b.pending : b.failed).add(i);
-        b.wakeIf(deadline);
+      switch (rules.sort(i, ctx.now(), b.wake)) {
+        case DRAINED -> b.drainedDue.add(i);
+        case DRAINING -> b.draining.add(i);
+        case READY -> b.ready.add(i);
+        case PENDING -> b.pending.add(i);
+        default -> b.failed.add(i);
       }
     }
     return b;
@@ -120,7 +109,7 @@ final class FreshBaseline {
   }
 
   Optional<Instant> wakeAt() {
-    return Optional.ofNullable(wakeAt);
+    return wake.earliest();
   }
 
   /** @return the baseline's weight in the split in force (observed with a router, else recorded) */
@@ -277,15 +266,4 @@ final class FreshBaseline {
     return actions;
   }
 
-  private void wake(Instant at) {
-    if (wakeAt == null || at.isBefore(wakeAt)) {
-      wakeAt = at;
-    }
-  }
-
-  private void wakeIf(Instant at) {
-    if (ctx.now().isBefore(at)) {
-      wake(at);
-    }
-  }
 }

@@ -24,7 +24,7 @@ final class NewRevision {
   final List<Instance> oldServing = new ArrayList<>();
   final List<Instance> drainedDue = new ArrayList<>();
   private int drainingTarget;
-  private Instant wakeAt;
+  private final WakeUp wake = new WakeUp();
   private Instant drainDue;
 
   private NewRevision(Revision target) {
@@ -34,14 +34,13 @@ final class NewRevision {
   /** Sorts {@code ctx.observed()}; ready means healthy for {@code minReady}. */
   static NewRevision of(PlanContext ctx, Duration minReady, Duration healthyDeadline) {
     NewRevision r = new NewRevision(ctx.targetSpec().revision());
-    Instant now = ctx.now();
+    Readiness rules = new Readiness(minReady, healthyDeadline, ctx.drainTimeout());
     for (Instance i : ctx.observed().instances()) {
       if (i.state().isDraining()) {
-        Instant deadline = Drains.deadline(i, ctx.drainTimeout());
-        if (Drains.isOver(i, now, ctx.drainTimeout())) {
+        if (rules.sort(i, ctx.now(), r.wake) == Readiness.Bucket.DRAINED) {
           r.drainedDue.add(i);
         } else {
-          r.wake(deadline);
+          Instant deadline = Drains.deadline(i, ctx.drainTimeout());
           r.drainDue = r.drainDue == null || deadline.isBefore(r.drainDue) ? deadline : r.drainDue;
           r.drainingTarget += i.revision().equals(r.target) ? 1 : 0;
         }
@@ -49,16 +48,12 @@ final class NewRevision {
         if (i.isHealthy()) {
           r.oldServing.add(i);
         }
-      } else if (i.state() == InstanceState.FAILED) {
-        r.failed.add(i);
-      } else if (i.isHealthy()) {
-        Instant readyAt = i.healthySince().orElse(i.stateSince()).plus(minReady);
-        (now.isBefore(readyAt) ? r.pending : r.ready).add(i);
-        r.wakeIf(now, readyAt);
       } else {
-        Instant deadline = i.launchedAt().plus(healthyDeadline);
-        (now.isBefore(deadline) ? r.pending : r.failed).add(i);
-        r.wakeIf(now, deadline);
+        switch (rules.sort(i, ctx.now(), r.wake)) {
+          case READY -> r.ready.add(i);
+          case PENDING -> r.pending.add(i);
+          default -> r.failed.add(i);
+        }
       }
     }
     return r;
@@ -69,19 +64,11 @@ final class NewRevision {
   }
 
   Optional<Instant> wakeAt() {
-    return Optional.ofNullable(wakeAt);
+    return wake.earliest();
   }
 
   void wake(Instant at) {
-    if (wakeAt == null || at.isBefore(wakeAt)) {
-      wakeAt = at;
-    }
-  }
-
-  private void wakeIf(Instant now, Instant at) {
-    if (now.isBefore(at)) {
-      wake(at);
-    }
+    wake.at(at);
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.molt.decide;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.Revision;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +20,7 @@ final class RemoveRevisionPlanner implements Planner {
     Revision doomed = ctx.targetSpec().revision();
     List<Instance> toDrain = new ArrayList<>();
     List<Instance> toTerminate = new ArrayList<>();
-    Instant wakeAt = null;
+    WakeUp wake = new WakeUp();
     int left = 0;
     for (Instance i : ctx.observed().instances()) {
       if (!i.revision().equals(doomed) || i.state() == InstanceState.TERMINATED) {
@@ -33,11 +32,10 @@ final class RemoveRevisionPlanner implements Planner {
       } else if (!i.state().isDraining()) {
         toTerminate.add(i);
       } else {
-        Instant deadline = Drains.deadline(i, ctx.drainTimeout());
         if (Drains.isOver(i, ctx.now(), ctx.drainTimeout())) {
           toTerminate.add(i);
-        } else if (wakeAt == null || deadline.isBefore(wakeAt)) {
-          wakeAt = deadline;
+        } else {
+          wake.at(Drains.deadline(i, ctx.drainTimeout()));
         }
       }
     }
@@ -49,7 +47,7 @@ final class RemoveRevisionPlanner implements Planner {
       actions.add(new Action.Drain(toDrain));
     }
     Decision.Status status = left == 0 ? Decision.Status.DONE : Decision.Status.CONTINUE;
-    return new Decision(actions, Optional.ofNullable(wakeAt), status, Optional.empty(), 0, 0,
+    return new Decision(actions, wake.earliest(), status, Optional.empty(), 0, 0,
         "left=" + left + "/" + toDrain.size());
   }
 }

@@ -1,5 +1,6 @@
 package dev.molt.decide;
 
+import dev.molt.Durations;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.Revision;
@@ -46,24 +47,23 @@ public final class RollingPlanner implements Planner {
     Revision target = ctx.targetSpec().revision();
     int desired = ctx.desired();
     Instant now = ctx.now();
-    Sorted s = new Sorted(now);
+    Readiness rules = new Readiness(params.minReadyTime(), params.healthyDeadline(),
+        ctx.drainTimeout());
+    Sorted s = new Sorted();
     for (Instance i : ctx.observed().instances()) {
       if (i.state() == InstanceState.TERMINATED) {
         continue;
       }
+      boolean isNew = i.revision().equals(target) && !ctx.retire().contains(i.id());
       if (i.state().isDraining()) {
-        Instant deadline = Drains.deadline(i, ctx.drainTimeout());
-        if (Drains.isOver(i, now, ctx.drainTimeout())) {
-          s.drained.add(i);
-        } else {
-          s.draining.add(i);
-          s.wake(deadline);
-        }
-      } else if (i.revision().equals(target) && !ctx.retire().contains(i.id())) {
-        if (ctx.hold().contains(i.id())) {
-          s.pendingNew.add(i);
-        } else {
-          classifyNew(i, s);
+        (rules.sort(i, now, s.wake) == Readiness.Bucket.DRAINED ? s.drained : s.draining).add(i);
+      } else if (isNew && ctx.hold().contains(i.id())) {
+        s.pendingNew.add(i);
+      } else if (isNew) {
+        switch (rules.sort(i, now, s.wake)) {
+          case READY -> s.ready.add(i);
+          case PENDING -> s.pendingNew.add(i);
+          default -> s.failed.add(i);
         }
       } else if (i.isHealthy()) {
         s.oldServing.add(i);
@@ -72,28 +72,6 @@ public final class RollingPlanner implements Planner {
       }
     }
     return decide(ctx, target, desired, s);
-  }
-
-  private void classifyNew(Instance i, Sorted s) {
-    if (i.state() == InstanceState.FAILED) {
-      s.failed.add(i);
-    } else if (i.isHealthy()) {
-      Instant readyAt = i.healthySince().orElse(i.stateSince()).plus(params.minReadyTime());
-      if (s.now.isBefore(readyAt)) {
-        s.pendingNew.add(i);
-        s.wake(readyAt);
-      } else {
-        s.ready.add(i);
-      }
-    } else {
-      Instant deadline = i.launchedAt().plus(params.healthyDeadline());
-      if (s.now.isBefore(deadline)) {
-        s.pendingNew.add(i);
-        s.wake(deadline);
-      } else {
-        s.failed.add(i);
-      }
-    }
   }
 
   private Decision decide(PlanContext ctx, Revision target, int desired, Sorted s) {
@@ -107,11 +85,12 @@ public final class RollingPlanner implements Planner {
     int replacements = ctx.replacements();
     if (!s.failed.isEmpty()) {
       actions.add(new Action.Terminate(s.failed, true,
-          "not healthy within " + params.healthyDeadline() + " of launch, or failed"));
+          "not healthy within " + Durations.text(params.healthyDeadline())
+          + " of launch, or failed"));
       replacements += s.failed.size();
       if (replacements > params.maxReplacements()) {
         String reason = replacements + " instances of " + target + " failed to become healthy"
-            + " within " + params.healthyDeadline() + " (replacement budget "
+            + " within " + Durations.text(params.healthyDeadline()) + " (replacement budget "
             + params.maxReplacements() + ")";
         return new Decision(actions, Optional.empty(), Decision.Status.FAILED,
             Optional.of(reason), Math.min(s.ready.size(), desired), desired, "failed");
@@ -139,7 +118,7 @@ public final class RollingPlanner implements Planner {
         && s.failed.isEmpty();
     String progressKey = s.ready.size() + "/" + (s.oldServing.size() + s.oldIdle.size()) + "/"
         + (s.draining.size() + s.drained.size());
-    return new Decision(actions, Optional.ofNullable(s.wakeAt),
+    return new Decision(actions, s.wake.earliest(),
         done ? Decision.Status.DONE : Decision.Status.CONTINUE, Optional.empty(), step, desired,
         progressKey);
   }
@@ -177,7 +156,6 @@ public final class RollingPlanner implements Planner {
 
   /** The observed instances, sorted into the buckets the rules speak of. */
   private static final class Sorted {
-    final Instant now;
     final List<Instance> ready = new ArrayList<>();
     final List<Instance> pendingNew = new ArrayList<>();
     final List<Instance> failed = new ArrayList<>();
@@ -185,16 +163,6 @@ public final class RollingPlanner implements Planner {
     final List<Instance> oldIdle = new ArrayList<>();
     final List<Instance> draining = new ArrayList<>();
     final List<Instance> drained = new ArrayList<>();
-    Instant wakeAt;
-
-    Sorted(Instant now) {
-      this.now = now;
-    }
-
-    void wake(Instant at) {
-      if (wakeAt == null || at.isBefore(wakeAt)) {
-        wakeAt = at;
-      }
-    }
+    final WakeUp wake = new WakeUp();
   }
 }

@@ -1,5 +1,7 @@
 package dev.molt.decide;
 
+import dev.molt.Durations;
+import dev.molt.rollout.Wait;
 import dev.molt.Revision;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.AnalysisResult;
@@ -59,7 +61,8 @@ final class Steps {
       Instant deadline = (st.analyzing() ? st.analysisStartedAt() : ctx.now()).plus(limit);
       if (st.analyzing() && !ctx.now().isBefore(deadline)) {
         return failed("analysis at step " + index + " (" + analysis.gate().name() + ") reached no"
-            + " verdict within its deadline " + limit + " (Analysis.deadline(), plus one"
+            + " verdict within its deadline " + Durations.text(limit) + " (Analysis.deadline(),"
+            + " plus one"
             + " timeout): ERROR", index, total);
       }
       List<Action> actions = st.analyzing() ? List.of()
@@ -75,8 +78,9 @@ final class Steps {
       case FAIL, ERROR -> failed(why, index, total);
       case INCONCLUSIVE, INSUFFICIENT_DATA -> analysis.onInconclusive()
           == Analysis.OnInconclusive.FAIL ? failed(why, index, total)
-          : waiting(List.of(new Action.Hold(why + "; resume() or promote() accepts it, abort()"
-              + " rolls back")), Optional.empty(), index, total, "hold-" + index);
+          : waiting(List.of(new Action.Hold(new Wait(Wait.Reason.INCONCLUSIVE_ANALYSIS, why
+              + "; resume() or promote() accepts it, abort() rolls back", Optional.empty()))),
+              Optional.empty(), index, total, "hold-" + index);
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.molt.decide;
 
+import dev.molt.Durations;
 import dev.molt.Fleet;
 import dev.molt.Revision;
 import java.time.Duration;
@@ -112,7 +113,8 @@ public final class TrafficGuard {
     Revision revision = expired.get().getKey();
     Duration unhealthyFor = Duration.between(expired.get().getValue(), now);
     String reason = "revision " + revision + " carried " + fleet.traffic().get(revision)
-        + "% of traffic with no healthy instance for " + unhealthyFor + " (trafficGrace " + grace + ")";
+        + "% of traffic with no healthy instance for " + Durations.text(unhealthyFor) + " (trafficGrace "
+        + Durations.text(grace) + ")";
     Optional<Map<Revision, Integer>> healed = towardHealth(fleet.traffic(), fleet);
     List<Action> actions = healed.<List<Action>>map(w -> List.of(new Action.SetTraffic(w, true)))
         .orElse(List.of());

@@ -3,7 +3,6 @@ package dev.molt.engine;
 import dev.molt.decide.Action;
 import dev.molt.Instance;
 import dev.molt.spi.LaunchRequest;
-import dev.molt.spi.Provider;
 import dev.molt.spi.TrafficRouter;
 import java.util.List;
 import java.util.Optional;
@@ -53,63 +52,90 @@ final class ActionExecutor {
       // the run lost its lease and was halted: no further call, and nothing to report either
       return new CompletableFuture<>();
     }
-    Provider provider = engine.provider();
-    String resource = "fleet " + fleet;
-    if (action instanceof Action.Launch launch) {
+    return action.accept(performer);
+  }
+
+  private final Action.Handler<CompletableFuture<Void>> performer = new Performer();
+
+  /** One provider call (or state change) per kind of action, each recorded in the state. */
+  private final class Performer implements Action.Handler<CompletableFuture<Void>> {
+    private final CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+
+    private String resource() {
+      return "fleet " + fleet;
+    }
+
+    @Override
+    public CompletableFuture<Void> launch(Action.Launch launch) {
       // the key is fixed before the first attempt, so a retried launch is the same request
       LaunchRequest request = new LaunchRequest(fleet, launch.spec(), launch.count(), rolloutId,
           keyPrefix + "-" + (++launchSequence), launch.holdTraffic());
-      return engine.calls().call("launch", resource, () -> provider.launch(request))
+      return engine.calls().call("launch", resource(), () -> engine.provider().launch(request))
           .thenAccept(launched -> state.launched(engine.clock().instant(), request, launched));
     }
-    if (action instanceof Action.Drain drain) {
-      return engine.calls().call("drain", resource, () -> {
-        provider.drain(fleet, drain.instances());
+
+    @Override
+    public CompletableFuture<Void> drain(Action.Drain drain) {
+      return engine.calls().call("drain", resource(), () -> {
+        engine.provider().drain(fleet, drain.instances());
         return null;
       }).thenAccept(ignored -> state.draining(engine.clock().instant(), drain.instances()));
     }
-    if (!(action instanceof Action.Terminate)) {
-      return StepActions.perform(action, this);
-    }
-    Action.Terminate terminate = (Action.Terminate) action;
-    List<Instance> instances = terminate.instances();
-    return engine.calls().call("terminate", resource, () -> {
-      provider.terminate(fleet, instances);
-      return null;
-    }).thenAccept(ignored -> state.terminated(engine.clock().instant(), instances,
-        terminate.failedNew(), terminate.reason()));
-  }
 
-  /** The strategy-step actions: traffic, step moves, holds and analyses. */
-  private static final class StepActions {
-    static CompletableFuture<Void> perform(Action action, ActionExecutor x) {
-      java.time.Instant now = x.engine.clock().instant();
-      if (action instanceof Action.SetTraffic t) {
-        Optional<TrafficRouter> router = x.engine.provider().router();
-        if (!t.routed() || router.isEmpty()) {
-          x.state.trafficShifted(now, t.weights(), false);
-          return CompletableFuture.completedFuture(null);
-        }
-        return x.engine.calls().call("set-weights", "fleet " + x.fleet, () -> {
-          router.get().setWeights(x.fleet, t.weights());
-          return null;
-        }).thenAccept(ignored -> x.state.trafficShifted(x.engine.clock().instant(), t.weights(),
-            true));
+    @Override
+    public CompletableFuture<Void> terminate(Action.Terminate terminate) {
+      List<Instance> instances = terminate.instances();
+      return engine.calls().call("terminate", resource(), () -> {
+        engine.provider().terminate(fleet, instances);
+        return null;
+      }).thenAccept(ignored -> state.terminated(engine.clock().instant(), instances,
+          terminate.failedNew(), terminate.reason()));
+    }
+
+    @Override
+    public CompletableFuture<Void> setTraffic(Action.SetTraffic t) {
+      Optional<TrafficRouter> router = engine.provider().router();
+      if (!t.routed() || router.isEmpty()) {
+        state.trafficShifted(engine.clock().instant(), t.weights(), false);
+        return done;
       }
-      if (action instanceof Action.Advance a) {
-        x.state.advance(now, a.to(), a.what());
-      } else if (action instanceof Action.Hold h) {
-        x.state.hold(now, h.reason());
-      } else if (action instanceof Action.Analyze a && x.gates.isPresent()) {
-        long epoch = x.state.epoch();
-        x.state.analysisStarted(now, a.step(), a.analysis().gate().name());
-        x.gates.get().start(a, () -> x.state.epoch() == epoch && x.state.stepIndex() == a.step()
-            && !x.state.phase().isTerminal(), result -> {
-              x.state.analysisFinished(x.engine.clock().instant(), epoch, a.step(), result);
-              x.onAnalysisDone.run();
-            });
+      return engine.calls().call("set-weights", resource(), () -> {
+        router.get().setWeights(fleet, t.weights());
+        return null;
+      }).thenAccept(ignored -> state.trafficShifted(engine.clock().instant(), t.weights(), true));
+    }
+
+    @Override
+    public CompletableFuture<Void> advance(Action.Advance a) {
+      state.advance(engine.clock().instant(), a.to(), a.what());
+      return done;
+    }
+
+    @Override
+    public CompletableFuture<Void> hold(Action.Hold h) {
+      state.hold(engine.clock().instant(), h.what());
+      return done;
+    }
+
+    @Override
+    public CompletableFuture<Void> await(Action.Await a) {
+      state.await(engine.clock().instant(), a.what());
+      return done;
+    }
+
+    @Override
+    public CompletableFuture<Void> analyze(Action.Analyze a) {
+      if (gates.isEmpty()) {
+        return done;
       }
-      return CompletableFuture.completedFuture(null);
+      long epoch = state.epoch();
+      state.analysisStarted(engine.clock().instant(), a.step(), a.analysis().gate().name());
+      gates.get().start(a, () -> state.epoch() == epoch && state.stepIndex() == a.step()
+          && !state.phase().isTerminal(), result -> {
+            state.analysisFinished(engine.clock().instant(), epoch, a.step(), result);
+            onAnalysisDone.run();
+          });
+      return done;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.molt.engine;
 
+import dev.molt.Durations;
 import dev.molt.decide.Action;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.AnalysisResult;
@@ -75,7 +76,7 @@ final class GateRunner {
     Duration timeout = analyze.analysis().timeout();
     CompletableFuture<Measurement> result = new CompletableFuture<>();
     Cancellable timer = engine.scheduler().schedule(() -> result.complete(Measurement.error(
-        gate.name() + " did not answer within " + timeout + " (Analysis.timeout)")), timeout);
+        gate.name() + " did not answer within " + Durations.text(timeout) + " (Analysis.timeout)")), timeout);
     observer.observe(fleet, desired.getAsInt())
         .thenCompose(observed -> gate.measureAsync(new GateContext(observed, analyze.canary(),
             analyze.baseline(), engine.clock().instant()), engine.scheduler()))

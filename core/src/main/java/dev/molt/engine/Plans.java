@@ -205,15 +205,14 @@ final class Plans {
       }
     }
 
-    /** The step a STEP event moved to, or -1 for other events (analysis start, promote-full). */
+    /** The step a STEP event moved to ({@code next=}), or -1 for other events. */
     private static int strategyStep(RolloutEvent e) {
       String m = e.message();
-      if (e.type() != RolloutEvent.Type.STEP || m.contains("action=analyze ")
-          || m.contains("action=promote-full")) {
+      int at = m.indexOf(" next=");
+      if (e.type() != RolloutEvent.Type.STEP || at < 0) {
         return -1;
       }
-      int from = "strategy-step=".length();
-      return Integer.parseInt(m.substring(from, m.indexOf(' ', from)));
+      return Integer.parseInt(m.substring(at + " next=".length()).split(" ", 2)[0]);
     }
 
     private Map<Revision, Integer> traffic(Rollout r) {

@@ -103,6 +103,13 @@ final class ReconcileRun implements ReconcileHandle {
     return id;
   }
 
+  /** @return {@code ReconcileHandle[<id> <fleet> dry-run|acting, running|done]} */
+  @Override
+  public String toString() {
+    return "ReconcileHandle[" + id() + " " + spec.fleet() + " " + (spec.dryRun() ? "dry-run"
+        : "acting") + ", " + (completion.isDone() ? "done" : "running") + "]";
+  }
+
   @Override
   public Optional<RolloutHandle> run() {
     return run.map(r -> r);

@@ -186,11 +186,18 @@ final class RolloutPersistence implements RolloutListener {
       lost(t, e, "lease-taken");
       return;
     }
-    if (rollout.isDone() && tracked.remove(rollout.id(), t)) {
+    // the terminal event comes last (a PROGRESS to the end may come first, already terminal):
+    // release after saving it, so the stored record is the rollout's last snapshot
+    if (rollout.isDone() && isTerminal(event.type()) && tracked.remove(rollout.id(), t)) {
       store.release(t.lease);
       return;
     }
     pollWhilePaused(t, rollout);
+  }
+
+  private static boolean isTerminal(RolloutEvent.Type type) {
+    return type == RolloutEvent.Type.SUCCEEDED || type == RolloutEvent.Type.ROLLED_BACK
+        || type == RolloutEvent.Type.FAILED;
   }
 
   /**

@@ -2,9 +2,12 @@ package dev.molt.engine;
 
 import dev.molt.Revision;
 import dev.molt.Arguments;
+import dev.molt.Durations;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What a rollout would do, worked out by {@link RolloutEngine#plan} before anything is touched:
@@ -37,6 +40,48 @@ public record RolloutPlan(
     Arguments.nonNegative(expectedDuration, "expectedDuration");
   }
 
+  /**
+   * The plan as a table for people: one line per step with its start, what it does, the traffic
+   * split once done, the instances it runs and the cost of rolling back from it, then the peak and
+   * the expected duration. Durations are in {@link Durations#text} form.
+   *
+   * @return the text, lines ending in {@code \n}
+   */
+  public String toText() {
+    StringBuilder out = new StringBuilder();
+    out.append("plan: ").append(strategy).append(" of fleet ").append(fleet).append(" (")
+        .append(routed ? "traffic router: exact weights" : "no router: replica ratio")
+        .append(")\n");
+    out.append(String.format(Locale.ROOT, "  %-4s %-9s %-40s %-34s %-9s %s%n", "step", "at",
+        "what", "traffic", "instances", "rollback from here"));
+    for (Step s : steps) {
+      RollbackCost r = s.rollback();
+      String rollback = r.singleSwitch() ? "one traffic switch"
+          : r.launches() + " launches, " + r.destroys() + " destroyed";
+      out.append(String.format(Locale.ROOT, "  %-4d %-9s %-40s %-34s %-9d %s, ~%s%n", s.index(),
+          Durations.text(s.startsAfter()), s.description(), traffic(s.traffic()), s.instances(),
+          rollback, Durations.text(r.expectedTime())));
+    }
+    return out.append("  peak ").append(peakInstances).append(" instances (+")
+        .append(peakOverDesired()).append(" over desired ").append(desired)
+        .append("), expected duration ").append(Durations.text(expectedDuration))
+        .append("; gates assumed to pass\n").toString();
+  }
+
+  /** @return {@link #toText()} */
+  @Override
+  public String toString() {
+    return toText();
+  }
+
+  private static String traffic(Map<Revision, Integer> weights) {
+    if (weights.isEmpty()) {
+      return "-";
+    }
+    return weights.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey().id() + "=" + e.getValue() + "%").collect(Collectors.joining(" "));
+  }
+
   /** @return how many instances above desired capacity run at the peak */
   public int peakOverDesired() {
     return Math.max(0, peakInstances - desired);
@@ -45,7 +90,9 @@ public record RolloutPlan(
   /**
    * One step of the plan.
    *
-   * @param index the strategy's step number, from 0
+   * @param index the step's number, as {@link dev.molt.rollout.Rollout#step()} and the events'
+   *     {@code step=} count it: a step-wise strategy's step index from 0, a rolling update's
+   *     count of new instances ready
    * @param description what the step does, such as {@code set-weight 10%}
    * @param startsAfter when it starts, from the rollout's start
    * @param traffic the split once the step has done its work (empty: never set)

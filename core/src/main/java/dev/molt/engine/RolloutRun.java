@@ -9,6 +9,7 @@ import dev.molt.decide.Decision;
 import dev.molt.decide.Action;
 import dev.molt.rollout.FailurePolicy;
 import dev.molt.Arguments;
+import dev.molt.Durations;
 import dev.molt.Fleet;
 import dev.molt.rollout.IllegalControlException;
 import dev.molt.Instance;
@@ -19,6 +20,7 @@ import dev.molt.rollout.RolloutEvent;
 import dev.molt.rollout.RolloutEvent.Type;
 import dev.molt.rollout.RolloutFailedException;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.Wait;
 import dev.molt.rollout.RolloutSpec;
 import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.store.ControlAnswer;
@@ -233,6 +235,12 @@ final class RolloutRun implements RolloutHandle {
     return state.id();
   }
 
+  /** @return {@code RolloutHandle[<summary of the current snapshot>]} */
+  @Override
+  public String toString() {
+    return "RolloutHandle[" + state.snapshot().summary() + "]";
+  }
+
   @Override
   public Rollout current() {
     return state.snapshot();
@@ -277,7 +285,8 @@ final class RolloutRun implements RolloutHandle {
             + ": pause is valid while PENDING or PROGRESSING"
             + (p == RolloutPhase.ABORTING ? " (a rollback always runs to its end)" : ""));
       }
-      state.pause(now(), "paused by request");
+      state.pause(now(), new Wait(Wait.Reason.PAUSED_BY_PERSON, "paused by request",
+          Optional.empty()));
     }
     controlled();
   }
@@ -438,7 +447,8 @@ final class RolloutRun implements RolloutHandle {
     }
     Decision decision = decide(fleet, now);
     engine.logDecision(state, decision);
-    if (!decision.actions().isEmpty()) {
+    boolean acts = decision.actions().stream().anyMatch(Action::observeAgain);
+    if (acts) {
       synchronized (this) {
         rerun = true; // acting changed the fleet: observe again at once rather than at the next poll
       }
@@ -447,7 +457,7 @@ final class RolloutRun implements RolloutHandle {
       if (error != null) {
         return refused(error, epoch);
       }
-      if (!decision.actions().isEmpty()) {
+      if (acts) {
         state.actedOk();
       }
       return concluded(decision, epoch);
@@ -529,7 +539,7 @@ final class RolloutRun implements RolloutHandle {
     synchronized (state) {
       int refusals = state.refusalsSoFar() + 1;
       wait = engine.calls().refusalBackoff(refusals);
-      state.refused(now, error, wait.toString());
+      state.refused(now, error, Durations.text(wait));
       boolean current = state.epoch() == epoch && !state.phase().isTerminal()
           && state.phase() != RolloutPhase.PAUSED;
       // a rollback never gives up on refusals: it is the way back to a known state, so it backs
@@ -606,7 +616,7 @@ final class RolloutRun implements RolloutHandle {
       state.finish(now(), RolloutPhase.FAILED, Optional.of("rollback failed: " + reason
           + " (after: " + state.reason().orElse("") + ")"));
     } else if (spec.onFailure() == FailurePolicy.PAUSE) {
-      state.pause(now(), reason);
+      state.pause(now(), new Wait(Wait.Reason.PAUSED_AFTER_FAILURE, reason, Optional.empty()));
     } else {
       startRollback(reason);
     }

@@ -11,6 +11,7 @@ import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
 import dev.molt.rollout.RolloutEvent.Type;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.Wait;
 import dev.molt.rollout.RolloutSpec;
 import dev.molt.store.RolloutRecord;
 import dev.molt.store.StepRecord;
@@ -53,6 +54,7 @@ final class RolloutState {
   private int totalSteps;
   private int replacements;
   private Optional<String> reason = Optional.empty();
+  private Optional<Wait> waiting = Optional.empty();
   private Instant lastProgressAt;
   private String progressKey = "";
   private long epoch;
@@ -86,6 +88,7 @@ final class RolloutState {
       s.totalSteps = saved.totalSteps();
       s.replacements = saved.replacements();
       s.reason = saved.reason();
+      s.waiting = saved.waiting();
       s.lastProgressAt = now;
       record.steps().ifPresent(s::restoreSteps);
       s.rollingBack = saved.phase() == RolloutPhase.ABORTING;
@@ -240,11 +243,10 @@ final class RolloutState {
           progressKey = key;
           lastProgressAt = now;
         }
-        if (newStep != step || newTotal != totalSteps) {
+        if (!rollingBack && (newStep != step || newTotal != totalSteps)) {
           step = newStep;
           totalSteps = newTotal;
-          record(now, Type.PROGRESS, "step=" + step + "/" + totalSteps + " ready=" + step
-              + " revision=" + targetSpec.revision());
+          record(now, Type.PROGRESS, progressText());
         }
       }
     } finally {
@@ -252,12 +254,14 @@ final class RolloutState {
     }
   }
 
-  void pause(Instant now, String why) {
+  void pause(Instant now, Wait wait) {
     try {
       synchronized (this) {
         phase = RolloutPhase.PAUSED;
-        reason = Optional.of(why);
-        record(now, Type.PAUSED, "phase=PAUSED reason=\"" + why + "\"");
+        reason = Optional.of(wait.detail());
+        waiting = Optional.of(wait);
+        record(now, Type.PAUSED, "phase=PAUSED wait=" + wait.reason() + " reason=\""
+            + wait.detail() + "\"");
       }
     } finally {
       deliver();
@@ -271,6 +275,7 @@ final class RolloutState {
         replacements = 0;
         lastProgressAt = now;
         reason = Optional.empty();
+        waiting = Optional.empty();
         analysis = Optional.empty(); // after a failure pause, the step's analysis runs again
         record(now, Type.RESUMED, "phase=PROGRESSING action=resume");
         if (holding) {
@@ -292,6 +297,7 @@ final class RolloutState {
         rollingBack = true;
         phase = RolloutPhase.ABORTING;
         reason = Optional.of(why);
+        waiting = Optional.empty();
         replacements = 0;
         lastProgressAt = now;
         progressKey = "";
@@ -313,6 +319,11 @@ final class RolloutState {
     try {
       synchronized (this) {
         phase = end;
+        waiting = Optional.empty();
+        if (end == RolloutPhase.SUCCEEDED && step != totalSteps) {
+          step = totalSteps; // progress reaches its end before the end is told
+          record(now, Type.PROGRESS, progressText());
+        }
         if (why.isPresent()) {
           reason = why;
         }
@@ -436,34 +447,55 @@ final class RolloutState {
   void advance(Instant now, int to, String what) {
     try {
       synchronized (this) {
+        int done = stepIndex;
         stepIndex = to;
+        waiting = Optional.empty();
         stepStartedAt = now;
         analysis = Optional.empty();
         analyzing = false;
         lastProgressAt = now;
-        record(now, Type.STEP, "strategy-step=" + to + " action=" + what);
+        record(now, Type.STEP, "step=" + done + " done=" + what + " next=" + to);
       }
     } finally {
       deliver();
     }
   }
 
-  void hold(Instant now, String why) {
+  void hold(Instant now, Wait wait) {
     try {
       synchronized (this) {
         holding = true;
-        pause(now, why);
+        pause(now, wait);
       }
     } finally {
       deliver();
     }
+  }
+
+  /** A wait that ends by itself (a timed pause step, a delay): told once, while it lasts. */
+  void await(Instant now, Wait wait) {
+    try {
+      synchronized (this) {
+        if (!waiting.equals(Optional.of(wait))) {
+          waiting = Optional.of(wait);
+          record(now, Type.STEP, "step=" + stepIndex + " wait=" + wait.reason() + " detail=\""
+              + wait.detail() + "\"" + wait.until().map(u -> " until=" + u).orElse(""));
+        }
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  synchronized Optional<Wait> waiting() {
+    return waiting;
   }
 
   void promoteFull(Instant now) {
     try {
       synchronized (this) {
         promoteFull = true;
-        record(now, Type.STEP, "strategy-step=" + stepIndex + " action=promote-full");
+        record(now, Type.STEP, "step=" + stepIndex + " action=promote-full");
       }
     } finally {
       deliver();
@@ -475,7 +507,7 @@ final class RolloutState {
       synchronized (this) {
         analyzing = true;
         analysisStartedAt = now;
-        record(now, Type.STEP, "strategy-step=" + step + " action=analyze gate=" + gate);
+        record(now, Type.STEP, "step=" + step + " action=analyze gate=" + gate);
       }
     } finally {
       deliver();
@@ -490,7 +522,7 @@ final class RolloutState {
         }
         analyzing = false;
         analysis = Optional.of(r);
-        record(now, Type.ANALYZED, "strategy-step=" + step + " " + r.summary());
+        record(now, Type.ANALYZED, "step=" + step + " " + r.summary());
       }
     } finally {
       deliver();
@@ -588,11 +620,16 @@ final class RolloutState {
     }
   }
 
+  private String progressText() {
+    return (spec.strategy() instanceof RollingUpdate ? "ready=" : "step=") + step + "/"
+        + totalSteps + " revision=" + spec.target().revision();
+  }
+
   private record Delivery(Rollout rollout, RolloutEvent event) {}
 
   private Rollout build(Instant now) {
     return new Rollout(id, spec.fleet(), spec.strategy().name(), from, spec.target().revision(),
-        phase, step, totalSteps, replacements, history, reason, startedAt, now);
+        phase, step, totalSteps, replacements, history, reason, waiting, startedAt, now);
   }
 
   private void withMdc(Runnable body) {

@@ -242,7 +242,8 @@ public record MetricComparison(String metric, MetricSource source, String query,
     if (perSeries >= minSamples || Math.min(canary, baseline) >= minSamples) {
       return "";
     }
-    return " (a window of " + window + " at step " + step + " holds " + perSeries
+    return " (a window of " + dev.molt.Durations.text(window) + " at step "
+        + dev.molt.Durations.text(step) + " holds " + perSeries
         + " samples of one series: widen the window, or extend the analysis)";
   }
 

@@ -1,5 +1,6 @@
 package dev.molt.reconcile;
 
+import dev.molt.Durations;
 import dev.molt.Image;
 import dev.molt.LaunchSpec;
 import dev.molt.Arguments;
@@ -63,7 +64,8 @@ public record ImageAgePolicy(Duration maxAge, boolean flagUnknownAge) {
   private Optional<RebuildDue> check(String fleet, Image image, Instant now) {
     if (image.builtAt().isEmpty() && flagUnknownAge) {
       return Optional.of(new RebuildDue(fleet, image, image, "image " + name(image)
-          + " has no build time, so it cannot be shown to be younger than " + maxAge));
+          + " has no build time, so it cannot be shown to be younger than "
+          + Durations.text(maxAge)));
     }
     Instant oldestAllowed = now.minus(maxAge);
     for (Optional<Image> layer = Optional.of(image); layer.isPresent();
@@ -72,8 +74,8 @@ public record ImageAgePolicy(Duration maxAge, boolean flagUnknownAge) {
       if (l.builtAt().isPresent() && l.builtAt().get().isBefore(oldestAllowed)) {
         String which = l == image ? "image " : "its base ";
         return Optional.of(new RebuildDue(fleet, image, l, which + name(l) + " was built at "
-            + l.builtAt().get() + ", " + Duration.between(l.builtAt().get(), now)
-            + " ago, older than the max age " + maxAge));
+            + l.builtAt().get() + ", " + Durations.text(Duration.between(l.builtAt().get(), now))
+            + " ago, older than the max age " + Durations.text(maxAge)));
       }
     }
     return Optional.empty();

@@ -1,5 +1,6 @@
 package dev.molt.reconcile;
 
+import dev.molt.Durations;
 import dev.molt.rollout.FailurePolicy;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
@@ -13,49 +14,74 @@ import java.time.Duration;
  * how far it may go to get there. Instances that drifted, were tainted or stay unhealthy past
  * {@code unhealthyGrace} are replaced under the {@code rolling} limits; orphans are terminated.
  *
- * @param fleet the fleet name (the rules of {@link RolloutSpec#fleet()})
- * @param capacity desired serving instances, at least 0
- * @param declared what every instance should run
- * @param rolling the limits replacements stay within (default {@link RollingUpdate#defaults()}:
- *     maxSurge 25%, maxUnavailable 0)
+ * <p>The fields a reconcile shares with a rollout (fleet, capacity, the declared launch spec, the
+ * rolling limits, the progress deadline and the drain timeout) are not copied: they live in the
+ * {@link #rollout() rollout that carries the reconcile out}, checked by the same rules, and the
+ * accessors below read them from there.
+ *
+ * @param rollout the rollout the engine runs to carry out this reconcile: the declared spec under
+ *     {@link RollingUpdate} limits, ending {@link FailurePolicy#STOP} on failure (rolling "back"
+ *     from a reconcile would mean relaunching drifted instances)
  * @param unhealthyGrace how long an instance of the declared revision may fail its health check
- *     before it is replaced (default 1 min); must be shorter than {@code progressDeadline}
+ *     before it is replaced (default 1 min); must be shorter than the progress deadline
  * @param dryRun report what would be done and change nothing (default false)
- * @param progressDeadline the longest time without progress before the reconcile ends {@code
- *     FAILED} where it is (default 10 min)
- * @param drainTimeout the longest time an instance drains before it is terminated anyway (default
- *     30 s)
  */
-public record ReconcileSpec(
-    String fleet,
-    int capacity,
-    LaunchSpec declared,
-    RollingUpdate rolling,
-    Duration unhealthyGrace,
-    boolean dryRun,
-    Duration progressDeadline,
-    Duration drainTimeout) {
+public record ReconcileSpec(RolloutSpec rollout, Duration unhealthyGrace, boolean dryRun) {
 
-  /** Validates the fields, the limits against the capacity and the grace against the deadline. */
+  /** Validates the fields: a rolling, stopping rollout, and the grace against its deadline. */
   public ReconcileSpec {
-    Arguments.required(declared, "declared");
-    Arguments.required(rolling, "rolling");
+    Arguments.required(rollout, "rollout");
+    if (!(rollout.strategy() instanceof RollingUpdate)) {
+      throw new InvalidSpecException("rolling", "a reconcile replaces instances under rolling"
+          + " limits, was " + rollout.strategy());
+    }
+    if (rollout.onFailure() != FailurePolicy.STOP) {
+      throw new InvalidSpecException("rollout.onFailure", "must be STOP for a reconcile (rolling"
+          + " back would relaunch drifted instances), was " + rollout.onFailure());
+    }
     Arguments.nonNegative(unhealthyGrace, "unhealthyGrace");
-    Arguments.positive(progressDeadline, "progressDeadline");
-    if (unhealthyGrace.compareTo(progressDeadline) >= 0) {
+    if (unhealthyGrace.compareTo(rollout.progressDeadline()) >= 0) {
       throw new InvalidSpecException("unhealthyGrace", "must be shorter than progressDeadline "
-          + progressDeadline + ", was " + unhealthyGrace + ": waiting out the grace would look"
-          + " like a stalled reconcile");
+          + Durations.text(rollout.progressDeadline()) + ", was " + Durations.text(unhealthyGrace)
+          + ": waiting out the grace"
+          + " would look like a stalled reconcile");
     }
-    Arguments.nonNegative(capacity, "capacity");
-    try {
-      rolling.validateFor(capacity);
-    } catch (InvalidSpecException e) {
-      throw e.within("rolling");
-    }
-    // the same rules as a rollout of the declared spec: fleet name, capacity, limits, timeouts
-    RolloutSpec.builder(fleet).capacity(capacity).target(declared).strategy(rolling)
-        .progressDeadline(progressDeadline).drainTimeout(drainTimeout).build();
+  }
+
+  /** @return the fleet name (the rules of {@link RolloutSpec#fleet()}) */
+  public String fleet() {
+    return rollout.fleet();
+  }
+
+  /** @return desired serving instances, at least 0 */
+  public int capacity() {
+    return rollout.capacity();
+  }
+
+  /** @return what every instance should run */
+  public LaunchSpec declared() {
+    return rollout.target();
+  }
+
+  /**
+   * @return the limits replacements stay within (default {@link RollingUpdate#defaults()}:
+   *     maxSurge 25%, maxUnavailable 0)
+   */
+  public RollingUpdate rolling() {
+    return (RollingUpdate) rollout.strategy();
+  }
+
+  /**
+   * @return the longest time without progress before the reconcile ends {@code FAILED} where it
+   *     is (default 10 min)
+   */
+  public Duration progressDeadline() {
+    return rollout.progressDeadline();
+  }
+
+  /** @return the longest time an instance drains before it is terminated anyway (default 30 s) */
+  public Duration drainTimeout() {
+    return rollout.drainTimeout();
   }
 
   /**
@@ -70,9 +96,9 @@ public record ReconcileSpec(
 
   /** @return a builder holding this spec's values */
   public Builder toBuilder() {
-    return new Builder(fleet).capacity(capacity).declared(declared).rolling(rolling)
-        .unhealthyGrace(unhealthyGrace).dryRun(dryRun).progressDeadline(progressDeadline)
-        .drainTimeout(drainTimeout);
+    return new Builder(fleet()).capacity(capacity()).declared(declared()).rolling(rolling())
+        .unhealthyGrace(unhealthyGrace).dryRun(dryRun).progressDeadline(progressDeadline())
+        .drainTimeout(drainTimeout());
   }
 
   /** @return a copy that only reports ({@code true}) or acts ({@code false}) */
@@ -81,16 +107,12 @@ public record ReconcileSpec(
   }
 
   /**
-   * The rollout the engine runs to carry out this reconcile: the declared spec under the rolling
-   * limits, ending {@link FailurePolicy#STOP} on failure, since rolling "back" from a reconcile
-   * would mean relaunching drifted instances.
+   * The rollout the engine runs to carry out this reconcile; the same as {@link #rollout()}.
    *
    * @return the rollout spec
    */
   public RolloutSpec asRollout() {
-    return RolloutSpec.builder(fleet).capacity(capacity).target(declared).strategy(rolling)
-        .onFailure(FailurePolicy.STOP).progressDeadline(progressDeadline)
-        .drainTimeout(drainTimeout).build();
+    return rollout;
   }
 
   /** Builds a {@link ReconcileSpec}. Not thread-safe. */
@@ -160,8 +182,18 @@ public record ReconcileSpec(
       if (capacity == null) {
         throw new InvalidSpecException("capacity", "is required: how many instances should serve?");
       }
-      return new ReconcileSpec(fleet, capacity, declared, rolling, unhealthyGrace, dryRun,
-          progressDeadline, drainTimeout);
+      Arguments.required(declared, "declared");
+      Arguments.required(rolling, "rolling");
+      Arguments.nonNegative(capacity, "capacity");
+      try {
+        rolling.validateFor(capacity);
+      } catch (InvalidSpecException e) {
+        throw e.within("rolling");
+      }
+      RolloutSpec rollout = RolloutSpec.builder(fleet).capacity(capacity).target(declared)
+          .strategy(rolling).onFailure(FailurePolicy.STOP).progressDeadline(progressDeadline)
+          .drainTimeout(drainTimeout).build();
+      return new ReconcileSpec(rollout, unhealthyGrace, dryRun);
     }
   }
 }

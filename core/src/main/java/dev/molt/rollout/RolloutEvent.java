@@ -70,4 +70,10 @@ public record RolloutEvent(Instant at, Type type, RolloutPhase phase, int step, 
     /** Terminal: the rollout gave up. */
     FAILED
   }
+
+  /** @return {@code at TYPE message}, one readable line */
+  @Override
+  public String toString() {
+    return at + " " + type + " " + message;
+  }
 }

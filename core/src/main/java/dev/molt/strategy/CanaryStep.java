@@ -93,7 +93,7 @@ public sealed interface CanaryStep {
 
     @Override
     public String describe() {
-      return duration.map(d -> "pause " + d).orElse("pause until resumed");
+      return duration.map(d -> "pause " + dev.molt.Durations.text(d)).orElse("pause until resumed");
     }
   }
 

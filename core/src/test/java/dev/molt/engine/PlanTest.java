@@ -29,8 +29,8 @@ class PlanTest {
         .strategy(CanaryTest.canary(Gate.constant(Verdict.FAIL))).build());
 
     assertThat(plan.steps()).extracting(RolloutPlan.Step::description).containsExactly(
-        "set-weight 10%", "pause PT10M", "analyze constant-fail x1", "set-weight 50%",
-        "pause PT10M", "set-weight 100%");
+        "set-weight 10%", "pause 10m00s", "analyze constant-fail x1", "set-weight 50%",
+        "pause 10m00s", "set-weight 100%");
     assertThat(plan.steps()).extracting(RolloutPlan.Step::traffic).containsExactly(
         Map.of(V1, 90, V2, 10), Map.of(V1, 90, V2, 10), Map.of(V1, 90, V2, 10),
         Map.of(V1, 50, V2, 50), Map.of(V1, 50, V2, 50), Map.of(V1, 0, V2, 100));

@@ -22,12 +22,16 @@ import java.util.stream.Stream;
  * one target every second. Fails loudly when it cannot be had. Close stops it and deletes the
  * directory.
  */
-final class RealPrometheus implements AutoCloseable {
+public final class RealPrometheus implements AutoCloseable {
   private final Path dir;
   private final Process process;
-  final URI uri;
+  /** Where its HTTP API answers. */
+  public final URI uri;
 
-  RealPrometheus(String scrapeTarget) throws IOException, InterruptedException {
+  /**
+   * @param scrapeTarget {@code host:port} whose {@code /metrics} it scrapes every second
+   */
+  public RealPrometheus(String scrapeTarget) throws IOException, InterruptedException {
     ensureInstalled();
     dir = Files.createTempDirectory("molt-prometheus");
     Path config = dir.resolve("prometheus.yml");

@@ -65,8 +65,8 @@ class ImageLineageTest {
 
     assertThat(due).extracting(RebuildDue::fleet).containsExactly("deep", "stale", "stale-base");
     assertThat(due.get(0).outdated().version()).isEqualTo("root");
-    assertThat(due.get(0).reason()).startsWith("its base root").contains("PT2160H",
-        "max age PT720H");
+    assertThat(due.get(0).reason()).startsWith("its base root").contains("90d00h00m",
+        "max age 30d00h00m");
     assertThat(due.get(1).reason()).startsWith("image stale").contains("2026-01-29T00:00:00Z");
     assertThat(due.get(2).outdated().version()).isEqualTo("old-base");
   }

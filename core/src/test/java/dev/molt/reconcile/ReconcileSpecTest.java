@@ -55,4 +55,23 @@ class ReconcileSpecTest {
     assertThat(spec.asRollout().target()).isEqualTo(Fixtures.V2);
     assertThat(spec.toBuilder().build()).isEqualTo(spec);
   }
+
+  @Test
+  void theSharedFieldsLiveInTheRolloutAndItsRulesHold() {
+    ReconcileSpec spec = ReconcileSpec.builder("web").capacity(3).declared(Fixtures.V2)
+        .drainTimeout(Duration.ofSeconds(7)).build();
+    assertThat(spec.rollout()).isSameAs(spec.asRollout());
+    assertThat(spec.rollout().drainTimeout()).isEqualTo(spec.drainTimeout())
+        .isEqualTo(Duration.ofSeconds(7));
+    assertThat(spec.rollout().capacity()).isEqualTo(spec.capacity()).isEqualTo(3);
+    var canary = spec.rollout().toBuilder().strategy(dev.molt.strategy.Canary.of(
+        dev.molt.strategy.CanaryStep.setWeight(50))).build();
+    assertThatThrownBy(() -> new ReconcileSpec(canary, Duration.ofMinutes(1), false))
+        .isInstanceOfSatisfying(InvalidSpecException.class,
+            e -> assertThat(e.field()).isEqualTo("rolling"));
+    var rollingBack = spec.rollout().toBuilder().onFailure(FailurePolicy.ROLL_BACK).build();
+    assertThatThrownBy(() -> new ReconcileSpec(rollingBack, Duration.ofMinutes(1), false))
+        .isInstanceOfSatisfying(InvalidSpecException.class,
+            e -> assertThat(e.field()).isEqualTo("rollout.onFailure"));
+  }
 }

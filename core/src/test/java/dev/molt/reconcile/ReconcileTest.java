@@ -55,7 +55,7 @@ class ReconcileTest {
         + " (v1, ", "not the declared " + MessyFleet.DECLARED.revision() + " (v2)");
     assertNamed(report, f.tainted, Kind.TAINTED, "tainted: " + MessyFleet.TAINT);
     assertNamed(report, f.unhealthy, Kind.UNHEALTHY, "failing its health check since",
-        "grace PT30S");
+        "grace 30s");
     List<Instance> live = f.platform.instances(MessyFleet.FLEET);
     assertThat(live).hasSize(10).allSatisfy(i -> {
       assertThat(i.revision()).isEqualTo(MessyFleet.DECLARED.revision());

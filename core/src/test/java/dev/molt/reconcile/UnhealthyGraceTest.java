@@ -50,7 +50,7 @@ class UnhealthyGraceTest {
 
     assertThat(report.finding(ids.get(0))).hasValueSatisfying(u -> {
       assertThat(u.outcome()).isEqualTo(Outcome.DONE);
-      assertThat(u.reason()).contains("failing its health check since " + seen, "grace PT1M");
+      assertThat(u.reason()).contains("failing its health check since " + seen, "grace 1m00s");
     });
     RolloutEvent launched = report.run().orElseThrow().events(RolloutEvent.Type.LAUNCHED).get(0);
     assertThat(launched.at()).isAfterOrEqualTo(seen.plus(Duration.ofMinutes(1)));

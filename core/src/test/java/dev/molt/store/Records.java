@@ -50,7 +50,9 @@ final class Records {
           "step=" + i + " reason=\"tab\there\""));
     }
     Rollout rollout = new Rollout(id, fleet, "rolling", Optional.of(spec("v1").revision()),
-        spec.target().revision(), phase, 3, 10, 1, history, Optional.of("why: \"x\"\n"), T0,
+        spec.target().revision(), phase, 3, 10, 1, history, Optional.of("why: \"x\"\n"),
+        Optional.of(new dev.molt.rollout.Wait(dev.molt.rollout.Wait.Reason.TIMED_PAUSE, "pause",
+            Optional.of(T0.plusSeconds(60)))), T0,
         T0.plusSeconds(events));
     return new RolloutRecord(spec, Optional.of(spec("v1")), rollout, 2);
   }

@@ -81,7 +81,7 @@ public final class Demo {
     RolloutSpec next = base.toBuilder().target(v2)
         .strategy(DemoStrategies.forName(options.strategy())).build();
     if (options.plan()) {
-      PlanPrinter.print(engine.plan(next), out);
+      out.print(engine.plan(next).toText());
       return 0;
     }
     out.println("rolling to v2 (" + v2.revision() + ") with "

@@ -25,17 +25,19 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
     String provider = "in-memory";
     String strategy = "rolling";
     boolean plan = false;
+    args = split(args);
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
         case "--help", "-h" -> help = true;
         case "--capacity" -> capacity = intValue(a, value(args, ++i, a), 1, 100_000);
-        case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+        case "--seed" -> seed = longValue(a, value(args, ++i, a));
         case "--scenario" -> scenario = scenario(value(args, ++i, a));
         case "--provider" -> provider = providerValue(value(args, ++i, a));
         case "--strategy" -> strategy = oneOf(a, value(args, ++i, a), DemoStrategies.NAMES);
         case "--plan" -> plan = true;
-        default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+        default -> throw new IllegalArgumentException("unknown option '" + a + "' (./demo --help"
+            + " lists them)");
       }
     }
     if (scenario.equals("reconcile") && (provider.equals("docker") || plan
@@ -53,6 +55,8 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
     return String.join("\n",
         "usage: ./demo [options]",
         "  Rolls a fleet from v1 to v2 on Molt's in-memory provider in virtual time.",
+        "",
+        "  Options take their value as '--name value' or '--name=value'.",
         "",
         "  --capacity <n>   fleet size (default 10; 5 with --provider docker)",
         "  --seed <n>       seed for rollout ids and retry jitter (default 42)",
@@ -80,6 +84,29 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
           + "'");
     }
     return text;
+  }
+
+  /** {@code --name=value} is {@code --name value}. */
+  private static List<String> split(List<String> args) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 2) {
+        out.add(a.substring(0, eq));
+        out.add(a.substring(eq + 1));
+      } else {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private static long longValue(String option, String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " must be a whole number, was '" + text + "'");
+    }
   }
 
   private static String value(List<String> args, int i, String option) {

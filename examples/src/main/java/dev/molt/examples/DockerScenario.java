@@ -94,7 +94,7 @@ final class DockerScenario {
     RolloutSpec next = base.toBuilder().target(spec(v2))
         .strategy(DemoStrategies.forDocker(options.strategy())).build();
     if (options.plan()) {
-      PlanPrinter.print(engine.plan(next), out);
+      out.print(engine.plan(next).toText());
       return new Ending(0, Optional.empty());
     }
     out.println("rolling to v2 (" + spec(v2).revision() + ") with "

@@ -1,5 +1,6 @@
 package dev.molt.examples;
 
+import dev.molt.Durations;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
 import dev.molt.engine.RolloutListener;
@@ -40,6 +41,7 @@ final class ProgressPrinter implements RolloutListener {
       case PROGRESS -> bar(rollout.step(), rollout.totalSteps()) + " " + rollout.step() + "/"
           + rollout.totalSteps() + (rollout.strategy().equals("rolling") ? " ready on "
           : " steps done toward ") + rollout.to();
+      case SUCCEEDED, ROLLED_BACK, FAILED -> rollout.summary();
       default -> null;
     };
     if (event.type() == RolloutEvent.Type.TRAFFIC_SHIFTED) {
@@ -56,7 +58,11 @@ final class ProgressPrinter implements RolloutListener {
     return "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "]";
   }
 
-  /** The demo's last line: {@code rollout <id> <PHASE>: <n>/<capacity> instances on <rev> ...}. */
+  /**
+   * The demo's last line: {@code rollout <id> <PHASE>: <n>/<capacity> instances on <rev> in
+   * <virtual time> (wall <ms> ms)}; the line before it is the rollout's own {@link
+   * Rollout#summary()}.
+   */
   static String summary(Rollout done, int onTarget, int capacity, long wallMs) {
     return "rollout " + done.id() + " " + done.phase() + ": " + onTarget + "/" + capacity
         + " instances on " + done.to() + " in " + format(done.elapsed()) + " (wall " + wallMs
@@ -64,8 +70,6 @@ final class ProgressPrinter implements RolloutListener {
   }
 
   static String format(Duration d) {
-    long s = d.toSeconds();
-    return s >= 3600 ? String.format("%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60)
-        : String.format("%dm%02ds", s / 60, s % 60);
+    return Durations.text(d);
   }
 }

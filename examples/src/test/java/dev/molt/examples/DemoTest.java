@@ -31,6 +31,29 @@ class DemoTest {
     assertThat(lines.get(lines.size() - 1)).matches(SUMMARY);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"rolling", "blue-green", "canary"})
+  void theProgressBarReachesItsEndAndTheRolloutSumsItselfUp(String strategy) {
+    List<String> lines = run("--strategy", strategy);
+    List<String> bars = lines.stream().filter(l -> l.matches(".*\\[[#.]{20}\\].*")).toList();
+    assertThat(bars).isNotEmpty();
+    assertThat(bars.get(bars.size() - 1)).contains("[" + "#".repeat(20) + "]");
+    assertThat(lines.get(lines.size() - 2)).contains("web " + strategy, " SUCCEEDED ")
+        .doesNotContain("PT");
+  }
+
+  @Test
+  void badOptionValuesGetAClearAnswerAndBothOptionFormsWork() {
+    assertThatThrownBy(() -> DemoOptions.parse(List.of("--seed", "x")))
+        .hasMessage("--seed must be a whole number, was 'x'");
+    assertThat(DemoOptions.parse(List.of("--capacity=5")).capacity()).isEqualTo(5);
+    assertThat(DemoOptions.parse(List.of("--seed=7", "--strategy=canary")).seed()).isEqualTo(7);
+    assertThatThrownBy(() -> DemoOptions.parse(List.of("--capacity=0")))
+        .hasMessage("--capacity must be in 1..100000, was 0");
+    assertThatThrownBy(() -> DemoOptions.parse(List.of("--colour")))
+        .hasMessageContaining("unknown option '--colour'");
+  }
+
   @Test
   void theCanaryPrintsEachTrafficChange() {
     List<String> traffic = run("--strategy", "canary").stream()

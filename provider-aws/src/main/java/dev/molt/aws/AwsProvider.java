@@ -1,5 +1,7 @@
 package dev.molt.aws;
 
+import static dev.molt.Arguments.required;
+
 import dev.molt.Instance;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
@@ -129,9 +131,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
    * @return a builder
    */
   public static Builder builder(Region region) {
-    if (region == null) {
-      throw new InvalidSpecException("region", "is required but was null");
-    }
+    required(region, "region");
     return new Builder(Ec2Client.builder().region(region)
         .httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
         Optional.of(ElasticLoadBalancingV2Client.builder().region(region)
@@ -289,13 +289,6 @@ public final class AwsProvider implements Provider, AutoCloseable {
       ec2.close();
       elb.ifPresent(ElasticLoadBalancingV2Client::close);
     }
-  }
-
-  private static <T> T required(T value, String field) {
-    if (value == null) {
-      throw new InvalidSpecException(field, "is required but was null");
-    }
-    return value;
   }
 
   /** Builds an {@link AwsProvider}. Not thread-safe. */

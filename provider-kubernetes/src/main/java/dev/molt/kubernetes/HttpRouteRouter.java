@@ -79,6 +79,7 @@ final class HttpRouteRouter implements TrafficRouter {
         routes().resource(route).create();
       }
     });
+    confirm(fleet, weights);
     LOG.info("fleet={} action=shift httproute={} weights={}", fleet, name, weights);
     if (!weights.isEmpty()) {
       // the split now decides every revision's share: held pods may join the shared Service
@@ -90,7 +91,36 @@ final class HttpRouteRouter implements TrafficRouter {
   @Override
   public Map<Revision, Integer> weights(String fleet) {
     RouteMapping.checkFleet(fleet);
-    return route("weights", fleet).map(r -> RouteMapping.weights(r, fleet)).orElse(Map.of());
+    Optional<HTTPRoute> route = route("weights", fleet);
+    route.ifPresent(r -> refuseRejected("weights", r));
+    return route.map(r -> RouteMapping.weights(r, fleet)).orElse(Map.of());
+  }
+
+  /**
+   * Reads the route back after a shift: the backends must carry exactly the weights set, and no
+   * Gateway may have rejected the route's current generation ({@code Accepted=False} or {@code
+   * ResolvedRefs=False} in its {@code status.parents}); otherwise the step fails, non-retryably,
+   * in the platform's words.
+   */
+  private void confirm(String fleet, Map<Revision, Integer> wanted) {
+    HTTPRoute read = route("shift", fleet).orElseThrow(() -> new ProviderException("shift",
+        "httproute " + config.routeName(fleet), true, "the HTTPRoute was gone right after it"
+        + " was written"));
+    Map<Revision, Integer> applied = RouteMapping.weights(read, fleet);
+    if (!applied.equals(wanted)) {
+      throw new ProviderException("shift", "httproute " + config.routeName(fleet), true,
+          "the HTTPRoute reads back weights " + applied + " after " + wanted + " was set");
+    }
+    refuseRejected("shift", read);
+  }
+
+  /** Fails when a Gateway rejected the route's current generation. */
+  private void refuseRejected(String operation, HTTPRoute route) {
+    String rejected = RouteMapping.rejection(route).orElse(null);
+    if (rejected != null) {
+      throw new ProviderException(operation, "httproute " + route.getMetadata().getName(), false,
+          "the Gateway rejected HTTPRoute " + route.getMetadata().getName() + ": " + rejected);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.molt.kubernetes;
 
+import dev.molt.Arguments;
 import dev.molt.Instance;
 import dev.molt.InvalidSpecException;
 import dev.molt.OwnerLabels;
@@ -110,9 +111,7 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
    * @return a builder
    */
   public static Builder builder(KubernetesClient client) {
-    if (client == null) {
-      throw new InvalidSpecException("client", "is required but was null");
-    }
+    Arguments.required(client, "client");
     return new Builder(client, false);
   }
 
@@ -393,9 +392,7 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
      * @return this builder
      */
     public Builder clock(Clock c) {
-      if (c == null) {
-        throw new InvalidSpecException("clock", "is required but was null");
-      }
+      Arguments.required(c, "clock");
       this.clock = c;
       return this;
     }
@@ -442,9 +439,7 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
      * @return this builder
      */
     public Builder router(GatewayRoute route) {
-      if (route == null) {
-        throw new InvalidSpecException("route", "is required but was null");
-      }
+      Arguments.required(route, "route");
       this.route = route;
       return this;
     }

@@ -11,12 +11,20 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +62,26 @@ final class PodTemplates {
   static final String OPTION_CPU = "kubernetes.cpu";
   static final String OPTION_MEMORY = "kubernetes.memory";
   static final String OPTION_SERVICE_ACCOUNT = "kubernetes.serviceAccount";
-  private static final Set<String> OPTIONS =
-      Set.of(OPTION_CPU, OPTION_MEMORY, OPTION_SERVICE_ACCOUNT);
+  /** {@code false} opts out of {@code runAsNonRoot} (default {@code true}). */
+  static final String OPTION_NON_ROOT = "kubernetes.nonRoot";
+  /** {@code <uid>} or {@code <uid>:<gid>}: {@code runAsUser}/{@code runAsGroup} (default: image's). */
+  static final String OPTION_USER = "kubernetes.user";
+  /** {@code false} opts out of {@code readOnlyRootFilesystem} (default {@code true}). */
+  static final String OPTION_READ_ONLY = "kubernetes.readOnlyRootfs";
+  /** {@code false} opts out of {@code allowPrivilegeEscalation: false} (default {@code true}). */
+  static final String OPTION_NO_NEW_PRIVILEGES = "kubernetes.noNewPrivileges";
+  /** Capabilities added back after dropping {@code ALL}, comma-separated (default none). */
+  static final String OPTION_CAP_ADD = "kubernetes.capAdd";
+  /** {@code RuntimeDefault} (default) or {@code Unconfined}: the pod's seccomp profile. */
+  static final String OPTION_SECCOMP = "kubernetes.seccomp";
+  /** Writable {@code emptyDir} mounts, comma-separated paths (default {@code /tmp}); {@code none}. */
+  static final String OPTION_TMPFS = "kubernetes.tmpfs";
+  private static final Set<String> OPTIONS = Set.of(OPTION_CPU, OPTION_MEMORY,
+      OPTION_SERVICE_ACCOUNT, OPTION_NON_ROOT, OPTION_USER, OPTION_READ_ONLY,
+      OPTION_NO_NEW_PRIVILEGES, OPTION_CAP_ADD, OPTION_SECCOMP, OPTION_TMPFS);
+  private static final Pattern USER = Pattern.compile("([0-9]+)(:([0-9]+))?");
+  private static final Pattern CAPABILITY = Pattern.compile("[A-Z][A-Z_]*");
+  private static final Pattern PATH = Pattern.compile("/[-._/a-zA-Z0-9]*");
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern SECRET_REF =
@@ -183,10 +209,13 @@ final class PodTemplates {
     labels.put(SERVING, "true");
     labels.put(RouteMapping.HELD, Boolean.toString(held));
     labels.put(LAUNCH, keyHash(request.requestKey()));
+    Hardening hardening = Hardening.of(spec);
     PodTemplateSpecBuilder b = new PodTemplateSpecBuilder()
         .withNewMetadata().withLabels(labels).endMetadata()
         .withNewSpec()
-          .withContainers(container(spec))
+          .withSecurityContext(hardening.pod())
+          .withContainers(container(spec, hardening))
+          .withVolumes(hardening.volumes())
         .endSpec();
     Optional.ofNullable(spec.options().get(OPTION_SERVICE_ACCOUNT))
         .ifPresent(sa -> b.editSpec().withServiceAccountName(sa).endSpec());
@@ -218,6 +247,7 @@ final class PodTemplates {
             + " option; known: " + new java.util.TreeSet<>(OPTIONS));
       }
     }
+    Hardening.of(spec); // the security options' values, before any call
     for (String option : List.of(OPTION_CPU, OPTION_MEMORY)) {
       String value = spec.options().get(option);
       if (value != null && !value.matches("[0-9]+(\\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?")) {
@@ -227,7 +257,7 @@ final class PodTemplates {
     }
   }
 
-  private static Container container(LaunchSpec spec) {
+  private static Container container(LaunchSpec spec, Hardening hardening) {
     List<EnvVar> env = new ArrayList<>();
     spec.environment().forEach((k, v) -> env.add(new EnvVar(k, v, null)));
     spec.secrets().forEach((k, ref) -> {
@@ -237,7 +267,8 @@ final class PodTemplates {
           .endValueFrom().build());
     });
     ContainerBuilder c = new ContainerBuilder().withName(CONTAINER)
-        .withImage(spec.image().reference()).withEnv(env);
+        .withImage(spec.image().reference()).withEnv(env)
+        .withSecurityContext(hardening.container()).withVolumeMounts(hardening.mounts());
     spec.ports().forEach(p -> c.addNewPort().withContainerPort(p).withProtocol("TCP").endPort());
     readinessProbe(spec.healthCheck()).ifPresent(c::withReadinessProbe);
     Map<String, Quantity> resources = new LinkedHashMap<>();
@@ -275,5 +306,86 @@ final class PodTemplates {
   private static int seconds(Duration d) {
     long s = (d.toMillis() + 999) / 1000;
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, s));
+  }
+
+  /**
+   * The secure defaults of every pod, each with its opt-out option: {@code runAsNonRoot}, the
+   * {@code RuntimeDefault} seccomp profile, a read-only root filesystem, no privilege escalation,
+   * every capability dropped, and an {@code emptyDir} at {@code /tmp}.
+   */
+  record Hardening(PodSecurityContext pod, SecurityContext container, List<Volume> volumes,
+      List<VolumeMount> mounts) {
+
+    /** @throws InvalidSpecException naming the option whose value is wrong */
+    static Hardening of(LaunchSpec spec) {
+      Map<String, String> o = spec.options();
+      boolean nonRoot = flag(o, OPTION_NON_ROOT);
+      PodSecurityContextBuilder pod = new PodSecurityContextBuilder().withRunAsNonRoot(nonRoot)
+          .withNewSeccompProfile().withType(seccomp(o)).endSeccompProfile();
+      Optional.ofNullable(o.get(OPTION_USER)).ifPresent(u -> {
+        var m = USER.matcher(u);
+        if (!m.matches()) {
+          throw new InvalidSpecException("options[" + OPTION_USER + "]", "must be <uid> or"
+              + " <uid>:<gid> (numbers: a pod cannot name a user), was '" + u + "'");
+        }
+        long uid = Long.parseLong(m.group(1));
+        if (uid == 0 && nonRoot) {
+          throw new InvalidSpecException("options[" + OPTION_USER + "]", "uid 0 is root: set "
+              + OPTION_NON_ROOT + "=false to run as root");
+        }
+        pod.withRunAsUser(uid);
+        Optional.ofNullable(m.group(3)).map(Long::parseLong).ifPresent(pod::withRunAsGroup);
+      });
+      List<String> add = list(o, OPTION_CAP_ADD, List.of());
+      add.forEach(c -> {
+        if (!CAPABILITY.matcher(c).matches()) {
+          throw new InvalidSpecException("options[" + OPTION_CAP_ADD + "]", "'" + c
+              + "' is not a capability name such as NET_BIND_SERVICE");
+        }
+      });
+      SecurityContext container = new SecurityContextBuilder()
+          .withReadOnlyRootFilesystem(flag(o, OPTION_READ_ONLY))
+          .withAllowPrivilegeEscalation(!flag(o, OPTION_NO_NEW_PRIVILEGES))
+          .withNewCapabilities().withDrop("ALL").withAdd(add).endCapabilities().build();
+      List<String> paths = "none".equals(o.get(OPTION_TMPFS)) ? List.of()
+          : list(o, OPTION_TMPFS, List.of("/tmp"));
+      List<Volume> volumes = new ArrayList<>();
+      List<VolumeMount> mounts = new ArrayList<>();
+      for (int i = 0; i < paths.size(); i++) {
+        String path = paths.get(i);
+        if (!PATH.matcher(path).matches()) {
+          throw new InvalidSpecException("options[" + OPTION_TMPFS + "]", "'" + path
+              + "' is not an absolute path");
+        }
+        String name = "molt-tmp-" + i;
+        volumes.add(new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build());
+        mounts.add(new VolumeMountBuilder().withName(name).withMountPath(path).build());
+      }
+      return new Hardening(pod.build(), container, volumes, mounts);
+    }
+
+    private static boolean flag(Map<String, String> o, String option) {
+      String v = o.getOrDefault(option, "true");
+      if (!v.equals("true") && !v.equals("false")) {
+        throw new InvalidSpecException("options[" + option + "]", "must be true or false, was '"
+            + v + "'");
+      }
+      return Boolean.parseBoolean(v);
+    }
+
+    private static String seccomp(Map<String, String> o) {
+      String v = o.getOrDefault(OPTION_SECCOMP, "RuntimeDefault");
+      if (!v.equals("RuntimeDefault") && !v.equals("Unconfined")) {
+        throw new InvalidSpecException("options[" + OPTION_SECCOMP + "]", "must be"
+            + " RuntimeDefault or Unconfined, was '" + v + "'");
+      }
+      return v;
+    }
+
+    private static List<String> list(Map<String, String> o, String option, List<String> dflt) {
+      String v = o.get(option);
+      return v == null ? dflt : java.util.Arrays.stream(v.split(",")).map(String::trim)
+          .filter(x -> !x.isEmpty()).toList();
+    }
   }
 }

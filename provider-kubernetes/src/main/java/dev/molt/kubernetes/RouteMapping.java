@@ -182,6 +182,35 @@ final class RouteMapping {
     return out;
   }
 
+  /**
+   * @return what a Gateway said when it rejected the route's current generation: the first
+   *     {@code Accepted} or {@code ResolvedRefs} condition with status {@code False} whose
+   *     observed generation is the route's (or unknown), as {@code Accepted=False reason:
+   *     message (parent gateway)}; empty if none did
+   */
+  static Optional<String> rejection(HTTPRoute route) {
+    if (route.getStatus() == null || route.getStatus().getParents() == null) {
+      return Optional.empty();
+    }
+    Long generation = route.getMetadata().getGeneration();
+    for (var parent : route.getStatus().getParents()) {
+      if (parent.getConditions() == null) {
+        continue;
+      }
+      for (var c : parent.getConditions()) {
+        boolean current = generation == null || c.getObservedGeneration() == null
+            || c.getObservedGeneration().equals(generation);
+        if (current && "False".equals(c.getStatus())
+            && ("Accepted".equals(c.getType()) || "ResolvedRefs".equals(c.getType()))) {
+          String gateway = parent.getParentRef() == null ? "?" : parent.getParentRef().getName();
+          return Optional.of(c.getType() + "=False " + c.getReason() + ": " + c.getMessage()
+              + " (parent " + gateway + ")");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   private static Optional<Revision> revisionOf(String id) {
     try {
       return Optional.of(Revision.of(id));

@@ -222,6 +222,37 @@ class KubernetesRoutedProviderTest {
   }
 
   @Test
+  void aRouteTheGatewayRejectedFailsTheStepInTheGatewaysWords() {
+    launch(V1, 1, "k1", false);
+    launch(V2, 1, "k2", false);
+    router.setWeights(FLEET, Map.of(R1, 100, R2, 0));
+    HTTPRoute read = route();
+    cluster.client.resources(HTTPRoute.class).inNamespace(MockCluster.NAMESPACE)
+        .resource(new HTTPRouteBuilder(read).withNewStatus().addNewParent()
+            .withNewParentRef().withName("public").endParentRef()
+            .withControllerName("example.net/gateway")
+            .addToConditions(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                .withType("Accepted").withStatus("False").withReason("NotAllowedByListeners")
+                .withMessage("no listener allows this route")
+                .withLastTransitionTime("2026-12-03T12:00:00Z")
+                .withObservedGeneration(read.getMetadata().getGeneration()).build())
+            .endParent().endStatus().build())
+        .update();
+
+    assertThatThrownBy(() -> router.weights(FLEET))
+        .isInstanceOfSatisfying(ProviderException.class,
+            e -> assertThat(e.retryable()).as("retryable").isFalse())
+        .hasMessageContaining("the Gateway rejected HTTPRoute shop-route: Accepted=False"
+            + " NotAllowedByListeners: no listener allows this route (parent public)");
+
+    // a new generation the Gateway has not judged yet is not taken for rejected
+    router.setWeights(FLEET, Map.of(R1, 50, R2, 50));
+    assertThat(route().getMetadata().getGeneration())
+        .isGreaterThan(read.getMetadata().getGeneration());
+    assertThat(router.weights(FLEET)).isEqualTo(Map.of(R1, 50, R2, 50));
+  }
+
+  @Test
   void aRouteChangedSinceItWasReadFailsRetryablyAndKeepsTheOtherWritersChange() {
     launch(V1, 1, "k1", false);
     launch(V2, 1, "k2", false);

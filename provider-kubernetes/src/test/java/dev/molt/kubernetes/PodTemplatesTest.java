@@ -131,4 +131,64 @@ class PodTemplatesTest {
     assertThat(value.split(",")).hasSize(PodTemplates.KEYS_KEPT).doesNotContain("k0")
         .endsWith("newest");
   }
+
+  @Test
+  void everyPodIsHardenedByDefault() {
+    var pod = PodTemplates.template(request(KubernetesProviderContractTest.spec(IMAGE), "k"))
+        .getSpec();
+    Container c = pod.getContainers().get(0);
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).as("the image's own user").isNull();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType())
+        .isEqualTo("RuntimeDefault");
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getSecurityContext().getCapabilities().getAdd()).isEmpty();
+    assertThat(c.getVolumeMounts()).singleElement()
+        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    assertThat(pod.getVolumes()).singleElement().satisfies(v -> {
+      assertThat(v.getName()).isEqualTo(c.getVolumeMounts().get(0).getName());
+      assertThat(v.getEmptyDir()).isNotNull();
+    });
+  }
+
+  @Test
+  void eachDefaultHasItsOptOut() {
+    LaunchSpec spec = LaunchSpec.builder(IMAGE).ports(8080)
+        .healthCheck(HealthCheck.http(8080, "/health"))
+        .option("kubernetes.nonRoot", "false").option("kubernetes.user", "0:0")
+        .option("kubernetes.readOnlyRootfs", "false")
+        .option("kubernetes.noNewPrivileges", "false")
+        .option("kubernetes.capAdd", "NET_BIND_SERVICE,CHOWN")
+        .option("kubernetes.seccomp", "Unconfined").option("kubernetes.tmpfs", "none").build();
+    var pod = PodTemplates.template(request(spec, "k")).getSpec();
+    Container c = pod.getContainers().get(0);
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isFalse();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isZero();
+    assertThat(pod.getSecurityContext().getRunAsGroup()).isZero();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("Unconfined");
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isFalse();
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isTrue();
+    assertThat(c.getSecurityContext().getCapabilities().getAdd())
+        .containsExactly("NET_BIND_SERVICE", "CHOWN");
+    assertThat(c.getVolumeMounts()).isEmpty();
+    assertThat(pod.getVolumes()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"kubernetes.user=0", "kubernetes.user=nobody",
+      "kubernetes.nonRoot=yes", "kubernetes.seccomp=Localhost", "kubernetes.capAdd=net_admin",
+      "kubernetes.tmpfs=tmp"})
+  void aBadSecurityOptionIsRefusedNamingIt(String option) {
+    String[] kv = option.split("=", 2);
+    LaunchSpec spec = LaunchSpec.builder(IMAGE).ports(8080)
+        .healthCheck(HealthCheck.http(8080, "/health")).option(kv[0], kv[1]).build();
+
+    assertThatThrownBy(() -> PodTemplates.check(spec))
+        .isInstanceOfSatisfying(InvalidSpecException.class,
+            e -> assertThat(e.field()).isEqualTo("options[" + kv[0] + "]"));
+  }
 }

@@ -77,7 +77,7 @@ class HungMetricSourceTest {
 
     assertThat(done.phase()).as(done.toString()).isEqualTo(RolloutPhase.ROLLED_BACK);
     assertThat(done.reason()).hasValueSatisfying(r -> assertThat(r)
-        .contains("hung-source did not answer within PT20S").contains("ERROR"));
+        .contains("hung-source did not answer within 20s").contains("ERROR"));
     assertThat(f.healthy(Fixtures.V1)).isEqualTo(4);
   }
 
@@ -114,7 +114,7 @@ class HungMetricSourceTest {
     Instant concluded = done.events(RolloutEvent.Type.ANALYZED).get(0).at();
     assertThat(Duration.between(started, concluded)).isLessThanOrEqualTo(analysis.deadline());
     assertThat(done.reason()).hasValueSatisfying(r -> assertThat(r)
-        .contains("silent did not answer within PT30S"));
+        .contains("silent did not answer within 30s"));
   }
 
   @Test
@@ -141,7 +141,7 @@ class HungMetricSourceTest {
 
       assertThat(done.phase()).as(done.toString()).isEqualTo(RolloutPhase.ROLLED_BACK);
       assertThat(done.reason()).hasValueSatisfying(r -> assertThat(r)
-          .contains("metric-comparison did not answer within PT0.3S"));
+          .contains("metric-comparison did not answer within 300ms"));
     } finally {
       executor.shutdownNow();
     }

@@ -51,7 +51,7 @@ class TrafficFollowsHealthTest {
 
     assertThat(done.phase()).as(done.toString()).isEqualTo(RolloutPhase.ROLLED_BACK);
     assertThat(done.reason()).hasValueSatisfying(r -> assertThat(r)
-        .contains("no healthy instance").contains("trafficGrace PT10S"));
+        .contains("no healthy instance").contains("trafficGrace 10s"));
     WeightChange back = changes(f).stream().filter(c -> c.weights().getOrDefault(V2, 0) == 0
         && c.weights().getOrDefault(V1, 0) == 100).reduce((a, b) -> b).orElseThrow();
     Instant died = firstV2Death(start);

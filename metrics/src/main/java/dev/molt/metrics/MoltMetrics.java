@@ -1,0 +1,247 @@
+package dev.molt.metrics;
+
+import dev.molt.Arguments;
+import dev.molt.Instance;
+import dev.molt.ProviderException;
+import dev.molt.engine.RolloutListener;
+import dev.molt.rollout.Rollout;
+import dev.molt.rollout.RolloutEvent;
+import dev.molt.rollout.RolloutPhase;
+import dev.molt.spi.ForwardingProvider;
+import dev.molt.spi.Health;
+import dev.molt.spi.LaunchRequest;
+import dev.molt.spi.Provider;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Molt's meters on a Micrometer {@link MeterRegistry}. As a {@link RolloutListener} (give it to
+ * {@code RolloutEngine.Builder.listener}) it records, from the events of every rollout:
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>meter</th><th>type</th><th>tags</th></tr>
+ *   <tr><td>{@code molt.rollouts}</td><td>gauge: rollouts now in each phase</td>
+ *       <td>{@code phase}</td></tr>
+ *   <tr><td>{@code molt.rollouts.ended}</td><td>counter</td><td>{@code strategy, outcome}</td></tr>
+ *   <tr><td>{@code molt.rollout.duration}</td><td>timer, start to end</td>
+ *       <td>{@code strategy, outcome}</td></tr>
+ *   <tr><td>{@code molt.step.duration}</td><td>timer, one strategy step</td>
+ *       <td>{@code strategy}</td></tr>
+ *   <tr><td>{@code molt.analysis.duration}</td><td>timer, measurement start to verdict</td>
+ *       <td>{@code gate, verdict}</td></tr>
+ *   <tr><td>{@code molt.gate.verdicts}</td><td>counter</td><td>{@code gate, verdict}</td></tr>
+ *   <tr><td>{@code molt.traffic.weight}</td><td>gauge: percent of traffic</td>
+ *       <td>{@code fleet, revision}</td></tr>
+ *   <tr><td>{@code molt.instances.launched}</td><td>counter</td>
+ *       <td>{@code fleet, revision}</td></tr>
+ *   <tr><td>{@code molt.instances.terminated}, {@code molt.instances.failed}</td>
+ *       <td>counters (failed: new instances that failed and were replaced)</td>
+ *       <td>{@code fleet}</td></tr>
+ *   <tr><td>{@code molt.provider.retries}</td><td>counter: platform errors the engine retried
+ *       </td><td>{@code fleet}</td></tr>
+ *   <tr><td>{@code molt.rollouts.recovered}, {@code molt.lease.lost}</td><td>counters: rollouts
+ *       taken over after a restart, runs stopped for a lost lease</td><td>{@code fleet}</td></tr>
+ * </table>
+ *
+ * <p>{@link #instrument(Provider)} wraps a provider so that every SPI call is timed as {@code
+ * molt.provider.calls} with tags {@code platform}, {@code operation} and {@code outcome}
+ * ({@code ok}, {@code retryable}, {@code refused} or {@code error}), by the registry's clock.
+ * Tags never carry instance ids, so the series stay few. Thread-safe.
+ */
+public final class MoltMetrics implements RolloutListener {
+  private static final Pattern TRAFFIC = Pattern.compile("(\\S+)=(\\d+)%");
+  private static final Pattern GATE = Pattern.compile("action=analyze gate=(\\S+)");
+  private static final Pattern VERDICT = Pattern.compile("verdict=([A-Z_]+)");
+  private static final Pattern COUNT = Pattern.compile("count=(\\d+)");
+  private static final Pattern REVISION = Pattern.compile("revision=(\\S+)");
+
+  private final MeterRegistry registry;
+  private final Map<RolloutPhase, AtomicInteger> byPhase = new EnumMap<>(RolloutPhase.class);
+  private final Map<String, RolloutPhase> phases = new ConcurrentHashMap<>();
+  private final Map<String, Instant> stepStarted = new ConcurrentHashMap<>();
+  private final Map<String, Analysis> analyses = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> weights = new ConcurrentHashMap<>();
+
+  private record Analysis(String gate, Instant startedAt) {}
+
+  /** @param registry where the meters go */
+  public MoltMetrics(MeterRegistry registry) {
+    this.registry = Arguments.required(registry, "registry");
+    for (RolloutPhase p : RolloutPhase.values()) {
+      AtomicInteger n = new AtomicInteger();
+      byPhase.put(p, n);
+      Gauge.builder("molt.rollouts", n, AtomicInteger::get).tag("phase", p.name())
+          .description("rollouts now in each phase (ended ones stay in their end phase)")
+          .strongReference(true)
+          .register(registry);
+    }
+  }
+
+  @Override
+  public void onEvent(Rollout r, RolloutEvent e) {
+    track(r);
+    String m = e.message();
+    switch (e.type()) {
+      case STARTED -> stepStarted.put(r.id(), e.at());
+      case STEP -> step(r, e, m);
+      case ANALYZED -> analyzed(r, e, m);
+      case TRAFFIC_SHIFTED -> traffic(r, m);
+      case LAUNCHED -> count("molt.instances.launched", m,
+          Tags.of("fleet", r.fleet(), "revision", revision(m, r)));
+      case TERMINATED -> count("molt.instances.terminated", m, Tags.of("fleet", r.fleet()));
+      case INSTANCE_FAILED -> count("molt.instances.failed", m, Tags.of("fleet", r.fleet()));
+      case PROVIDER_ERROR -> registry.counter("molt.provider.retries", "fleet", r.fleet())
+          .increment();
+      case RECOVERED -> registry.counter("molt.rollouts.recovered", "fleet", r.fleet())
+          .increment();
+      case LEASE_LOST -> registry.counter("molt.lease.lost", "fleet", r.fleet()).increment();
+      case SUCCEEDED, ROLLED_BACK, FAILED -> ended(r, e);
+      default -> { }
+    }
+  }
+
+  private synchronized void track(Rollout r) {
+    RolloutPhase before = phases.put(r.id(), r.phase());
+    if (before != r.phase()) {
+      if (before != null) {
+        byPhase.get(before).decrementAndGet();
+      }
+      byPhase.get(r.phase()).incrementAndGet();
+    }
+  }
+
+  private void step(Rollout r, RolloutEvent e, String m) {
+    Matcher gate = GATE.matcher(m);
+    if (gate.find()) {
+      analyses.put(r.id(), new Analysis(gate.group(1), e.at()));
+    } else if (m.contains(" done=")) {
+      Instant since = stepStarted.put(r.id(), e.at());
+      if (since != null) {
+        Timer.builder("molt.step.duration").tag("strategy", r.strategy())
+            .register(registry).record(Duration.between(since, e.at()));
+      }
+    }
+  }
+
+  private void analyzed(Rollout r, RolloutEvent e, String m) {
+    Matcher v = VERDICT.matcher(m);
+    String verdict = v.find() ? v.group(1) : "UNKNOWN";
+    Analysis a = analyses.remove(r.id());
+    String gate = a == null ? "unknown" : a.gate();
+    registry.counter("molt.gate.verdicts", "gate", gate, "verdict", verdict).increment();
+    if (a != null) {
+      Timer.builder("molt.analysis.duration").tags("gate", gate, "verdict", verdict)
+          .register(registry).record(Duration.between(a.startedAt(), e.at()));
+    }
+  }
+
+  private void traffic(Rollout r, String m) {
+    Matcher t = TRAFFIC.matcher(m);
+    while (t.find()) {
+      String revision = t.group(1);
+      AtomicInteger w = weights.computeIfAbsent(r.fleet() + "/" + revision, k -> {
+        AtomicInteger n = new AtomicInteger();
+        Gauge.builder("molt.traffic.weight", n, AtomicInteger::get)
+            .tags("fleet", r.fleet(), "revision", revision).baseUnit("percent")
+            .strongReference(true)
+            .register(registry);
+        return n;
+      });
+      w.set(Integer.parseInt(t.group(2)));
+    }
+  }
+
+  private void count(String name, String m, Tags tags) {
+    Matcher c = COUNT.matcher(m);
+    Counter.builder(name).tags(tags).register(registry)
+        .increment(c.find() ? Integer.parseInt(c.group(1)) : 1);
+  }
+
+  private static String revision(String m, Rollout r) {
+    Matcher v = REVISION.matcher(m);
+    return v.find() ? v.group(1) : r.to().toString();
+  }
+
+  private void ended(Rollout r, RolloutEvent e) {
+    Tags tags = Tags.of("strategy", r.strategy(), "outcome", r.phase().name());
+    registry.counter("molt.rollouts.ended", tags).increment();
+    Timer.builder("molt.rollout.duration").tags(tags).register(registry)
+        .record(Duration.between(r.startedAt(), e.at()));
+    stepStarted.remove(r.id());
+    analyses.remove(r.id());
+  }
+
+  /**
+   * Wraps a provider so that each of its calls is timed as {@code molt.provider.calls}.
+   *
+   * @param provider the provider to measure
+   * @return a provider doing the same, measured
+   */
+  public Provider instrument(Provider provider) {
+    Arguments.required(provider, "provider");
+    String platform = provider.name();
+    return new ForwardingProvider(provider) {
+      @Override
+      public List<Instance> launch(LaunchRequest request) {
+        return timed(platform, "launch", () -> super.launch(request));
+      }
+
+      @Override
+      public List<Instance> observe(String fleet) {
+        return timed(platform, "observe", () -> super.observe(fleet));
+      }
+
+      @Override
+      public Map<String, Health> health(String fleet, List<Instance> instances) {
+        return timed(platform, "health", () -> super.health(fleet, instances));
+      }
+
+      @Override
+      public void drain(String fleet, List<Instance> instances) {
+        timed(platform, "drain", () -> {
+          super.drain(fleet, instances);
+          return null;
+        });
+      }
+
+      @Override
+      public void terminate(String fleet, List<Instance> instances) {
+        timed(platform, "terminate", () -> {
+          super.terminate(fleet, instances);
+          return null;
+        });
+      }
+    };
+  }
+
+  private <T> T timed(String platform, String operation, Supplier<T> call) {
+    long start = registry.config().clock().monotonicTime();
+    String outcome = "error";
+    try {
+      T result = call.get();
+      outcome = "ok";
+      return result;
+    } catch (ProviderException e) {
+      outcome = e.retryable() ? "retryable" : "refused";
+      throw e;
+    } finally {
+      Timer.builder("molt.provider.calls").tags("platform", platform, "operation", operation,
+          "outcome", outcome).register(registry).record(Duration.ofNanos(
+          registry.config().clock().monotonicTime() - start));
+    }
+  }
+}
