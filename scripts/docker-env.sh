@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Provisions what the Docker-provider integration tests and `./demo --provider docker` need:
-# a reachable Docker Engine, the haproxy binary, and two registry-free test images
-# (molt-test/web:v1 and molt-test/web:v2, busybox httpd serving "v1" / "v2").
+# a reachable Docker Engine, the haproxy binary, two test images built without a registry
+# (molt-test/web:v1 and molt-test/web:v2, busybox httpd serving "v1" / "v2"), and a private image
+# registry on loopback (Debian's docker-registry) holding both, so that pulls by digest are tested.
 #
 #   scripts/docker-env.sh up       # reuse an engine that answers, or install + start a private one
-#   scripts/docker-env.sh down     # stop the private engine this script started (never another one)
+#   scripts/docker-env.sh down     # stop the private engine and registry this script started
+#                                  # (never another engine)
 #   scripts/docker-env.sh down --purge   # ... and delete its state dir (images, data-root)
 #   scripts/docker-env.sh status   # which engine is reachable, if any (exit 1 when none)
 #   scripts/docker-env.sh env      # print the env file written by `up`
@@ -19,6 +21,7 @@
 #   MOLT_DOCKER_PRIVATE=1   ignore DOCKER_HOST and the default socket; always use a private engine
 #   MOLT_DOCKER_IPTABLES=true  let the private dockerd manage iptables/NAT and ip_forward
 #                           (default false: host firewall untouched, containers get no outbound NAT)
+#   MOLT_REGISTRY_TIMEOUT   seconds to wait for the registry to answer (default 30)
 #
 # See scripts/README-docker-env.md for the findings behind the choices made here.
 set -euo pipefail
@@ -37,7 +40,13 @@ STOP_TIMEOUT=${MOLT_DOCKERD_STOP_TIMEOUT:-45}
 IMAGE_V1=molt-test/web:v1
 IMAGE_V2=molt-test/web:v2
 # Bump when the image recipe below changes, so existing images get rebuilt.
-IMAGE_RECIPE=2
+IMAGE_RECIPE=3
+# The loopback registry: its state, the port it chose, and the repository the images are pushed to.
+REGISTRY_DIR="$ENV_DIR/registry"
+REGISTRY_PIDFILE="$REGISTRY_DIR/registry.pid"
+REGISTRY_LOG="$REGISTRY_DIR/registry.log"
+REGISTRY_TIMEOUT=${MOLT_REGISTRY_TIMEOUT:-30}
+REGISTRY_REPO=molt-test/web
 FINGERPRINT_LABEL=dev.molt.test-image.fingerprint
 
 log() { printf '[docker-env] %s\n' "$*" >&2; }
@@ -403,6 +412,9 @@ build_image() {
   root=$(mktemp -d)
   CLEANUP+=("$root")
   mkdir -p "$root/bin" "$root/www" "$root/etc" "$root/tmp"
+  # mktemp -d makes the root 0700, and the tar's "./" entry becomes the image's /: a container
+  # running as an unprivileged user (the provider's default) could not even reach /bin then.
+  chmod 755 "$root" "$root/bin" "$root/www" "$root/etc"
   cp "$bb" "$root/bin/busybox"
   chmod 755 "$root/bin/busybox"
   local applet
@@ -457,12 +469,137 @@ ensure_images() {
   docker image prune -f --filter "label=$FINGERPRINT_LABEL" >/dev/null 2>&1 || true
 }
 
+
+# ---------------------------------------------------------------------------------------------
+# Private image registry on loopback (Debian's docker-registry), for pulls by digest
+# ---------------------------------------------------------------------------------------------
+
+registry_bin() { command -v docker-registry 2>/dev/null || { [[ -x /usr/bin/docker-registry ]] && echo /usr/bin/docker-registry; }; }
+
+# The pid of our registry if it is alive (and really a registry: pids get reused).
+registry_pid() {
+  local pid
+  [[ -s $REGISTRY_PIDFILE ]] || return 1
+  pid=$(<"$REGISTRY_PIDFILE")
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  if [[ -r /proc/$pid/comm ]]; then
+    [[ "$(<"/proc/$pid/comm")" == docker-registr* ]] || return 1
+  fi
+  echo "$pid"
+}
+
+registry_ok() { [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://$1/v2/" 2>/dev/null)" == 200 ]]; }
+
+# The address the running registry listens on ("127.0.0.1:PORT"), from its log.
+registry_addr() {
+  [[ -s $REGISTRY_LOG ]] || return 1
+  local addr
+  addr=$(grep -o 'listening on 127\.0\.0\.1:[0-9]*' "$REGISTRY_LOG" | tail -n 1 | sed 's/^listening on //')
+  [[ -n $addr ]] && echo "$addr"
+}
+
+# Starts the registry on 127.0.0.1 on a port the kernel picks (never a fixed one: other processes
+# share this machine), storage under $REGISTRY_DIR/data; prints its address.
+start_registry() {
+  if ! registry_bin >/dev/null; then
+    command -v apt-get >/dev/null 2>&1 || die "docker-registry not found and no apt-get: install a Docker registry (distribution 2.x) as docker-registry on PATH"
+    apt_install docker-registry
+    hash -r
+  fi
+  local bin
+  bin=$(registry_bin) || die "docker-registry not found after installing it"
+  command -v curl >/dev/null 2>&1 || apt_install curl
+  mkdir -p "$REGISTRY_DIR/data"
+  cat >"$REGISTRY_DIR/config.yml" <<YML
+version: 0.1
+log:
+  level: info
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $REGISTRY_DIR/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:0
+YML
+  : >"$REGISTRY_LOG"
+  log "starting docker-registry on 127.0.0.1 (log: $REGISTRY_LOG)"
+  setsid "$bin" serve "$REGISTRY_DIR/config.yml" </dev/null >>"$REGISTRY_LOG" 2>&1 9>&- &
+  local pid=$!
+  echo "$pid" >"$REGISTRY_PIDFILE"
+  local deadline=$(($(now) + REGISTRY_TIMEOUT)) addr=
+  while :; do
+    if addr=$(registry_addr) && registry_ok "$addr"; then break; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 25 "$REGISTRY_LOG" >&2 || true
+      rm -f "$REGISTRY_PIDFILE"
+      die "docker-registry exited during start-up (full log: $REGISTRY_LOG)"
+    fi
+    if (($(now) >= deadline)); then
+      tail -n 25 "$REGISTRY_LOG" >&2 || true
+      stop_registry
+      die "docker-registry did not answer within ${REGISTRY_TIMEOUT}s and was stopped again (full log: $REGISTRY_LOG)"
+    fi
+    sleep 0.2
+  done
+  log "docker-registry ready on $addr (pid $pid)"
+  echo "$addr"
+}
+
+stop_registry() {
+  local pid
+  if ! pid=$(registry_pid); then
+    rm -f "$REGISTRY_PIDFILE"
+    return 0
+  fi
+  log "stopping docker-registry (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$(($(now) + 10))
+  while kill -0 "$pid" 2>/dev/null; do
+    if (($(now) >= deadline)); then
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.2
+  done
+  rm -f "$REGISTRY_PIDFILE"
+}
+
+# ensure_registry: reuses our running registry or starts one; prints its address.
+ensure_registry() {
+  local addr
+  if registry_pid >/dev/null && addr=$(registry_addr) && registry_ok "$addr"; then
+    log "reusing docker-registry on $addr (pid $(registry_pid))"
+    echo "$addr"
+    return 0
+  fi
+  stop_registry
+  start_registry
+}
+
+# push_images ADDR: pushes both test images to the registry at ADDR as $REGISTRY_REPO:v1 / :v2
+# (layers already there are not sent again) and drops tags left from registries of earlier runs.
+push_images() {
+  local addr=$1 ref old
+  for old in $(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep -E "^127\.0\.0\.1:[0-9]+/$REGISTRY_REPO:" | grep -v "^$addr/" || true); do
+    docker image rm "$old" >/dev/null 2>&1 || true
+  done
+  for tag in v1 v2; do
+    ref="$addr/$REGISTRY_REPO:$tag"
+    docker tag "molt-test/web:$tag" "$ref" || die "docker tag $ref failed"
+    run_limited 120 docker push -q "$ref" >/dev/null || die "docker push $ref failed (registry log: $REGISTRY_LOG)"
+  done
+  log "pushed $REGISTRY_REPO:v1 and :v2 to $addr"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------------------------
 
 write_env_file() {
-  local host=$1 kind=$2 tmpf
+  local host=$1 kind=$2 registry=$3 tmpf
   tmpf=$(mktemp "$ENV_DIR/env.XXXXXX")
   {
     echo "# written by scripts/docker-env.sh up ($kind engine)"
@@ -470,6 +607,7 @@ write_env_file() {
     echo "export MOLT_HAPROXY_BIN=$(haproxy_bin)"
     echo "export MOLT_TEST_IMAGE_V1=$IMAGE_V1"
     echo "export MOLT_TEST_IMAGE_V2=$IMAGE_V2"
+    echo "export MOLT_TEST_REGISTRY=$registry"
   } >"$tmpf"
   chmod 644 "$tmpf"
   mv -f "$tmpf" "$ENV_FILE"
@@ -509,13 +647,17 @@ cmd_up() {
   fi
   export DOCKER_HOST=$host
   ensure_images
-  write_env_file "$host" "$kind"
+  local registry
+  registry=$(ensure_registry)
+  push_images "$registry"
+  write_env_file "$host" "$kind" "$registry"
   log "ready in $(($(now) - t0))s; use it with: source $ENV_FILE"
   cat "$ENV_FILE"
 }
 
 cmd_down() {
   lock_state_dir
+  stop_registry
   stop_private_engine
   # both act only on marker files that our own start-up left
   remove_bridge

@@ -21,6 +21,12 @@ public final class OwnerLabels {
   /** Present when an operator or detector marked the instance for replacement; value = reason. */
   public static final String TAINTED = "molt.dev/tainted";
   /**
+   * On a {@code FAILED} instance, when its provider can tell: why it failed in the platform's words
+   * (a container's exit code and last log lines), short, never a secret. The engine quotes it in
+   * the replacement's event and in the reason of a rollout whose replacement budget ran out.
+   */
+  public static final String FAILURE = "molt.dev/failure";
+  /**
    * The part an instance plays beside its revision, when it plays one: {@link #BASELINE} marks the
    * fresh baseline a canary analysis launched (see {@code CanaryStep.analyzeWithFreshBaseline}).
    * Absent on every other instance.

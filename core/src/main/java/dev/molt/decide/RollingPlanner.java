@@ -3,6 +3,7 @@ package dev.molt.decide;
 import dev.molt.Durations;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
+import dev.molt.OwnerLabels;
 import dev.molt.Revision;
 import dev.molt.strategy.RollingUpdate;
 import java.time.Instant;
@@ -84,14 +85,17 @@ public final class RollingPlanner implements Planner {
     }
     int replacements = ctx.replacements();
     if (!s.failed.isEmpty()) {
+      // the platform's words on the failure (OwnerLabels.FAILURE), when the provider can tell
+      String cause = s.failed.stream().map(i -> i.labels().get(OwnerLabels.FAILURE))
+          .filter(c -> c != null && !c.isBlank()).findFirst().map(c -> "; " + c).orElse("");
       actions.add(new Action.Terminate(s.failed, true,
           "not healthy within " + Durations.text(params.healthyDeadline())
-          + " of launch, or failed"));
+          + " of launch, or failed" + cause));
       replacements += s.failed.size();
       if (replacements > params.maxReplacements()) {
         String reason = replacements + " instances of " + target + " failed to become healthy"
             + " within " + Durations.text(params.healthyDeadline()) + " (replacement budget "
-            + params.maxReplacements() + ")";
+            + params.maxReplacements() + ")" + cause;
         return new Decision(actions, Optional.empty(), Decision.Status.FAILED,
             Optional.of(reason), Math.min(s.ready.size(), desired), desired, "failed");
       }

@@ -131,6 +131,19 @@ final class RolloutPersistence implements RolloutListener {
     return store.acquire(fleet, identity, clock.instant(), ttl);
   }
 
+  /**
+   * Checks, without taking it, that this engine could take the lease of {@code fleet} now.
+   *
+   * @throws FleetLockedException if another engine's lease of it still holds
+   */
+  void requireFree(String fleet) {
+    Optional<Lease> current = store.lease(fleet);
+    if (current.isPresent() && !current.get().holder().equals(identity)
+        && current.get().isHeldAt(clock.instant())) {
+      throw new FleetLockedException(current.get());
+    }
+  }
+
   /** Starts saving {@code run} under {@code lease} (saving it now) and renewing the lease. */
   void track(RolloutRun run, int resumes, Lease lease) {
     Tracked t = new Tracked(run, resumes, lease);

@@ -13,10 +13,12 @@ import dev.molt.strategy.RollingUpdate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -86,6 +88,29 @@ class RollingPlannerTest {
     assertThat(d.actions()).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(
         Action.Terminate.class, t -> assertThat(t.failedNew()).isTrue()));
     assertThat(d.status() == Decision.Status.FAILED).isEqualTo(fails);
+  }
+
+  /** Issue 18, item 5: the platform's words on why an instance failed reach the reason. */
+  @Test
+  void theProvidersFailureDetailIsInTheReplacementAndInTheRolloutsReason() {
+    RollingUpdate params = RollingUpdate.defaults().withMaxReplacements(1);
+    List<Instance> instances = new ArrayList<>();
+    add(instances, 2, OLD, InstanceState.HEALTHY, NOW.minusSeconds(3600));
+    Map<String, String> labels = new HashMap<>(OwnerLabels.of("web", NEW.revision(),
+        "ro-test"));
+    labels.put(OwnerLabels.FAILURE, "exited with code 3; last log lines: bind: address in use");
+    instances.add(new Instance("v2-failed", "web", NEW.revision(), Optional.empty(),
+        InstanceState.FAILED, NOW.minusSeconds(30), NOW.minusSeconds(5), Optional.empty(),
+        labels));
+
+    Decision d = new RollingPlanner(params).decide(new PlanContext(
+        new Fleet("web", 2, instances, Map.of()), NEW, 2, NOW, 1, Duration.ofSeconds(30)));
+
+    assertThat(d.status()).isEqualTo(Decision.Status.FAILED);
+    assertThat(d.reason()).hasValueSatisfying(r -> assertThat(r)
+        .contains("exited with code 3; last log lines: bind: address in use"));
+    assertThat(d.actions()).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(
+        Action.Terminate.class, t -> assertThat(t.reason()).contains("exited with code 3")));
   }
 
   static Stream<Arguments> budgets() {

@@ -17,6 +17,7 @@ import dev.molt.store.RolloutStore;
 import dev.molt.store.StaleLeaseException;
 import dev.molt.time.VirtualTime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -141,6 +142,28 @@ class LeaseAndResumeTest {
     assertThat(store.lease(Fixtures.FLEET)).isEmpty();
     assertThat(engine("e").resumeAll()).singleElement()
         .satisfies(h -> assertThat(h.await().phase()).isEqualTo(RolloutPhase.SUCCEEDED));
+  }
+
+  /** Issue 18, item 7: a skipped resume announces nothing, to listeners or in the store. */
+  @Test
+  void aResumeSkippedForAnotherEnginesLeaseAnnouncesNoRecovery() {
+    RolloutEngine first = engine("a");
+    RolloutHandle handle = first.start(Fixtures.rollout(Fixtures.V1, 2).build());
+    time.advance(Duration.ofSeconds(5));
+    first.shutdownNow();
+    int savedEvents = store.load(handle.id()).orElseThrow().rollout().history().size();
+    List<RolloutEvent> heard = new ArrayList<>();
+    RolloutEngine standby = RolloutEngine.builder(platform).time(time).seed(3).store(store)
+        .identity("b").listener((r, e) -> heard.add(e)).build();
+
+    assertThat(standby.resumeAll()).as("lease of 'a' still holds").isEmpty();
+    assertThatThrownBy(() -> standby.resume(handle.id()))
+        .isInstanceOf(FleetLockedException.class);
+
+    assertThat(heard).as("events heard by the standby's listeners").isEmpty();
+    assertThat(store.load(handle.id()).orElseThrow().rollout().history()).hasSize(savedEvents);
+    assertThat(store.lease(Fixtures.FLEET)).hasValueSatisfying(
+        l -> assertThat(l.holder()).isEqualTo("a"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.rollout.RolloutSpec;
 import dev.molt.docker.DockerProvider;
+import dev.molt.docker.haproxy.HaproxyRuntime;
 import dev.molt.docker.haproxy.HaproxyTrafficRouter;
 import dev.molt.docker.testing.DockerEnvironment;
 import dev.molt.docker.testing.HaproxyProcess;
@@ -51,7 +52,7 @@ final class DockerScenario {
         + " provider behind HAProxy, real time");
     DockerEnvironment env = DockerEnvironment.provision(script, Path.of(envDir));
     try (HaproxyProcess haproxy = HaproxyProcess.start(env.haproxyBinary(), "web")) {
-      HaproxyTrafficRouter router = HaproxyTrafficRouter.builder(haproxy.runtime(), "web")
+      HaproxyTrafficRouter router = HaproxyTrafficRouter.builder(HaproxyRuntime.unixSocket(haproxy.adminSocket()), "web")
           .checkInterval(Duration.ofMillis(500)).build();
       try (DockerProvider docker = DockerProvider.builder(env.dockerHost()).router(router)
           .stopGrace(Duration.ofSeconds(5)).build()) {
@@ -118,7 +119,8 @@ final class DockerScenario {
 
   private static LaunchSpec spec(Image image) {
     return LaunchSpec.builder(image).ports(80)
-        .healthCheck(HealthCheck.http(80, "/health").withTimeout(Duration.ofSeconds(1))).build();
+        .healthCheck(HealthCheck.http(80, "/health").withTimeout(Duration.ofSeconds(1))
+            .withInterval(Duration.ofMillis(500))).build(); // probed as often as the engine polls
   }
 
   /** Waits for a condition, checking every 100 ms, for at most 30 s. */

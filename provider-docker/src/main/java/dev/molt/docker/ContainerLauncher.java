@@ -2,6 +2,7 @@ package dev.molt.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
@@ -30,31 +31,47 @@ final class ContainerLauncher {
   private final DockerClient client;
   private final SecretResolver secrets;
   private final Optional<String> publishOn;
+  private final ImagePuller images;
+  private final Batches batches;
 
-  ContainerLauncher(DockerClient client, SecretResolver secrets, Optional<String> publishOn) {
+  ContainerLauncher(DockerClient client, SecretResolver secrets, Optional<String> publishOn,
+      ImagePuller images, Batches batches) {
     this.client = client;
     this.secrets = secrets;
     this.publishOn = publishOn;
+    this.images = images;
+    this.batches = batches;
   }
 
-  /** Validates everything that can be checked without the engine, then creates and starts. */
+  /**
+   * Validates everything that can be checked without the engine, makes sure the image is there
+   * (pulling it by digest if not), then creates and starts the containers side by side (bounded
+   * by {@link Batches}). If one fails, the others still finish and the first failure is thrown:
+   * the retry of the same request adopts what was made.
+   */
   List<String> launch(LaunchRequest request) {
     LaunchSpec spec = request.spec();
     LaunchOptions options = LaunchOptions.parse(spec.options());
     List<String> env = environment(request);
-    List<String> ids = new ArrayList<>();
+    InspectImageResponse image = images.ensure(spec.image(), request.fleet());
+    Optional<String> user = options.effectiveUser(imageUser(image));
+    List<String> names = new ArrayList<>();
     for (int i = 0; i < request.count(); i++) {
-      String name = ContainerNames.name(request.fleet(), request.revision(), request.requestKey(), i);
-      ids.add(createOrFind(name, request, options, env));
+      names.add(ContainerNames.name(request.fleet(), request.revision(), request.requestKey(), i));
     }
-    return ids;
+    return batches.map(names, name -> createOrFind(name, request, options, user, env));
+  }
+
+  private static Optional<String> imageUser(InspectImageResponse image) {
+    String user = image.getConfig() == null ? null : image.getConfig().getUser();
+    return user == null || user.isBlank() ? Optional.empty() : Optional.of(user.strip());
   }
 
   private String createOrFind(String name, LaunchRequest request, LaunchOptions options,
-      List<String> env) {
+      Optional<String> user, List<String> env) {
     try {
       String id = DockerErrors.call("launch", name,
-          () -> create(name, request, options, env).exec().getId());
+          () -> create(name, request, options, user, env).exec().getId());
       startContainer(id, name);
       return id;
     } catch (ProviderException e) {
@@ -99,12 +116,15 @@ final class ContainerLauncher {
   }
 
   private CreateContainerCmd create(String name, LaunchRequest request, LaunchOptions options,
-      List<String> env) {
+      Optional<String> user, List<String> env) {
     LaunchSpec spec = request.spec();
     Map<String, String> labels = new LinkedHashMap<>(request.ownerLabels());
     labels.put(DockerLabels.LAUNCH_KEY, request.requestKey());
     labels.put(DockerLabels.HEALTH, DockerLabels.health(spec.healthCheck()));
     primaryPort(spec).ifPresent(p -> labels.put(DockerLabels.PORT, Integer.toString(p)));
+    if (!spec.secrets().isEmpty()) {
+      labels.put(DockerLabels.SECRET_VARS, String.join(",", spec.secrets().keySet()));
+    }
     List<ExposedPort> exposed = exposedPorts(spec);
     CreateContainerCmd cmd = client.createContainerCmd(spec.image().reference())
         .withName(name)
@@ -115,7 +135,7 @@ final class ContainerLauncher {
     if (!options.command().isEmpty()) {
       cmd.withCmd(options.command());
     }
-    options.user().ifPresent(cmd::withUser);
+    user.ifPresent(cmd::withUser);
     return cmd;
   }
 
@@ -137,6 +157,8 @@ final class ContainerLauncher {
       host.withTmpFs(tmpfs);
     }
     options.memoryBytes().ifPresent(host::withMemory);
+    options.memorySwapBytes().ifPresent(host::withMemorySwap); // equal to memory: no swap
+    host.withPidsLimit(options.pidsLimit());
     options.network().ifPresent(host::withNetworkMode);
     publishOn.ifPresent(ip -> host.withPortBindings(exposed.stream()
         .map(p -> new PortBinding(Ports.Binding.bindIp(ip), p)).toList()));

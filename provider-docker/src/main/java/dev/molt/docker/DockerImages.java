@@ -2,8 +2,8 @@ package dev.molt.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
+import dev.molt.Arguments;
 import dev.molt.Image;
-import dev.molt.InvalidSpecException;
 import dev.molt.ProviderException;
 import java.util.List;
 
@@ -12,7 +12,8 @@ import java.util.List;
  * into an {@link Image} that always means the same bits, before anything is launched. Every
  * instance of a revision then runs the same image even if the tag moves later.
  *
- * <p>The image must already be on the engine (pulled, built or imported): resolving never pulls.
+ * <p>The image must already be on the engine (pulled, built or imported): resolving never pulls
+ * (launching does: a pinned {@code repository@sha256:...} the engine lacks is pulled by digest).
  * Thread-safe.
  */
 public final class DockerImages {
@@ -29,10 +30,7 @@ public final class DockerImages {
    * @return the resolver
    */
   public static DockerImages of(DockerClient client) {
-    if (client == null) {
-      throw new InvalidSpecException("client", "is required but was null");
-    }
-    return new DockerImages(client);
+    return new DockerImages(Arguments.required(client, "client"));
   }
 
   /**
@@ -44,10 +42,7 @@ public final class DockerImages {
    *     cannot be reached (retryable)
    */
   public Image resolve(String reference) {
-    if (reference == null || reference.isBlank()) {
-      throw new InvalidSpecException("reference", "must not be blank");
-    }
-    return resolve(reference, tagOf(reference));
+    return resolve(Arguments.notBlank(reference, "reference"), tagOf(reference));
   }
 
   /**
@@ -62,9 +57,7 @@ public final class DockerImages {
    *     cannot be reached (retryable)
    */
   public Image resolve(String reference, String version) {
-    if (reference == null || reference.isBlank()) {
-      throw new InvalidSpecException("reference", "must not be blank");
-    }
+    Arguments.notBlank(reference, "reference");
     InspectImageResponse image = DockerErrors.call("resolve-image", reference,
         () -> client.inspectImageCmd(reference).exec());
     if (Image.isPinned(reference)) {

@@ -12,8 +12,16 @@ import java.util.Optional;
 final class DockerLabels {
   /** The launch request key that created the container (idempotent launch). */
   static final String LAUNCH_KEY = "molt.dev/launch-key";
-  /** The health check: {@code KIND PORT PATH TIMEOUT_MS}, e.g. {@code HTTP 80 /health 1000}. */
+  /**
+   * The health check: {@code KIND PORT PATH TIMEOUT_MS INTERVAL_MS}, e.g. {@code HTTP 80 /health
+   * 1000 2000} (containers of earlier versions carry no interval: the default then).
+   */
   static final String HEALTH = "molt.dev/health";
+  /**
+   * The names (never the values) of the variables resolved from secret references, comma-separated:
+   * what {@link FailureDetails} redacts from a failed container's log lines.
+   */
+  static final String SECRET_VARS = "molt.dev/secret-vars";
   /** The port the instance's address points at. */
   static final String PORT = "molt.dev/port";
 
@@ -21,7 +29,7 @@ final class DockerLabels {
 
   static String health(HealthCheck check) {
     return check.kind() + " " + check.port() + " " + (check.path().isEmpty() ? "-" : check.path())
-        + " " + check.timeout().toMillis();
+        + " " + check.timeout().toMillis() + " " + check.interval().toMillis();
   }
 
   static Optional<HealthCheck> health(String label) {
@@ -37,7 +45,9 @@ final class DockerLabels {
         case TCP -> HealthCheck.tcp(Integer.parseInt(f[1]));
         case PLATFORM -> HealthCheck.platform();
       };
-      return Optional.of(base.withTimeout(timeout));
+      HealthCheck withTimeout = base.withTimeout(timeout);
+      return Optional.of(f.length > 4
+          ? withTimeout.withInterval(Duration.ofMillis(Long.parseLong(f[4]))) : withTimeout);
     } catch (RuntimeException e) {
       return Optional.empty(); // edited by hand: judge by the container's state only
     }

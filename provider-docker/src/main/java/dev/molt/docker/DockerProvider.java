@@ -2,6 +2,7 @@ package dev.molt.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
+import dev.molt.Arguments;
 import dev.molt.HealthCheck;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
@@ -36,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <ul>
- *   <li><b>launch</b> creates and starts one container per instance, named {@code
+ *   <li><b>launch</b> pulls the pinned image by digest when the engine lacks it (see {@link
+ *       Builder#registryCredentials}; a digest that cannot be pulled is a non-retryable {@link
+ *       ProviderException} naming the image), then creates and starts one container per instance
+ *       (starting what an interrupted attempt of the same request created), named {@code
  *       molt-<fleet>-<revision>-<key hash>-<i>} so that a retried request finds its containers
  *       instead of adding more. Containers carry the {@link dev.molt.OwnerLabels}, the request key and their
  *       health check as labels, get the spec's environment and resolved secrets, and publish the
@@ -47,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *       RUNNING}; created ones {@code LAUNCHING}; exited or dead ones {@code FAILED}.
  *   <li><b>health</b> uses the image's own HEALTHCHECK when it has one, else probes the spec's
  *       health check at the container's address (HTTP GET 2xx/3xx or TCP connect, within its
- *       timeout; a {@code PLATFORM} check without HEALTHCHECK trusts "running"). With a router,
+ *       timeout, at most once per {@link HealthCheck#interval()}; a {@code PLATFORM} check without
+ *       HEALTHCHECK trusts "running"). With a router,
  *       healthy instances are then put in rotation, as Kubernetes puts ready pods in a Service,
  *       weighted by the split in force: a server of a revision whose share is 0 joins with weight
  *       0, so a previewed green or an unweighted canary gets no traffic.
@@ -62,7 +67,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>Secure defaults</b>: read-only root filesystem, {@code no-new-privileges}, every
- * capability dropped, an init process as PID 1, no restart policy. Opt out per spec with options:
+ * capability dropped, a non-root user (the image's own, else {@code 65534:65534}), at most 1024
+ * processes, no swap beyond a memory limit, an init process as PID 1, no restart policy. Opt out
+ * per spec with options:
  *
  * <table>
  *   <caption>LaunchSpec options read by the Docker provider</caption>
@@ -75,8 +82,16 @@ import org.slf4j.LoggerFactory;
  *       ({@code NET_BIND_SERVICE,CHOWN})</td></tr>
  *   <tr><td>{@code docker.tmpfs}</td><td>none</td><td>writable tmpfs mounts, comma-separated
  *       paths ({@code /tmp,/run})</td></tr>
- *   <tr><td>{@code docker.user}</td><td>image's</td><td>user to run as ({@code 1000:1000})</td></tr>
+ *   <tr><td>{@code docker.nonRoot}</td><td>true</td><td>{@code false} runs as the image's
+ *       user, root included</td></tr>
+ *   <tr><td>{@code docker.user}</td><td>the image's non-root user, else {@code
+ *       65534:65534}</td><td>user to run as ({@code 1000:1000}); root only with {@code
+ *       docker.nonRoot=false}</td></tr>
+ *   <tr><td>{@code docker.pidsLimit}</td><td>1024</td><td>a positive number or {@code
+ *       unlimited}</td></tr>
  *   <tr><td>{@code docker.memory}</td><td>none</td><td>memory limit ({@code 256m})</td></tr>
+ *   <tr><td>{@code docker.memorySwap}</td><td>equal to the memory limit</td><td>memory plus
+ *       swap ({@code 512m}) or {@code unlimited}</td></tr>
  *   <tr><td>{@code docker.network}</td><td>engine's</td><td>network to join</td></tr>
  *   <tr><td>{@code docker.command}</td><td>image's</td><td>command, space-separated</td></tr>
  * </table>
@@ -100,6 +115,8 @@ public final class DockerProvider implements Provider, AutoCloseable {
   private final ContainerLauncher launcher;
   private final FleetContainers containers;
   private final HealthProbe probe = new HealthProbe();
+  private final Batches batches;
+  private final FailureDetails failures;
   private final Map<String, Instant> drainingSince = new ConcurrentHashMap<>();
 
   private DockerProvider(Builder b) {
@@ -109,8 +126,11 @@ public final class DockerProvider implements Provider, AutoCloseable {
     this.publishOn = b.publishOn;
     this.stopGrace = b.stopGrace;
     this.clock = b.clock;
-    this.launcher = new ContainerLauncher(client, b.secrets, publishOn);
-    this.containers = new FleetContainers(client);
+    this.batches = new Batches(b.parallelism);
+    this.launcher = new ContainerLauncher(client, b.secrets, publishOn,
+        new ImagePuller(client, b.credentials, b.pullTimeout), batches);
+    this.containers = new FleetContainers(client, batches);
+    this.failures = new FailureDetails(client);
   }
 
   /**
@@ -140,10 +160,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
    * @return a builder
    */
   public static Builder builder(DockerClient client) {
-    if (client == null) {
-      throw new InvalidSpecException("client", "is required but was null");
-    }
-    return new Builder(client, false);
+    return new Builder(Arguments.required(client, "client"), false);
   }
 
   @Override
@@ -188,11 +205,14 @@ public final class DockerProvider implements Provider, AutoCloseable {
       InstanceState state = drainState(view.name(), view.state(), servers);
       Instant since = state.isDraining()
           ? drainingSince.computeIfAbsent(view.name(), k -> now) : view.created();
-      view.toInstance(fleet, publishOn, state, since).ifPresent(out::add);
+      view.toInstance(fleet, publishOn, state, since).map(i -> failures.annotate(i, view))
+          .ifPresent(out::add);
     }
     router.ifPresent(r -> r.adopt(out));
     return out;
   }
+
+
 
   private InstanceState drainState(String name, InstanceState base,
       Map<String, HaproxyServer> servers) {
@@ -225,18 +245,9 @@ public final class DockerProvider implements Provider, AutoCloseable {
   }
 
   private CompletableFuture<Health> verdict(ContainerView view) {
-    Optional<Health> own = view.ownHealth();
-    if (own.isPresent()) {
-      return CompletableFuture.completedFuture(own.get());
-    }
-    Optional<HealthCheck> check = DockerLabels.health(view.labels().get(DockerLabels.HEALTH));
-    if (check.isEmpty() || check.get().kind() == HealthCheck.Kind.PLATFORM) {
-      return CompletableFuture.completedFuture(Health.HEALTHY); // running is all we can know
-    }
-    return view.address(check.get().port(), publishOn)
-        .map(address -> probe.probe(check.get(), address))
-        .orElse(CompletableFuture.completedFuture(Health.UNKNOWN));
+    return probe.verdict(view, publishOn, clock.instant());
   }
+
 
   /** Healthy instances not yet in rotation (and not draining) are admitted, in one batch. */
   private void admitHealthy(HaproxyTrafficRouter r, List<Instance> instances,
@@ -272,9 +283,11 @@ public final class DockerProvider implements Provider, AutoCloseable {
     refuseServing(owned);
     router.ifPresent(r -> r.remove(instances.stream()
         .filter(i -> owned.stream().anyMatch(v -> v.name().equals(i.id()))).toList()));
+    containers.stopAndRemoveAll(owned, stopGrace);
     for (ContainerView view : owned) {
-      containers.stopAndRemove(view, stopGrace);
       drainingSince.remove(view.name());
+      probe.forget(view.name());
+      failures.forget(view.id());
     }
     LOG.info("fleet={} action=terminate containers={}", fleet,
         owned.stream().map(ContainerView::name).toList());
@@ -324,6 +337,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
   @Override
   public void close() {
     probe.close();
+    batches.close();
     if (ownsClient) {
       FleetContainers.closeQuietly(client);
     }
@@ -338,6 +352,9 @@ public final class DockerProvider implements Provider, AutoCloseable {
     private Optional<String> publishOn = Optional.of("127.0.0.1");
     private Duration stopGrace = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
+    private final Map<String, RegistryCredentials> credentials = new LinkedHashMap<>();
+    private Duration pullTimeout = Duration.ofMinutes(5);
+    private int parallelism = 4;
 
     private Builder(DockerClient client, boolean ownsClient) {
       this.client = client;
@@ -346,13 +363,13 @@ public final class DockerProvider implements Provider, AutoCloseable {
 
     /** Routes traffic through an HAProxy backend (default: none). @return this builder */
     public Builder router(HaproxyTrafficRouter haproxy) {
-      this.router = Optional.of(required(haproxy, "router"));
+      this.router = Optional.of(Arguments.required(haproxy, "router"));
       return this;
     }
 
     /** Resolves the specs' secret references (default: {@link SecretResolver#none()}). @return this builder */
     public Builder secrets(SecretResolver resolver) {
-      this.secrets = required(resolver, "secrets");
+      this.secrets = Arguments.required(resolver, "secrets");
       return this;
     }
 
@@ -384,29 +401,58 @@ public final class DockerProvider implements Provider, AutoCloseable {
 
     /** Sets how long a stop waits after SIGTERM before SIGKILL (default 10 s). @return this builder */
     public Builder stopGrace(Duration grace) {
-      if (grace == null || grace.isNegative()) {
-        throw new InvalidSpecException("stopGrace", "must not be negative, was " + grace);
-      }
-      this.stopGrace = grace;
+      this.stopGrace = Arguments.nonNegative(grace, "stopGrace");
       return this;
     }
 
     /** Sets the clock that dates drains (default the system clock). @return this builder */
     public Builder clock(Clock c) {
-      this.clock = required(c, "clock");
+      this.clock = Arguments.required(c, "clock");
+      return this;
+    }
+
+    /**
+     * Logs in to a registry when pulling an image the engine lacks (default: none, so pulls use
+     * whatever the client's Docker config, {@code ~/.docker/config.json}, holds). One login per
+     * registry; a later one for the same registry replaces it. The password is never logged.
+     *
+     * @param login the registry, user and password
+     * @return this builder
+     */
+    public Builder registryCredentials(RegistryCredentials login) {
+      Arguments.required(login, "registryCredentials");
+      credentials.put(login.registry(), login);
+      return this;
+    }
+
+    /**
+     * Sets how long a launch waits for the pull of a missing image (default 5 min); a pull that
+     * takes longer fails the launch, retryably.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder pullTimeout(Duration timeout) {
+      this.pullTimeout = Arguments.positive(timeout, "pullTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how many containers the provider creates, starts, stops or removes at once (default 4):
+     * the containers of one launch or terminate batch go side by side, up to this many across the
+     * provider. 1 makes every batch sequential.
+     *
+     * @param containers at least 1
+     * @return this builder
+     */
+    public Builder parallelism(int containers) {
+      this.parallelism = Arguments.positive(containers, "parallelism");
       return this;
     }
 
     /** @return the provider */
     public DockerProvider build() {
       return new DockerProvider(this);
-    }
-
-    private static <T> T required(T value, String field) {
-      if (value == null) {
-        throw new InvalidSpecException(field, "is required but was null");
-      }
-      return value;
     }
   }
 }

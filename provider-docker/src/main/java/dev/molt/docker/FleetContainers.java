@@ -2,6 +2,7 @@ package dev.molt.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
@@ -29,9 +30,11 @@ final class FleetContainers {
   private static final Logger LOG = LoggerFactory.getLogger(DockerProvider.class);
 
   private final DockerClient client;
+  private final Batches batches;
 
-  FleetContainers(DockerClient client) {
+  FleetContainers(DockerClient client, Batches batches) {
     this.client = client;
+    this.batches = batches;
   }
 
   /** One list call: every container (running or not) with the fleet's owner labels and {@code extra}. */
@@ -82,26 +85,43 @@ final class FleetContainers {
     }
   }
 
-  /** SIGTERM, SIGKILL after {@code grace}, then removal; a container already gone is fine. */
-  void stopAndRemove(ContainerView view, Duration grace) {
-    int seconds = (int) Math.max(0, grace.toSeconds());
-    ignoring(() -> client.stopContainerCmd(view.id()).withTimeout(seconds).exec(), view.name(),
-        NotModifiedException.class, NotFoundException.class);
-    ignoring(() -> client.removeContainerCmd(view.id()).withRemoveVolumes(true).withForce(true)
-        .exec(), view.name(), NotFoundException.class);
+  /** {@link #stopAndRemove} of each of {@code views}, side by side (bounded by {@link Batches}). */
+  void stopAndRemoveAll(List<ContainerView> views, Duration grace) {
+    batches.map(views, view -> {
+      stopAndRemove(view, grace);
+      return view;
+    });
   }
 
-  private static void ignoring(Runnable call, String name, Class<?>... harmless) {
+  /**
+   * SIGTERM, SIGKILL after {@code grace}, then removal. A container already gone (404), or whose
+   * removal someone else already started (409 "removal of container ... is already in progress":
+   * another engine, a second terminate, {@code docker rm}), is done: the end state is the same.
+   */
+  void stopAndRemove(ContainerView view, Duration grace) {
+    int seconds = (int) Math.max(0, grace.toSeconds());
+    ignoring(() -> client.stopContainerCmd(view.id()).withTimeout(seconds).exec(), view.name());
+    ignoring(() -> client.removeContainerCmd(view.id()).withRemoveVolumes(true).withForce(true)
+        .exec(), view.name());
+  }
+
+  private static void ignoring(Runnable call, String name) {
     try {
       DockerErrors.run("terminate", name, call);
     } catch (ProviderException e) {
-      for (Class<?> h : harmless) {
-        if (h.isInstance(e.getCause())) {
-          return;
-        }
+      if (!goneOrGoing(e.getCause())) {
+        throw e;
       }
-      throw e;
+      LOG.debug("container={} action=terminate detail=\"{}\"", name,
+          e.getCause().getClass().getSimpleName());
     }
+  }
+
+  /** Stopped already (304), gone (404), or being removed by someone else (409). */
+  static boolean goneOrGoing(Throwable cause) {
+    return cause instanceof NotModifiedException || cause instanceof NotFoundException
+        || (cause instanceof ConflictException && cause.getMessage() != null
+            && cause.getMessage().contains("already in progress"));
   }
 
   /** Calls {@code onChange} on every engine event about the fleet's containers. */

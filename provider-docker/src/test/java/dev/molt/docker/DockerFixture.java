@@ -12,6 +12,7 @@ import dev.molt.LaunchSpec;
 import dev.molt.OwnerLabels;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.rollout.RolloutSpec;
+import dev.molt.docker.haproxy.HaproxyRuntime;
 import dev.molt.docker.haproxy.HaproxyTrafficRouter;
 import dev.molt.docker.testing.DockerEnvironment;
 import dev.molt.docker.testing.HaproxyProcess;
@@ -56,9 +57,11 @@ final class DockerFixture implements AutoCloseable {
     v2 = images.resolve(env.imageV2());
   }
 
+  /** @return the test image serving port 80, probed every 500 ms (the engines here poll so) */
   static LaunchSpec spec(Image image) {
     return LaunchSpec.builder(image).ports(80)
-        .healthCheck(HealthCheck.http(80, "/health").withTimeout(Duration.ofSeconds(1))).build();
+        .healthCheck(HealthCheck.http(80, "/health").withTimeout(Duration.ofSeconds(1))
+            .withInterval(Duration.ofMillis(500))).build();
   }
 
   HaproxyProcess haproxy() {
@@ -69,7 +72,7 @@ final class DockerFixture implements AutoCloseable {
   }
 
   HaproxyTrafficRouter router() {
-    return HaproxyTrafficRouter.builder(haproxy().runtime(), "web")
+    return HaproxyTrafficRouter.builder(HaproxyRuntime.unixSocket(haproxy().adminSocket()), "web")
         .checkInterval(Duration.ofMillis(500)).build();
   }
 

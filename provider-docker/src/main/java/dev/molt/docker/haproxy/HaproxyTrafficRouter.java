@@ -1,5 +1,6 @@
 package dev.molt.docker.haproxy;
 
+import dev.molt.Arguments;
 import dev.molt.Instance;
 import dev.molt.InvalidSpecException;
 import dev.molt.ProviderException;
@@ -376,9 +377,7 @@ public final class HaproxyTrafficRouter implements TrafficRouter {
     private Duration checkInterval = Duration.ofSeconds(1);
 
     private Builder(HaproxyRuntime runtime, String backend) {
-      if (runtime == null) {
-        throw new InvalidSpecException("runtime", "is required but was null");
-      }
+      Arguments.required(runtime, "runtime");
       if (backend == null || !NAME.matcher(backend).matches()) {
         throw new InvalidSpecException("backend", "must be an HAProxy backend name, was '"
             + backend + "'");

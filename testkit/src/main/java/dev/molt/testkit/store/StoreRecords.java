@@ -5,8 +5,8 @@ import dev.molt.LaunchSpec;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
 import dev.molt.rollout.RolloutPhase;
-import dev.molt.rollout.RolloutSpec;
 import dev.molt.rollout.Wait;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.store.RolloutRecord;
 import dev.molt.testkit.SimulatedPlatform;
 import java.time.Instant;
@@ -49,8 +49,8 @@ public final class StoreRecords {
     }
     Rollout rollout = new Rollout(id, fleet, "rolling", Optional.of(from.revision()),
         to.revision(), phase, 2, 4, 1, history, Optional.of("why: " + AWKWARD),
-        Optional.of(new Wait(Wait.Reason.TIMED_PAUSE, "canary step 1: " + AWKWARD,
-            Optional.of(startedAt.plusSeconds(600)))), startedAt, startedAt.plusSeconds(events));
+        Optional.of(new Wait(Wait.Reason.TIMED_PAUSE, "pause " + AWKWARD,
+            Optional.of(startedAt.plusSeconds(60)))), startedAt, startedAt.plusSeconds(events));
     return new RolloutRecord(spec, Optional.of(from), rollout, 1);
   }
 

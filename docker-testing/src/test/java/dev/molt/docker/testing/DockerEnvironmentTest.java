@@ -19,11 +19,12 @@ class DockerEnvironmentTest {
         "export DOCKER_HOST=unix:///tmp/molt-env/docker.sock",
         "export MOLT_HAPROXY_BIN=/usr/sbin/haproxy",
         "export MOLT_TEST_IMAGE_V1=molt-test/web:v1",
-        "export MOLT_TEST_IMAGE_V2=molt-test/web:v2", ""));
+        "export MOLT_TEST_IMAGE_V2=molt-test/web:v2",
+        "export MOLT_TEST_REGISTRY=127.0.0.1:45007", ""));
 
     assertThat(DockerEnvironment.load(file)).isEqualTo(new DockerEnvironment(
         "unix:///tmp/molt-env/docker.sock", Path.of("/usr/sbin/haproxy"), "molt-test/web:v1",
-        "molt-test/web:v2"));
+        "molt-test/web:v2", "127.0.0.1:45007"));
   }
 
   @Test

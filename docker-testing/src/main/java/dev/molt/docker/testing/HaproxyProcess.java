@@ -1,7 +1,6 @@
 package dev.molt.docker.testing;
 
 import dev.molt.MoltException;
-import dev.molt.docker.haproxy.HaproxyRuntime;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -105,9 +104,12 @@ public final class HaproxyProcess implements AutoCloseable {
     }
   }
 
-  /** @return the runtime API client for the admin socket */
-  public HaproxyRuntime runtime() {
-    return HaproxyRuntime.unixSocket(dir.resolve("admin.sock"));
+  /**
+   * @return the admin socket of its runtime API ({@code level admin}), for {@code
+   *     HaproxyRuntime.unixSocket}
+   */
+  public Path adminSocket() {
+    return dir.resolve("admin.sock");
   }
 
   /** @return the frontend's URL, {@code http://127.0.0.1:<port>/} */

@@ -11,16 +11,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What {@code scripts/docker-env.sh up} provisioned: the engine's {@code DOCKER_HOST}, the HAProxy
- * binary and the two test images, read from the env file it writes ({@code
- * $MOLT_ENV_DIR/env}, default {@code /tmp/molt-env/env}).
+ * binary, the two test images and the loopback registry they were pushed to, read from the env
+ * file it writes ({@code $MOLT_ENV_DIR/env}, default {@code /tmp/molt-env/env}).
  *
  * @param dockerHost the engine to use
  * @param haproxyBinary the HAProxy executable
  * @param imageV1 the tag of the image serving {@code v1}
  * @param imageV2 the tag of the image serving {@code v2}
+ * @param registry the registry holding both as {@code molt-test/web:v1} and {@code :v2}, as
+ *     {@code 127.0.0.1:<port>}
  */
 public record DockerEnvironment(
-    String dockerHost, Path haproxyBinary, String imageV1, String imageV2) {
+    String dockerHost, Path haproxyBinary, String imageV1, String imageV2, String registry) {
 
   /**
    * The env file to read: system property {@code molt.env.file}, else {@code $MOLT_ENV_DIR/env},
@@ -64,7 +66,8 @@ public record DockerEnvironment(
     }
     return new DockerEnvironment(need(vars, "DOCKER_HOST", envFile),
         Path.of(need(vars, "MOLT_HAPROXY_BIN", envFile)),
-        need(vars, "MOLT_TEST_IMAGE_V1", envFile), need(vars, "MOLT_TEST_IMAGE_V2", envFile));
+        need(vars, "MOLT_TEST_IMAGE_V1", envFile), need(vars, "MOLT_TEST_IMAGE_V2", envFile),
+        need(vars, "MOLT_TEST_REGISTRY", envFile));
   }
 
   /**

@@ -1,0 +1,50 @@
+package dev.molt.files;
+
+import java.util.Collection;
+
+/** "Did you mean" for a misspelt key or name: the closest known one within a small distance. */
+final class Suggest {
+  private Suggest() {}
+
+  /**
+   * @param given what the file says
+   * @param known the accepted words
+   * @return {@code " (did you mean 'x'?)"}, or empty when nothing is close
+   */
+  static String didYouMean(String given, Collection<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : known) {
+      int d = distance(given.toLowerCase(java.util.Locale.ROOT),
+          k.toLowerCase(java.util.Locale.ROOT));
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    int allowed = given.length() <= 3 ? 1 : given.length() <= 8 ? 2 : 3;
+    return best != null && bestDistance <= allowed ? " (did you mean '" + best + "'?)" : "";
+  }
+
+  /** Levenshtein distance with adjacent transpositions (optimal string alignment). */
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}
