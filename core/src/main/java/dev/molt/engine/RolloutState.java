@@ -318,12 +318,14 @@ final class RolloutState {
   void finish(Instant now, RolloutPhase end, Optional<String> why) {
     try {
       synchronized (this) {
-        phase = end;
         waiting = Optional.empty();
         if (end == RolloutPhase.SUCCEEDED && step != totalSteps) {
-          step = totalSteps; // progress reaches its end before the end is told
+          // progress reaches its end before the end is told, in a snapshot still in progress:
+          // only the end event's snapshot is terminal (the store saves the last one it sees)
+          step = totalSteps;
           record(now, Type.PROGRESS, progressText());
         }
+        phase = end;
         if (why.isPresent()) {
           reason = why;
         }

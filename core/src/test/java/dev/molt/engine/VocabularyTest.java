@@ -67,6 +67,21 @@ class VocabularyTest {
   }
 
   @Test
+  void onlyTheEndEventCarriesAnEndedSnapshot() {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Fixtures f = new Fixtures((rollout, event) -> seen.add(event.type() + ":"
+        + rollout.isDone()));
+    f.deployV1(3);
+    Rollout done = f.engine.run(Fixtures.rollout(Fixtures.V2, 3).build());
+
+    assertThat(done.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+    assertThat(seen).filteredOn(s -> s.endsWith(":true"))
+        .containsExactly("SUCCEEDED:true", "SUCCEEDED:true"); // the deploy's end, then this one's
+    assertThat(done.history().subList(0, done.history().size() - 1))
+        .allMatch(e -> !e.phase().isTerminal());
+  }
+
+  @Test
   void progressKeepsItsMeaningThroughARollback() {
     Fixtures f = new Fixtures();
     f.deployV1(4);
