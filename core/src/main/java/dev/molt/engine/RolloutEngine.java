@@ -153,6 +153,7 @@ public final class RolloutEngine implements AutoCloseable {
    * @param rolloutId its id
    * @return its handle
    * @throws MoltException if the store has no such rollout, or it already ended
+   * @throws FleetBusyException if this engine already runs a rollout or reconcile of the fleet
    * @throws FleetLockedException if another engine holds the fleet's lease
    */
   public RolloutHandle resume(String rolloutId) {
@@ -167,10 +168,17 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   private RolloutHandle resume(RolloutRecord record) {
-    // the lease first: restoring a run announces RECOVERED to the listeners, and a rollout that
-    // another engine still holds must be skipped without a word (FleetLockedException, nothing
-    // heard, nothing saved); taking the lease again in claim() below only renews it
-    persistence.acquire(record.fleet());
+    // check first: restoring a run announces RECOVERED to the listeners, and a rollout that this
+    // engine runs already, or that another engine still holds, must be skipped without a word
+    // (FleetBusyException / FleetLockedException, nothing heard, nothing saved). Only a check:
+    // acquiring here would grant a fencing token that claim() below supersedes at once, and on a
+    // fleet this engine runs it would fence off its own run
+    Optional<RolloutRun> busy = registry.active(record.fleet());
+    if (busy.isPresent()) {
+      throw new FleetBusyException(record.fleet(), busy.get().id(), "phase "
+          + busy.get().current().phase());
+    }
+    persistence.requireFree(record.fleet());
     remember(record.spec().target());
     record.previous().ifPresent(this::remember);
     RolloutRecord next = liveGates.reattach(record.resumedOnceMore());

@@ -131,6 +131,19 @@ final class RolloutPersistence implements RolloutListener {
     return store.acquire(fleet, identity, clock.instant(), ttl);
   }
 
+  /**
+   * Checks, without taking it, that this engine could take the lease of {@code fleet} now.
+   *
+   * @throws FleetLockedException if another engine's lease of it still holds
+   */
+  void requireFree(String fleet) {
+    Optional<Lease> current = store.lease(fleet);
+    if (current.isPresent() && !current.get().holder().equals(identity)
+        && current.get().isHeldAt(clock.instant())) {
+      throw new FleetLockedException(current.get());
+    }
+  }
+
   /** Starts saving {@code run} under {@code lease} (saving it now) and renewing the lease. */
   void track(RolloutRun run, int resumes, Lease lease) {
     Tracked t = new Tracked(run, resumes, lease);
@@ -186,11 +199,18 @@ final class RolloutPersistence implements RolloutListener {
       lost(t, e, "lease-taken");
       return;
     }
-    if (rollout.isDone() && tracked.remove(rollout.id(), t)) {
+    // the terminal event comes last (a PROGRESS to the end may come first, already terminal):
+    // release after saving it, so the stored record is the rollout's last snapshot
+    if (rollout.isDone() && isTerminal(event.type()) && tracked.remove(rollout.id(), t)) {
       store.release(t.lease);
       return;
     }
     pollWhilePaused(t, rollout);
+  }
+
+  private static boolean isTerminal(RolloutEvent.Type type) {
+    return type == RolloutEvent.Type.SUCCEEDED || type == RolloutEvent.Type.ROLLED_BACK
+        || type == RolloutEvent.Type.FAILED;
   }
 
   /**

@@ -55,6 +55,16 @@ class LeaseAndResumeTest {
   }
 
   @Test
+  void theStoredRecordOfAFinishedRolloutIsItsLastSnapshotTerminalEventIncluded() {
+    Rollout done = engine("a").run(Fixtures.rollout(Fixtures.V1, 3).build());
+
+    assertThat(done.history().get(done.history().size() - 1).type())
+        .isEqualTo(RolloutEvent.Type.SUCCEEDED);
+    assertThat(store.load(done.id()).orElseThrow().rollout()).isEqualTo(done);
+    assertThat(store.lease(Fixtures.FLEET)).isEmpty();
+  }
+
+  @Test
   void aReconcileFromASecondEngineIsRefusedWhileTheFirstRollsTheFleetButADryRunIsNot() {
     RolloutEngine first = engine("deployer-a");
     RolloutEngine second = engine("reconciler-b");

@@ -144,6 +144,28 @@ class LeaseFencingTest {
   }
 
   @Test
+  void resumingAnOldRolloutOfAFleetThisEngineRunsIsRefusedWithoutFencingOffItsOwnRun() {
+    RolloutEngine crashed = engine("crashed");
+    crashed.run(Fixtures.rollout(Fixtures.V1, 2).build());
+    platform.script(Fixtures.V2.revision(), InstanceBehavior.healthy(Duration.ofSeconds(60),
+        Duration.ofSeconds(30)));
+    RolloutHandle left = crashed.start(Fixtures.rollout(Fixtures.V2, 2).build());
+    time.advance(Duration.ofSeconds(5));
+    crashed.shutdownNow();
+    time.advance(Duration.ofSeconds(31)); // its lease lapsed; its record stays unfinished
+    RolloutEngine engine = engine("deployer");
+    RolloutHandle running = engine.start(Fixtures.rollout(Fixtures.V1, 2).build());
+    Lease held = store.lease(Fixtures.FLEET).orElseThrow();
+
+    assertThatThrownBy(() -> engine.resume(left.id()))
+        .isInstanceOf(dev.molt.FleetBusyException.class);
+
+    assertThat(store.lease(Fixtures.FLEET)).as("no new token was granted").contains(held);
+    assertThat(running.await().phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+    assertThat(running.current().events(RolloutEvent.Type.LEASE_LOST)).isEmpty();
+  }
+
+  @Test
   void aSkewMarginOfAThirdOfTheTtlOrMoreIsRefused() {
     assertThatThrownBy(() -> RolloutEngine.builder(platform).time(time)
         .leaseTtl(Duration.ofSeconds(30)).leaseSkewMargin(Duration.ofSeconds(10)).build())
