@@ -25,7 +25,6 @@ class DockerDemoIT {
     assertThat(Integer.parseInt(traffic.group(1))).as("requests sent").isPositive();
     assertThat(Integer.parseInt(traffic.group(2))).as("failed requests").isZero();
     assertThat(lines).anyMatch(l -> l.startsWith("cleaned up: containers of fleet web removed"));
-    assertThat(lines.get(lines.size() - 1)).matches("rollout ro-[0-9a-f]{8} SUCCEEDED: 5/5"
-        + " instances on r-[0-9a-f]+ in \\d+m\\d{2}s \\(wall \\d+ ms\\)");
+    assertThat(lines.get(lines.size() - 1)).matches(DemoTest.summary(5));
   }
 }
