@@ -1,6 +1,5 @@
 package dev.molt.notify;
 
-import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
 import java.util.Optional;
 
@@ -35,11 +34,10 @@ public enum Trigger {
   }
 
   /**
-   * @param rollout the snapshot the event belongs to
    * @param event an event
    * @return the trigger the event fires, if any
    */
-  public static Optional<Trigger> of(Rollout rollout, RolloutEvent event) {
+  public static Optional<Trigger> of(RolloutEvent event) {
     String m = event.message();
     return Optional.ofNullable(switch (event.type()) {
       case SUCCEEDED -> COMPLETED;

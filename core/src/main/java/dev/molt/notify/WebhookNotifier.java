@@ -113,7 +113,7 @@ public final class WebhookNotifier implements RolloutListener, AutoCloseable {
 
   @Override
   public void onEvent(Rollout rollout, RolloutEvent event) {
-    Optional<Trigger> trigger = Trigger.of(rollout, event);
+    Optional<Trigger> trigger = Trigger.of(event);
     if (closed || trigger.isEmpty() || !triggers.contains(trigger.get())) {
       return;
     }
@@ -216,8 +216,8 @@ public final class WebhookNotifier implements RolloutListener, AutoCloseable {
   }
 
   /**
-   * Stops taking events and lets the sender finish what is queued, waiting at most {@code
-   * timeout} times the attempts for it.
+   * Stops taking events and lets the sender finish what is queued, waiting at most twice the
+   * attempt timeout for it; what is still queued then is dropped.
    */
   @Override
   public void close() {

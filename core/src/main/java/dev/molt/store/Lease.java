@@ -95,8 +95,15 @@ public record Lease(String fleet, String holder, Instant expiresAt, long token) 
     }
   }
 
-  /** Checks that a record written under {@code writer} belongs to its fleet. */
-  static void requireFleet(Lease writer, RolloutRecord record) {
+  /**
+   * Checks the arguments of {@link RolloutStore#save}: both present, and the record of the
+   * lease's fleet. Every store, in this module or another, checks a save with it.
+   *
+   * @param writer the lease the record is written under
+   * @param record the record
+   * @throws InvalidSpecException naming {@code lease}, {@code record} or {@code lease.fleet}
+   */
+  public static void requireFleet(Lease writer, RolloutRecord record) {
     Arguments.required(writer, "lease");
     Arguments.required(record, "record");
     if (!writer.fleet().equals(record.fleet())) {

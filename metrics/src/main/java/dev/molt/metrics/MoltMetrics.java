@@ -183,6 +183,7 @@ public final class MoltMetrics implements RolloutListener {
         .record(Duration.between(r.startedAt(), e.at()));
     stepStarted.remove(r.id());
     analyses.remove(r.id());
+    phases.remove(r.id()); // it stays counted in its end phase; its id need not be kept
   }
 
   /**

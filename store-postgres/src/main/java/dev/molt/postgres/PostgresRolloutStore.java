@@ -87,13 +87,7 @@ public final class PostgresRolloutStore implements RolloutStore {
 
   @Override
   public void save(Lease writer, RolloutRecord record) {
-    Arguments.required(writer, "lease");
-    Arguments.required(record, "record");
-    if (!writer.fleet().equals(record.fleet())) {
-      throw new InvalidSpecException("lease.fleet", "is " + writer.fleet() + " but rollout "
-          + record.id() + " is of fleet " + record.fleet() + "; save a record under its own"
-          + " fleet's lease");
-    }
+    Lease.requireFleet(writer, record);
     String json = record.toJson();
     jdbc.call("save rollout " + record.id(), c -> {
       try (PreparedStatement st = jdbc.prepare(c, String.format(SAVE, schema))) {
