@@ -31,9 +31,9 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 echo "ensure-packages: installing ${missing[*]}" >&2
 # a fresh Debian has empty package lists: update first, then install without prompts
-if ! "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; then
-  "${sudo_cmd[@]}" apt-get update -q >&2
-  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+if ! "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" >&2; then
+  "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+  "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
 for pkg in "${missing[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -2,6 +2,9 @@ package dev.molt.metrics;
 
 import dev.molt.Arguments;
 import dev.molt.Instance;
+import dev.molt.InstanceState;
+import dev.molt.LaunchSpec;
+import dev.molt.Revision;
 import dev.molt.ProviderException;
 import dev.molt.engine.RolloutListener;
 import dev.molt.rollout.Rollout;
@@ -11,6 +14,12 @@ import dev.molt.spi.ForwardingProvider;
 import dev.molt.spi.Health;
 import dev.molt.spi.LaunchRequest;
 import dev.molt.spi.Provider;
+import dev.molt.store.ControlRequest;
+import dev.molt.store.FleetLockedException;
+import dev.molt.store.Lease;
+import dev.molt.store.RolloutRecord;
+import dev.molt.store.RolloutStore;
+import dev.molt.store.StaleLeaseException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,14 +27,17 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Molt's meters on a Micrometer {@link MeterRegistry}. As a {@link RolloutListener} (give it to
@@ -59,8 +71,11 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #instrument(Provider)} wraps a provider so that every SPI call is timed as {@code
  * molt.provider.calls} with tags {@code platform}, {@code operation} and {@code outcome}
- * ({@code ok}, {@code retryable}, {@code refused} or {@code error}), by the registry's clock.
- * Tags never carry instance ids, so the series stay few. Thread-safe.
+ * ({@code ok}, {@code retryable}, {@code refused} or {@code error}), by the registry's clock,
+ * and each observation sets the gauge {@code molt.instances} (tags {@code fleet}, {@code
+ * revision}, {@code state}): the fleet's instances by revision and state as last observed. {@link
+ * #instrument(RolloutStore)} wraps a store so that lease grants, takeovers, renewals and releases
+ * are counted. Tags never carry instance ids, so the series stay few. Thread-safe.
  */
 public final class MoltMetrics implements RolloutListener {
   private static final Pattern TRAFFIC = Pattern.compile("(\\S+)=(\\d+)%");
@@ -75,6 +90,10 @@ public final class MoltMetrics implements RolloutListener {
   private final Map<String, Instant> stepStarted = new ConcurrentHashMap<>();
   private final Map<String, Analysis> analyses = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> weights = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Map<InstanceState, AtomicInteger>>> instances =
+      new ConcurrentHashMap<>();
+  private final Map<String, List<Instance>> lastSeen = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Health>> lastHealth = new ConcurrentHashMap<>();
 
   private record Analysis(String gate, Instant startedAt) {}
 
@@ -203,12 +222,19 @@ public final class MoltMetrics implements RolloutListener {
 
       @Override
       public List<Instance> observe(String fleet) {
-        return timed(platform, "observe", () -> super.observe(fleet));
+        List<Instance> seen = timed(platform, "observe", () -> super.observe(fleet));
+        lastSeen.put(fleet, seen);
+        countInstances(fleet);
+        return seen;
       }
 
       @Override
       public Map<String, Health> health(String fleet, List<Instance> instances) {
-        return timed(platform, "health", () -> super.health(fleet, instances));
+        Map<String, Health> verdicts = timed(platform, "health",
+            () -> super.health(fleet, instances));
+        lastHealth.put(fleet, Map.copyOf(verdicts));
+        countInstances(fleet);
+        return verdicts;
       }
 
       @Override
@@ -227,6 +253,145 @@ public final class MoltMetrics implements RolloutListener {
         });
       }
     };
+  }
+
+  /**
+   * Sets the {@code molt.instances} gauges of a fleet to its last observation, a {@code RUNNING}
+   * instance refined by its last health verdict as the engine does ({@code HEALTHY} or {@code
+   * UNHEALTHY}): one series per revision and state the fleet has, zero for a state no instance is
+   * in any more, and removed for a revision that has no instance left.
+   */
+  private synchronized void countInstances(String fleet) {
+    List<Instance> seen = lastSeen.getOrDefault(fleet, List.of());
+    Map<String, Health> verdicts = lastHealth.getOrDefault(fleet, Map.of());
+    Map<String, Map<InstanceState, Long>> counts = seen.stream().collect(Collectors.groupingBy(
+        i -> i.revision().toString(), Collectors.groupingBy(i -> refined(i, verdicts),
+            () -> new EnumMap<>(InstanceState.class), Collectors.counting())));
+    Map<String, Map<InstanceState, AtomicInteger>> known =
+        instances.computeIfAbsent(fleet, f -> new ConcurrentHashMap<>());
+    for (var gone : new ArrayList<>(known.keySet())) {
+      if (!counts.containsKey(gone)) {
+        known.remove(gone).keySet().forEach(state -> registry.find("molt.instances")
+            .tags("fleet", fleet, "revision", gone, "state", state.name()).meters()
+            .forEach(registry::remove));
+      }
+    }
+    counts.forEach((revision, byState) -> {
+      Map<InstanceState, AtomicInteger> gauges =
+          known.computeIfAbsent(revision, r -> new EnumMap<>(InstanceState.class));
+      gauges.values().forEach(n -> n.set(0));
+      byState.forEach((state, n) -> gauges.computeIfAbsent(state, st -> {
+        AtomicInteger value = new AtomicInteger();
+        Gauge.builder("molt.instances", value, AtomicInteger::get)
+            .tags("fleet", fleet, "revision", revision, "state", st.name())
+            .description("instances of a revision in a state, as last observed")
+            .strongReference(true).register(registry);
+        return value;
+      }).set(n.intValue()));
+    });
+  }
+
+  private static InstanceState refined(Instance i, Map<String, Health> verdicts) {
+    if (i.state() != InstanceState.RUNNING) {
+      return i.state();
+    }
+    return switch (verdicts.getOrDefault(i.id(), Health.UNKNOWN)) {
+      case HEALTHY -> InstanceState.HEALTHY;
+      case UNHEALTHY -> InstanceState.UNHEALTHY;
+      case UNKNOWN -> InstanceState.RUNNING;
+    };
+  }
+
+  /**
+   * Wraps a rollout store so that its leases are counted: {@code molt.lease.acquired} with tag
+   * {@code outcome} ({@code granted}; {@code takeover} when the fleet's lease was another
+   * holder's and had lapsed; {@code locked} when another holder still held it), {@code
+   * molt.lease.renewals} with {@code outcome} ({@code ok} or {@code stale}) and {@code
+   * molt.lease.released}, each also tagged {@code fleet}. To tell a takeover, it reads the
+   * fleet's lease before each grant: one more store read per acquire.
+   *
+   * @param store the store to measure
+   * @return a store doing the same, measured
+   */
+  public RolloutStore instrument(RolloutStore store) {
+    Arguments.required(store, "store");
+    return new RolloutStore() {
+      @Override
+      public void save(Lease writer, RolloutRecord record) {
+        store.save(writer, record);
+      }
+
+      @Override
+      public Optional<RolloutRecord> load(String rolloutId) {
+        return store.load(rolloutId);
+      }
+
+      @Override
+      public List<RolloutRecord> unfinished() {
+        return store.unfinished();
+      }
+
+      @Override
+      public Lease acquire(String fleet, String holder, Instant now, Duration ttl) {
+        Optional<Lease> before = store.lease(fleet);
+        try {
+          Lease granted = store.acquire(fleet, holder, now, ttl);
+          boolean takeover = before.isPresent() && !before.get().holder().equals(holder);
+          countLease("molt.lease.acquired", fleet, takeover ? "takeover" : "granted");
+          return granted;
+        } catch (FleetLockedException e) {
+          countLease("molt.lease.acquired", fleet, "locked");
+          throw e;
+        }
+      }
+
+      @Override
+      public Lease renew(Lease lease, Instant now, Duration ttl) {
+        try {
+          Lease renewed = store.renew(lease, now, ttl);
+          countLease("molt.lease.renewals", lease.fleet(), "ok");
+          return renewed;
+        } catch (StaleLeaseException e) {
+          countLease("molt.lease.renewals", lease.fleet(), "stale");
+          throw e;
+        }
+      }
+
+      @Override
+      public void release(Lease lease) {
+        store.release(lease);
+        registry.counter("molt.lease.released", "fleet", lease.fleet()).increment();
+      }
+
+      @Override
+      public Optional<Lease> lease(String fleet) {
+        return store.lease(fleet);
+      }
+
+      @Override
+      public void request(ControlRequest request) {
+        store.request(request);
+      }
+
+      @Override
+      public List<ControlRequest> requests(String rolloutId) {
+        return store.requests(rolloutId);
+      }
+
+      @Override
+      public Optional<LaunchSpec> launchSpec(Revision revision) {
+        return store.launchSpec(revision);
+      }
+
+      @Override
+      public String toString() {
+        return "measured " + store;
+      }
+    };
+  }
+
+  private void countLease(String name, String fleet, String outcome) {
+    registry.counter(name, "fleet", fleet, "outcome", outcome).increment();
   }
 
   private <T> T timed(String platform, String operation, Supplier<T> call) {

@@ -3,10 +3,12 @@ package dev.molt.metrics;
 import static dev.molt.strategy.CanaryStep.analyze;
 import static dev.molt.strategy.CanaryStep.setWeight;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.molt.Fixtures;
+import dev.molt.Instance;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.Gate;
@@ -16,6 +18,13 @@ import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.inmemory.InstanceBehavior;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.spi.LaunchRequest;
+import dev.molt.spi.Provider;
+import dev.molt.store.FleetLockedException;
+import dev.molt.store.InMemoryRolloutStore;
+import dev.molt.store.Lease;
+import dev.molt.store.RolloutStore;
+import dev.molt.store.StaleLeaseException;
 import dev.molt.strategy.Canary;
 import dev.molt.time.VirtualTime;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +39,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The meters a canary and its deploy leave, in a registry and scraped by a real Prometheus. */
@@ -38,12 +49,17 @@ class MoltMetricsTest {
 
   /** Deploys v1 (rolling) then a canary of v2 with one analysis, with the metrics listening. */
   private static Rollout canary(MeterRegistry registry) {
+    return canary(registry, new InMemoryRolloutStore());
+  }
+
+  private static Rollout canary(MeterRegistry registry, RolloutStore store) {
     VirtualTime time = VirtualTime.create();
     InMemoryProvider platform = InMemoryProvider.builder(time)
         .defaultBehavior(InstanceBehavior.healthy(Duration.ofSeconds(10), Duration.ofSeconds(5)))
         .build();
     MoltMetrics metrics = new MoltMetrics(registry);
     RolloutEngine engine = RolloutEngine.builder(metrics.instrument(platform)).time(time).seed(3)
+        .store(metrics.instrument(store)).leaseTtl(Duration.ofSeconds(30))
         .listener(metrics).build();
     engine.run(Fixtures.rollout(Fixtures.V1, 4).build());
     return engine.run(Fixtures.rollout(Fixtures.V2, 4).strategy(Canary.of(setWeight(25),
@@ -82,6 +98,72 @@ class MoltMetricsTest {
         "launch", "outcome", "ok").timer().count()).isPositive();
     assertThat(registry.get("molt.provider.calls").tags("operation", "observe").timer().count())
         .isPositive();
+    // the last observation: four healthy v2 instances, and v1's series gone with its instances
+    assertThat(registry.get("molt.instances").tags("fleet", "web", "revision",
+        Fixtures.V2.revision().toString(), "state", "HEALTHY").gauge().value()).isEqualTo(4);
+    assertThat(registry.find("molt.instances").tags("revision",
+        Fixtures.V1.revision().toString()).gauges()).isEmpty();
+    // two rollouts of one fleet: each took and gave back its lease, and renewed it meanwhile
+    assertThat(registry.get("molt.lease.acquired").tags("fleet", "web", "outcome", "granted")
+        .counter().count()).isEqualTo(2);
+    assertThat(registry.get("molt.lease.released").tags("fleet", "web").counter().count())
+        .isEqualTo(2);
+    assertThat(registry.get("molt.lease.renewals").tags("fleet", "web", "outcome", "ok")
+        .counter().count()).isPositive();
+  }
+
+  @Test
+  void instancesAreCountedByRevisionAndStateAsLastObserved() {
+    VirtualTime time = VirtualTime.create();
+    InMemoryProvider platform = InMemoryProvider.builder(time)
+        .defaultBehavior(InstanceBehavior.healthy(Duration.ofSeconds(10), Duration.ofSeconds(5)))
+        .build();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Provider measured = new MoltMetrics(registry).instrument(platform);
+    measured.launch(new LaunchRequest("web", Fixtures.V1, 3, "r1", "k1"));
+    measured.observe("web");
+    String v1 = Fixtures.V1.revision().toString();
+    assertThat(registry.get("molt.instances").tags("revision", v1, "state", "LAUNCHING").gauge()
+        .value()).isEqualTo(3);
+
+    time.advance(Duration.ofMinutes(1));
+    List<Instance> running = measured.observe("web");
+    assertThat(registry.get("molt.instances").tags("revision", v1, "state", "RUNNING").gauge()
+        .value()).isEqualTo(3); // running, health not judged yet
+    measured.health("web", running);
+    assertThat(registry.get("molt.instances").tags("revision", v1, "state", "HEALTHY").gauge()
+        .value()).isEqualTo(3);
+    assertThat(registry.get("molt.instances").tags("revision", v1, "state", "RUNNING").gauge()
+        .value()).isZero();
+    assertThat(registry.get("molt.instances").tags("revision", v1, "state", "LAUNCHING").gauge()
+        .value()).isZero();
+  }
+
+  @Test
+  void leasesAreCountedByOutcomeIncludingTakeoversAndStaleRenewals() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    RolloutStore store = new MoltMetrics(registry).instrument(new InMemoryRolloutStore());
+    Instant t0 = Instant.parse("2026-12-04T00:00:00Z");
+    Duration ttl = Duration.ofSeconds(30);
+    Lease a = store.acquire("web", "engine-a", t0, ttl);
+    store.renew(a, t0.plusSeconds(10), ttl);
+    assertThatThrownBy(() -> store.acquire("web", "engine-b", t0.plusSeconds(20), ttl))
+        .isInstanceOf(FleetLockedException.class);
+    Lease b = store.acquire("web", "engine-b", t0.plusSeconds(41), ttl); // a's lapsed at 40 s
+    assertThatThrownBy(() -> store.renew(a, t0.plusSeconds(42), ttl))
+        .isInstanceOf(StaleLeaseException.class);
+    store.release(b);
+
+    assertThat(count(registry, "molt.lease.acquired", "granted")).isEqualTo(1);
+    assertThat(count(registry, "molt.lease.acquired", "locked")).isEqualTo(1);
+    assertThat(count(registry, "molt.lease.acquired", "takeover")).isEqualTo(1);
+    assertThat(count(registry, "molt.lease.renewals", "ok")).isEqualTo(1);
+    assertThat(count(registry, "molt.lease.renewals", "stale")).isEqualTo(1);
+    assertThat(registry.get("molt.lease.released").counter().count()).isEqualTo(1);
+  }
+
+  private static double count(MeterRegistry registry, String name, String outcome) {
+    return registry.get(name).tags("fleet", "web", "outcome", outcome).counter().count();
   }
 
   @Test
@@ -108,6 +190,10 @@ class MoltMetricsTest {
           + Fixtures.V2.revision() + "\"}")).endsWith("\"100\"]}]}}");
       assertThat(query(prometheus, "molt_provider_calls_seconds_count{platform=\"in-memory\","
           + "operation=\"launch\",outcome=\"ok\"}")).contains("\"result\":[{");
+      assertThat(query(prometheus, "molt_instances{fleet=\"web\",revision=\""
+          + Fixtures.V2.revision() + "\",state=\"HEALTHY\"}")).endsWith("\"4\"]}]}}");
+      assertThat(query(prometheus, "molt_lease_acquired_total{fleet=\"web\","
+          + "outcome=\"granted\"}")).endsWith("\"2\"]}]}}");
     } finally {
       endpoint.stop(0);
     }
