@@ -45,7 +45,7 @@ final class EngineRegistry {
       throw new FleetBusyException(fleet, existing.id(), "phase " + existing.current().phase());
     }
     try {
-      persistence.track(run, resumes, persistence.acquire(fleet));
+      persistence.track(run, resumes, persistence.leaseFor(fleet));
     } catch (RuntimeException e) {
       active.remove(fleet, run);
       throw e;

@@ -199,6 +199,18 @@ public final class RolloutEngine implements AutoCloseable {
     return run;
   }
 
+  RolloutPersistence persistence() {
+    return persistence;
+  }
+
+  RolloutStore store() {
+    return store;
+  }
+
+  EngineContext context() {
+    return context;
+  }
+
   /** @return this engine's identity: the holder named on the leases it takes */
   public String identity() {
     return identity;

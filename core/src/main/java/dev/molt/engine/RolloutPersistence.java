@@ -53,6 +53,17 @@ final class RolloutPersistence implements RolloutListener {
   private final GatedScheduler scheduler;
   private final Function<Revision, Optional<LaunchSpec>> known;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+  // fleets a FleetController keeps between runs: the lease, renewed while no run tracks it
+  private final Map<String, Standing> standing = new ConcurrentHashMap<>();
+
+  /** A lease held for a controller, between and across the runs of its fleet. */
+  private static final class Standing {
+    volatile Lease lease;
+
+    Standing(Lease lease) {
+      this.lease = lease;
+    }
+  }
 
   /** A run being kept, and the lease it acts under (replaced on each renewal). */
   private static final class Tracked {
@@ -132,6 +143,115 @@ final class RolloutPersistence implements RolloutListener {
   }
 
   /**
+   * The lease a new run of {@code fleet} acts under: the standing lease if a controller holds the
+   * fleet (no new token, so the controller's hold and the run are one holder), else a new grant.
+   *
+   * @throws FleetLockedException if another engine holds it
+   */
+  Lease leaseFor(String fleet) {
+    Standing s = standing.get(fleet);
+    if (s != null && clock.instant().isBefore(s.lease.expiresAt().minus(skewMargin))) {
+      return s.lease;
+    }
+    return acquire(fleet);
+  }
+
+  /**
+   * Takes the lease of {@code fleet} and keeps it, renewed every third of its time to live,
+   * until {@link #letGo}, a refusal by the store, or the engine stopping: the lease a controller
+   * holds a fleet by. The runs of the fleet act under it and leave it held when they end.
+   *
+   * @return the lease
+   * @throws FleetLockedException if another engine holds it
+   */
+  Lease hold(String fleet) {
+    Standing held = standing.get(fleet);
+    if (held != null) {
+      return held.lease;
+    }
+    // a run of this engine already acts on the fleet (resumed or started before the hold):
+    // hold under its lease, since a new grant would fence that run off
+    Standing s = new Standing(trackedLease(fleet).orElseGet(() -> acquire(fleet)));
+    standing.put(fleet, s);
+    scheduler.schedule(() -> renewStanding(fleet, s), ttl.dividedBy(3));
+    return s.lease;
+  }
+
+  /**
+   * @return whether this engine still holds {@code fleet} for a controller, by its clock short of
+   *     the lease's expiry minus the skew margin; a hold that is past it is dropped here
+   */
+  boolean holds(String fleet) {
+    Standing s = standing.get(fleet);
+    if (s == null) {
+      return false;
+    }
+    Lease current = trackedLease(fleet).filter(l -> l.token() == s.lease.token())
+        .orElse(s.lease);
+    if (clock.instant().isBefore(current.expiresAt().minus(skewMargin))) {
+      return true;
+    }
+    standing.remove(fleet, s);
+    return false;
+  }
+
+  /** @return the fleets this engine holds for a controller */
+  List<String> held() {
+    return List.copyOf(standing.keySet());
+  }
+
+  /**
+   * Stops holding {@code fleet} for a controller, releasing its lease unless a run of the fleet
+   * still acts under it (that run releases it when it ends).
+   */
+  void letGo(String fleet) {
+    Standing s = standing.remove(fleet);
+    if (s != null && trackedLease(fleet).isEmpty()) {
+      store.release(s.lease);
+    }
+  }
+
+  private Optional<Lease> trackedLease(String fleet) {
+    return tracked.values().stream().filter(t -> t.lease.fleet().equals(fleet))
+        .map(t -> t.lease).findFirst();
+  }
+
+  private void renewStanding(String fleet, Standing s) {
+    if (standing.get(fleet) != s || !scheduler.isOpen()) {
+      return;
+    }
+    Optional<Lease> run = trackedLease(fleet).filter(l -> l.token() == s.lease.token());
+    if (run.isPresent()) {
+      s.lease = run.get(); // the run renews it meanwhile
+    } else if (!holds(fleet)) {
+      return; // lapsed by this engine's clock (it was paused): no longer its fleet
+    } else {
+      try {
+        s.lease = store.renew(s.lease, clock.instant(), ttl);
+      } catch (StaleLeaseException e) {
+        standing.remove(fleet, s); // another engine was granted the fleet
+        return;
+      } catch (RuntimeException e) {
+        // a store hiccup: try again; holds() drops it once it is within the margin
+      }
+    }
+    scheduler.schedule(() -> renewStanding(fleet, s), ttl.dividedBy(3));
+  }
+
+  /**
+   * The end of a run's use of {@code lease}: released, unless a controller holds the fleet under
+   * it, which then keeps it (renewed as the run last renewed it).
+   */
+  private void giveBack(Lease lease) {
+    Standing s = standing.get(lease.fleet());
+    if (s != null && s.lease.token() == lease.token()) {
+      s.lease = lease;
+      return;
+    }
+    store.release(lease);
+  }
+
+  /**
    * Checks, without taking it, that this engine could take the lease of {@code fleet} now.
    *
    * @throws FleetLockedException if another engine's lease of it still holds
@@ -152,7 +272,7 @@ final class RolloutPersistence implements RolloutListener {
       save(t, run.current());
     } catch (RuntimeException e) {
       tracked.remove(run.id(), t);
-      store.release(lease);
+      giveBack(lease);
       throw e;
     }
     scheduleRenewal(t);
@@ -164,11 +284,22 @@ final class RolloutPersistence implements RolloutListener {
     return tracked.values().stream().map(t -> t.run).toList();
   }
 
-  /** Releases the leases of every tracked run, for a closing engine (after it stopped). */
+  /**
+   * Releases the leases of every tracked run and every fleet held for a controller, for a closing
+   * engine (after it stopped).
+   */
   void releaseAll() {
+    java.util.Set<Long> released = new java.util.HashSet<>();
     for (Tracked t : List.copyOf(tracked.values())) {
       if (tracked.remove(t.run.id(), t)) {
         store.release(t.lease);
+        released.add(t.lease.token());
+      }
+    }
+    for (String fleet : held()) {
+      Standing s = standing.remove(fleet);
+      if (s != null && !released.contains(s.lease.token())) {
+        store.release(s.lease);
       }
     }
   }
@@ -202,7 +333,7 @@ final class RolloutPersistence implements RolloutListener {
     // the terminal event comes last (a PROGRESS to the end may come first, already terminal):
     // release after saving it, so the stored record is the rollout's last snapshot
     if (rollout.isDone() && isTerminal(event.type()) && tracked.remove(rollout.id(), t)) {
-      store.release(t.lease);
+      giveBack(t.lease);
       return;
     }
     pollWhilePaused(t, rollout);
@@ -367,6 +498,10 @@ final class RolloutPersistence implements RolloutListener {
       return; // already lost, finished or released
     }
     Lease lease = t.lease;
+    Standing hold = standing.get(lease.fleet());
+    if (hold != null && hold.lease.token() == lease.token()) {
+      standing.remove(lease.fleet(), hold); // the controller's hold was that lease: lost with it
+    }
     t.run.leaseLost(clock.instant(), "action=halt reason=" + reason + " token=" + lease.token()
         + " leaseUntil=" + lease.expiresAt() + (why instanceof StaleLeaseException s
             ? " newestToken=" + s.newestToken() + s.newestHolder().map(h -> " holder=" + h)
