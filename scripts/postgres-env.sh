@@ -5,6 +5,7 @@
 #
 #   scripts/postgres-env.sh up       # install postgresql if missing, initdb, start; write the env file
 #   scripts/postgres-env.sh down     # stop the cluster `up` started (never another one), delete its dir
+#   scripts/postgres-env.sh restart  # stop the cluster fast and start it again on the same port
 #   scripts/postgres-env.sh status   # is the cluster of the env file running? (exit 1 when not)
 #   scripts/postgres-env.sh env      # print the env file written by `up`
 #
@@ -261,6 +262,20 @@ cmd_down() {
   rm -f "$ENV_FILE"
 }
 
+cmd_restart() {
+  # stop the cluster of the env file (fast: clients are cut off) and start it again on the same
+  # port and socket dir: what a database failover or restart looks like to the engines
+  local dir bindir port
+  dir=$(env_value MOLT_PG_DIR)
+  bindir=$(env_value MOLT_PG_BINDIR)
+  port=$(env_value MOLT_PG_PORT)
+  [[ -n $dir ]] || die "no cluster to restart (no env file at $ENV_FILE): run '$0 up' first"
+  log "restarting PostgreSQL on 127.0.0.1:$port"
+  as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -m fast -w -t "$START_TIMEOUT" \
+    -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    restart >&2 9>&- || die "PostgreSQL did not restart within ${START_TIMEOUT}s; see $dir/log"
+}
+
 cmd_status() {
   local dir bindir
   dir=$(env_value MOLT_PG_DIR)
@@ -281,9 +296,10 @@ case ${1:-} in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  restart) cmd_restart ;;
   env) cat "$ENV_FILE" 2>/dev/null || die "no env file at $ENV_FILE: run '$0 up' first" ;;
   *)
-    echo "usage: $0 up | down | status | env" >&2
+    echo "usage: $0 up | down | restart | status | env" >&2
     exit 2
     ;;
 esac

@@ -15,7 +15,8 @@ public final class Suites {
         new CallsSuite(),
         new OverheadSuite(),
         new FaultsSuite(),
-        new JudgeSuite());
+        new JudgeSuite(),
+        new dev.molt.benchmarks.ha.HaSuite());
   }
 
   /** @return the suite called {@code name} */
