@@ -70,13 +70,14 @@ final class ActionExecutor {
       // the key is fixed before the first attempt, so a retried launch is the same request
       LaunchRequest request = new LaunchRequest(fleet, launch.spec(), launch.count(), rolloutId,
           keyPrefix + "-" + (++launchSequence), launch.holdTraffic());
-      return engine.calls().call("launch", resource(), () -> engine.provider().launch(request))
+      return engine.calls().call("launch", resource(), mayAct,
+              () -> engine.provider().launch(request))
           .thenAccept(launched -> state.launched(engine.clock().instant(), request, launched));
     }
 
     @Override
     public CompletableFuture<Void> drain(Action.Drain drain) {
-      return engine.calls().call("drain", resource(), () -> {
+      return engine.calls().call("drain", resource(), mayAct, () -> {
         engine.provider().drain(fleet, drain.instances());
         return null;
       }).thenAccept(ignored -> state.draining(engine.clock().instant(), drain.instances()));
@@ -85,7 +86,7 @@ final class ActionExecutor {
     @Override
     public CompletableFuture<Void> terminate(Action.Terminate terminate) {
       List<Instance> instances = terminate.instances();
-      return engine.calls().call("terminate", resource(), () -> {
+      return engine.calls().call("terminate", resource(), mayAct, () -> {
         engine.provider().terminate(fleet, instances);
         return null;
       }).thenAccept(ignored -> state.terminated(engine.clock().instant(), instances,
@@ -99,7 +100,7 @@ final class ActionExecutor {
         state.trafficShifted(engine.clock().instant(), t.weights(), false);
         return done;
       }
-      return engine.calls().call("set-weights", resource(), () -> {
+      return engine.calls().call("set-weights", resource(), mayAct, () -> {
         router.get().setWeights(fleet, t.weights());
         return null;
       }).thenAccept(ignored -> state.trafficShifted(engine.clock().instant(), t.weights(), true));

@@ -285,8 +285,12 @@ public final class FleetController implements AutoCloseable {
       }
       List<RolloutRecord> left = unfinished.getOrDefault(fleet, List.of());
       try {
-        if (!left.isEmpty()) {
-          RolloutRecord record = left.get(0);
+        Optional<RolloutRecord> open = left.stream()
+            // read again: the list is from the tick's start, and a pass may have ended since
+            .map(r -> store.load(r.id())).flatMap(Optional::stream)
+            .filter(r -> !r.isFinished()).findFirst();
+        if (open.isPresent()) {
+          RolloutRecord record = open.get();
           engine.resume(record.id());
           LOG.info("controller={} fleet={} rollout={} action=resume phase={}", engine.identity(),
               fleet, record.id(), record.rollout().phase());

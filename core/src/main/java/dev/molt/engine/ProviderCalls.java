@@ -64,8 +64,26 @@ final class ProviderCalls {
    * @param <T> its result type
    * @return the result, or a future failed with a {@link ProviderException}
    */
-  @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> call(String operation, String resource, Supplier<T> body) {
+    return call(operation, resource, () -> true, body);
+  }
+
+  /**
+   * Calls {@code body} under the policy, asking {@code mayAct} right before every attempt, the
+   * first and each retry: a run whose lease ran out while a retry waited makes no further call.
+   * When {@code mayAct} says no, the run was halted (it reported that itself), and the returned
+   * future never completes, as a halted run's calls never do.
+   *
+   * @param operation the SPI operation, for error messages
+   * @param resource what it concerns, for error messages
+   * @param mayAct whether the calling run may still make a platform call
+   * @param body the provider call
+   * @param <T> its result type
+   * @return the result, or a future failed with a {@link ProviderException}
+   */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> call(String operation, String resource, BooleanSupplier mayAct,
+      Supplier<T> body) {
     if (!alive.getAsBoolean()) {
       return new CompletableFuture<>(); // a stopped engine touches nothing, not even to fail
     }
@@ -73,14 +91,30 @@ final class ProviderCalls {
       if (!alive.getAsBoolean()) {
         throw new ProviderException(operation, resource, false, "the engine stopped");
       }
+      if (!mayAct.getAsBoolean()) {
+        throw new Halted();
+      }
       return body.get();
     });
-    return attempt.handle((value, error) -> {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    attempt.whenComplete((value, error) -> {
       if (error == null) {
-        return (T) value;
+        result.complete((T) value);
+      } else if (!(unwrap(error) instanceof Halted)) {
+        result.completeExceptionally(new CompletionException(translate(operation, resource,
+            unwrap(error))));
       }
-      throw new CompletionException(translate(operation, resource, unwrap(error)));
     });
+    return result;
+  }
+
+  /** An attempt that was not made: the run lost its lease. Never retried, never reported. */
+  private static final class Halted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Halted() {
+      super("the run lost its lease", null, false, false);
+    }
   }
 
   /**

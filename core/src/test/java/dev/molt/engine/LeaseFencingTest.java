@@ -93,6 +93,30 @@ class LeaseFencingTest {
   }
 
   @Test
+  void aRetryDueAfterTheLeaseRanOutIsNeverMade() {
+    // the first launch fails retryably; its retry waits 40 s, and meanwhile the process pauses
+    // past its lease: the retry must check the lease again, not only the first attempt
+    platform.failNext("launch", 1, true);
+    JumpingClock clock = new JumpingClock(time.clock());
+    RolloutEngine engine = RolloutEngine.builder(platform).clock(clock).scheduler(time).seed(5)
+        .store(store).identity("retrying").leaseTtl(Duration.ofSeconds(30))
+        .retries(new RetrySettings(5, Duration.ofSeconds(40), Duration.ofSeconds(40), 0,
+            Duration.ofSeconds(60), Duration.ofSeconds(2), 5))
+        .pollInterval(Duration.ofSeconds(2)).build();
+    RolloutHandle handle = engine.start(Fixtures.rollout(Fixtures.V1, 3).build());
+    time.advance(Duration.ofSeconds(1));
+    assertThat(platform.callCount("launch")).as("the failed first attempt").isEqualTo(1);
+
+    clock.jump(Duration.ofHours(1));
+    store.acquire(Fixtures.FLEET, "successor", clock.instant(), Duration.ofSeconds(30));
+    time.advance(Duration.ofSeconds(45)); // the retry falls due in this window
+
+    assertThat(platform.callCount("launch")).as("no retry once the lease ran out").isEqualTo(1);
+    assertThat(handle.completion()).isCompletedExceptionally();
+    assertThat(handle.current().events(RolloutEvent.Type.LEASE_LOST)).hasSize(1);
+  }
+
+  @Test
   void aRunStopsBeforeExpiryMinusTheMarginEvenWhenNoOneTookTheFleet() {
     platform.script(Fixtures.V1.revision(), InstanceBehavior.healthy(Duration.ofSeconds(60),
         Duration.ofSeconds(30)));

@@ -6,6 +6,7 @@ import dev.molt.engine.RolloutEngine;
 import dev.molt.postgres.PostgresRolloutStore;
 import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.rollout.RolloutEvent;
+import dev.molt.time.Scheduler;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -55,7 +57,15 @@ public final class HaEngine {
     PostgresRolloutStore store = PostgresRolloutStore.builder(ds)
         .statementTimeout(Duration.ofSeconds(3)).build();
     RolloutEngine engine = RolloutEngine.builder(new RemoteProvider(platform, identity))
-        .store(store).identity(identity).leaseTtl(ttl).pollInterval(Duration.ofMillis(500))
+        // provider and store calls block the engine's scheduler threads: enough of them that a
+        // lease renewal never waits behind the calls of twenty fleets
+        .scheduler(Scheduler.of(Executors.newScheduledThreadPool(8, r -> {
+          Thread t = new Thread(r, "ha-engine");
+          t.setDaemon(true);
+          return t;
+        })))
+        .store(store).identity(identity).leaseTtl(ttl).leaseSkewMargin(ttl.dividedBy(5))
+        .pollInterval(Duration.ofMillis(500))
         .retries(new RetrySettings(3, Duration.ofMillis(100), Duration.ofSeconds(1), 0.25,
             Duration.ofSeconds(3), Duration.ofMillis(500), 5))
         .listener((rollout, event) -> {
