@@ -233,8 +233,13 @@ public final class HaSuite implements Suite {
             .filter(c -> c.fleet().equals(fleet) && !c.engine().equals(fault.engine())
                 && c.at().isAfter(fault.at()))
             .findFirst()
-            .ifPresent(c -> out.add(Math.max(0,
-                Duration.between(lease.expiresAt(), c.at()).toMillis()))));
+            .ifPresent(c -> {
+              long ms = Math.max(0, Duration.between(lease.expiresAt(), c.at()).toMillis());
+              System.err.println("ha: takeover fleet=" + fleet + " from=" + fault.engine()
+                  + " struck=" + fault.at() + " expired=" + lease.expiresAt() + " by="
+                  + c.engine() + " first_call=" + c.operation() + "@" + c.at() + " ms=" + ms);
+              out.add(ms);
+            }));
       }
       out.sort(null);
       return out;
