@@ -194,7 +194,9 @@ final class RolloutPersistence implements RolloutListener {
       return;
     }
     try {
-      save(t, rollout);
+      if (!describesOnly(event.type())) {
+        save(t, rollout); // a descriptive event is saved with the next one, which carries it too
+      }
     } catch (StaleLeaseException e) {
       lost(t, e, "lease-taken");
       return;
@@ -206,6 +208,10 @@ final class RolloutPersistence implements RolloutListener {
       return;
     }
     pollWhilePaused(t, rollout);
+  }
+
+  private static boolean describesOnly(RolloutEvent.Type type) {
+    return type == RolloutEvent.Type.OBSERVED || type == RolloutEvent.Type.MEASURED;
   }
 
   private static boolean isTerminal(RolloutEvent.Type type) {
