@@ -330,7 +330,16 @@ final class TimelineSvg {
     for (Story.Mark m : story.marks()) {
       double x = axis.x(m.at());
       switch (m.kind()) {
-        case ROLLBACK -> vertical(m, x, "#d62728", "rollback-marker", "\u21a9 " + m.label(), 3);
+        case ROLLBACK -> {
+          int colon = m.label().indexOf(": ");
+          vertical(m, x, "#d62728", "rollback-marker", "\u21a9 " + (colon < 0 ? m.label()
+              : m.label().substring(0, colon)), 3);
+          if (colon >= 0) {
+            svg.text("text", clip(m.label().substring(colon + 2), 80), "x", anchor(x)
+                .equals("end") ? x - 4 : x + 4, "y", INST_TOP + 44, "font-size", 11,
+                "fill", "#b71c1c", "text-anchor", anchor(x), "class", "rollback-reason halo");
+          }
+        }
         case SUCCEEDED -> vertical(m, x, "#2e7d32", "end-marker end-SUCCEEDED", "SUCCEEDED", 2);
         case ROLLED_BACK -> vertical(m, x, "#b71c1c", "end-marker end-ROLLED_BACK",
             "ROLLED_BACK", 2);
@@ -355,7 +364,7 @@ final class TimelineSvg {
     svg.titled("line", m.label() + " at " + axis.label(m.at()), "x1", x, "x2", x,
         "y1", INST_TOP - 4, "y2", GATES_BOTTOM, "stroke", colour, "stroke-width", width);
     svg.text("text", clip(label, 70), "x", anchor(x).equals("end") ? x - 4 : x + 4,
-        "y", cls.startsWith("rollback") ? INST_TOP + 28 : INST_TOP + 44, "font-size", 12,
+        "y", cls.startsWith("rollback") ? INST_TOP + 28 : INST_TOP + 62, "font-size", 12,
         "font-weight", "bold", "fill", colour, "text-anchor", anchor(x), "class", "halo");
     svg.close("g");
   }

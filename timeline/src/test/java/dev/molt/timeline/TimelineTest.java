@@ -180,7 +180,9 @@ class TimelineTest {
     assertThat(svg.attributes("//circle[contains(@class,'measurement')]", "data-verdict"))
         .containsExactly("FAIL");
     assertThat(svg.all("//g[contains(@class,'rollback-marker')]/text").get(0).getTextContent())
-        .contains("p99 <250ms & \"fast\"");
+        .isEqualTo("\u21a9 rollback to r-1111111111");
+    assertThat(svg.all("//text[@class='rollback-reason halo']").get(0).getTextContent())
+        .isEqualTo(why);
     assertThat(rises(trafficLine(svg, v2.id()))).containsExactly(20);
   }
 
