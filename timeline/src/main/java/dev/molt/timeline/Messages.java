@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Reads the {@code key=value} text of the engine's event messages: {@code step=1 done=set-weight-10%
- * next=2}, {@code phase=PAUSED wait=UNTIMED_PAUSE reason="canary step 2: pause"}. A value runs to
+ * Reads the {@code key=value} text of the engine's event messages: {@code step=1
+ * done=set-weight-10% next=2}, {@code phase=PAUSED wait=UNTIMED_PAUSE reason="canary step 2: pause"}. A value runs to
  * the next space, or, when it starts with a quote, to the closing quote. Words without {@code =}
  * (the {@code traffic:} prefix) are skipped. Pure functions.
  */

@@ -5,6 +5,7 @@ import dev.molt.Revision;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
 import dev.molt.rollout.RolloutEvent.Type;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -126,11 +127,6 @@ record Story(Rollout rollout, Instant start, Instant end, List<String> revisions
     return new Reader(rollout).read();
   }
 
-  /** @return whether the history carries instance counts (recorded since OBSERVED events) */
-  boolean hasCounts() {
-    return !instances.isEmpty();
-  }
-
   /** One pass over the events. */
   private static final class Reader {
     private final Rollout rollout;
@@ -216,7 +212,7 @@ record Story(Rollout rollout, Instant start, Instant end, List<String> revisions
           MarkKind kind = MarkKind.valueOf(e.type().name());
           marks.add(new Mark(e.at(), kind, e.type() + Messages.value(m, "reason")
               .map(r -> ": " + r).orElse("") + " after "
-              + Durations.text(java.time.Duration.between(rollout.startedAt(), e.at()))));
+              + Durations.text(Duration.between(rollout.startedAt(), e.at()))));
         }
         default -> { }
       }

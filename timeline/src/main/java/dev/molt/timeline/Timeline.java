@@ -72,6 +72,7 @@ public record Timeline(Rollout rollout) {
    * @return the HTML text, UTF-8 when written
    */
   public String html() {
-    return TimelineHtml.page(Story.of(rollout), TimelineSvg.draw(Story.of(rollout)));
+    Story story = Story.of(rollout);
+    return TimelineHtml.page(story, TimelineSvg.draw(story));
   }
 }

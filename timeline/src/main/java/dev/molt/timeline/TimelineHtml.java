@@ -1,5 +1,6 @@
 package dev.molt.timeline;
 
+import dev.molt.Durations;
 import dev.molt.rollout.RolloutEvent;
 import java.time.Duration;
 
@@ -43,7 +44,7 @@ final class TimelineHtml {
         .append("<th>phase</th><th>step</th><th>message</th></tr></thead>\n<tbody>\n");
     for (RolloutEvent e : r.history()) {
       out.append("<tr class=\"").append(e.type()).append("\"><td class=\"at\">+")
-          .append(Svg.escape(dev.molt.Durations.text(Duration.between(story.start(), e.at()))))
+          .append(Svg.escape(Durations.text(Duration.between(story.start(), e.at()))))
           .append("</td><td>").append(e.type()).append("</td><td>").append(e.phase())
           .append("</td><td>").append(e.step()).append("</td><td>")
           .append(Svg.escape(e.message())).append("</td></tr>\n");

@@ -1,7 +1,10 @@
 package dev.molt.timeline;
 
+import dev.molt.Durations;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,8 +28,6 @@ final class TimelineSvg {
   private static final double TRAFFIC_BOTTOM = 462;
   private static final double GATES_TOP = 482;
   private static final double GATES_BOTTOM = 572;
-  private static final String[] REVISION_COLOURS = {"#1f77b4", "#e8710a", "#2ca02c", "#9467bd",
-      "#8c564b", "#17becf"};
   /** Stacking order, bottom up: serving first, then starting, broken, leaving. */
   static final List<String> STATES = List.of("HEALTHY", "RUNNING", "LAUNCHING", "UNHEALTHY",
       "FAILED", "DRAINING", "DRAINED");
@@ -77,7 +78,7 @@ final class TimelineSvg {
     svg.text("text", "Rollout " + r.id() + " \u00b7 fleet " + r.fleet() + " \u00b7 "
         + r.strategy() + " \u00b7 " + route, "x", 16, "y", 28, "font-size", 18,
         "font-weight", "bold", "class", "title");
-    String end = r.phase() + " after " + dev.molt.Durations.text(r.elapsed())
+    String end = r.phase() + " after " + Durations.text(r.elapsed())
         + r.reason().map(why -> " \u2014 " + why).orElse("");
     svg.text("text", clip(end, 170) + "   (started " + r.startedAt() + ")", "x", 16, "y", 50,
         "font-size", 13, "fill", "#444444", "class", "subtitle");
@@ -164,8 +165,8 @@ final class TimelineSvg {
         y -= h;
         svg.titled("rect", rev + " " + state + ": " + n + " (" + axis.label(c.at()) + " to "
             + axis.label(to) + ")", "x", x0, "y", y, "width", width, "height", h,
-            "fill", fill(state, colour), "fill-opacity", opacity(state),
-            "class", "instances state-" + state.toLowerCase(java.util.Locale.ROOT),
+            "fill", Palette.fill(state, colour), "fill-opacity", Palette.opacity(state),
+            "class", "instances state-" + state.toLowerCase(Locale.ROOT),
             "data-revision", rev, "data-state", state, "data-count", n);
       }
     }
@@ -258,20 +259,20 @@ final class TimelineSvg {
         "data-gate", a.gate(), "data-verdict", verdict);
     svg.titled("rect", "analysis of step " + a.step() + " (" + a.gate() + "): " + verdict
         + (a.summary().isEmpty() ? "" : " \u2014 " + a.summary()), "x", x0, "y", GATES_TOP + 28,
-        "width", x1 - x0, "height", 14, "rx", 3, "fill", verdictColour(verdict),
-        "fill-opacity", 0.22, "stroke", verdictColour(verdict));
+        "width", x1 - x0, "height", 14, "rx", 3, "fill", Palette.verdict(verdict),
+        "fill-opacity", 0.22, "stroke", Palette.verdict(verdict));
     svg.text("text", clip(a.gate() + " \u2192 " + verdict, 40), "x", x0, "y", GATES_TOP + 20,
-        "font-size", 11, "font-weight", "bold", "fill", verdictColour(verdict));
+        "font-size", 11, "font-weight", "bold", "fill", Palette.verdict(verdict));
     List<Story.Point> points = a.points().isEmpty() && a.to().isPresent()
         ? List.of(new Story.Point(a.to().get(), 0, verdict, a.summary())) : a.points();
     for (Story.Point p : points) {
       double x = axis.x(p.at());
       svg.titled("circle", "measurement " + p.number() + " at " + axis.label(p.at()) + ": "
           + p.verdict() + " \u2014 " + p.detail(), "cx", x, "cy", GATES_TOP + 35, "r", 6,
-          "fill", verdictColour(p.verdict()), "stroke", "#ffffff", "stroke-width", 1.5,
+          "fill", Palette.verdict(p.verdict()), "stroke", "#ffffff", "stroke-width", 1.5,
           "class", "measurement verdict-" + p.verdict(), "data-verdict", p.verdict());
       svg.text("text", p.verdict(), "x", x, "y", GATES_TOP + 56, "font-size", 9,
-          "text-anchor", "middle", "fill", verdictColour(p.verdict()));
+          "text-anchor", "middle", "fill", Palette.verdict(p.verdict()));
     }
     if (!points.isEmpty()) {
       Story.Point deciding = points.get(points.size() - 1);
@@ -290,7 +291,7 @@ final class TimelineSvg {
           "y", STRIP_TOP + 28, "fill", "#777777", "class", "no-steps");
     }
     double[] rowEnds = new double[3];
-    java.util.Arrays.fill(rowEnds, Double.NEGATIVE_INFINITY);
+    Arrays.fill(rowEnds, Double.NEGATIVE_INFINITY);
     List<Story.Boundary> all = story.steps();
     for (int i = 0; i < all.size(); ) {
       // boundaries at (almost) the same moment share one line and one label
@@ -384,70 +385,11 @@ final class TimelineSvg {
   }
 
   private void legend() {
-    double y = HEIGHT - 44;
-    svg.open("g", "id", "legend", "font-size", 11);
-    double x = LEFT;
-    for (String rev : story.revisions()) {
-      String role = story.isTarget(rev) ? "new" : story.from().filter(rev::equals).isPresent()
-          ? "previous" : "other";
-      svg.empty("rect", "x", x, "y", y - 9, "width", 12, "height", 10, "fill", colour(rev));
-      svg.text("text", rev + " (" + role + ")", "x", x + 16, "y", y);
-      x += 180;
-    }
-    x = LEFT;
-    y += 20;
-    String c = "#666666";
-    for (String[] s : new String[][] {{"HEALTHY", "healthy"}, {"LAUNCHING", "starting"},
-        {"UNHEALTHY", "unhealthy"}, {"FAILED", "failed"}, {"DRAINING", "draining"}}) {
-      svg.empty("rect", "x", x, "y", y - 9, "width", 12, "height", 10, "fill", fill(s[0], c),
-          "fill-opacity", opacity(s[0]), "stroke", c);
-      svg.text("text", s[1], "x", x + 16, "y", y);
-      x += 84;
-    }
-    for (String v : new String[] {"PASS", "FAIL", "INCONCLUSIVE", "ERROR"}) {
-      svg.empty("circle", "cx", x + 5, "cy", y - 4, "r", 5, "fill", verdictColour(v));
-      svg.text("text", v.toLowerCase(java.util.Locale.ROOT), "x", x + 14, "y", y);
-      x += 84;
-    }
-    svg.empty("rect", "x", x, "y", y - 9, "width", 12, "height", 10, "fill", "#ffd54f",
-        "fill-opacity", 0.5);
-    svg.text("text", "paused", "x", x + 16, "y", y);
-    svg.empty("line", "x1", x + 80, "x2", x + 80, "y1", y - 10, "y2", y + 2, "stroke", "#d62728",
-        "stroke-width", 3);
-    svg.text("text", "rollback", "x", x + 86, "y", y);
-    svg.close("g");
+    Palette.legend(svg, story, LEFT, HEIGHT - 44);
   }
 
   private String colour(String rev) {
-    int i = story.revisions().indexOf(rev);
-    return REVISION_COLOURS[Math.max(0, i) % REVISION_COLOURS.length];
-  }
-
-  private static String fill(String state, String colour) {
-    return switch (state) {
-      case "UNHEALTHY" -> "#d62728";
-      case "FAILED" -> "#7f0000";
-      default -> colour;
-    };
-  }
-
-  private static double opacity(String state) {
-    return switch (state) {
-      case "HEALTHY", "UNHEALTHY", "FAILED" -> 0.9;
-      case "RUNNING" -> 0.55;
-      case "LAUNCHING" -> 0.3;
-      default -> 0.15; // draining, drained
-    };
-  }
-
-  static String verdictColour(String verdict) {
-    return switch (verdict) {
-      case "PASS" -> "#2ca02c";
-      case "FAIL" -> "#d62728";
-      case "ERROR" -> "#7b1fa2";
-      case "INCONCLUSIVE", "INSUFFICIENT_DATA" -> "#f9a825";
-      default -> "#757575";
-    };
+    return Palette.revision(story.revisions().indexOf(rev));
   }
 
   /** @return the y of {@code pct} percent in the traffic lane */

@@ -9,7 +9,8 @@ class MessagesTest {
 
   @Test
   void readsPlainAndQuotedValuesAndSkipsBareWords() {
-    assertThat(Messages.keyValues("phase=PAUSED wait=UNTIMED_PAUSE reason=\"canary step 2: pause\""))
+    assertThat(Messages.keyValues(
+        "phase=PAUSED wait=UNTIMED_PAUSE reason=\"canary step 2: pause\""))
         .containsExactly(Map.entry("phase", "PAUSED"), Map.entry("wait", "UNTIMED_PAUSE"),
             Map.entry("reason", "canary step 2: pause"));
   }

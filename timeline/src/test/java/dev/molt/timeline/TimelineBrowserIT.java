@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,7 +125,7 @@ class TimelineBrowserIT {
   }
 
   private static int count(String text, String part) {
-    return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    return text.split(Pattern.quote(part), -1).length - 1;
   }
 
   /** Counts of a screenshot's pixels. */
@@ -135,7 +137,7 @@ class TimelineBrowserIT {
     }
 
     double nonWhiteShare() {
-      long n = java.util.Arrays.stream(rgb).filter(c -> (c & 0xffffff) != 0xffffff).count();
+      long n = Arrays.stream(rgb).filter(c -> (c & 0xffffff) != 0xffffff).count();
       return (double) n / rgb.length;
     }
 
@@ -152,7 +154,7 @@ class TimelineBrowserIT {
       int r = colour >> 16 & 0xff;
       int g = colour >> 8 & 0xff;
       int b = colour & 0xff;
-      return java.util.Arrays.stream(rgb).filter(c -> Math.abs((c >> 16 & 0xff) - r)
+      return Arrays.stream(rgb).filter(c -> Math.abs((c >> 16 & 0xff) - r)
           + Math.abs((c >> 8 & 0xff) - g) + Math.abs((c & 0xff) - b) < 40).count();
     }
   }

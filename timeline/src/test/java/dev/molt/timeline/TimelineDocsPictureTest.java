@@ -29,8 +29,8 @@ class TimelineDocsPictureTest {
     assertThat(file).as("the README picture (draw it with -Dmolt.timeline.regenerate=true)")
         .exists();
     assertThat(Files.readString(file, StandardCharsets.UTF_8))
-        .as("docs/%s is stale: draw it again with -Dmolt.timeline.regenerate=true (docs/timeline.md)",
-            PICTURE)
+        .as("docs/%s is stale: draw it again with -Dmolt.timeline.regenerate=true"
+            + " (docs/timeline.md)", PICTURE)
         .isEqualTo(drawn);
   }
 

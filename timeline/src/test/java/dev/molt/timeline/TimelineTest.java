@@ -11,6 +11,7 @@ import dev.molt.rollout.RolloutEvent.Type;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.store.RolloutRecord;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -210,7 +211,7 @@ class TimelineTest {
    */
   static List<Integer> rises(Element path) {
     String[] parts = path.getAttribute("d").split(" ");
-    List<Double> ys = new java.util.ArrayList<>();
+    List<Double> ys = new ArrayList<>();
     for (int i = 0; i < parts.length; i++) {
       if (parts[i].startsWith("M")) {
         ys.add(Double.parseDouble(parts[i + 1]));
@@ -220,7 +221,7 @@ class TimelineTest {
     }
     double zero = yOf(0);
     double full = yOf(100);
-    List<Integer> out = new java.util.ArrayList<>();
+    List<Integer> out = new ArrayList<>();
     for (int i = 1; i < ys.size(); i++) {
       if (ys.get(i) < ys.get(i - 1)) {
         out.add((int) Math.round((zero - ys.get(i)) / (zero - full) * 100));
