@@ -32,11 +32,6 @@ die() {
 }
 
 find_browser() {
-  if [[ -n ${MOLT_CHROMIUM:-} ]]; then
-    [[ -x $MOLT_CHROMIUM ]] || die "MOLT_CHROMIUM=$MOLT_CHROMIUM is not an executable: point it at a Chromium binary or unset it"
-    echo "$MOLT_CHROMIUM"
-    return 0
-  fi
   local b
   for b in chromium chromium-browser; do
     if command -v "$b" >/dev/null 2>&1; then
@@ -49,6 +44,11 @@ find_browser() {
 
 ensure_browser() {
   local browser
+  if [[ -n ${MOLT_CHROMIUM:-} ]]; then
+    [[ -x $MOLT_CHROMIUM ]] || die "MOLT_CHROMIUM=$MOLT_CHROMIUM is not an executable: point it at a Chromium binary or unset it"
+    echo "$MOLT_CHROMIUM"
+    return 0
+  fi
   if browser=$(find_browser); then
     echo "$browser"
     return 0
