@@ -27,9 +27,10 @@ import java.util.function.Function;
 
 /**
  * Keeps an engine's rollouts in its {@link RolloutStore} and its fleet leases alive: saves a record
- * after every event (it is the first listener) under the run's lease, renews each lease every third
- * of its time to live while the rollout runs, and releases it once the rollout ended. Once the
- * engine stops, it writes nothing more.
+ * after every event (it is the first listener) under the run's lease, except the descriptive
+ * {@code OBSERVED} and {@code MEASURED} ones, which the next save carries; renews each lease
+ * every third of its time to live while the rollout runs, and releases it once the rollout
+ * ended. Once the engine stops, it writes nothing more.
  *
  * <p>At most every poll interval it asks the store for control requests of each tracked run (made
  * by another process through {@link RolloutStore#request}): from the run's tick, or on a timer
