@@ -131,8 +131,10 @@ final class ActionExecutor {
       }
       long epoch = state.epoch();
       state.analysisStarted(engine.clock().instant(), a.step(), a.analysis().gate().name());
+      String gate = a.analysis().gate().name();
       gates.get().start(a, () -> state.epoch() == epoch && state.stepIndex() == a.step()
-          && !state.phase().isTerminal(), result -> {
+          && !state.phase().isTerminal(), (number, m) -> state.measured(engine.clock().instant(),
+              epoch, a.step(), gate, number, m), result -> {
             state.analysisFinished(engine.clock().instant(), epoch, a.step(), result);
             onAnalysisDone.run();
           });

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -42,26 +43,30 @@ final class GateRunner {
    *
    * @param analyze what to measure
    * @param wanted false once the result would no longer be used (abort, step skipped)
+   * @param measured called with each measurement and its number (from 1), as it is made
    * @param done called once with the result
    */
-  void start(Action.Analyze analyze, BooleanSupplier wanted, Consumer<AnalysisResult> done) {
-    measure(analyze, new ArrayList<>(), wanted, done);
+  void start(Action.Analyze analyze, BooleanSupplier wanted,
+      BiConsumer<Integer, Measurement> measured, Consumer<AnalysisResult> done) {
+    measure(analyze, new ArrayList<>(), wanted, measured, done);
   }
 
   private void measure(Action.Analyze analyze, List<Measurement> so, BooleanSupplier wanted,
-      Consumer<AnalysisResult> done) {
+      BiConsumer<Integer, Measurement> measured, Consumer<AnalysisResult> done) {
     if (!wanted.getAsBoolean()) {
       return;
     }
     measureOnce(analyze).thenAccept(m -> {
       so.add(m);
+      measured.accept(so.size(), m);
       Analysis analysis = analyze.analysis();
       Optional<Verdict> verdict = analysis.judge(so);
       if (verdict.isPresent()) {
         done.accept(new AnalysisResult(verdict.get(), so));
       } else {
         Duration interval = analysis.interval();
-        engine.scheduler().schedule(() -> measure(analyze, so, wanted, done), interval);
+        engine.scheduler().schedule(() -> measure(analyze, so, wanted, measured, done),
+            interval);
       }
     });
   }

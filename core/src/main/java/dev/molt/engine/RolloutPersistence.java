@@ -27,9 +27,10 @@ import java.util.function.Function;
 
 /**
  * Keeps an engine's rollouts in its {@link RolloutStore} and its fleet leases alive: saves a record
- * after every event (it is the first listener) under the run's lease, renews each lease every third
- * of its time to live while the rollout runs, and releases it once the rollout ended. Once the
- * engine stops, it writes nothing more.
+ * after every event (it is the first listener) under the run's lease, except the descriptive
+ * {@code OBSERVED} and {@code MEASURED} ones, which the next save carries; renews each lease
+ * every third of its time to live while the rollout runs, and releases it once the rollout
+ * ended. Once the engine stops, it writes nothing more.
  *
  * <p>At most every poll interval it asks the store for control requests of each tracked run (made
  * by another process through {@link RolloutStore#request}): from the run's tick, or on a timer
@@ -325,7 +326,9 @@ final class RolloutPersistence implements RolloutListener {
       return;
     }
     try {
-      save(t, rollout);
+      if (!describesOnly(event.type())) {
+        save(t, rollout); // a descriptive event is saved with the next one, which carries it too
+      }
     } catch (StaleLeaseException e) {
       lost(t, e, "lease-taken");
       return;
@@ -337,6 +340,10 @@ final class RolloutPersistence implements RolloutListener {
       return;
     }
     pollWhilePaused(t, rollout);
+  }
+
+  private static boolean describesOnly(RolloutEvent.Type type) {
+    return type == RolloutEvent.Type.OBSERVED || type == RolloutEvent.Type.MEASURED;
   }
 
   private static boolean isTerminal(RolloutEvent.Type type) {

@@ -428,6 +428,7 @@ final class RolloutRun implements RolloutHandle {
   private void finishDrainsWhilePaused() {
     observer.observe(spec.fleet(), state.desired()).thenCompose(fleet -> {
       Instant now = now();
+      state.observed(now, fleet);
       List<Instance> over = Drains.over(fleet, now, spec.drainTimeout());
       Optional<Instant> next = Drains.nextDue(fleet, now, spec.drainTimeout());
       if (over.isEmpty()) {
@@ -445,6 +446,7 @@ final class RolloutRun implements RolloutHandle {
     if (!state.begun() && !begin(fleet, now)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
+    state.observed(now, fleet);
     Decision decision = decide(fleet, now);
     engine.logDecision(state, decision);
     boolean acts = decision.actions().stream().anyMatch(Action::observeAgain);

@@ -4,6 +4,7 @@ import dev.molt.decide.TrafficGuard;
 import dev.molt.decide.StepState;
 import dev.molt.Fleet;
 import dev.molt.Instance;
+import dev.molt.InstanceState;
 import dev.molt.LaunchSpec;
 import dev.molt.ProviderException;
 import dev.molt.Revision;
@@ -18,11 +19,15 @@ import dev.molt.store.StepRecord;
 import dev.molt.strategy.RollingUpdate;
 import java.time.Instant;
 import dev.molt.gate.AnalysisResult;
+import dev.molt.gate.Measurement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +77,8 @@ final class RolloutState {
   private int refusals;
   // weighted revisions seen with no healthy instance, since when (memory for the traffic guard)
   private Map<Revision, Instant> dark = Map.of();
+  // the counts of the last OBSERVED event, so that only a change is recorded
+  private String lastObserved = "";
 
   /**
    * Restores the state saved in {@code record}, for an engine resuming it: phase, origin, rollback
@@ -93,6 +100,8 @@ final class RolloutState {
       record.steps().ifPresent(s::restoreSteps);
       s.rollingBack = saved.phase() == RolloutPhase.ABORTING;
       s.begun = saved.history().stream().anyMatch(e -> e.type() == Type.STARTED);
+      saved.history().stream().filter(e -> e.type() == Type.OBSERVED)
+          .reduce((first, second) -> second).ifPresent(e -> s.lastObserved = e.message());
       if (s.rollingBack) {
         s.targetSpec = record.previous().orElse(record.spec().target());
         s.desired = record.previous().isPresent() ? record.spec().capacity() : 0;
@@ -345,6 +354,71 @@ final class RolloutState {
     }
   }
 
+  /**
+   * Records an {@link Type#OBSERVED} event if the instances per revision and state in {@code
+   * fleet} differ from the last recorded.
+   */
+  void observed(Instant now, Fleet fleet) {
+    try {
+      synchronized (this) {
+        String counts = instanceCounts(fleet);
+        if (!counts.equals(lastObserved)) {
+          lastObserved = counts;
+          record(now, Type.OBSERVED, counts);
+        }
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  /** @return {@code instances: <rev>=<STATE>:<n>,... <rev>=...}, as {@link Type#OBSERVED} says */
+  static String instanceCounts(Fleet fleet) {
+    Map<String, Map<InstanceState, Integer>> counts = new TreeMap<>();
+    for (Instance i : fleet.instances()) {
+      if (i.state().isAlive()) {
+        counts.computeIfAbsent(i.revision().id(), r -> new EnumMap<>(InstanceState.class))
+            .merge(i.state(), 1, Integer::sum);
+      }
+    }
+    if (counts.isEmpty()) {
+      return "instances: none";
+    }
+    StringBuilder out = new StringBuilder("instances:");
+    counts.forEach((rev, states) -> {
+      out.append(' ').append(rev).append('=');
+      StringJoiner parts = new StringJoiner(",");
+      states.forEach((state, n) -> parts.add(state + ":" + n));
+      out.append(parts);
+    });
+    return out.toString();
+  }
+
+  /**
+   * Records a {@link Type#MEASURED} event for measurement {@code number} of the current step's
+   * analysis, unless an abort or a control moved on meanwhile.
+   */
+  void measured(Instant now, long forEpoch, int step, String gate, int number, Measurement m) {
+    try {
+      synchronized (this) {
+        if (forEpoch != epoch || step != stepIndex || phase.isTerminal()) {
+          return;
+        }
+        StringBuilder line = new StringBuilder("step=").append(step).append(" gate=").append(gate)
+            .append(" measurement=").append(number).append(" verdict=").append(m.verdict())
+            .append(" detail=\"").append(m.detail().replace('"', '\'')).append('"');
+        if (!m.metrics().isEmpty()) {
+          StringJoiner metrics = new StringJoiner(",", " metrics=", "");
+          m.metrics().forEach(r -> metrics.add(r.brief()));
+          line.append(metrics);
+        }
+        record(now, Type.MEASURED, line.toString());
+      }
+    } finally {
+      deliver();
+    }
+  }
+
   void providerError(Instant now, Throwable error) {
     try {
       synchronized (this) {
@@ -570,6 +644,8 @@ final class RolloutState {
     snapshot = build(now);
     if (type == Type.PROVIDER_ERROR || type == Type.LEASE_LOST) {
       withMdc(() -> LOG.warn("rollout={} fleet={} {}", id, spec.fleet(), message));
+    } else if (type == Type.OBSERVED) {
+      withMdc(() -> LOG.debug("rollout={} fleet={} {}", id, spec.fleet(), message));
     } else {
       log(message);
     }

@@ -43,6 +43,23 @@ public record RolloutEvent(Instant at, Type type, RolloutPhase phase, int step, 
     STEP,
     /** An analysis reached its verdict. */
     ANALYZED,
+    /**
+     * One measurement of an analysis's gate was made, while its result still counts: {@code
+     * step=<strategy step> gate=<name> measurement=<n, from 1> verdict=<Verdict> detail="<the
+     * gate's reason, with its numbers>"}, and {@code metrics=<metric>=<Verdict>,...} when the gate
+     * compared metrics. Recorded at the moment the measurement was made, before the {@link
+     * #ANALYZED} event it leads to. Descriptive only: a store keeps it with the next event.
+     */
+    MEASURED,
+    /**
+     * The live instances the engine observed changed, counted per revision and state: {@code
+     * instances: <rev>=<STATE>:<n>,<STATE>:<n> <rev>=...}, revisions by id and states in {@link
+     * dev.molt.InstanceState} order, only non-zero counts ({@code instances: none} for an empty
+     * fleet). Recorded when an observation the rollout decides on differs from the last one
+     * recorded, so the history tells how many instances of each revision were in each state over
+     * time. Descriptive only: logged at DEBUG, and a store keeps it with the next event.
+     */
+    OBSERVED,
     /** More of the new revision serves. */
     PROGRESS,
     /** The rollout paused. */

@@ -87,6 +87,7 @@ public final class Demo {
     out.println("rolling to v2 (" + v2.revision() + ") with "
         + DemoStrategies.describe(options.strategy()));
     Rollout done = engine.run(next);
+    options.timeline().ifPresent(file -> TimelineFile.write(file, done, out));
     long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
     int onTarget = platform.instances("web").stream()
         .filter(i -> i.revision().equals(v2.revision()) && i.isHealthy()).toList().size();

@@ -1,6 +1,8 @@
 package dev.molt.examples;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The demo's command-line options.
@@ -12,9 +14,11 @@ import java.util.List;
  * @param provider {@code in-memory} (default) or {@code docker}
  * @param strategy rolling, blue-green or canary
  * @param plan whether to print the plan instead of rolling out
+ * @param timeline where to write the rollout's timeline picture (SVG, or an HTML page for a name
+ *     ending in {@code .html}), if anywhere
  */
 record DemoOptions(int capacity, long seed, boolean help, String scenario, String provider,
-    String strategy, boolean plan) {
+    String strategy, boolean plan, Optional<Path> timeline) {
   static final java.util.Set<String> SCENARIOS = java.util.Set.of("rolling", "reconcile");
 
   static DemoOptions parse(List<String> args) {
@@ -25,6 +29,7 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
     String provider = "in-memory";
     String strategy = "rolling";
     boolean plan = false;
+    Optional<Path> timeline = Optional.empty();
     args = split(args);
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -36,19 +41,24 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
         case "--provider" -> provider = providerValue(value(args, ++i, a));
         case "--strategy" -> strategy = oneOf(a, value(args, ++i, a), DemoStrategies.NAMES);
         case "--plan" -> plan = true;
+        case "--timeline" -> timeline = Optional.of(pathValue(a, value(args, ++i, a)));
         default -> throw new IllegalArgumentException("unknown option '" + a + "' (./demo --help"
             + " lists them)");
       }
     }
     if (scenario.equals("reconcile") && (provider.equals("docker") || plan
-        || !strategy.equals("rolling"))) {
+        || !strategy.equals("rolling") || timeline.isPresent())) {
       throw new IllegalArgumentException("--scenario reconcile runs alone on the in-memory"
-          + " provider: drop --provider, --strategy and --plan");
+          + " provider: drop --provider, --strategy, --plan and --timeline");
+    }
+    if (plan && timeline.isPresent()) {
+      throw new IllegalArgumentException("--timeline draws a rollout that ran, and --plan runs"
+          + " none: drop one of them");
     }
     if (capacity == 0) {
       capacity = provider.equals("docker") ? 5 : 10;
     }
-    return new DemoOptions(capacity, seed, help, scenario, provider, strategy, plan);
+    return new DemoOptions(capacity, seed, help, scenario, provider, strategy, plan, timeline);
   }
 
   static String usage() {
@@ -67,6 +77,8 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
         "  --strategy <s>   rolling | blue-green | canary (default rolling)",
         "  --plan           print the rollout's plan (steps, traffic, peak, duration, rollback",
         "                   cost) without rolling out",
+        "  --timeline <f>   write a picture of the rollout to file f: SVG, or a self-contained",
+        "                   HTML page if f ends in .html (instances, traffic, steps, gates)",
         "  --help           this text");
   }
 
@@ -99,6 +111,14 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
       }
     }
     return out;
+  }
+
+  private static Path pathValue(String option, String text) {
+    if (text.isBlank() || text.startsWith("--")) {
+      throw new IllegalArgumentException(option + " needs a file name, such as out.svg; was '"
+          + text + "'");
+    }
+    return Path.of(text);
   }
 
   private static long longValue(String option, String text) {

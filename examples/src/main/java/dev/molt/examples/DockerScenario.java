@@ -109,6 +109,7 @@ final class DockerScenario {
       out.println("traffic: " + load.requests() + " requests, " + load.failed() + " failed"
           + " (answers " + load.answers() + ")");
     }
+    options.timeline().ifPresent(file -> TimelineFile.write(file, done, out));
     long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
     long onTarget = docker.observe(FLEET).stream()
         .filter(i -> i.revision().equals(done.to()) && i.state().isAlive())

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoTest {
   private static final String SUMMARY = summary(10);
@@ -56,6 +60,34 @@ class DemoTest {
         .hasMessage("--capacity must be in 1..100000, was 0");
     assertThatThrownBy(() -> DemoOptions.parse(List.of("--colour")))
         .hasMessageContaining("unknown option '--colour'");
+  }
+
+  @Test
+  void timelineWritesThePictureOfTheRolloutAndTheSummaryStaysLast(@TempDir Path dir)
+      throws IOException {
+    Path svg = dir.resolve("pictures/out.svg");
+    List<String> lines = run("--strategy", "canary", "--timeline", svg.toString());
+
+    assertThat(lines.get(lines.size() - 1)).matches(SUMMARY);
+    String id = lines.get(lines.size() - 1).split(" ")[1];
+    assertThat(lines.get(lines.size() - 2)).isEqualTo("timeline of " + id + " written to " + svg);
+    String picture = Files.readString(svg);
+    assertThat(picture).startsWith("<?xml").contains("data-rollout=\"" + id + "\"",
+        "class=\"traffic-line\"", "class=\"step-boundary\"", "end-marker end-SUCCEEDED");
+
+    Path html = dir.resolve("out.html");
+    run("--timeline=" + html);
+    assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("<svg ");
+  }
+
+  @Test
+  void timelineNeedsARolloutThatRuns() {
+    assertThatThrownBy(() -> DemoOptions.parse(List.of("--plan", "--timeline", "x.svg")))
+        .hasMessageContaining("drop one of them");
+    assertThatThrownBy(() -> DemoOptions.parse(List.of("--scenario", "reconcile", "--timeline",
+        "x.svg"))).hasMessageContaining("--timeline");
+    assertThatThrownBy(() -> DemoOptions.parse(List.of("--timeline")))
+        .hasMessage("--timeline needs a value");
   }
 
   @Test
