@@ -42,7 +42,7 @@ class ArchitectureTest {
     allow("strategy", "", "gate");
     allow("rollout", "", "strategy", "gate");
     allow("reconcile", "", "strategy", "rollout");
-    allow("store", "", "gate", "strategy", "rollout", "reconcile", "internal");
+    allow("store", "", "time", "gate", "strategy", "rollout", "reconcile", "internal");
     allow("inmemory", "", "spi", "time");
     allow("decide", "", "strategy", "gate", "rollout", "reconcile");
     allow("engine", "", "time", "spi", "gate", "strategy", "rollout", "reconcile", "store",

@@ -224,6 +224,7 @@ public final class RolloutEngine implements AutoCloseable {
    */
   public void shutdownNow() {
     gate.close();
+    persistence.stopWatching();
     for (RolloutRun run : registry.clear()) {
       run.halt(new MoltException("engine " + identity + " stopped while rollout " + run.id()
           + " was running; resume it from the store with another engine"));

@@ -54,6 +54,7 @@ final class RolloutPersistence implements RolloutListener {
   private final GatedScheduler scheduler;
   private final Function<Revision, Optional<LaunchSpec>> known;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+  private final dev.molt.time.Cancellable requestWatch;
   // fleets a FleetController keeps between runs: the lease, renewed while no run tracks it
   private final Map<String, Standing> standing = new ConcurrentHashMap<>();
 
@@ -132,6 +133,30 @@ final class RolloutPersistence implements RolloutListener {
     this.clock = clock;
     this.scheduler = scheduler;
     this.known = known;
+    this.requestWatch = store.watchRequests(this::requested);
+  }
+
+  /**
+   * The store says a control request for {@code rolloutId} was stored: if this engine runs that
+   * rollout, ask for its requests now rather than at the next poll.
+   */
+  private void requested(String rolloutId) {
+    Tracked t = tracked.get(rolloutId);
+    if (t == null || !scheduler.isOpen()) {
+      return;
+    }
+    scheduler.schedule(() -> {
+      if (tracked.get(rolloutId) == t) {
+        synchronized (t.polling) {
+          pollControls(t);
+        }
+      }
+    }, Duration.ZERO);
+  }
+
+  /** Stops listening for the store's notifications, for a stopping engine. */
+  void stopWatching() {
+    requestWatch.cancel();
   }
 
   /**

@@ -22,6 +22,8 @@ public final class InMemoryRolloutStore implements RolloutStore {
   private final Map<String, Lease> leases = new HashMap<>();
   private final Map<String, Long> newestTokens = new HashMap<>();
   private final Map<String, Map<String, ControlRequest>> requests = new HashMap<>();
+  private final List<java.util.function.Consumer<String>> watchers =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Creates an empty store. */
   public InMemoryRolloutStore() {}
@@ -51,10 +53,24 @@ public final class InMemoryRolloutStore implements RolloutStore {
   }
 
   @Override
-  public synchronized void request(ControlRequest request) {
+  public void request(ControlRequest request) {
     Arguments.required(request, "request");
-    requests.computeIfAbsent(request.rolloutId(), id -> new LinkedHashMap<>())
-        .putIfAbsent(request.id(), request);
+    boolean stored;
+    synchronized (this) {
+      stored = requests.computeIfAbsent(request.rolloutId(), id -> new LinkedHashMap<>())
+          .putIfAbsent(request.id(), request) == null;
+    }
+    if (stored) {
+      watchers.forEach(w -> w.accept(request.rolloutId())); // outside the lock
+    }
+  }
+
+  /** Tells {@code onRequest} of each new request at once, on the requester's thread. */
+  @Override
+  public dev.molt.time.Cancellable watchRequests(java.util.function.Consumer<String> onRequest) {
+    Arguments.required(onRequest, "onRequest");
+    watchers.add(onRequest);
+    return () -> watchers.remove(onRequest);
   }
 
   @Override

@@ -126,6 +126,21 @@ public interface RolloutStore {
    */
   List<ControlRequest> requests(String rolloutId);
 
+  /**
+   * Tells {@code onRequest} the rollout id of every control request stored from now on, by any
+   * process, as soon as the store learns of it, so that the engine holding the rollout applies it
+   * at once instead of at its next poll. A hint only: a notification may come late, twice, or
+   * (across a reconnect) not at all, and engines poll {@link #requests} anyway. The default tells
+   * nothing: a store that cannot notify is polled.
+   *
+   * @param onRequest called with a rollout id, on a thread of the store's; it must return quickly
+   *     and not throw
+   * @return cancels the watch
+   */
+  default dev.molt.time.Cancellable watchRequests(java.util.function.Consumer<String> onRequest) {
+    return dev.molt.time.Cancellable.none();
+  }
+
   /** @return {@code requests} sorted oldest first, by request time then id */
   static List<ControlRequest> oldestFirst(java.util.Collection<ControlRequest> requests) {
     return requests.stream().sorted(java.util.Comparator.comparing(ControlRequest::requestedAt)

@@ -77,6 +77,25 @@ class ControlsThroughTheStoreTest {
   }
 
   @Test
+  void aStoreThatNotifiesDeliversARequestAtOnceInsteadOfAtTheNextPoll() {
+    // a poll interval far longer than the test: only the store's notification can bring it
+    RolloutEngine engine = RolloutEngine.builder(platform).time(time).seed(11).store(store)
+        .identity("holder").pollInterval(Duration.ofMinutes(10)).build();
+    RolloutHandle handle = engine.start(Fixtures.rollout(Fixtures.V1, 4).build());
+    time.advance(Duration.ofSeconds(1));
+
+    ControlRequest pause = send(handle.id(), Control.PAUSE);
+    time.advance(Duration.ofMillis(1));
+
+    assertThat(handle.current().phase()).isEqualTo(RolloutPhase.PAUSED);
+    assertThat(outcome(pause)).isEqualTo(ControlAnswer.Outcome.APPLIED);
+    engine.shutdownNow();
+    ControlRequest late = send(handle.id(), Control.RESUME); // a stopped engine hears nothing
+    time.advance(Duration.ofSeconds(1));
+    assertThat(outcome(late)).isNull();
+  }
+
+  @Test
   void aControlNotValidNowIsRefusedWithTheReasonAndChangesNothing() {
     RolloutEngine engine = engine("holder");
     engine.run(Fixtures.rollout(Fixtures.V1, 4).build());

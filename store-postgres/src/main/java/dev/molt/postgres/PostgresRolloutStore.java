@@ -10,6 +10,7 @@ import dev.molt.store.RolloutRecord;
 import dev.molt.store.RolloutStore;
 import dev.molt.store.StaleLeaseException;
 import dev.molt.store.StoreException;
+import dev.molt.time.Cancellable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -60,11 +62,13 @@ public final class PostgresRolloutStore implements RolloutStore {
       + " WHERE r.fleet = EXCLUDED.fleet AND r.token <= EXCLUDED.token";
 
   private final Jdbc jdbc;
+  private final DataSource dataSource;
   private final String schema;
   private final LeaseTable leases;
 
   private PostgresRolloutStore(Builder b) {
     this.schema = b.schema;
+    this.dataSource = b.dataSource;
     this.jdbc = new Jdbc(b.dataSource, (int) Math.max(1, b.statementTimeout.toSeconds()), schema);
     this.leases = new LeaseTable(jdbc, schema);
   }
@@ -146,18 +150,38 @@ public final class PostgresRolloutStore implements RolloutStore {
     Arguments.required(request, "request");
     jdbc.call("store control request " + request.id() + " for rollout " + request.rolloutId(),
         c -> {
-          try (PreparedStatement st = jdbc.prepare(c, "INSERT INTO " + schema + ".control_requests"
-              + " (rollout_id, id, control, reason, requested_by, requested_at)"
-              + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (rollout_id, id) DO NOTHING")) {
+          // one statement: the notification is sent (at commit) only if the request was stored
+          try (PreparedStatement st = jdbc.prepare(c, "WITH stored AS (INSERT INTO " + schema
+              + ".control_requests (rollout_id, id, control, reason, requested_by, requested_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (rollout_id, id) DO NOTHING"
+              + " RETURNING rollout_id) SELECT pg_notify(?, ? || rollout_id) FROM stored")) {
             st.setString(1, request.rolloutId());
             st.setString(2, request.id());
             st.setString(3, request.control().name());
             st.setString(4, request.reason().map(PostgresRolloutStore::escape).orElse(null));
             st.setString(5, escape(request.requestedBy()));
             st.setObject(6, Jdbc.time(request.requestedAt()));
-            return st.executeUpdate();
+            st.setString(7, RequestListener.CHANNEL);
+            st.setString(8, schema + ":");
+            try (ResultSet rs = st.executeQuery()) {
+              return rs.next() ? 1 : 0;
+            }
           }
         });
+  }
+
+  /**
+   * Listens for the requests stored in this store's schema by any process, through PostgreSQL's
+   * {@code LISTEN/NOTIFY} on channel {@code molt_control_requests}: one connection of the data
+   * source and one daemon thread per watch, held until it is cancelled. A lost connection is
+   * opened again with back-off; what was sent meanwhile is found by the engines' polls.
+   */
+  @Override
+  public Cancellable watchRequests(Consumer<String> onRequest) {
+    Arguments.required(onRequest, "onRequest");
+    RequestListener listener = new RequestListener(dataSource, schema, onRequest);
+    listener.start();
+    return listener::stop;
   }
 
   @Override
