@@ -50,7 +50,8 @@ final class StoreObjects {
   /** Annotation on a rollout: the highest token that wrote or fenced it. */
   static final String FENCE = "molt.dev/fence";
 
-  private static final int SLUG = 40;
+  /** Keeps every name within 63 characters, as a DNS label, for tools that expect it. */
+  private static final int SLUG = 30;
 
   private StoreObjects() {}
 
