@@ -38,8 +38,8 @@ final class StoreCalls {
     String answer = e.getCode() > 0 ? "the API server answered " + e.getCode() + ": " + reason(e)
         : "cannot talk to the API server: " + reason(e);
     String hint = switch (e.getCode()) {
-      case 401, 403 -> "; grant the engine's service account get, list, create, update and"
-          + " delete on configmaps and coordination.k8s.io leases in namespace " + namespace
+      case 401, 403 -> "; grant the engine's service account get, list, create and update"
+          + " on configmaps and coordination.k8s.io leases in namespace " + namespace
           + " (see docs/store-kubernetes.md)";
       case 404 -> "; does namespace " + namespace + " exist?";
       case 0 -> "; is the cluster up, and does the kubeconfig point at it?";

@@ -218,7 +218,7 @@ class KubernetesRolloutStoreTest {
         new KubernetesClientException("leases is forbidden", 403, null));
 
     assertThat(e).hasMessageContaining("403").hasMessageContaining("namespace molt")
-        .hasMessageContaining("get, list, create, update").hasMessageContaining("configmaps")
+        .hasMessageContaining("get, list, create and update").hasMessageContaining("configmaps")
         .hasMessageContaining("coordination.k8s.io leases");
   }
 }
