@@ -69,11 +69,10 @@ final class FleetLeases {
           + " differ); Molt never changes it. Delete or rename it, or give the store another"
           + " namespace");
     }
-    long token = Long.parseLong(StoreObjects.annotation(object, StoreObjects.TOKEN).orElse("0"));
+    long token = StoreObjects.number(object, StoreObjects.TOKEN);
     String holder = object.getSpec() == null ? null : object.getSpec().getHolderIdentity();
     Optional<Lease> current = holder == null || holder.isEmpty() ? Optional.empty()
-        : Optional.of(new Lease(fleet, holder, Instant.parse(StoreObjects.annotation(object,
-            StoreObjects.EXPIRES_AT).orElseThrow()), token));
+        : Optional.of(new Lease(fleet, holder, expiry(object), token));
     return Optional.of(new Held(object, current, token, written(object)));
   }
 
@@ -260,6 +259,18 @@ final class FleetLeases {
     return (int) Math.min(Math.max(1, whole), Integer.MAX_VALUE);
   }
 
+  private static Instant expiry(HasMetadata object) {
+    Optional<String> text = StoreObjects.annotation(object, StoreObjects.EXPIRES_AT);
+    try {
+      return Instant.parse(text.orElseThrow());
+    } catch (RuntimeException e) {
+      throw new StoreException("Lease " + object.getMetadata().getName() + " has a holder but"
+          + " annotation " + StoreObjects.EXPIRES_AT + " is " + text.map(t -> "'" + t + "'")
+              .orElse("missing") + "; was it edited by hand? Restore it, or release the lease"
+          + " by removing spec.holderIdentity", e);
+    }
+  }
+
   /** @return the {@value StoreObjects#WRITTEN} entries: rollout object name to token */
   private static Map<String, Long> written(HasMetadata object) {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -267,7 +278,13 @@ final class FleetLeases {
     for (String entry : text.split(",")) {
       int eq = entry.indexOf('=');
       if (eq > 0) {
-        out.put(entry.substring(0, eq), Long.parseLong(entry.substring(eq + 1)));
+        try {
+          out.put(entry.substring(0, eq), Long.parseLong(entry.substring(eq + 1)));
+        } catch (NumberFormatException e) {
+          throw new StoreException("annotation " + StoreObjects.WRITTEN + " of Lease "
+              + object.getMetadata().getName() + " has entry '" + entry + "', not"
+              + " name=token; was it edited by hand?", e);
+        }
       }
     }
     return out;

@@ -68,9 +68,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * Hence no save under {@code t} lands after {@code acquire} returned {@code g}: the new holder and
- * a stale holder cannot both write. A grant counts from the moment {@code acquire} returns; one that
- * died between its Lease write and its fencing never acted, and the next grant fences the same
- * objects (the entries stay until a grant fenced them).
+ * a stale holder cannot both write. A grant counts from the moment {@code acquire} returns; one
+ * that died between its Lease write and its fencing never acted, and the next grant fences the
+ * same objects (the entries stay until a grant fenced them).
  *
  * <p>The Lease's {@code leaseTransitions} is an {@code int}; the token is a {@code long}, so the
  * annotation is the authority (the mirror stops at {@code Integer.MAX_VALUE}). Records are kept

@@ -62,8 +62,10 @@ final class RolloutObjects {
 
   /** @return the record of {@code rolloutId}, if one is stored */
   Optional<RolloutRecord> load(String rolloutId) {
-    return read(StoreObjects.rolloutName(rolloutId)).filter(o -> StoreObjects.annotation(o,
-        StoreObjects.ROLLOUT_ID).filter(rolloutId::equals).isPresent()).flatMap(RolloutObjects::record);
+    return read(StoreObjects.rolloutName(rolloutId))
+        .filter(o -> StoreObjects.annotation(o, StoreObjects.ROLLOUT_ID)
+            .filter(rolloutId::equals).isPresent())
+        .flatMap(RolloutObjects::record);
   }
 
   /** @return the records whose objects match {@code labels} (besides Molt's store labels) */
@@ -166,7 +168,7 @@ final class RolloutObjects {
   }
 
   private static long fence(ConfigMap object) {
-    return Long.parseLong(StoreObjects.annotation(object, StoreObjects.FENCE).orElse("0"));
+    return StoreObjects.number(object, StoreObjects.FENCE);
   }
 
   private static Optional<RolloutRecord> record(ConfigMap object) {

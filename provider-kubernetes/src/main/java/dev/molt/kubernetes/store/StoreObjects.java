@@ -1,6 +1,7 @@
 package dev.molt.kubernetes.store;
 
 import dev.molt.OwnerLabels;
+import dev.molt.store.StoreException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +116,21 @@ final class StoreObjects {
   static Optional<String> annotation(HasMetadata object, String key) {
     Map<String, String> annotations = object.getMetadata().getAnnotations();
     return Optional.ofNullable(annotations == null ? null : annotations.get(key));
+  }
+
+  /**
+   * @return the annotation as a number, 0 if absent
+   * @throws StoreException if it is not a number (someone edited the object)
+   */
+  static long number(HasMetadata object, String key) {
+    String text = annotation(object, key).orElse("0");
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new StoreException("annotation " + key + " of " + object.getKind() + " "
+          + object.getMetadata().getName() + " is '" + text + "', not a number; was the object"
+          + " edited by hand? Restore it, or delete it if its fleet has no running rollout", e);
+    }
   }
 
   /** @return the selector of Molt's store objects of {@code kind}, plus {@code more} */

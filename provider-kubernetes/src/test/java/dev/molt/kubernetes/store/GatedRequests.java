@@ -40,7 +40,7 @@ final class GatedRequests implements Interceptor {
     proceed.countDown();
   }
 
-  /** @return the statuses answered to requests of {@code method} whose path contains {@code path} */
+  /** @return the statuses answered to {@code method} requests whose path contains {@code path} */
   synchronized List<Integer> statuses(String method, String path) {
     List<Integer> out = new ArrayList<>();
     for (String a : answers) {

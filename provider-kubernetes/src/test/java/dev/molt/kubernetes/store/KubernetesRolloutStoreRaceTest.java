@@ -98,7 +98,8 @@ class KubernetesRolloutStoreRaceTest {
     gate.holdNext("PUT", "/configmaps/" + StoreObjects.rolloutName("ro-1"));
     Future<?> late = pool.submit(() -> old.save(stale, record("ro-1", RolloutPhase.SUCCEEDED,
         9)));
-    assertThat(gate.awaitHeld()).as("the old holder checked its lease and read the record").isTrue();
+    assertThat(gate.awaitHeld()).as("the old holder checked its lease, read the record")
+        .isTrue();
 
     Lease taken = successor.acquire("web", "engine-b", T0.plus(TTL), TTL);
     gate.letGo();
