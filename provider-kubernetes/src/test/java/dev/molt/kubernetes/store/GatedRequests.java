@@ -1,5 +1,6 @@
 package dev.molt.kubernetes.store;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -20,6 +21,7 @@ import java.util.function.Predicate;
 final class GatedRequests implements Interceptor {
   private final List<String> answers = new ArrayList<>();
   private volatile Predicate<HttpRequest> gate = r -> false;
+  private volatile Predicate<HttpRequest> fail = r -> false;
   private volatile CountDownLatch arrived = new CountDownLatch(1);
   private volatile CountDownLatch proceed = new CountDownLatch(1);
 
@@ -28,6 +30,14 @@ final class GatedRequests implements Interceptor {
     arrived = new CountDownLatch(1);
     proceed = new CountDownLatch(1);
     gate = r -> r.method().equals(method) && r.uri().getPath().contains(path);
+  }
+
+  /**
+   * Fails the next request of {@code method} whose path contains {@code path} before it is sent,
+   * as a connection lost there would: the caller dies at that point, as far as the server knows.
+   */
+  void failNext(String method, String path) {
+    fail = r -> r.method().equals(method) && r.uri().getPath().contains(path);
   }
 
   /** @return true once the held request arrived (within 30 s) */
@@ -54,6 +64,10 @@ final class GatedRequests implements Interceptor {
 
   @Override
   public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+    if (fail.test(request)) {
+      fail = r -> false;
+      throw new KubernetesClientException("connection lost before " + request.uri().getPath());
+    }
     if (gate.test(request)) {
       gate = r -> false;
       arrived.countDown();

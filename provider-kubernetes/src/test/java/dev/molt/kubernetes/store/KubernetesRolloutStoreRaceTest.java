@@ -8,7 +8,9 @@ import dev.molt.store.FleetLockedException;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
 import dev.molt.store.StaleLeaseException;
+import dev.molt.store.StoreException;
 import dev.molt.testkit.store.StoreRecords;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -137,6 +139,41 @@ class KubernetesRolloutStoreRaceTest {
     RolloutRecord mine = record("ro-2", RolloutPhase.PROGRESSING, 4);
     successor.save(taken, mine);
     assertThat(old.load("ro-2")).contains(mine);
+  }
+
+  @Test
+  void aGrantThatDiedBeforeFencingLeavesItsEntriesForTheNextGrantToFence() {
+    Lease stale = old.acquire("web", "engine-a", T0, TTL);
+    old.save(stale, record("ro-1", RolloutPhase.PROGRESSING, 3));
+    String name = StoreObjects.rolloutName("ro-1");
+    GatedRequests dying = new GatedRequests();
+    KubernetesRolloutStore crashing = MockApi.store(api.client(dying));
+    dying.failNext("PUT", "/configmaps/" + name);
+
+    assertThatThrownBy(() -> crashing.acquire("web", "engine-b", T0.plus(TTL), TTL))
+        .isInstanceOf(StoreException.class).hasMessageContaining(name);
+    assertThat(successor.lease("web")).hasValueSatisfying(
+        l -> assertThat(l.holder()).as("its Lease write landed").isEqualTo("engine-b"));
+    assertThat(annotation(leaseObject(), StoreObjects.WRITTEN))
+        .as("the entry waits for a grant that fences it").isEqualTo(name + "=" + stale.token());
+    assertThatThrownBy(() -> old.save(stale, record("ro-1", RolloutPhase.SUCCEEDED, 4)))
+        .isInstanceOf(StaleLeaseException.class);
+
+    Lease third = successor.acquire("web", "engine-c", T0.plus(TTL.multipliedBy(2)), TTL);
+
+    assertThat(annotation(api.client().configMaps().inNamespace(MockApi.NAMESPACE)
+        .withName(name).get(), StoreObjects.FENCE)).isEqualTo(Long.toString(third.token()));
+    assertThat(annotation(leaseObject(), StoreObjects.WRITTEN)).isEmpty();
+    assertThat(successor.load("ro-1")).contains(record("ro-1", RolloutPhase.PROGRESSING, 3));
+  }
+
+  private io.fabric8.kubernetes.api.model.coordination.v1.Lease leaseObject() {
+    return api.client().resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class)
+        .inNamespace(MockApi.NAMESPACE).withName(StoreObjects.leaseName("web")).get();
+  }
+
+  private static String annotation(HasMetadata object, String key) {
+    return object.getMetadata().getAnnotations().get(key);
   }
 
   @Test
