@@ -87,18 +87,7 @@ final class FleetLeases {
       Lease granted = Lease.claim(held.flatMap(Held::current),
           held.map(Held::newestToken).orElse(0L), fleet, holder, now, ttl);
       try {
-        if (held.isEmpty()) {
-          var object = new io.fabric8.kubernetes.api.model.coordination.v1.Lease();
-          object.setMetadata(StoreObjects.meta(StoreObjects.leaseName(fleet), StoreObjects.LEASE,
-              Map.of(StoreObjects.FLEET_KEY, StoreObjects.key(fleet)),
-              Map.of(StoreObjects.FLEET, fleet)));
-          object.setSpec(new LeaseSpec());
-          grant(object, granted, now, ttl);
-          leases().resource(object).create();
-        } else {
-          grant(held.get().object(), granted, now, ttl);
-          leases().resource(held.get().object()).update();
-        }
+        write(held, granted, now, ttl);
       } catch (KubernetesClientException e) {
         if (!StoreCalls.conflict(e)) {
           throw calls.failure(what, e);
@@ -238,8 +227,26 @@ final class FleetLeases {
     throw calls.contended(what);
   }
 
+  /** Creates the fleet's Lease object with {@code granted}, or updates the one read (guarded). */
+  private void write(Optional<Held> held, Lease granted, Instant now, Duration ttl) {
+    if (held.isPresent()) {
+      grant(held.get().object(), granted, now, ttl);
+      leases().resource(held.get().object()).update();
+      return;
+    }
+    var object = new io.fabric8.kubernetes.api.model.coordination.v1.Lease();
+    object.setMetadata(StoreObjects.meta(StoreObjects.leaseName(granted.fleet()),
+        StoreObjects.LEASE, Map.of(StoreObjects.FLEET_KEY, StoreObjects.key(granted.fleet())),
+        Map.of(StoreObjects.FLEET, granted.fleet())));
+    grant(object, granted, now, ttl);
+    leases().resource(object).create();
+  }
+
   private static void grant(io.fabric8.kubernetes.api.model.coordination.v1.Lease object,
       Lease granted, Instant now, Duration ttl) {
+    if (object.getSpec() == null) {
+      object.setSpec(new LeaseSpec());
+    }
     LeaseSpec spec = object.getSpec();
     spec.setHolderIdentity(granted.holder());
     spec.setAcquireTime(now.atZone(ZoneOffset.UTC));
