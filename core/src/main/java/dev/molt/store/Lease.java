@@ -47,15 +47,21 @@ public record Lease(String fleet, String holder, Instant expiresAt, long token) 
   }
 
   /**
-   * The grant rule every store applies, under its own lock: grant a lease if the fleet's lease is
-   * free, lapsed, or already {@code holder}'s, with a token one above the newest issued.
+   * The grant rule every store applies, under its own lock (or its own compare-and-swap): grant a
+   * lease if the fleet's lease is free, lapsed, or already {@code holder}'s, with a token one above
+   * the newest issued. Public for stores in other modules.
    *
    * @param current the fleet's lease, if one is granted and not released
    * @param newestToken the newest token issued for the fleet, 0 if none
+   * @param fleet the fleet name
+   * @param holder who asks
+   * @param now the caller's time
+   * @param ttl how long the grant holds
+   * @return the lease to grant
    * @throws FleetLockedException if another holder's lease still holds
    */
-  static Lease claim(Optional<Lease> current, long newestToken, String fleet, String holder,
-      Instant now, Duration ttl) {
+  public static Lease claim(Optional<Lease> current, long newestToken, String fleet,
+      String holder, Instant now, Duration ttl) {
     Arguments.notBlank(holder, "holder");
     Arguments.required(now, "now");
     Arguments.positive(ttl, "ttl");
@@ -68,11 +74,17 @@ public record Lease(String fleet, String holder, Instant expiresAt, long token) 
 
   /**
    * The renewal rule: extend {@code held} to {@code now + ttl} if it is still the fleet's lease
-   * (same holder, same token, not released).
+   * (same holder, same token, not released). Public for stores in other modules.
    *
+   * @param current the fleet's lease, if one is granted and not released
+   * @param newestToken the newest token issued for the fleet, 0 if none
+   * @param held the lease the caller holds
+   * @param now the caller's time
+   * @param ttl how long the lease holds from now
+   * @return the renewed lease
    * @throws StaleLeaseException otherwise
    */
-  static Lease extend(Optional<Lease> current, long newestToken, Lease held, Instant now,
+  public static Lease extend(Optional<Lease> current, long newestToken, Lease held, Instant now,
       Duration ttl) {
     Arguments.required(held, "lease");
     Arguments.required(now, "now");
@@ -83,11 +95,15 @@ public record Lease(String fleet, String holder, Instant expiresAt, long token) 
 
   /**
    * The fencing rule for writes: {@code writer} must be the newest lease issued for its fleet
-   * (lapsed or not, but not released).
+   * (lapsed or not, but not released). Public for stores in other modules.
    *
+   * @param current the fleet's lease, if one is granted and not released
+   * @param newestToken the newest token issued for the fleet, 0 if none
+   * @param writer the lease the caller writes under
+   * @param what what is refused, for the message ({@code "save of rollout ro-1"})
    * @throws StaleLeaseException otherwise
    */
-  static void requireCurrent(Optional<Lease> current, long newestToken, Lease writer,
+  public static void requireCurrent(Optional<Lease> current, long newestToken, Lease writer,
       String what) {
     if (current.isEmpty() || current.get().token() != writer.token()
         || !current.get().holder().equals(writer.holder()) || writer.token() != newestToken) {

@@ -13,8 +13,9 @@ import java.util.Optional;
  *
  * <p>Implementations: {@link InMemoryRolloutStore} (one process; the engine's default), {@link
  * FileRolloutStore} (JSON files, atomic replace, survives a killed JVM; several processes may share
- * its directory) and, in the {@code molt-store-postgres} module, a PostgreSQL store for engines on
- * many hosts. Implementations must be thread-safe, and {@link #acquire}, {@link #renew}, {@link
+ * its directory), in the {@code molt-store-postgres} module a PostgreSQL store for engines on
+ * many hosts, and in {@code molt-provider-kubernetes} a store of Kubernetes Leases and
+ * ConfigMaps. Implementations must be thread-safe, and {@link #acquire}, {@link #renew}, {@link
  * #release} and {@link #save} must be atomic across every engine sharing the store.
  *
  * <p><b>Fencing.</b> Every lease carries a fencing token that grows with each grant for its fleet

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
  *   <li>a lease lapses at its expiry (by the caller's clock, here fixed instants) and another holder
  *       takes it over with a higher fencing token;
  *   <li>the holder renews its lease, keeping the token;
+ *   <li>a lease that lapsed but was not taken over is still the fleet's newest: it saves and
+ *       renews, keeping its token, and then excludes others again;
  *   <li>a writer whose token is stale (a newer lease was granted, or its own was released) is
  *       refused with a {@link StaleLeaseException}, and nothing it sent is written; nor may it renew
  *       or release;
@@ -235,6 +237,23 @@ public abstract class RolloutStoreContract {
     assertThat(again.token()).isGreaterThan(first.token());
     assertThatThrownBy(() -> store.renew(renewed, T0.plusSeconds(42), TTL))
         .isInstanceOf(StaleLeaseException.class);
+  }
+
+  @Test
+  void aLapsedLeaseThatNoOneTookOverStillSavesAndRenews() {
+    Lease lapsed = store.acquire("web", "engine-a", T0, TTL);
+    Instant late = T0.plus(TTL).plusSeconds(5);
+    RolloutRecord record = StoreRecords.record("ro-1", "web", RolloutPhase.PROGRESSING, T0, 3);
+
+    store.save(lapsed, record);
+    Lease renewed = store.renew(lapsed, late, TTL);
+
+    assertThat(openAgain(store).load("ro-1")).contains(record);
+    assertThat(renewed).isEqualTo(new Lease("web", "engine-a", late.plus(TTL), lapsed.token()));
+    assertThat(store.lease("web")).contains(renewed);
+    assertThatThrownBy(() -> openAgain(store).acquire("web", "engine-b", late.plusSeconds(1),
+        TTL)).isInstanceOfSatisfying(FleetLockedException.class,
+            e -> assertThat(e.holder()).isEqualTo("engine-a"));
   }
 
   @Test
