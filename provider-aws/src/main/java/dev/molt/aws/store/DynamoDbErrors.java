@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 
@@ -22,6 +23,8 @@ final class DynamoDbErrors {
   static <T> T call(String what, String table, Supplier<T> body) {
     try {
       return body.get();
+    } catch (ConditionalCheckFailedException | TransactionCanceledException refused) {
+      throw refused; // the callers' to interpret: a refusal, not a failure
     } catch (SdkException e) {
       throw failure(what, table, e);
     }
