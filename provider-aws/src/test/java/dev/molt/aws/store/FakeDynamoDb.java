@@ -126,10 +126,16 @@ final class FakeDynamoDb implements AutoCloseable {
     body.run();
   }
 
+  /**
+   * Stops the server. The JDK server's dispatcher notices within a second; that wait happens on
+   * a daemon thread, not the test's.
+   */
   @Override
   public void close() {
-    server.stop(0);
     ((ExecutorService) server.getExecutor()).shutdownNow();
+    Thread stopper = new Thread(() -> server.stop(0), "fake-dynamodb-stop");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
