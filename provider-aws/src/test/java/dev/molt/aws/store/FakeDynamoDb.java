@@ -111,6 +111,22 @@ final class FakeDynamoDb implements AutoCloseable {
     }
   }
 
+  /**
+   * Cancels the next {@code times} TransactWriteItems as DynamoDB does when another request
+   * changes one of their items meanwhile: {@code TransactionCanceledException}, reason {@code
+   * TransactionConflict}. Nothing is applied.
+   */
+  synchronized void conflictNextTransactions(int times) {
+    Deque<Refusal> queue = faults.computeIfAbsent("TransactWriteItems", k -> new ArrayDeque<>());
+    for (int i = 0; i < times; i++) {
+      ObjectNode extra = JSON.createObjectNode();
+      extra.putArray("CancellationReasons").addObject().put("Code", "TransactionConflict")
+          .put("Message", "Transaction is ongoing for the item");
+      queue.add(new Refusal("TransactionCanceledException", 400, "Transaction cancelled, please"
+          + " refer cancellation reasons for specific reasons [TransactionConflict]", extra));
+    }
+  }
+
   /** @return a copy of the item under this key of a table, or null */
   synchronized Map<String, JsonNode> item(String table, Map<String, JsonNode> key) {
     return tables.peek(table, key);
