@@ -346,8 +346,9 @@ public final class DynamoDbRolloutStore implements RolloutStore, AutoCloseable {
     /**
      * Sets the TTL attribute's name (default {@code ttl}): the one the table's TTL is enabled on.
      *
-     * @param name the attribute name
+     * @param name the attribute name: letters, digits, {@code _ - .}, none of the store's own
      * @return this builder
+     * @throws dev.molt.InvalidSpecException if it is not such a name
      */
     public Builder ttlAttribute(String name) {
       this.ttlAttribute = Schema.requireAttributeName(name);
@@ -362,7 +363,7 @@ public final class DynamoDbRolloutStore implements RolloutStore, AutoCloseable {
      *     schema, or DynamoDB cannot be reached
      */
     public DynamoDbRolloutStore build() {
-      Schema.ensure(client, table, createTable, ttlAttribute);
+      Schema.ensure(client, table, createTable, ttlAttribute, finishedTtl.isPresent());
       return new DynamoDbRolloutStore(this);
     }
   }

@@ -42,6 +42,10 @@ final class Items {
   static final String FINISHED = "finished";
   static final String STARTED_AT = "startedAt";
   static final String ROLLOUT_ID = "rolloutId";
+  /** Every attribute name the store writes (the TTL attribute must be another). */
+  static final java.util.Set<String> NAMES = java.util.Set.of(PK, SK, HOLDER, EXPIRES_AT, TOKEN,
+      RELEASED, GRANTED_AT, FLEET, RECORD, FINISHED, STARTED_AT, ROLLOUT_ID, "control", "reason",
+      "requestedBy", "requestedAt");
 
   private Items() {}
 

@@ -46,14 +46,15 @@ final class Schema {
 
   static String requireAttributeName(String name) {
     Arguments.notBlank(name, "ttlAttribute");
-    if (!ATTRIBUTE.matcher(name).matches() || name.equals(Items.PK) || name.equals(Items.SK)) {
+    if (!ATTRIBUTE.matcher(name).matches() || Items.NAMES.contains(name)) {
       throw new InvalidSpecException("ttlAttribute", "'" + name + "' must be letters, digits,"
-          + " _ - and . and not a key attribute (pk, sk)");
+          + " _ - and . and none of the store's own attributes " + Items.NAMES);
     }
     return name;
   }
 
-  static void ensure(DynamoDbClient client, String table, boolean create, String ttlAttribute) {
+  static void ensure(DynamoDbClient client, String table, boolean create, String ttlAttribute,
+      boolean expiring) {
     DynamoDbErrors.call("check the table", table, () -> {
       TableDescription found;
       try {
@@ -72,7 +73,9 @@ final class Schema {
             + found.keySchema() + "; the store needs a string partition key pk and a string"
             + " sort key sk (see docs/store-dynamodb.md): use another table");
       }
-      warnWithoutTtl(client, table, ttlAttribute);
+      if (expiring) {
+        warnWithoutTtl(client, table, ttlAttribute);
+      }
       return null;
     });
   }

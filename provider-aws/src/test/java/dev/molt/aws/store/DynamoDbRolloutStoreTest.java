@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.molt.InvalidSpecException;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
@@ -56,6 +57,20 @@ class DynamoDbRolloutStoreTest {
         .timeToLiveDescription().attributeName()).isEqualTo("ttl");
     assertThat(aws.fake.calls("CreateTable")).isEqualTo(1);
     assertThat(aws.fake.calls("UpdateTimeToLive")).isEqualTo(1);
+  }
+
+  @Test
+  void namesDynamoDbOrTheStoreCannotUseAreRefusedBeforeAnyCall() {
+    DynamoDbRolloutStore.Builder builder = DynamoDbRolloutStore.builder(aws.client());
+    assertThatThrownBy(() -> builder.table("ab")).isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("not a DynamoDB table name");
+    assertThatThrownBy(() -> builder.table("molt rollouts"))
+        .isInstanceOf(InvalidSpecException.class);
+    assertThatThrownBy(() -> builder.ttlAttribute("record"))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("the store's own");
+    assertThatThrownBy(() -> builder.expireFinishedRecordsAfter(Duration.ZERO))
+        .isInstanceOf(InvalidSpecException.class);
+    assertThat(aws.fake.calls("DescribeTable")).isZero();
   }
 
   @Test
