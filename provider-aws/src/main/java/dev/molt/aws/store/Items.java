@@ -2,9 +2,11 @@ package dev.molt.aws.store;
 
 import dev.molt.store.Lease;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -43,7 +45,7 @@ final class Items {
   static final String STARTED_AT = "startedAt";
   static final String ROLLOUT_ID = "rolloutId";
   /** Every attribute name the store writes (the TTL attribute must be another). */
-  static final java.util.Set<String> NAMES = java.util.Set.of(PK, SK, HOLDER, EXPIRES_AT, TOKEN,
+  static final Set<String> NAMES = Set.of(PK, SK, HOLDER, EXPIRES_AT, TOKEN,
       RELEASED, GRANTED_AT, FLEET, RECORD, FINISHED, STARTED_AT, ROLLOUT_ID, "control", "reason",
       "requestedBy", "requestedAt");
 
@@ -93,7 +95,7 @@ final class Items {
 
   static Instant instant(AttributeValue value) {
     BigDecimal seconds = new BigDecimal(value.n());
-    BigDecimal whole = seconds.setScale(0, java.math.RoundingMode.FLOOR);
+    BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
     return Instant.ofEpochSecond(whole.longValueExact(),
         seconds.subtract(whole).movePointRight(9).intValueExact());
   }

@@ -13,6 +13,7 @@ import dev.molt.store.StaleLeaseException;
 import dev.molt.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -134,7 +135,7 @@ final class LeaseItems {
 
   /** @return the placeholders among {@link #NAMES} that an expression uses */
   static Map<String, String> names(String... placeholders) {
-    Map<String, String> out = new java.util.HashMap<>();
+    Map<String, String> out = new HashMap<>();
     for (String p : placeholders) {
       out.put(p, NAMES.get(p));
     }

@@ -8,6 +8,7 @@ import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
 import dev.molt.store.StaleLeaseException;
 import dev.molt.testkit.store.StoreRecords;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,7 +110,7 @@ class DynamoDbRaceTest {
 
     assertThat(old.load("ro-1")).as("the new holder's record stands").contains(taken);
     assertThat(aws.fake.item(DynamoDbFixture.TABLE, FakeKeys.of("rollout#ro-1", "record"))
-        .get(Items.TOKEN)).isEqualTo(AttributeValues.n(java.math.BigDecimal.valueOf(
+        .get(Items.TOKEN)).isEqualTo(AttributeValues.n(BigDecimal.valueOf(
             current.token())));
   }
 }

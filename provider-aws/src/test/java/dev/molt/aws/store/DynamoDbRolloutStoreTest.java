@@ -12,6 +12,7 @@ import dev.molt.store.StaleLeaseException;
 import dev.molt.store.StoreException;
 import dev.molt.testkit.store.StoreRecords;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -108,7 +109,7 @@ class DynamoDbRolloutStoreTest {
     store.save(web, done);
     long expected = done.rollout().updatedAt().plus(Duration.ofDays(2)).getEpochSecond();
     assertThat(item("rollout#ro-1", "record").get("expires"))
-        .isEqualTo(AttributeValues.n(java.math.BigDecimal.valueOf(expected)));
+        .isEqualTo(AttributeValues.n(BigDecimal.valueOf(expected)));
     assertThat(item("revision#" + done.spec().target().revision().id(), "launch-spec")
         .get("expires")).as("the revision's pointer expires with it").isNotNull();
     assertThat(item("unfinished", "ro-1")).as("left the unfinished partition").isNull();

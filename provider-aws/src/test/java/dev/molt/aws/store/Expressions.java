@@ -1,8 +1,13 @@
 package dev.molt.aws.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.molt.aws.store.FakeDynamoDb.Refusal;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -142,12 +147,12 @@ final class Expressions {
         JsonNode inner = v.get(type);
         long size = switch (type) {
           case "S" -> inner.asText().codePointCount(0, inner.asText().length());
-          case "B" -> java.util.Base64.getDecoder().decode(inner.asText()).length;
+          case "B" -> Base64.getDecoder().decode(inner.asText()).length;
           case "M", "L", "SS", "NS", "BS" -> inner.size();
           default -> throw invalid(what, "Incorrect operand type for operator or function;"
               + " operator or function: size, operand type: " + type);
         };
-        return AttributeValues.n(java.math.BigDecimal.valueOf(size));
+        return AttributeValues.n(BigDecimal.valueOf(size));
       });
     }
   }
@@ -168,7 +173,7 @@ final class Expressions {
             + " operator or function: list_append, operand type: " + AttributeValues.type(
                 a.has("L") ? b : a));
       }
-      var out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      var out = JsonNodeFactory.instance.objectNode();
       var list = out.putArray("L");
       a.get("L").forEach(list::add);
       b.get("L").forEach(list::add);
@@ -264,10 +269,10 @@ final class Expressions {
         return value.get("S").asText().startsWith(prefix.get("S").asText());
       }
       if (value.has("B") && prefix.has("B")) {
-        byte[] v = java.util.Base64.getDecoder().decode(value.get("B").asText());
-        byte[] p = java.util.Base64.getDecoder().decode(prefix.get("B").asText());
+        byte[] v = Base64.getDecoder().decode(value.get("B").asText());
+        byte[] p = Base64.getDecoder().decode(prefix.get("B").asText());
         return v.length >= p.length
-            && AttributeValues.compareBytes(java.util.Arrays.copyOf(v, p.length), p) == 0;
+            && AttributeValues.compareBytes(Arrays.copyOf(v, p.length), p) == 0;
       }
       return false;
     }
@@ -288,7 +293,7 @@ final class Expressions {
       if (type.length() == 2 && type.endsWith("S") && AttributeValues.type(element)
           .equals(type.substring(0, 1))) {
         for (JsonNode e : value.get(type)) {
-          JsonNode member = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+          JsonNode member = JsonNodeFactory.instance
               .objectNode().set(type.substring(0, 1), e);
           if (AttributeValues.equal(member, element)) {
             return true;
@@ -321,7 +326,7 @@ final class Expressions {
   record Update(List<Path> setPaths, List<Operand> setValues, List<Path> removes) {
     /** @return the updated item (a new map) */
     Map<String, JsonNode> apply(Map<String, JsonNode> item) {
-      Map<String, JsonNode> out = new java.util.LinkedHashMap<>(item);
+      Map<String, JsonNode> out = new LinkedHashMap<>(item);
       for (int i = 0; i < setPaths.size(); i++) {
         out.put(setPaths.get(i).top(), setValues.get(i).value(item).orElseThrow(
             () -> invalid("UpdateExpression", "The provided expression refers to an attribute"

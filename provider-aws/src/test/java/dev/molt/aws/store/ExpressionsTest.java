@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.molt.aws.store.Expressions.Placeholders;
 import dev.molt.aws.store.FakeDynamoDb.Refusal;
+import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -166,14 +167,14 @@ class ExpressionsTest {
         + " fresh = if_not_exists(fresh, :ten), counter = if_not_exists(counter, :ten) + :six"
         + " REMOVE s, t", before);
 
-    assertThat(after.get("n")).isEqualTo(AttributeValues.n(new java.math.BigDecimal(11)));
+    assertThat(after.get("n")).isEqualTo(AttributeValues.n(new BigDecimal(11)));
     assertThat(after.get("big")).as("n before its SET").isEqualTo(AttributeValues.n(
-        new java.math.BigDecimal(2)));
-    assertThat(after.get("fresh")).isEqualTo(AttributeValues.n(java.math.BigDecimal.TEN));
-    assertThat(after.get("counter")).isEqualTo(AttributeValues.n(new java.math.BigDecimal(13)));
+        new BigDecimal(2)));
+    assertThat(after.get("fresh")).isEqualTo(AttributeValues.n(BigDecimal.TEN));
+    assertThat(after.get("counter")).isEqualTo(AttributeValues.n(new BigDecimal(13)));
     assertThat(after).doesNotContainKeys("s", "t").containsKey("ss");
     assertThat(before.get("n")).as("the item itself is unchanged").isEqualTo(
-        AttributeValues.n(java.math.BigDecimal.valueOf(5)));
+        AttributeValues.n(BigDecimal.valueOf(5)));
 
     Map<String, JsonNode> appended = update("set m2 = list_append(m.l, m.l)", before);
     assertThat(appended.get("m2").get("L")).hasSize(4);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +57,7 @@ class FakeDynamoDbTest {
   }
 
   private void put(String pk, String sk, long n) {
-    Map<String, AttributeValue> item = new java.util.HashMap<>(key(pk, sk));
+    Map<String, AttributeValue> item = new HashMap<>(key(pk, sk));
     item.put("n", AttributeValue.fromN(Long.toString(n)));
     db.putItem(b -> b.tableName("tbl").item(item));
   }
@@ -129,7 +130,7 @@ class FakeDynamoDbTest {
     assertThatThrownBy(() -> db.updateItem(b -> b.tableName("tbl").key(key("a", "1"))
         .updateExpression("SET pk = :v").expressionAttributeValues(Map.of(":v",
             AttributeValue.fromS("b"))))).hasMessageContaining("Cannot update attribute pk");
-    Map<String, AttributeValue> huge = new java.util.HashMap<>(key("a", "1"));
+    Map<String, AttributeValue> huge = new HashMap<>(key("a", "1"));
     huge.put("blob", AttributeValue.fromS("x".repeat(401 * 1024)));
     assertThatThrownBy(() -> db.putItem(b -> b.tableName("tbl").item(huge)))
         .hasMessageContaining("Item size has exceeded the maximum allowed size");

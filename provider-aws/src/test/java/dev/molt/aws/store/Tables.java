@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The fake's tables and the operations on them, one request at a time (the caller holds the
@@ -233,7 +234,7 @@ final class Tables {
     private final JsonNode keySchema;
     private final JsonNode definitions;
     Optional<String> ttlAttribute = Optional.empty();
-    private final Map<JsonNode, java.util.TreeMap<JsonNode, Map<String, JsonNode>>> partitions =
+    private final Map<JsonNode, TreeMap<JsonNode, Map<String, JsonNode>>> partitions =
         new HashMap<>();
 
     private Table(String name, String hashKey, Optional<String> rangeKey,
@@ -330,7 +331,7 @@ final class Tables {
     void put(Map<String, JsonNode> key, Map<String, JsonNode> item) {
       Map<String, JsonNode> stored = new LinkedHashMap<>(item);
       stored.putAll(key);
-      partitions.computeIfAbsent(key.get(hashKey), h -> new java.util.TreeMap<>(Table::order))
+      partitions.computeIfAbsent(key.get(hashKey), h -> new TreeMap<>(Table::order))
           .put(rangeOf(key), stored);
     }
 
