@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.molt.InvalidSpecException;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.store.FleetLockedException;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
 import dev.molt.store.StaleLeaseException;
@@ -200,6 +201,25 @@ class DynamoDbRolloutStoreTest {
     store.save(web, saved);
     assertThat(aws.fake.calls("TransactWriteItems")).isEqualTo(2);
     assertThat(store.load("ro-1")).contains(saved);
+  }
+
+  @Test
+  void aRefusalIsNeverRetried() {
+    DynamoDbRolloutStore store = DynamoDbRolloutStore.builder(aws.client(
+        DynamoDbRolloutStore.retryStrategy())).table(DynamoDbFixture.TABLE).build();
+    Lease old = store.acquire("web", "engine-a", T0, TTL);
+    store.acquire("web", "engine-b", T0.plus(TTL), TTL);
+    int updates = aws.fake.calls("UpdateItem");
+    int transactions = aws.fake.calls("TransactWriteItems");
+
+    assertThatThrownBy(() -> store.save(old, StoreRecords.record("ro-1", "web",
+        RolloutPhase.PROGRESSING, T0, 2))).isInstanceOf(StaleLeaseException.class);
+    assertThatThrownBy(() -> store.renew(old, T0.plus(TTL), TTL))
+        .isInstanceOf(StaleLeaseException.class);
+    assertThatThrownBy(() -> store.acquire("web", "engine-a", T0.plus(TTL), TTL))
+        .isInstanceOf(FleetLockedException.class);
+    assertThat(aws.fake.calls("TransactWriteItems") - transactions).isEqualTo(1);
+    assertThat(aws.fake.calls("UpdateItem") - updates).isEqualTo(2);
   }
 
   @Test
