@@ -46,7 +46,9 @@ import org.junit.jupiter.api.Test;
  *   <li>a release frees the fleet at once, and the next grant still gets a higher token;
  *   <li>concurrent acquires from several handles on the store grant the lease exactly once;
  *   <li>control requests are kept once per id, listed oldest first, and a record's answers to
- *       them round-trip with it.
+ *       them round-trip with it;
+ *   <li>a request sent again under its id is delivered once, as first sent, whatever the second
+ *       copy carries and whichever handle sent it; ids are per rollout.
  * </ul>
  *
  * Each test uses a fresh store from {@link #createStore()}. Time is the caller's: stores never
@@ -177,6 +179,26 @@ public abstract class RolloutStoreContract {
     assertThat(store.load("ro-1").orElseThrow().answer("cr-a").map(ControlAnswer::outcome))
         .contains(ControlAnswer.Outcome.REFUSED);
     assertThat(store.load("ro-1").orElseThrow().answer("cr-b")).isEmpty();
+  }
+
+  @Test
+  void aRequestSentAgainUnderItsIdIsDeliveredOnceAsFirstSent() {
+    ControlRequest first = new ControlRequest("cr-1", "ro-1", ControlRequest.Control.PAUSE,
+        Optional.empty(), "cli-alice", T0);
+    ControlRequest sameIdOtherContent = new ControlRequest("cr-1", "ro-1",
+        ControlRequest.Control.ABORT, Optional.of("changed my mind"), "cli-bob",
+        T0.plusSeconds(9));
+    ControlRequest sameIdOtherRollout = new ControlRequest("cr-1", "ro-2",
+        ControlRequest.Control.RESUME, Optional.empty(), "cli-alice", T0.plusSeconds(1));
+    store.request(first);
+    openAgain(store).request(sameIdOtherContent);
+    store.request(sameIdOtherContent);
+    store.request(sameIdOtherRollout);
+
+    assertThat(store.requests("ro-1")).containsExactly(first);
+    assertThat(openAgain(store).requests("ro-1")).containsExactly(first);
+    assertThat(store.requests("ro-2")).as("ids are per rollout").containsExactly(
+        sameIdOtherRollout);
   }
 
   @Test
