@@ -3,6 +3,7 @@ package dev.molt.cli;
 import dev.molt.files.ReconcileFile;
 import dev.molt.files.RolloutFile;
 import dev.molt.files.SpecFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +31,19 @@ final class FileOptions {
   }
 
   private SpecFiles reader() {
+    exists(file, "-f");
     SpecFiles.Builder b = SpecFiles.builder();
     for (Path t : templates) {
+      exists(t, "--templates");
       b.templates(SpecFiles.create().readTemplates(t));
     }
     return b.build();
+  }
+
+  private static void exists(Path given, String option) {
+    if (!Files.isRegularFile(given)) {
+      throw new CliException(ExitCode.BAD_INPUT, given + ": no such file (" + option + " "
+          + given + "); give the path of a rollout file, such as examples/rollouts/canary.yaml");
+    }
   }
 }

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code molt} command: plan, apply, watch and steer rollouts described by rollout files
@@ -33,6 +35,9 @@ import picocli.CommandLine.ParameterException;
         "7:the control was refused", "8:no engine answered the control in time",
         "9:the run stopped before the rollout ended"})
 public final class Molt implements Runnable {
+
+  @Spec
+  private CommandSpec spec;
 
   private Molt() {}
 
@@ -65,7 +70,7 @@ public final class Molt implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(new CommandLine(this), "a command is needed: molt --help lists"
+    throw new ParameterException(spec.commandLine(), "a command is needed: molt --help lists"
         + " them (plan, apply, status, history, pause, resume, promote, abort, undo, retry,"
         + " reconcile)");
   }

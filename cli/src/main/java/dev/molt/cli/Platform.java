@@ -10,6 +10,9 @@ import dev.molt.spi.Provider;
 import dev.molt.time.Scheduler;
 import dev.molt.time.VirtualTime;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +36,8 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 record Platform(Watched provider, String name, Optional<VirtualTime> virtualTime,
     Optional<InMemoryProvider> simulated, Clock clock, Optional<Scheduler> scheduler,
     AutoCloseable closer) implements AutoCloseable {
+
+  private static final Duration DRAIN = Duration.ofSeconds(5);
 
   static Platform open(PlatformOptions options) {
     return switch (options.kind()) {
@@ -71,8 +76,9 @@ record Platform(Watched provider, String name, Optional<VirtualTime> virtualTime
   }
 
   private static Platform simulation(PlatformOptions options) {
+    // the in-memory defaults (launch 20 s, healthy 10 s later, drain 5 s) unless told otherwise
     InstanceBehavior behavior = InstanceBehavior.healthy(options.simLaunch, options.simReady)
-        .withDrainTime(options.simReady);
+        .withDrainTime(Collections.min(List.of(DRAIN, options.simReady)));
     if (options.virtualTime()) {
       VirtualTime time = VirtualTime.create();
       InMemoryProvider sim = InMemoryProvider.builder(time).defaultBehavior(behavior).build();

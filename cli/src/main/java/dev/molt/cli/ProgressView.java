@@ -2,7 +2,6 @@ package dev.molt.cli;
 
 import dev.molt.Durations;
 import dev.molt.Instance;
-import dev.molt.InstanceState;
 import dev.molt.Revision;
 import dev.molt.engine.RolloutListener;
 import dev.molt.rollout.Rollout;
@@ -11,7 +10,6 @@ import dev.molt.rollout.Wait;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -118,15 +116,21 @@ final class ProgressView implements RolloutListener {
 
   /** @return {@code r-aa 10 healthy | r-bb 2 healthy 1 launching}, from the last observation */
   private String instances(String fleet) {
-    Map<Revision, Map<InstanceState, Long>> counts = platform.lastSeen(fleet).stream()
+    Map<Revision, Map<String, Long>> counts = platform.lastSeen(fleet).stream()
         .collect(Collectors.groupingBy(Instance::revision, TreeMap::new,
-            Collectors.groupingBy(Instance::state, TreeMap::new, Collectors.counting())));
+            Collectors.groupingBy(platform::stateOf, TreeMap::new, Collectors.counting())));
     if (counts.isEmpty()) {
       return "no instances";
     }
     return counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().entrySet()
-        .stream().map(s -> s.getValue() + " " + s.getKey().name().toLowerCase(Locale.ROOT))
-        .collect(Collectors.joining(" "))).collect(Collectors.joining(" | "));
+        .stream().map(s -> s.getValue() + " " + s.getKey()).collect(Collectors.joining(" ")))
+        .collect(Collectors.joining(" | "));
+  }
+
+  /** Prints a line of the command's own above the live line. */
+  synchronized void note(String line) {
+    clearLine();
+    out.println(line);
   }
 
   private void hintWhenWaitingForAPerson(Rollout r) {

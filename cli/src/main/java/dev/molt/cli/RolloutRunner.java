@@ -74,7 +74,7 @@ final class RolloutRunner {
         Runtime.getRuntime().addShutdownHook(hook);
         Rollout done;
         try {
-          done = platform.virtualTime().map(time -> inVirtualTime(time, handle, out))
+          done = platform.virtualTime().map(time -> inVirtualTime(time, handle, view))
               .orElseGet(() -> handle.completion().join());
         } catch (CompletionException e) {
           view.finish();
@@ -110,7 +110,7 @@ final class RolloutRunner {
     return Optional.of(before);
   }
 
-  private Rollout inVirtualTime(VirtualTime time, RolloutHandle handle, PrintStream out) {
+  private Rollout inVirtualTime(VirtualTime time, RolloutHandle handle, ProgressView view) {
     for (int answered = 0; answered < MAX_SIMULATED_ANSWERS; answered++) {
       Optional<Rollout> done = time.awaitUnless(handle.completion(),
           () -> waitsForPerson(handle.current()).isPresent());
@@ -118,7 +118,7 @@ final class RolloutRunner {
         return done.get();
       }
       Wait wait = waitsForPerson(handle.current()).orElseThrow();
-      out.println("molt: simulation: " + wait.describe(handle.current().updatedAt())
+      view.note("molt: simulation: " + wait.describe(handle.current().updatedAt())
           + "; answering as `molt " + control(wait) + " " + handle.current().fleet()
           + "` would");
       answer(handle, wait);
