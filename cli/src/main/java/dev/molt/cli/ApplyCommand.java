@@ -26,6 +26,11 @@ final class ApplyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     platform.kind(); // contradicting options are bad input before the file is even read
+    if (store.given() && platform.virtualTime()) {
+      throw new CliException(ExitCode.BAD_INPUT, "a virtual-time simulation keeps nothing in"
+          + " --store (its clock and leases are not the wall clock's): add --real-time to record"
+          + " it there, or drop --store");
+    }
     RolloutSpec spec = file.rollout().spec();
     return new RolloutRunner(terminal, platform, store).run(spec, Optional.empty()).code();
   }

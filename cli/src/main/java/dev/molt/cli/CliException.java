@@ -8,7 +8,7 @@ import dev.molt.MoltException;
  */
 final class CliException extends MoltException {
   private static final long serialVersionUID = 1L;
-  private final transient ExitCode exitCode;
+  private final ExitCode exitCode;
 
   CliException(ExitCode exitCode, String message) {
     super(message);

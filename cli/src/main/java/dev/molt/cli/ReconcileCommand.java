@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
     description = {"Finds the fleet's instances out of line with the kind: Reconcile file"
         + " (drifted, tainted, unhealthy, missing or extra) and replaces them, one reconcile"
-        + " pass; with --dry-run it only reports. Prints each finding and the report's summary.",
+        + " pass; with --dry-run it only reports. Prints each finding and the report's summary."
+        + " A simulated fleet starts on a stand-in revision, drifted from the declared one.",
         "Exit status 0 when the fleet is in line at the end (or, with --dry-run, always)."})
 final class ReconcileCommand implements Callable<Integer> {
   private final Terminal terminal;
@@ -43,10 +44,16 @@ final class ReconcileCommand implements Callable<Integer> {
           false);
       try (RolloutEngine engine = p.engine().store(rollouts).identity(RolloutRunner.identity())
           .pollInterval(platform.poll).listener(view).build()) {
+        // a simulated fleet starts drifted: all on a stand-in revision, for the pass to find
+        RolloutRunner.standIn(p, spec.asRollout(), platform.poll).ifPresent(before ->
+            out.println("molt: simulated fleet " + spec.fleet() + " starts with "
+                + spec.capacity() + " healthy instances of a stand-in revision "
+                + before.revision() + " (drifted from the declared one)"));
         ReconcileHandle handle = engine.reconcile(spec);
         ReconcileReport report = handle.await();
         view.finish();
-        report.findings().forEach(f -> out.println("finding: " + f));
+        report.findings().forEach(f -> out.println("finding: " + f.instanceId() + " "
+            + f.kind() + ": " + f.reason() + "; " + f.remedy() + " " + f.outcome()));
         out.println(report.summary());
         return report.isComplete() || spec.dryRun() ? ExitCode.OK.code()
             : ExitCode.FAILED.code();
