@@ -46,17 +46,9 @@ final class RolloutRunner {
       RolloutSpec spec = platform.simulated().isPresent()
           ? SimulatedGates.apply(asked, platformOptions.gateVerdict) : asked;
       boolean virtual = platform.virtualTime().isPresent();
-      // a virtual-time rehearsal keeps no records: its times and leases are not the wall clock's
-      RolloutStore store = virtual ? new InMemoryRolloutStore()
-          : Stores.open(storeOptions.location(terminal)).store();
       ProgressView view = new ProgressView(out, platform.clock(), platform.provider(),
           terminal.interactive(), !virtual);
-      RolloutEngine.Builder builder = platform.engine().store(store).identity(identity())
-          .pollInterval(platformOptions.poll).listener(view);
-      if (platform.simulated().isPresent()) {
-        builder.seed(platformOptions.seed);
-      }
-      try (RolloutEngine engine = builder.build()) {
+      try (RolloutEngine engine = engine(platform, view)) {
         standIn(platform, spec, platformOptions.poll).ifPresent(before -> {
           engine.remember(before);
           out.println("molt: simulated fleet " + spec.fleet() + " starts with "
@@ -66,28 +58,48 @@ final class RolloutRunner {
         previous.ifPresent(engine::remember);
         out.println("molt: rolling fleet " + spec.fleet() + " to " + spec.target().revision()
             + " (" + spec.target().image().version() + ") with " + spec.strategy().name()
-            + " on " + platform.name() + (virtual ? " in virtual time" : "")
-            + (virtual ? "" : ", store " + storeOptions.location(terminal)));
+            + " on " + platform.name() + (virtual ? " in virtual time"
+            : ", store " + storeOptions.location(terminal)));
         long wallStart = System.nanoTime();
-        RolloutHandle handle = engine.start(spec);
-        Thread hook = new Thread(engine::close, "molt-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Rollout done;
-        try {
-          done = platform.virtualTime().map(time -> inVirtualTime(time, handle, view))
-              .orElseGet(() -> handle.completion().join());
-        } catch (CompletionException e) {
-          view.finish();
-          throw new CliException(ExitCode.INTERRUPTED, "the run of rollout " + handle.id()
-              + " stopped before it ended: " + Molt.oneLine(String.valueOf(e.getCause()
-              .getMessage())) + "; molt status " + spec.fleet() + " shows where it is", e);
-        } finally {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        view.finish();
+        Rollout done = toTheEnd(engine, engine.start(spec), platform, view);
         long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
         out.println(summary(done, onTarget(engine, platform, done), spec.capacity(), wallMs));
         return exitCode(done);
+      }
+    }
+  }
+
+  private RolloutEngine engine(Platform platform, ProgressView view) {
+    // a virtual-time rehearsal keeps no records: its times and leases are not the wall clock's
+    RolloutStore store = platform.virtualTime().isPresent() ? new InMemoryRolloutStore()
+        : Stores.open(storeOptions.location(terminal)).store();
+    RolloutEngine.Builder builder = platform.engine().store(store).identity(identity())
+        .pollInterval(platformOptions.poll).listener(view);
+    if (platform.simulated().isPresent()) {
+      builder.seed(platformOptions.seed);
+    }
+    return builder.build();
+  }
+
+  /** Waits for the end; Ctrl-C closes the engine, which releases the fleet's lease at once. */
+  private Rollout toTheEnd(RolloutEngine engine, RolloutHandle handle, Platform platform,
+      ProgressView view) {
+    Thread hook = new Thread(engine::close, "molt-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return platform.virtualTime().map(time -> inVirtualTime(time, handle, view))
+          .orElseGet(() -> handle.completion().join());
+    } catch (CompletionException e) {
+      throw new CliException(ExitCode.INTERRUPTED, "the run of rollout " + handle.id()
+          + " stopped before it ended: " + Molt.oneLine(String.valueOf(e.getCause()
+          .getMessage())) + "; molt status " + handle.current().fleet() + " shows where it is",
+          e);
+    } finally {
+      view.finish();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running or ran; the engine is closed either way
       }
     }
   }
