@@ -47,7 +47,8 @@ public final class Molt implements Runnable {
    * @param args the command line, such as {@code apply -f rollout.yaml --simulate}
    */
   public static void main(String[] args) {
-    Terminal terminal = Terminal.system(System.out, System.err, System.getenv(),
+    // System.console() is there when stdin and stdout are a terminal: then the live line
+    Terminal terminal = new Terminal(System.out, System.err, System.getenv(),
         System.console() != null);
     System.exit(execute(List.of(args), terminal));
   }
@@ -64,10 +65,11 @@ public final class Molt implements Runnable {
     line.setErr(new PrintWriter(terminal.err(), true, StandardCharsets.UTF_8));
     line.setCaseInsensitiveEnumValuesAllowed(true);
     line.setParameterExceptionHandler(Molt::badInput);
-    line.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd, terminal.err()));
+    line.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, terminal.err()));
     return line;
   }
 
+  /** Without a command there is nothing to do: bad input, and the usage names the commands. */
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "a command is needed: molt --help lists"
@@ -83,7 +85,7 @@ public final class Molt implements Runnable {
     return ExitCode.BAD_INPUT.code();
   }
 
-  private static int failed(Exception e, CommandLine cmd, PrintStream err) {
+  private static int failed(Exception e, PrintStream err) {
     ExitCode code = Problems.exitCode(e);
     String message = e instanceof MoltException ? e.getMessage() : e.toString();
     err.println("molt: " + oneLine(message));

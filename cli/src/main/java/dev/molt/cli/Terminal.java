@@ -14,11 +14,6 @@ record Terminal(PrintStream out, PrintStream err, Map<String, String> env, boole
     env = Map.copyOf(env);
   }
 
-  static Terminal system(PrintStream out, PrintStream err, Map<String, String> env,
-      boolean interactive) {
-    return new Terminal(out, err, env, interactive);
-  }
-
   String env(String name, String otherwise) {
     String value = env.get(name);
     return value == null || value.isBlank() ? otherwise : value;

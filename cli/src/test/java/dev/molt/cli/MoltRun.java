@@ -19,7 +19,8 @@ record MoltRun(int code, String out, String err) {
       + " (\\d+ms|\\d+(\\.\\d+)?s|\\d+m\\d{2}s|\\d+h\\d{2}m\\d{2}s) \\(wall \\d+ ms\\)";
 
   static MoltRun molt(String... args) {
-    return run(false, Map.of("HOME", System.getProperty("java.io.tmpdir")), args);
+    // no usable home: a test that forgot --store fails instead of writing a shared ~/.molt
+    return run(false, Map.of("HOME", "/nonexistent/molt-test-home"), args);
   }
 
   static MoltRun run(boolean interactive, Map<String, String> env, String... args) {
