@@ -30,6 +30,7 @@ final class ProgressView implements RolloutListener {
   private final Watched platform;
   private final boolean live;
   private final boolean hints;
+  private final int width;
   private String traffic = "";
   private Optional<Wait> lastWait = Optional.empty();
   private boolean lineShown;
@@ -38,13 +39,17 @@ final class ProgressView implements RolloutListener {
   /**
    * @param hints whether to say which {@code molt} control ends a wait for a person (not in
    *     virtual time, where the simulation answers itself)
+   * @param width the terminal's columns: a longer live line would wrap, and a carriage return
+   *     redraws only its last row
    */
-  ProgressView(PrintStream out, Clock clock, Watched platform, boolean live, boolean hints) {
+  ProgressView(PrintStream out, Clock clock, Watched platform, boolean live, boolean hints,
+      int width) {
     this.out = out;
     this.clock = clock;
     this.platform = platform;
     this.live = live;
     this.hints = hints;
+    this.width = Math.max(20, width);
   }
 
   synchronized void quiet(boolean q) {
@@ -67,7 +72,9 @@ final class ProgressView implements RolloutListener {
         out.println(line.get());
       }
       if (!rollout.isDone()) {
-        out.print("\r\033[K" + liveLine(rollout));
+        String shown = liveLine(rollout);
+        out.print("\r\033[K" + (shown.length() < width ? shown
+            : shown.substring(0, width - 4) + "..."));
         out.flush();
         lineShown = true;
       }

@@ -41,7 +41,7 @@ final class ReconcileCommand implements Callable<Integer> {
       RolloutStore rollouts = p.virtualTime().isPresent() ? new InMemoryRolloutStore()
           : Stores.open(store.location(terminal)).store();
       ProgressView view = new ProgressView(out, p.clock(), p.provider(), terminal.interactive(),
-          false);
+          false, terminal.columns());
       try (RolloutEngine engine = p.engine().store(rollouts).identity(RolloutRunner.identity())
           .pollInterval(platform.poll).listener(view).build()) {
         // a simulated fleet starts drifted: all on a stand-in revision, for the pass to find

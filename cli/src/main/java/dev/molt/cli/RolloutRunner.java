@@ -47,7 +47,7 @@ final class RolloutRunner {
           ? SimulatedGates.apply(asked, platformOptions.gateVerdict) : asked;
       boolean virtual = platform.virtualTime().isPresent();
       ProgressView view = new ProgressView(out, platform.clock(), platform.provider(),
-          terminal.interactive(), !virtual);
+          terminal.interactive(), !virtual, terminal.columns());
       try (RolloutEngine engine = engine(platform, view)) {
         standIn(platform, spec, platformOptions.poll).ifPresent(before -> {
           engine.remember(before);

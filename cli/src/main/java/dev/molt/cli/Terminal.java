@@ -14,6 +14,15 @@ record Terminal(PrintStream out, PrintStream err, Map<String, String> env, boole
     env = Map.copyOf(env);
   }
 
+  /** @return the terminal's columns ({@code COLUMNS}, else 120) */
+  int columns() {
+    try {
+      return Integer.parseInt(env("COLUMNS", "120").strip());
+    } catch (NumberFormatException e) {
+      return 120;
+    }
+  }
+
   String env(String name, String otherwise) {
     String value = env.get(name);
     return value == null || value.isBlank() ? otherwise : value;

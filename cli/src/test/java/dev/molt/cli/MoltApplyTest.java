@@ -90,7 +90,8 @@ class MoltApplyTest {
 
   @Test
   void onATerminalOneLiveLineShowsTheStepTheSplitAndTheInstances() {
-    MoltRun run = MoltRun.run(true, Map.of("HOME", "/nonexistent"), "apply", "-f",
+    MoltRun run = MoltRun.run(true, Map.of("HOME", "/nonexistent", "COLUMNS", "200"), "apply",
+        "-f",
         EXAMPLES.resolve("canary.yaml").toString());
 
     assertThat(run.code()).isZero();
@@ -100,5 +101,17 @@ class MoltApplyTest {
         "\\[#{14}\\.{6}\\] step 7/10  PAUSED  traffic r-[0-9a-f]+=50% r-[0-9a-f]+=50%"
             + "  r-[0-9a-f]+ 10 healthy \\| r-[0-9a-f]+ 5 healthy  waiting UNTIMED_PAUSE"));
     assertThat(run.lastLine()).matches(MoltRun.summary("SUCCEEDED", 10));
+  }
+
+  @Test
+  void theLiveLineIsCutToTheTerminalsWidthSoItNeverWraps() {
+    MoltRun run = MoltRun.run(true, Map.of("HOME", "/nonexistent", "COLUMNS", "60"), "apply",
+        "-f", EXAMPLES.resolve("canary.yaml").toString());
+
+    assertThat(run.code()).isZero();
+    List<String> redraws = List.of(run.out().split("\r\033\\[K")).stream()
+        .filter(l -> l.startsWith("[#") || l.startsWith("[.")).toList();
+    assertThat(redraws).isNotEmpty().allSatisfy(l -> assertThat(l).hasSizeLessThan(60));
+    assertThat(redraws).anySatisfy(l -> assertThat(l).endsWith("..."));
   }
 }
