@@ -17,7 +17,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Commands that read the store, retry and undo from it, and a fleet another engine holds. */
+/**
+ * Commands that read the store, retry and undo from it, draw a stored rollout ({@code molt
+ * timeline}), and a fleet another engine holds.
+ */
 class MoltStoreCommandsTest {
   static final String QUICK_CANARY = """
       apiVersion: molt.dev/v1
@@ -140,5 +143,43 @@ class MoltStoreCommandsTest {
         "action=launch");
     assertThat(wet.code()).isZero();
     assertThat(wet.lastLine()).startsWith("replaced=10 terminated=0 drifted=10");
+  }
+
+  @Test
+  void aRolledBackCanaryIsDrawnFromTheStoreAsSvgAndAsHtml() throws IOException {
+    MoltRun failed = molt(realTime("apply", "-f", quickCanary().toString(), "--gate-verdict",
+        "FAIL"));
+    assertThat(failed.code()).as(failed.out() + failed.err()).isEqualTo(3);
+    RolloutRecord record = stored().get(0);
+    assertThat(record.rollout().phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+    String store = dir.resolve("store").toString();
+
+    Path svg = dir.resolve("rollout.svg");
+    MoltRun drawn = molt("timeline", record.id(), "-o", svg.toString(), "--store", store);
+    assertThat(drawn.code()).as(drawn.err()).isZero();
+    assertThat(drawn.lastLine()).startsWith("wrote " + svg + ": rollout " + record.id()
+        + " of fleet web, ROLLED_BACK, ");
+    assertThat(Files.readString(svg)).startsWith("<?xml").contains("<svg", "rollback-marker",
+        "verdict-FAIL");
+
+    Path html = dir.resolve("rollout.html");
+    assertThat(molt("timeline", record.id(), "-o", html.toString(), "--store", store).code())
+        .isZero();
+    assertThat(Files.readString(html)).contains("<html", "<svg", "rollback-marker");
+  }
+
+  @Test
+  void anUnknownRolloutOrAnotherKindOfFileIsRefusedInOneLine() {
+    String store = dir.resolve("store").toString();
+    MoltRun missing = molt("timeline", "ro-00000000", "-o", dir.resolve("x.svg").toString(),
+        "--store", store);
+    assertThat(missing.code()).isEqualTo(ExitCode.NOT_FOUND.code());
+    assertThat(missing.err()).contains("no rollout ro-00000000 in the store").hasLineCount(1);
+    assertThat(dir.resolve("x.svg")).doesNotExist();
+
+    MoltRun png = molt("timeline", "ro-00000000", "-o", dir.resolve("x.png").toString(),
+        "--store", store);
+    assertThat(png.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(png.err()).contains("must end in .svg or .html").hasLineCount(1);
   }
 }
