@@ -323,6 +323,9 @@ final class CampaignMachine implements CampaignHandle {
       return;
     }
     if (action instanceof Finish fin) {
+      if (fin.phase() == CampaignPhase.SUCCEEDED) {
+        state = state.withStage(state.wave(), Campaign.Stage.DONE, Optional.empty());
+      }
       state = state.ended(fin.phase());
       event(CampaignEvent.Type.ENDED, null, null, fin.phase() + ": replaced="
           + state.count(FleetStatus.SUCCEEDED) + " rolled_back="
