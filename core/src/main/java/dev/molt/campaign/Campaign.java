@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param fleets every affected fleet, in wave order
  * @param waiting what the campaign waits for right now, typed
  * @param reason why it halted, if it did
+ * @param paused whether a person paused it: no fleet or wave starts until {@link
+ *     CampaignHandle#resume()}; rollouts already running go on
  * @param rollBack whether halting returns the changed fleets to their previous revision
  * @param peakExposure the most instances counted against the budget at one moment so far
  * @param totalCapacity the capacity of all the spec's fleets: what exposure is a share of
@@ -31,7 +33,7 @@ import java.util.Optional;
  */
 public record Campaign(String id, String name, CampaignPhase phase, int wave, Stage stage,
     List<FleetProgress> fleets, Optional<CampaignWait> waiting, Optional<String> reason,
-    boolean rollBack, int peakExposure, int totalCapacity, List<CampaignEvent> history,
+    boolean paused, boolean rollBack, int peakExposure, int totalCapacity, List<CampaignEvent> history,
     Instant startedAt, Instant updatedAt) {
 
   /** Where the wave in progress is. */
@@ -119,6 +121,9 @@ public record Campaign(String id, String name, CampaignPhase phase, int wave, St
         .append(count(FleetStatus.FAILED)).append(" exposure=").append(exposure()).append('/')
         .append(totalCapacity).append(String.format(Locale.ROOT, " peak=%.1f%%",
             peakExposurePercent()));
+    if (paused) {
+      out.append(" PAUSED");
+    }
     waiting.ifPresent(w -> out.append(" (waiting ").append(w).append(')'));
     reason.ifPresent(r -> out.append(" (").append(r).append(')'));
     return out.append(" after ").append(Durations.text(elapsed())).toString();
@@ -133,36 +138,41 @@ public record Campaign(String id, String name, CampaignPhase phase, int wave, St
   Campaign withFleet(FleetProgress next) {
     List<FleetProgress> copy = new ArrayList<>(fleets);
     copy.replaceAll(f -> f.fleet().equals(next.fleet()) ? next : f);
-    Campaign c = new Campaign(id, name, phase, wave, stage, copy, waiting, reason, rollBack,
-        peakExposure, totalCapacity, history, startedAt, updatedAt);
+    Campaign c = new Campaign(id, name, phase, wave, stage, copy, waiting, reason, paused,
+        rollBack, peakExposure, totalCapacity, history, startedAt, updatedAt);
     return c.withPeak(Math.max(peakExposure, c.exposure()));
   }
 
   private Campaign withPeak(int peak) {
-    return new Campaign(id, name, phase, wave, stage, fleets, waiting, reason, rollBack, peak,
-        totalCapacity, history, startedAt, updatedAt);
+    return new Campaign(id, name, phase, wave, stage, fleets, waiting, reason, paused, rollBack,
+        peak, totalCapacity, history, startedAt, updatedAt);
   }
 
   Campaign withStage(int nextWave, Stage nextStage, Optional<CampaignWait> nextWaiting) {
     return new Campaign(id, name, phase, nextWave, nextStage, fleets, nextWaiting, reason,
-        rollBack, peakExposure, totalCapacity, history, startedAt, updatedAt);
+        paused, rollBack, peakExposure, totalCapacity, history, startedAt, updatedAt);
   }
 
   Campaign halted(String why, boolean andRollBack) {
     return new Campaign(id, name, CampaignPhase.HALTING, wave, stage, fleets, Optional.empty(),
-        Optional.of(why), andRollBack, peakExposure, totalCapacity, history, startedAt,
+        Optional.of(why), false, andRollBack, peakExposure, totalCapacity, history, startedAt,
         updatedAt);
   }
 
   Campaign ended(CampaignPhase end) {
-    return new Campaign(id, name, end, wave, stage, fleets, Optional.empty(), reason, rollBack,
+    return new Campaign(id, name, end, wave, stage, fleets, Optional.empty(), reason, false,
+        rollBack, peakExposure, totalCapacity, history, startedAt, updatedAt);
+  }
+
+  Campaign withPaused(boolean on) {
+    return new Campaign(id, name, phase, wave, stage, fleets, waiting, reason, on, rollBack,
         peakExposure, totalCapacity, history, startedAt, updatedAt);
   }
 
   Campaign withEvent(CampaignEvent event) {
     List<CampaignEvent> copy = new ArrayList<>(history);
     copy.add(event);
-    return new Campaign(id, name, phase, wave, stage, fleets, waiting, reason, rollBack,
+    return new Campaign(id, name, phase, wave, stage, fleets, waiting, reason, paused, rollBack,
         peakExposure, totalCapacity, copy, startedAt, event.at());
   }
 }

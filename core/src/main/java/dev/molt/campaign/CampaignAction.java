@@ -1,12 +1,16 @@
 package dev.molt.campaign;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /** What the campaign planner asks the run to do next; each kind is performed by the machine. */
 sealed interface CampaignAction {
 
   /** Wait for a person's approval before wave {@code wave}. */
   record AwaitApproval(int wave) implements CampaignAction {}
+
+  /** Show (or clear, when empty) that the wave's fleets wait for a deployment window. */
+  record WindowWait(Optional<CampaignWait> shown) implements CampaignAction {}
 
   /** Start wave {@code wave}: its fleets may now start. */
   record StartWave(int wave) implements CampaignAction {}

@@ -34,6 +34,8 @@ public record CampaignEvent(Instant at, Type type, Optional<String> wave, Option
     AWAITING_APPROVAL,
     /** A wave was approved. */
     APPROVED,
+    /** A wave's fleets wait for a deployment window. */
+    OUTSIDE_WINDOW,
     /** A wave started. */
     WAVE_STARTED,
     /** A fleet's rebuild started. */
@@ -46,6 +48,10 @@ public record CampaignEvent(Instant at, Type type, Optional<String> wave, Option
     WAVE_ENDED,
     /** A wave's bake gates were judged. */
     GATES_JUDGED,
+    /** A person paused the campaign. */
+    PAUSED,
+    /** A person resumed it. */
+    RESUMED,
     /** The campaign halted. */
     HALTED,
     /** A halting campaign aborted or reverted a fleet. */

@@ -22,6 +22,22 @@ public interface CampaignHandle {
   void approve();
 
   /**
+   * Holds the campaign where it is: no further fleet or wave starts (and no bake ends into the
+   * next wave) until {@link #resume()}; rollouts already running go on to their end. Pausing a
+   * paused campaign is a no-op.
+   *
+   * @throws dev.molt.rollout.IllegalControlException unless the campaign is RUNNING
+   */
+  void pause();
+
+  /**
+   * Continues a paused campaign.
+   *
+   * @throws dev.molt.rollout.IllegalControlException unless it is paused
+   */
+  void resume();
+
+  /**
    * Halts the campaign: no further fleet starts, running rollouts are aborted (rolled back by their
    * own rollouts) and fleets it already changed are returned to their previous revision, whatever
    * {@link CampaignSpec#rollBackOnHalt()} says. Aborting a halting campaign only records the
@@ -41,7 +57,8 @@ public interface CampaignHandle {
    *
    * @return the final snapshot
    * @throws dev.molt.rollout.IllegalControlException in virtual time, as soon as the campaign waits
-   *     for {@link #approve()}: nothing but this thread drives the time, so it could never end
+   *     for {@link #approve()} or is paused: nothing but this thread drives the time, so it could
+   *     never end
    */
   Campaign await();
 }

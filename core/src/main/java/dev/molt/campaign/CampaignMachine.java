@@ -13,6 +13,7 @@ import dev.molt.campaign.CampaignAction.Revert;
 import dev.molt.campaign.CampaignAction.StartBake;
 import dev.molt.campaign.CampaignAction.StartFleet;
 import dev.molt.campaign.CampaignAction.StartWave;
+import dev.molt.campaign.CampaignAction.WindowWait;
 import dev.molt.rollout.IllegalControlException;
 import dev.molt.time.Cancellable;
 import dev.molt.time.Scheduler;
@@ -87,7 +88,7 @@ final class CampaignMachine implements CampaignHandle {
     }
     Instant now = clock.instant();
     this.state = new Campaign(id, spec.name(), CampaignPhase.RUNNING, 0, Campaign.Stage.PENDING,
-        fleets, Optional.empty(), Optional.empty(), spec.rollBackOnHalt(), 0,
+        fleets, Optional.empty(), Optional.empty(), false, spec.rollBackOnHalt(), 0,
         Math.max(1, spec.totalCapacity()), List.of(), now, now);
   }
 
@@ -146,6 +147,35 @@ final class CampaignMachine implements CampaignHandle {
   }
 
   @Override
+  public void pause() {
+    control(true);
+  }
+
+  @Override
+  public void resume() {
+    control(false);
+  }
+
+  private void control(boolean pause) {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      if (state.phase() != CampaignPhase.RUNNING || (!pause && !state.paused())) {
+        throw new IllegalControlException("campaign " + state.id() + " is " + state.phase()
+            + (state.paused() ? " (paused)" : "") + ": " + (pause ? "pause() is valid while it"
+            + " runs" : "resume() is valid only after pause()"));
+      }
+      if (pause == state.paused()) {
+        return;
+      }
+      state = state.withPaused(pause);
+      event(pause ? CampaignEvent.Type.PAUSED : CampaignEvent.Type.RESUMED, null, null, pause
+          ? "paused: no fleet or wave starts; running rollouts go on" : "resumed", after);
+    }
+    run(after);
+    tick();
+  }
+
+  @Override
   public void abort(String reason) {
     Arguments.notBlank(reason, "reason");
     List<Runnable> after = new ArrayList<>();
@@ -173,10 +203,12 @@ final class CampaignMachine implements CampaignHandle {
   public Campaign await() {
     return scheduler.awaitUnless(completion, () -> {
       Campaign c = state();
-      return c.phase() == CampaignPhase.RUNNING && c.stage() == Campaign.Stage.AWAITING_APPROVAL;
-    }).orElseThrow(() -> new IllegalControlException("campaign " + id() + " waits for approve()"
-        + " before wave " + spec.waves().get(state().wave()).name() + ": call approve() on its"
-        + " handle; in virtual time nothing else could end the wait"));
+      return c.phase() == CampaignPhase.RUNNING
+          && (c.paused() || c.stage() == Campaign.Stage.AWAITING_APPROVAL);
+    }).orElseThrow(() -> new IllegalControlException("campaign " + id() + (state().paused()
+        ? " is paused: call resume()" : " waits for approve() before wave "
+        + spec.waves().get(state().wave()).name() + ": call approve()") + " on its handle; in"
+        + " virtual time nothing else could end the wait"));
   }
 
   /** The fleet's rollout started on its rebuilt revision. */
@@ -254,6 +286,12 @@ final class CampaignMachine implements CampaignHandle {
       event(CampaignEvent.Type.AWAITING_APPROVAL, wave.name(), null, "wave " + wave.name()
           + " waits for approve()", after);
       after.add(() -> effects.awaitingApproval(this, wave));
+      return;
+    }
+    if (action instanceof WindowWait ww) {
+      state = state.withStage(state.wave(), state.stage(), ww.shown());
+      ww.shown().ifPresent(w -> event(CampaignEvent.Type.OUTSIDE_WINDOW, w.wave(), null,
+          w.detail(), after));
       return;
     }
     if (action instanceof StartWave s) {

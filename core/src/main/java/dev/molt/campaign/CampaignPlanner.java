@@ -10,6 +10,7 @@ import dev.molt.campaign.CampaignAction.Revert;
 import dev.molt.campaign.CampaignAction.StartBake;
 import dev.molt.campaign.CampaignAction.StartFleet;
 import dev.molt.campaign.CampaignAction.StartWave;
+import dev.molt.campaign.CampaignAction.WindowWait;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +27,16 @@ import java.util.stream.Collectors;
  *       CampaignSpec#failureLimit()} halt it.
  *   <li><b>Halting.</b> With roll-back: abort every rolling fleet and revert every fleet that
  *       succeeded; once nothing is in flight, finish {@code HALTED}.
+ *   <li><b>Paused</b> by a person: nothing more starts (failures still halt).
  *   <li><b>Waves</b>, one at a time, each: approval (if the wave asks for it), rolling, bake,
  *       gates, done. After the last wave, finish {@code SUCCEEDED}.
  *   <li><b>Starting fleets.</b> In the wave's order, the next pending fleet starts while fewer than
  *       {@code maxConcurrentFleets} of the wave are in flight <em>and</em> the instances exposed
  *       (every fleet rebuilding, rolling or aborting counts with its whole capacity) plus its own
  *       capacity stay within {@link CampaignSpec#exposureBudget()}. A fleet that does not fit
- *       waits; the fleets after it wait too, so fleets start in the wave's order.
+ *       waits; the fleets after it wait too, so fleets start in the wave's order. No fleet starts
+ *       while {@link CampaignSpec#windows()} does not allow it: the wave then shows an {@code
+ *       OUTSIDE_WINDOW} wait and the planner wakes at the next opening; rolling fleets go on.
  * </ol>
  *
  * <p>Worked example: total capacity 48, budget 25 % = 12 instances, wave {@code prod} with {@code
@@ -56,6 +60,9 @@ final class CampaignPlanner {
     }
     if (state.phase() == CampaignPhase.HALTING) {
       return halting(state);
+    }
+    if (state.paused()) {
+      return CampaignDecision.waitFor(Optional.empty());
     }
     List<Wave> waves = spec.waves();
     if (state.wave() >= waves.size()) {
@@ -99,7 +106,18 @@ final class CampaignPlanner {
     int inFlight = (int) members.stream().filter(f -> f.status().isInFlight()).count();
     int exposed = state.exposure();
     List<CampaignAction> actions = new ArrayList<>();
+    boolean pending = members.stream().anyMatch(f -> f.status() == FleetStatus.PENDING);
+    DeploymentWindows windows = spec.windows();
+    boolean open = windows.allows(now);
+    Optional<CampaignWait> windowWait = pending && !open ? Optional.of(windowWait(windows, wave,
+        now)) : Optional.empty();
+    if (!windowWait.equals(state.waiting())) {
+      actions.add(new WindowWait(windowWait));
+    }
     for (FleetProgress f : members) {
+      if (!open) {
+        break;
+      }
       if (f.status() != FleetStatus.PENDING) {
         continue;
       }
@@ -114,10 +132,19 @@ final class CampaignPlanner {
     boolean allEnded = members.stream().allMatch(f -> f.status() != FleetStatus.PENDING
         && !f.status().isInFlight());
     if (!actions.isEmpty() || !allEnded) {
-      return new CampaignDecision(actions, Optional.empty());
+      return new CampaignDecision(actions, windowWait.flatMap(CampaignWait::until));
     }
     boolean bakes = !members.isEmpty() && (!wave.bake().isZero() || !wave.gates().isEmpty());
     return CampaignDecision.of(bakes ? new StartBake(w, now.plus(wave.bake())) : new EndWave(w));
+  }
+
+  private static CampaignWait windowWait(DeploymentWindows windows, Wave wave, Instant now) {
+    Optional<Instant> opens = windows.nextOpening(now);
+    String why = windows.freeze(now).map(f -> "frozen (" + f.reason() + ")")
+        .orElse("outside the deployment windows");
+    return new CampaignWait(CampaignWait.Reason.OUTSIDE_WINDOW, wave.name(), "no fleet starts: "
+        + why + opens.map(o -> "; next opening " + o).orElse("; no opening within 400 days"),
+        opens);
   }
 
   private static CampaignDecision baking(Wave wave, Campaign state, int w, Instant now) {

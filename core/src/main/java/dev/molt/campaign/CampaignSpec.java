@@ -32,9 +32,12 @@ import java.util.Set;
  *     affected fleets, rounded down (default 0)
  * @param rollBackOnHalt whether a halted campaign aborts its running rollouts and returns the
  *     fleets it already changed to their previous revision (default false: they stay)
+ * @param windows when fleets may start: weekly windows and freezes (default {@link
+ *     DeploymentWindows#always()}); a fleet that started finishes after its window closed
  */
 public record CampaignSpec(String name, BaseChange change, List<CampaignFleet> fleets,
-    List<Wave> waves, int maxExposure, Amount maxFailures, boolean rollBackOnHalt) {
+    List<Wave> waves, int maxExposure, Amount maxFailures, boolean rollBackOnHalt,
+    DeploymentWindows windows) {
 
   /**
    * Validates the fields and resolves the waves against the fleets.
@@ -49,6 +52,7 @@ public record CampaignSpec(String name, BaseChange change, List<CampaignFleet> f
     fleets = Arguments.copyOf(fleets, "fleets");
     waves = Arguments.copyOf(waves, "waves");
     Arguments.required(maxFailures, "maxFailures");
+    Arguments.required(windows, "windows");
     if (fleets.isEmpty()) {
       throw new InvalidSpecException("fleets", "is empty: give every fleet the campaign may patch");
     }
@@ -196,6 +200,7 @@ public record CampaignSpec(String name, BaseChange change, List<CampaignFleet> f
     private int maxExposure = 100;
     private Amount maxFailures = Amount.of(0);
     private boolean rollBackOnHalt;
+    private DeploymentWindows windows = DeploymentWindows.always();
 
     private Builder(String name, BaseChange change) {
       this.name = name;
@@ -232,13 +237,19 @@ public record CampaignSpec(String name, BaseChange change, List<CampaignFleet> f
       return this;
     }
 
+    /** Sets when fleets may start. @return this builder */
+    public Builder windows(DeploymentWindows allowed) {
+      windows = allowed;
+      return this;
+    }
+
     /**
      * @return the validated spec
      * @throws InvalidSpecException naming the first invalid field
      */
     public CampaignSpec build() {
       return new CampaignSpec(name, change, fleets, waves, maxExposure, maxFailures,
-          rollBackOnHalt);
+          rollBackOnHalt, windows);
     }
   }
 }

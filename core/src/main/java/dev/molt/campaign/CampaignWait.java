@@ -30,7 +30,9 @@ public record CampaignWait(Reason reason, String wave, String detail, Optional<I
     /** The wave that just ended bakes until {@link #until()}. */
     BAKING,
     /** The wave's bake gates are being measured. */
-    MEASURING_GATES;
+    MEASURING_GATES,
+    /** Fleets wait to start: outside the deployment windows, or in a freeze, until {@link #until()}. */
+    OUTSIDE_WINDOW;
 
     /** @return whether only a person (a control call) ends this wait */
     public boolean needsPerson() {

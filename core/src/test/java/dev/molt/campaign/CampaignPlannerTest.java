@@ -31,11 +31,15 @@ class CampaignPlannerTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
   /** Total 48 (fleets p1=8, p2=4, p3=6, and 30 elsewhere), budget 25% = 12, prod max 3. */
-  private static final CampaignSpec SPEC = CampaignSpec.builder("patch", CampaignFixture.CHANGE)
-      .fleet(fleet("p1", 8)).fleet(fleet("p2", 4)).fleet(fleet("p3", 6))
-      .fleet(unaffected("other", 30))
-      .wave(Wave.of("prod", "p1", "p2", "p3").withMaxConcurrentFleets(3))
-      .maxExposure(25).maxFailures(Amount.of(1)).build();
+  private static final CampaignSpec SPEC = specBuilder().build();
+
+  private static CampaignSpec.Builder specBuilder() {
+    return CampaignSpec.builder("patch", CampaignFixture.CHANGE)
+        .fleet(fleet("p1", 8)).fleet(fleet("p2", 4)).fleet(fleet("p3", 6))
+        .fleet(unaffected("other", 30))
+        .wave(Wave.of("prod", "p1", "p2", "p3").withMaxConcurrentFleets(3))
+        .maxExposure(25).maxFailures(Amount.of(1));
+  }
 
   static Stream<Arguments> starts() {
     return Stream.of(
@@ -64,6 +68,26 @@ class CampaignPlannerTest {
         .wave(Wave.of("prod", "p1", "p2", "p3").withMaxConcurrentFleets(2)).build();
     assertThat(CampaignPlanner.decide(one, rolling(one, "P P P"), NOW).actions())
         .containsExactly(new StartFleet("p1"), new StartFleet("p2"));
+  }
+
+  @Test
+  void outsideAWindowNothingStartsAndThePlannerWakesAtTheOpening() {
+    CampaignSpec closed = specBuilder().windows(DeploymentWindows.always().withFreeze(
+        NOW.minusSeconds(60), NOW.plusSeconds(3600), "incident")).build();
+
+    CampaignDecision d = CampaignPlanner.decide(closed, rolling(closed, "P P P"), NOW);
+
+    assertThat(d.actions()).singleElement().isInstanceOf(CampaignAction.WindowWait.class);
+    CampaignWait shown = ((CampaignAction.WindowWait) d.actions().get(0)).shown().orElseThrow();
+    assertThat(shown.reason()).isEqualTo(CampaignWait.Reason.OUTSIDE_WINDOW);
+    assertThat(shown.detail()).contains("frozen (incident)");
+    assertThat(d.wakeAt()).hasValue(NOW.plusSeconds(3600));
+    Campaign waiting = rolling(closed, "P P P").withStage(0, Campaign.Stage.ROLLING,
+        Optional.of(shown));
+    assertThat(CampaignPlanner.decide(closed, waiting, NOW).actions()).as("shown once").isEmpty();
+    assertThat(CampaignPlanner.decide(closed, waiting, NOW.plusSeconds(3600)).actions())
+        .containsExactly(new CampaignAction.WindowWait(Optional.empty()), new StartFleet("p1"),
+            new StartFleet("p2"));
   }
 
   @Test
@@ -112,7 +136,8 @@ class CampaignPlannerTest {
           Optional.empty()));
     }
     return new Campaign("ca-1", "patch", CampaignPhase.RUNNING, 0, Campaign.Stage.ROLLING, fleets,
-        Optional.empty(), Optional.empty(), false, 0, spec.totalCapacity(), List.of(), NOW, NOW);
+        Optional.empty(), Optional.empty(), false, false, 0, spec.totalCapacity(), List.of(), NOW,
+        NOW);
   }
 
   private static CampaignFleet fleet(String name, int capacity) {

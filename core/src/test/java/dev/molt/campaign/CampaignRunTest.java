@@ -185,6 +185,33 @@ class CampaignRunTest {
   }
 
   @Test
+  void aPausedCampaignStartsNothingWhileItsRunningRolloutsFinish() {
+    CampaignSpec spec = threeTiers().maxExposure(50).build();
+    CampaignHandle handle = fx.campaigns().start(spec);
+    fx.time.advance(Duration.ofSeconds(1));
+    assertThat(handle.current().count(FleetStatus.ROLLING)).isEqualTo(2);
+
+    handle.pause();
+    handle.pause(); // a no-op
+    fx.time.advance(Duration.ofHours(1));
+
+    Campaign paused = handle.current();
+    assertThat(paused.paused()).isTrue();
+    assertThat(paused.count(FleetStatus.SUCCEEDED)).as("the dev rollouts went on").isEqualTo(2);
+    assertThat(paused.fleet("prod-a").orElseThrow().status()).isEqualTo(FleetStatus.PENDING);
+    assertThat(fx.rebuilt).doesNotContain("prod-a", "prod-b");
+    assertThatThrownBy(handle::await).isInstanceOf(IllegalControlException.class)
+        .hasMessageContaining("is paused: call resume()");
+
+    handle.resume();
+    Campaign done = handle.await();
+
+    assertThat(done.phase()).isEqualTo(CampaignPhase.SUCCEEDED);
+    assertThat(done.count(FleetStatus.SUCCEEDED)).isEqualTo(4);
+    assertThatThrownBy(handle::resume).isInstanceOf(IllegalControlException.class);
+  }
+
+  @Test
   void abortHaltsAndRollsBackWhateverTheSpecSays() {
     CampaignSpec spec = threeTiers().maxExposure(50).build();
     CampaignHandle handle = fx.campaigns().start(spec);
