@@ -278,6 +278,13 @@ final class CampaignMachine implements CampaignHandle {
   }
 
   private void apply(CampaignAction action, List<Runnable> after) {
+    if (!applyToWave(action, after) && !applyToFleets(action, after)) {
+      throw new IllegalStateException("unknown campaign action " + action);
+    }
+  }
+
+  /** The actions that move the wave in progress along. @return whether it was one of them */
+  private boolean applyToWave(CampaignAction action, List<Runnable> after) {
     if (action instanceof AwaitApproval a) {
       Wave wave = spec.waves().get(a.wave());
       state = state.withStage(a.wave(), Campaign.Stage.AWAITING_APPROVAL, Optional.of(
@@ -286,30 +293,20 @@ final class CampaignMachine implements CampaignHandle {
       event(CampaignEvent.Type.AWAITING_APPROVAL, wave.name(), null, "wave " + wave.name()
           + " waits for approve()", after);
       after.add(() -> effects.awaitingApproval(this, wave));
-      return;
+      return true;
     }
     if (action instanceof WindowWait ww) {
       state = state.withStage(state.wave(), state.stage(), ww.shown());
       ww.shown().ifPresent(w -> event(CampaignEvent.Type.OUTSIDE_WINDOW, w.wave(), null,
           w.detail(), after));
-      return;
+      return true;
     }
     if (action instanceof StartWave s) {
       Wave wave = spec.waves().get(s.wave());
       state = state.withStage(s.wave(), Campaign.Stage.ROLLING, Optional.empty());
       event(CampaignEvent.Type.WAVE_STARTED, wave.name(), null, "fleets " + members(wave)
           + " maxConcurrentFleets=" + wave.maxConcurrentFleets(), after);
-      return;
-    }
-    if (action instanceof StartFleet sf) {
-      FleetProgress f = state.fleet(sf.fleet()).orElseThrow();
-      state = state.withFleet(f.with(FleetStatus.REBUILDING));
-      event(CampaignEvent.Type.FLEET_REBUILDING, f.wave(), f.fleet(), "rebuilding on "
-          + spec.change().to().version() + ", exposure " + state.exposure() + "/"
-          + spec.exposureBudget(), after);
-      CampaignFleet fleet = byName.get(sf.fleet());
-      after.add(() -> effects.startFleet(this, fleet));
-      return;
+      return true;
     }
     if (action instanceof StartBake b) {
       Wave wave = spec.waves().get(b.wave());
@@ -318,7 +315,7 @@ final class CampaignMachine implements CampaignHandle {
           CampaignWait.Reason.BAKING, wave.name(), "bake " + Durations.text(wave.bake())
           + (wave.gates().isEmpty() ? "" : " then " + wave.gates().size() + " gate(s)"),
           Optional.of(b.until()))));
-      return;
+      return true;
     }
     if (action instanceof MeasureGates m) {
       Wave wave = spec.waves().get(m.wave());
@@ -328,20 +325,35 @@ final class CampaignMachine implements CampaignHandle {
       List<FleetProgress> succeeded = state.fleets().stream().filter(f -> f.wave()
           .equals(wave.name()) && f.status() == FleetStatus.SUCCEEDED).toList();
       after.add(() -> effects.measureGates(this, wave, succeeded));
-      return;
+      return true;
     }
     if (action instanceof EndWave e) {
       if (state.stage() == Campaign.Stage.ROLLING) {
         waveEnded(spec.waves().get(e.wave()), after);
       }
       state = state.withStage(e.wave() + 1, Campaign.Stage.PENDING, Optional.empty());
-      return;
+      return true;
+    }
+    return false;
+  }
+
+  /** The actions that start, stop or end fleets and the campaign. @return whether it was one */
+  private boolean applyToFleets(CampaignAction action, List<Runnable> after) {
+    if (action instanceof StartFleet sf) {
+      FleetProgress f = state.fleet(sf.fleet()).orElseThrow();
+      state = state.withFleet(f.with(FleetStatus.REBUILDING));
+      event(CampaignEvent.Type.FLEET_REBUILDING, f.wave(), f.fleet(), "rebuilding on "
+          + spec.change().to().version() + ", exposure " + state.exposure() + "/"
+          + spec.exposureBudget(), after);
+      CampaignFleet fleet = byName.get(sf.fleet());
+      after.add(() -> effects.startFleet(this, fleet));
+      return true;
     }
     if (action instanceof Halt h) {
       state = state.halted(h.reason(), spec.rollBackOnHalt());
       event(CampaignEvent.Type.HALTED, null, null, h.reason() + (spec.rollBackOnHalt()
           ? "; rolling the changed fleets back" : "; changed fleets stay"), after);
-      return;
+      return true;
     }
     if (action instanceof Abort ab) {
       FleetProgress f = state.fleet(ab.fleet()).orElseThrow();
@@ -350,7 +362,7 @@ final class CampaignMachine implements CampaignHandle {
           after);
       String why = "campaign " + state.id() + " halted: " + state.reason().orElse("halted");
       after.add(() -> effects.abort(this, f, why));
-      return;
+      return true;
     }
     if (action instanceof Revert r) {
       FleetProgress f = state.fleet(r.fleet()).orElseThrow();
@@ -358,7 +370,7 @@ final class CampaignMachine implements CampaignHandle {
       event(CampaignEvent.Type.FLEET_REVERTING, f.wave(), f.fleet(), "returning to "
           + f.from(), after);
       after.add(() -> effects.revert(this, f));
-      return;
+      return true;
     }
     if (action instanceof Finish fin) {
       if (fin.phase() == CampaignPhase.SUCCEEDED) {
@@ -371,9 +383,9 @@ final class CampaignMachine implements CampaignHandle {
           + " reverted=" + state.count(FleetStatus.REVERTED), after);
       Campaign end = state;
       after.add(() -> completion.complete(end));
-      return;
+      return true;
     }
-    throw new IllegalStateException("unknown campaign action " + action);
+    return false;
   }
 
   private void waveEnded(Wave wave, List<Runnable> after) {
