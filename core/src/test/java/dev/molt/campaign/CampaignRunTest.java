@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.Instance;
 import dev.molt.LaunchSpec;
+import dev.molt.Revision;
+import dev.molt.engine.RolloutEngine;
+import dev.molt.inmemory.InMemoryProvider;
+import dev.molt.inmemory.InstanceBehavior;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.Gate;
 import dev.molt.gate.Measurement;
 import dev.molt.rollout.IllegalControlException;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.strategy.Amount;
 import java.time.Duration;
 import java.util.List;
@@ -182,6 +187,33 @@ class CampaignRunTest {
     assertThat(f.reason()).hasValue("rebuild failed: registry unreachable");
     assertThat(f.rolloutId()).isEmpty();
     assertThat(ended).isEmpty();
+  }
+
+  @Test
+  void oneCampaignRollsFleetsOnSeveralPlatformsEachThroughItsOwnEngine() {
+    InMemoryProvider other = InMemoryProvider.builder(fx.time).defaultBehavior(
+        InstanceBehavior.healthy(Duration.ofSeconds(20), Duration.ofSeconds(10))).build();
+    RolloutEngine otherEngine = RolloutEngine.builder(other).time(fx.time).seed(9)
+        .pollInterval(Duration.ofSeconds(5)).build();
+    CampaignFleet here = fx.fleet("web", 2, Map.of("tier", "dev"), false);
+    RolloutSpec thereRollout = RolloutSpec.builder("api").capacity(3)
+        .target(here.rollout().target()).strategy(here.rollout().strategy()).build();
+    otherEngine.run(thereRollout);
+    CampaignFleet there = new CampaignFleet(thereRollout, Map.of("tier", "dev"), "cloud");
+    CampaignSpec spec = CampaignSpec.builder("patch", CampaignFixture.CHANGE).fleet(here)
+        .fleet(there).wave(Wave.matching("dev", Map.of("tier", "dev"))
+            .withMaxConcurrentFleets(2)).build();
+
+    Campaign done = Campaigns.builder(fx.rebuild()).engine(fx.engine).engine("cloud", otherEngine)
+        .time(fx.time).build().run(spec);
+
+    assertThat(done.phase()).isEqualTo(CampaignPhase.SUCCEEDED);
+    Revision webTarget = done.fleet("web").orElseThrow().target().orElseThrow();
+    Revision apiTarget = done.fleet("api").orElseThrow().target().orElseThrow();
+    assertThat(fx.platform.instances("web")).hasSize(2)
+        .allMatch(i -> i.revision().equals(webTarget));
+    assertThat(other.instances("api")).hasSize(3).allMatch(i -> i.revision().equals(apiTarget));
+    assertThat(fx.platform.instances("api")).as("nothing of api on the first platform").isEmpty();
   }
 
   @Test
