@@ -10,6 +10,7 @@ module dev.molt.core {
   requires java.net.http;
 
   exports dev.molt;
+  exports dev.molt.campaign;
   exports dev.molt.engine;
   exports dev.molt.gate;
   exports dev.molt.inmemory;

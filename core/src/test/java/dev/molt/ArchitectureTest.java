@@ -48,6 +48,7 @@ class ArchitectureTest {
     allow("engine", "", "time", "spi", "gate", "strategy", "rollout", "reconcile", "store",
         "inmemory", "decide", "internal");
     allow("notify", "", "engine", "rollout", "internal");
+    allow("campaign", "", "time", "gate", "strategy", "rollout", "reconcile", "engine");
   }
 
   private static void allow(String pkg, String... uses) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -357,18 +358,31 @@ public final class RolloutEngine implements AutoCloseable {
    * @throws MoltException if this engine was stopped
    */
   public Fleet observe(String fleet) {
+    try {
+      return context.scheduler().await(observeAsync(fleet));
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof MoltException m ? m : e;
+    }
+  }
+
+  /**
+   * Observes a fleet as {@link #observe} does, without waiting: for callers that run on the
+   * engine's scheduler themselves (a campaign's bake gates), which must not block it.
+   *
+   * @param fleet the fleet name
+   * @return completes with the fleet now, or exceptionally with the {@link
+   *     dev.molt.ProviderException} of a platform that could not be read
+   * @throws InvalidSpecException if {@code fleet} is blank
+   * @throws MoltException if this engine was stopped
+   */
+  public CompletableFuture<Fleet> observeAsync(String fleet) {
     Arguments.notBlank(fleet, "fleet");
     requireRunning();
     FleetObserver observer = observers.computeIfAbsent(fleet,
         f -> new FleetObserver(context.provider(), context.calls(), context.clock()));
     int desired = registry.active(fleet).map(RolloutRun::desired).orElse(-1);
-    try {
-      Fleet seen = context.scheduler().await(observer.observe(fleet, Math.max(desired, 0)));
-      return desired >= 0 ? seen
-          : new Fleet(seen.name(), seen.instances().size(), seen.instances(), seen.traffic());
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof MoltException m ? m : e;
-    }
+    return observer.observe(fleet, Math.max(desired, 0)).thenApply(seen -> desired >= 0 ? seen
+        : new Fleet(seen.name(), seen.instances().size(), seen.instances(), seen.traffic()));
   }
 
   /** @return the running rollout of {@code fleet} (or the run of an acting reconcile), if any */

@@ -47,8 +47,11 @@ public final class Demo {
       System.out.println(DemoOptions.usage());
       return;
     }
-    int code = options.scenario().equals("reconcile")
-        ? ReconcileScenario.run(options, System.out) : run(options, System.out);
+    int code = switch (options.scenario()) {
+      case "reconcile" -> ReconcileScenario.run(options, System.out);
+      case "patch-wave" -> PatchWaveScenario.run(options, System.out);
+      default -> run(options, System.out);
+    };
     System.exit(code);
   }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param capacity fleet size
  * @param seed seed for ids and jitter
  * @param help whether to print usage
- * @param scenario which demo: {@code rolling} (default) or {@code reconcile}
+ * @param scenario which demo: {@code rolling} (default), {@code reconcile} or {@code patch-wave}
  * @param provider {@code in-memory} (default) or {@code docker}
  * @param strategy rolling, blue-green or canary
  * @param plan whether to print the plan instead of rolling out
@@ -19,7 +19,8 @@ import java.util.Optional;
  */
 record DemoOptions(int capacity, long seed, boolean help, String scenario, String provider,
     String strategy, boolean plan, Optional<Path> timeline) {
-  static final java.util.Set<String> SCENARIOS = java.util.Set.of("rolling", "reconcile");
+  static final java.util.Set<String> SCENARIOS = java.util.Set.of("rolling", "reconcile",
+      "patch-wave");
 
   static DemoOptions parse(List<String> args) {
     int capacity = 0;
@@ -55,6 +56,12 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
       throw new IllegalArgumentException("--timeline draws a rollout that ran, and --plan runs"
           + " none: drop one of them");
     }
+    if (scenario.equals("patch-wave") && (provider.equals("docker") || capacity != 0
+        || !strategy.equals("rolling") || timeline.isPresent())) {
+      throw new IllegalArgumentException("--scenario patch-wave runs its own 12 fleets on the"
+          + " in-memory provider: drop --provider, --strategy, --capacity and --timeline (--plan"
+          + " prints the campaign's plan)");
+    }
     if (capacity == 0) {
       capacity = provider.equals("docker") ? 5 : 10;
     }
@@ -71,7 +78,9 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
         "  --capacity <n>   fleet size (default 10; 5 with --provider docker)",
         "  --seed <n>       seed for rollout ids and retry jitter (default 42)",
         "  --scenario <s>   rolling (default): roll v1 to v2; reconcile: find and replace the",
-        "                   drifted, tainted and unhealthy instances of a messy fleet",
+        "                   drifted, tainted and unhealthy instances of a messy fleet;",
+        "                   patch-wave: replace 12 fleets built on base v1 in waves under a",
+        "                   25% exposure budget (with --plan: the campaign's plan)",
         "  --provider <p>   in-memory (default: simulated, virtual time) or docker (real containers",
         "                   behind a real HAProxy; provisions an engine with scripts/docker-env.sh)",
         "  --strategy <s>   rolling | blue-green | canary (default rolling)",
@@ -84,8 +93,8 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
 
   private static String scenario(String name) {
     if (!SCENARIOS.contains(name)) {
-      throw new IllegalArgumentException("--scenario must be one of rolling, reconcile; was '"
-          + name + "'");
+      throw new IllegalArgumentException("--scenario must be one of rolling, reconcile,"
+          + " patch-wave; was '" + name + "'");
     }
     return name;
   }

@@ -1,0 +1,435 @@
+package dev.molt.campaign;
+
+import dev.molt.Arguments;
+import dev.molt.Durations;
+import dev.molt.Revision;
+import dev.molt.campaign.CampaignAction.Abort;
+import dev.molt.campaign.CampaignAction.AwaitApproval;
+import dev.molt.campaign.CampaignAction.EndWave;
+import dev.molt.campaign.CampaignAction.Finish;
+import dev.molt.campaign.CampaignAction.Halt;
+import dev.molt.campaign.CampaignAction.MeasureGates;
+import dev.molt.campaign.CampaignAction.Revert;
+import dev.molt.campaign.CampaignAction.StartBake;
+import dev.molt.campaign.CampaignAction.StartFleet;
+import dev.molt.campaign.CampaignAction.StartWave;
+import dev.molt.campaign.CampaignAction.WindowWait;
+import dev.molt.rollout.IllegalControlException;
+import dev.molt.time.Cancellable;
+import dev.molt.time.Scheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The campaign's executor: asks {@link CampaignPlanner} what to do, records it in the snapshot and
+ * hands the work to its {@link Effects} (the engines for a run, simulated durations for a plan),
+ * which report back through the callbacks. Effects and listeners run outside the lock.
+ */
+final class CampaignMachine implements CampaignHandle {
+  private static final Logger LOG = LoggerFactory.getLogger(CampaignMachine.class);
+  private static final int MAX_ACTIONS_PER_TICK = 10_000;
+
+  /** Where the work of the actions is done. */
+  interface Effects {
+    /** Rebuilds the fleet and starts its rollout; reports {@link #fleetStarted} or ends it. */
+    void startFleet(CampaignMachine machine, CampaignFleet fleet);
+
+    /** Measures the wave's gates on its fleets that succeeded; reports {@link #gatesJudged}. */
+    void measureGates(CampaignMachine machine, Wave wave, List<FleetProgress> succeeded);
+
+    /** Aborts the fleet's rollout; its end is reported as for any rollout. */
+    void abort(CampaignMachine machine, FleetProgress fleet, String reason);
+
+    /** Returns the fleet to its previous revision; reports {@link #fleetEnded}. */
+    void revert(CampaignMachine machine, FleetProgress fleet);
+
+    /** The campaign now waits for approval (a plan gives it at once). */
+    void awaitingApproval(CampaignMachine machine, Wave wave);
+  }
+
+  private final CampaignSpec spec;
+  private final Map<String, CampaignFleet> byName;
+  private final Effects effects;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final List<CampaignListener> listeners;
+  private final CompletableFuture<Campaign> completion = new CompletableFuture<>();
+  private Campaign state;
+  private Cancellable wake = () -> { };
+
+  CampaignMachine(String id, CampaignSpec spec, Effects effects, Clock clock, Scheduler scheduler,
+      List<CampaignListener> listeners) {
+    this.spec = spec;
+    this.effects = effects;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.listeners = List.copyOf(listeners);
+    this.byName = spec.fleets().stream().collect(Collectors.toMap(CampaignFleet::name,
+        Function.identity()));
+    List<FleetProgress> fleets = new ArrayList<>();
+    List<List<CampaignFleet>> waves = spec.waveFleets();
+    for (int w = 0; w < waves.size(); w++) {
+      for (CampaignFleet f : waves.get(w)) {
+        fleets.add(new FleetProgress(f.name(), spec.waves().get(w).name(), f.capacity(),
+            FleetStatus.PENDING, f.rollout().target().revision(), Optional.empty(),
+            Optional.empty(), Optional.empty()));
+      }
+    }
+    Instant now = clock.instant();
+    this.state = new Campaign(id, spec.name(), CampaignPhase.RUNNING, 0, Campaign.Stage.PENDING,
+        fleets, Optional.empty(), Optional.empty(), false, spec.rollBackOnHalt(), 0,
+        Math.max(1, spec.totalCapacity()), List.of(), now, now);
+  }
+
+  /** Records the start and takes the first decisions. */
+  void start() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      event(CampaignEvent.Type.STARTED, null, null, "base " + spec.change() + ": "
+          + state.fleets().size() + " of " + spec.fleets().size() + " fleets built on "
+          + spec.change().from().version() + ", " + spec.waves().size() + " waves, maxExposure="
+          + spec.maxExposure() + "% (" + spec.exposureBudget() + " of " + spec.totalCapacity()
+          + " instances), maxFailures=" + spec.maxFailures(), after);
+    }
+    run(after);
+    tick();
+  }
+
+  CampaignSpec spec() {
+    return spec;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  @Override
+  public String id() {
+    return state().id();
+  }
+
+  @Override
+  public synchronized Campaign current() {
+    return state;
+  }
+
+  private synchronized Campaign state() {
+    return state;
+  }
+
+  @Override
+  public void approve() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      if (state.phase() != CampaignPhase.RUNNING
+          || state.stage() != Campaign.Stage.AWAITING_APPROVAL) {
+        throw new IllegalControlException("campaign " + state.id() + " is " + state.phase()
+            + " at wave " + state.wave() + " " + state.stage() + ": approve() is valid only while"
+            + " a wave waits for approval");
+      }
+      String wave = spec.waves().get(state.wave()).name();
+      state = state.withStage(state.wave(), Campaign.Stage.APPROVED, Optional.empty());
+      event(CampaignEvent.Type.APPROVED, wave, null, "wave " + wave + " approved", after);
+    }
+    run(after);
+    tick();
+  }
+
+  @Override
+  public void pause() {
+    control(true);
+  }
+
+  @Override
+  public void resume() {
+    control(false);
+  }
+
+  private void control(boolean pause) {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      if (state.phase() != CampaignPhase.RUNNING || (!pause && !state.paused())) {
+        throw new IllegalControlException("campaign " + state.id() + " is " + state.phase()
+            + (state.paused() ? " (paused)" : "") + ": " + (pause ? "pause() is valid while it"
+            + " runs" : "resume() is valid only after pause()"));
+      }
+      if (pause == state.paused()) {
+        return;
+      }
+      state = state.withPaused(pause);
+      event(pause ? CampaignEvent.Type.PAUSED : CampaignEvent.Type.RESUMED, null, null, pause
+          ? "paused: no fleet or wave starts; running rollouts go on" : "resumed", after);
+    }
+    run(after);
+    tick();
+  }
+
+  @Override
+  public void abort(String reason) {
+    Arguments.notBlank(reason, "reason");
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      if (state.phase().isTerminal()) {
+        throw new IllegalControlException("campaign " + state.id() + " already ended "
+            + state.phase() + "; nothing to abort");
+      }
+      if (state.phase() == CampaignPhase.HALTING) {
+        return;
+      }
+      state = state.halted("aborted: " + reason, true);
+      event(CampaignEvent.Type.HALTED, null, null, "aborted: " + reason + "; rolling back", after);
+    }
+    run(after);
+    tick();
+  }
+
+  @Override
+  public CompletableFuture<Campaign> completion() {
+    return completion;
+  }
+
+  @Override
+  public Campaign await() {
+    return scheduler.awaitUnless(completion, () -> {
+      Campaign c = state();
+      return c.phase() == CampaignPhase.RUNNING
+          && (c.paused() || c.stage() == Campaign.Stage.AWAITING_APPROVAL);
+    }).orElseThrow(() -> new IllegalControlException("campaign " + id() + (state().paused()
+        ? " is paused: call resume()" : " waits for approve() before wave "
+        + spec.waves().get(state().wave()).name() + ": call approve()") + " on its handle; in"
+        + " virtual time nothing else could end the wait"));
+  }
+
+  /** The fleet's rollout started on its rebuilt revision. */
+  void fleetStarted(String fleet, Revision target, String rolloutId) {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      FleetProgress f = state.fleet(fleet).orElseThrow();
+      state = state.withFleet(f.started(target, rolloutId));
+      event(CampaignEvent.Type.FLEET_STARTED, f.wave(), fleet, "rollout " + rolloutId + " "
+          + f.from() + " -> " + target + ", exposure " + state.exposure() + "/"
+          + spec.exposureBudget(), after);
+    }
+    run(after);
+    tick();
+  }
+
+  /** The fleet ended: its rollout (or revert) ended, or it could not start. */
+  void fleetEnded(String fleet, FleetStatus end, Optional<String> reason) {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      FleetProgress f = state.fleet(fleet).orElseThrow();
+      state = state.withFleet(f.ended(end, reason));
+      event(CampaignEvent.Type.FLEET_ENDED, f.wave(), fleet, end + f.rolloutId()
+          .map(r -> " rollout " + r).orElse("") + reason.map(r -> ": " + r).orElse(""), after);
+    }
+    run(after);
+    tick();
+  }
+
+  /** The wave's gates were judged: empty when all passed, else the first failure. */
+  void gatesJudged(Wave wave, Optional<String> failure) {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      if (state.phase() != CampaignPhase.RUNNING || state.stage() != Campaign.Stage.MEASURING) {
+        return;
+      }
+      event(CampaignEvent.Type.GATES_JUDGED, wave.name(), null, failure.orElse("all passed"),
+          after);
+      if (failure.isPresent()) {
+        state = state.halted("wave " + wave.name() + " bake gate: " + failure.get(),
+            spec.rollBackOnHalt());
+        event(CampaignEvent.Type.HALTED, wave.name(), null, state.reason().orElseThrow(), after);
+      } else {
+        state = state.withStage(state.wave(), Campaign.Stage.DONE, Optional.empty());
+      }
+    }
+    run(after);
+    tick();
+  }
+
+  /** Decides and applies until the planner waits; then sets the wake-up it asked for. */
+  void tick() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      for (int i = 0; i < MAX_ACTIONS_PER_TICK; i++) {
+        CampaignDecision d = CampaignPlanner.decide(spec, state, clock.instant());
+        if (d.actions().isEmpty()) {
+          wake.cancel();
+          d.wakeAt().ifPresent(at -> wake = scheduler.schedule(this::tick,
+              Duration.between(clock.instant(), at)));
+          break;
+        }
+        d.actions().forEach(a -> apply(a, after));
+      }
+    }
+    run(after);
+  }
+
+  private void apply(CampaignAction action, List<Runnable> after) {
+    if (!applyToWave(action, after) && !applyToFleets(action, after)) {
+      throw new IllegalStateException("unknown campaign action " + action);
+    }
+  }
+
+  /** The actions that move the wave in progress along. @return whether it was one of them */
+  private boolean applyToWave(CampaignAction action, List<Runnable> after) {
+    if (action instanceof AwaitApproval a) {
+      Wave wave = spec.waves().get(a.wave());
+      state = state.withStage(a.wave(), Campaign.Stage.AWAITING_APPROVAL, Optional.of(
+          new CampaignWait(CampaignWait.Reason.AWAITING_APPROVAL, wave.name(), "wave "
+              + wave.name() + " waits for approve()", Optional.empty())));
+      event(CampaignEvent.Type.AWAITING_APPROVAL, wave.name(), null, "wave " + wave.name()
+          + " waits for approve()", after);
+      after.add(() -> effects.awaitingApproval(this, wave));
+      return true;
+    }
+    if (action instanceof WindowWait ww) {
+      state = state.withStage(state.wave(), state.stage(), ww.shown());
+      ww.shown().ifPresent(w -> event(CampaignEvent.Type.OUTSIDE_WINDOW, w.wave(), null,
+          w.detail(), after));
+      return true;
+    }
+    if (action instanceof StartWave s) {
+      Wave wave = spec.waves().get(s.wave());
+      state = state.withStage(s.wave(), Campaign.Stage.ROLLING, Optional.empty());
+      event(CampaignEvent.Type.WAVE_STARTED, wave.name(), null, "fleets " + members(wave)
+          + " maxConcurrentFleets=" + wave.maxConcurrentFleets(), after);
+      return true;
+    }
+    if (action instanceof StartBake b) {
+      Wave wave = spec.waves().get(b.wave());
+      waveEnded(wave, after);
+      state = state.withStage(b.wave(), Campaign.Stage.BAKING, Optional.of(new CampaignWait(
+          CampaignWait.Reason.BAKING, wave.name(), "bake " + Durations.text(wave.bake())
+          + (wave.gates().isEmpty() ? "" : " then " + wave.gates().size() + " gate(s)"),
+          Optional.of(b.until()))));
+      return true;
+    }
+    if (action instanceof MeasureGates m) {
+      Wave wave = spec.waves().get(m.wave());
+      state = state.withStage(m.wave(), Campaign.Stage.MEASURING, Optional.of(new CampaignWait(
+          CampaignWait.Reason.MEASURING_GATES, wave.name(), "measuring " + wave.gates().size()
+          + " gate(s)", Optional.empty())));
+      List<FleetProgress> succeeded = state.fleets().stream().filter(f -> f.wave()
+          .equals(wave.name()) && f.status() == FleetStatus.SUCCEEDED).toList();
+      after.add(() -> effects.measureGates(this, wave, succeeded));
+      return true;
+    }
+    if (action instanceof EndWave e) {
+      if (state.stage() == Campaign.Stage.ROLLING) {
+        waveEnded(spec.waves().get(e.wave()), after);
+      }
+      state = state.withStage(e.wave() + 1, Campaign.Stage.PENDING, Optional.empty());
+      return true;
+    }
+    return false;
+  }
+
+  /** The actions that start, stop or end fleets and the campaign. @return whether it was one */
+  private boolean applyToFleets(CampaignAction action, List<Runnable> after) {
+    if (action instanceof StartFleet sf) {
+      FleetProgress f = state.fleet(sf.fleet()).orElseThrow();
+      state = state.withFleet(f.with(FleetStatus.REBUILDING));
+      event(CampaignEvent.Type.FLEET_REBUILDING, f.wave(), f.fleet(), "rebuilding on "
+          + spec.change().to().version() + ", exposure " + state.exposure() + "/"
+          + spec.exposureBudget(), after);
+      CampaignFleet fleet = byName.get(sf.fleet());
+      after.add(() -> effects.startFleet(this, fleet));
+      return true;
+    }
+    if (action instanceof Halt h) {
+      state = state.halted(h.reason(), spec.rollBackOnHalt());
+      event(CampaignEvent.Type.HALTED, null, null, h.reason() + (spec.rollBackOnHalt()
+          ? "; rolling the changed fleets back" : "; changed fleets stay"), after);
+      return true;
+    }
+    if (action instanceof Abort ab) {
+      FleetProgress f = state.fleet(ab.fleet()).orElseThrow();
+      state = state.withFleet(f.with(FleetStatus.ABORTING));
+      event(CampaignEvent.Type.FLEET_REVERTING, f.wave(), f.fleet(), "aborting its rollout",
+          after);
+      String why = "campaign " + state.id() + " halted: " + state.reason().orElse("halted");
+      after.add(() -> effects.abort(this, f, why));
+      return true;
+    }
+    if (action instanceof Revert r) {
+      FleetProgress f = state.fleet(r.fleet()).orElseThrow();
+      state = state.withFleet(f.with(FleetStatus.REVERTING));
+      event(CampaignEvent.Type.FLEET_REVERTING, f.wave(), f.fleet(), "returning to "
+          + f.from(), after);
+      after.add(() -> effects.revert(this, f));
+      return true;
+    }
+    if (action instanceof Finish fin) {
+      if (fin.phase() == CampaignPhase.SUCCEEDED) {
+        state = state.withStage(state.wave(), Campaign.Stage.DONE, Optional.empty());
+      }
+      state = state.ended(fin.phase());
+      event(CampaignEvent.Type.ENDED, null, null, fin.phase() + ": replaced="
+          + state.count(FleetStatus.SUCCEEDED) + " rolled_back="
+          + state.count(FleetStatus.ROLLED_BACK) + " failed=" + state.count(FleetStatus.FAILED)
+          + " reverted=" + state.count(FleetStatus.REVERTED), after);
+      Campaign end = state;
+      after.add(() -> completion.complete(end));
+      return true;
+    }
+    return false;
+  }
+
+  private void waveEnded(Wave wave, List<Runnable> after) {
+    List<FleetProgress> members = state.fleets().stream()
+        .filter(f -> f.wave().equals(wave.name())).toList();
+    long ok = members.stream().filter(f -> f.status() == FleetStatus.SUCCEEDED).count();
+    long failed = members.stream().filter(f -> f.status().isFailure()).count();
+    event(CampaignEvent.Type.WAVE_ENDED, wave.name(), null, "succeeded=" + ok + " failed="
+        + failed + (wave.bake().isZero() ? "" : ", baking " + Durations.text(wave.bake()))
+        + (wave.gates().isEmpty() ? "" : ", then " + wave.gates().size() + " gate(s)"), after);
+  }
+
+  private String members(Wave wave) {
+    return state.fleets().stream().filter(f -> f.wave().equals(wave.name()))
+        .map(FleetProgress::fleet).toList().toString();
+  }
+
+  private void event(CampaignEvent.Type type, String wave, String fleet, String detail,
+      List<Runnable> after) {
+    CampaignEvent e = new CampaignEvent(clock.instant(), type, Optional.ofNullable(wave),
+        Optional.ofNullable(fleet), detail);
+    state = state.withEvent(e);
+    Campaign snapshot = state;
+    try (MDC.MDCCloseable c = MDC.putCloseable("campaign", state.id())) {
+      if (fleet != null) {
+        MDC.put("fleet", fleet);
+      }
+      LOG.info("campaign={} event={}{}{} detail=\"{}\"", state.id(), type,
+          wave == null ? "" : " wave=" + wave, fleet == null ? "" : " fleet=" + fleet, detail);
+      MDC.remove("fleet");
+    }
+    for (CampaignListener l : listeners) {
+      after.add(() -> {
+        try {
+          l.onEvent(snapshot, e);
+        } catch (RuntimeException ex) {
+          LOG.warn("campaign={} listener={} failed on {}: {}", snapshot.id(), l, type,
+              ex.toString());
+        }
+      });
+    }
+  }
+
+  private static void run(List<Runnable> after) {
+    after.forEach(Runnable::run);
+  }
+}
