@@ -112,6 +112,33 @@ public record Lease(String fleet, String holder, Instant expiresAt, long token) 
   }
 
   /**
+   * Checks the arguments of {@link RolloutStore#acquire}, as every store does before it asks
+   * anything of its backend.
+   *
+   * @throws InvalidSpecException naming a blank fleet or holder, a missing time, or a TTL that is
+   *     not positive
+   */
+  public static void requireGrantArguments(String fleet, String holder, Instant now,
+      Duration ttl) {
+    Arguments.notBlank(fleet, "fleet");
+    Arguments.notBlank(holder, "holder");
+    Arguments.required(now, "now");
+    Arguments.positive(ttl, "ttl");
+  }
+
+  /**
+   * Checks the arguments of {@link RolloutStore#renew}, as every store does before it asks
+   * anything of its backend.
+   *
+   * @throws InvalidSpecException naming a missing lease or time, or a TTL that is not positive
+   */
+  public static void requireRenewalArguments(Lease lease, Instant now, Duration ttl) {
+    Arguments.required(lease, "lease");
+    Arguments.required(now, "now");
+    Arguments.positive(ttl, "ttl");
+  }
+
+  /**
    * Checks the arguments of {@link RolloutStore#save}: both present, and the record of the
    * lease's fleet. Every store, in this module or another, checks a save with it.
    *

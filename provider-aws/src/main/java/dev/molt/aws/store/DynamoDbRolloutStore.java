@@ -238,18 +238,13 @@ public final class DynamoDbRolloutStore implements RolloutStore, AutoCloseable {
 
   @Override
   public Lease acquire(String fleet, String holder, Instant now, Duration ttl) {
-    Arguments.notBlank(fleet, "fleet");
-    Arguments.notBlank(holder, "holder");
-    Arguments.required(now, "now");
-    Arguments.positive(ttl, "ttl");
+    Lease.requireGrantArguments(fleet, holder, now, ttl);
     return leases.acquire(fleet, holder, now, ttl);
   }
 
   @Override
   public Lease renew(Lease lease, Instant now, Duration ttl) {
-    Arguments.required(lease, "lease");
-    Arguments.required(now, "now");
-    Arguments.positive(ttl, "ttl");
+    Lease.requireRenewalArguments(lease, now, ttl);
     return leases.renew(lease, now, ttl);
   }
 
