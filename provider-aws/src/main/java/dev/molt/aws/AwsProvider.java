@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -63,7 +64,10 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *       nothing routes through Molt, so they are {@code DRAINED} at once.
  *   <li><b>router</b> (with {@link Builder#listener}) sets splits as one ModifyListener call: a
  *       weighted forward action over the revisions' own target groups; an empty split forwards
- *       to the shared group, which every revision's instances join too.
+ *       to the shared group, which every revision's instances join too. The action names every
+ *       configured group, those without traffic at weight 0, because ELBv2 health-checks only
+ *       groups a load balancer uses ({@code Target.NotInUse} otherwise); health puts missing
+ *       groups in at weight 0 before the first split. At most 5 groups (ELBv2's limit).
  *   <li><b>terminate</b> is TerminateInstances (one call per 1000). With a router, a batch holding
  *       a running, undrained instance that is healthy in a target group the listener forwards to
  *       with a weight above 0 is refused whole (non-retryable): drain first.
@@ -388,6 +392,14 @@ public final class AwsProvider implements Provider, AutoCloseable {
       if (listener.isPresent() && (elb.isEmpty() || groupForAll.isEmpty())) {
         throw new InvalidSpecException("listener", "a listener router needs an ELBv2 client and"
             + " the shared target group (targetGroup(arn)) that an empty split forwards to");
+      }
+      long named = Stream.concat(groupForAll.stream(),
+          groupByRevision.values().stream()).distinct().count();
+      if (listener.isPresent() && named > ListenerRouter.MAX_GROUPS) {
+        throw new InvalidSpecException("targetGroup", "a listener router keeps every target"
+            + " group in the listener's forward action (ELBv2 checks only groups in use) and ELBv2"
+            + " allows " + ListenerRouter.MAX_GROUPS + " per action; " + named + " are configured:"
+            + " configure the revisions in flight only");
       }
       return new AwsProvider(this);
     }

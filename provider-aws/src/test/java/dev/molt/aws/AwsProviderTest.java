@@ -31,6 +31,8 @@ class AwsProviderTest {
   private final AwsFixture aws = new AwsFixture(time.clock(), Duration.ofSeconds(30),
       Duration.ofSeconds(20), Duration.ofSeconds(60));
   private final String group = aws.fake.elb.createTargetGroup("web");
+  /** The load balancer's listener, forwarding to the group: ELBv2 checks only groups in use. */
+  private final String balancer = aws.fake.elb.createListener("balancer", group);
 
   @AfterEach
   void close() {

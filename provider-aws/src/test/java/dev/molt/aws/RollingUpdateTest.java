@@ -28,6 +28,8 @@ class RollingUpdateTest {
   private final AwsFixture aws = new AwsFixture(Clock.systemUTC(), Duration.ofMillis(150),
       Duration.ofMillis(150), Duration.ofMillis(200));
   private final String group = aws.fake.elb.createTargetGroup("web");
+  /** The load balancer's listener: it forwards to the shared group, as the user set it up. */
+  private final String listener = aws.fake.elb.createListener("web", group);
   private final LaunchSpec v1 = AwsFixture.spec(AwsFixture.AMI_V1);
   private final LaunchSpec v2 = AwsFixture.spec(AwsFixture.AMI_V2);
   private AwsProvider provider;
@@ -48,7 +50,7 @@ class RollingUpdateTest {
     if (routed) { // the shared group serves a rolling update; terminate checks it for traffic
       b.targetGroup(v1.revision(), aws.fake.elb.createTargetGroup("web-v1"))
           .targetGroup(v2.revision(), aws.fake.elb.createTargetGroup("web-v2"))
-          .listener(aws.fake.elb.createListener("web", group));
+          .listener(listener);
     }
     provider = b.build();
     engine = RolloutEngine.builder(provider).pollInterval(Duration.ofMillis(100)).build();
