@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +61,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *       health check is then the target group's to run: configure it there.
  *   <li><b>drain</b> deregisters the instances from their target group (its deregistration delay
  *       does the draining) and tags them {@code molt.dev/drain-started}; they are {@code DRAINING}
- *       for {@link Builder#deregistrationDelay} and {@code DRAINED} after. Without a target group
- *       nothing routes through Molt, so they are {@code DRAINED} at once.
+ *       as long as ELBv2 reports them in any of their groups ({@code draining}, while the group's
+ *       deregistration delay runs: one DescribeTargetHealth per group and observe while any
+ *       instance drains) and {@code DRAINED} once every group answers {@code unused}; the engine's
+ *       drain timeout bounds the wait. Without a target group nothing routes through Molt, so
+ *       they are {@code DRAINED} at once.
  *   <li><b>router</b> (with {@link Builder#listener}) sets splits as one ModifyListener call: a
  *       weighted forward action over the revisions' own target groups; an empty split forwards
  *       to the shared group, which every revision's instances join too. The action names every
@@ -113,6 +117,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
   private final Duration deregistrationDelay;
   private final Clock clock;
   private final FleetHealth health;
+  private final Drains drains;
 
   private AwsProvider(Builder b) {
     this.ec2 = b.ec2;
@@ -125,6 +130,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     this.deregistrationDelay = b.deregistrationDelay;
     this.clock = b.clock;
     this.health = new FleetHealth(ec2, targetGroups, groups, router);
+    this.drains = new Drains(targetGroups, groups);
   }
 
   /**
@@ -172,7 +178,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
       Map<String, String> labels = new LinkedHashMap<>(Ec2Tags.labels(i.tags()));
       run.tagSpecifications().get(0).tags().forEach(t -> labels.put(t.key(), t.value()));
       Ec2Instances.toMolt(fleet, i.toBuilder().tags(Ec2Tags.tags(labels)).build(), now,
-          this::drainTime).ifPresent(launched::add);
+          id -> true).ifPresent(launched::add); // a new instance carries no drain tag
     }
     // not registered here: ELBv2 refuses a pending instance (InvalidTarget); health registers
     // each one in its revision's groups once EC2 reports it running
@@ -190,12 +196,15 @@ public final class AwsProvider implements Provider, AutoCloseable {
   @Override
   public List<Instance> observe(String fleet) {
     Instant now = clock.instant();
+    // EC2 filtered on the tags already; checking again costs nothing and guards a lax endpoint
+    List<software.amazon.awssdk.services.ec2.model.Instance> owned =
+        instances.fleet("observe", fleet).stream()
+            .filter(i -> OwnerLabels.isOwned(Ec2Tags.labels(i.tags()), fleet))
+            .filter(Ec2Instances::isLive).toList();
+    Set<String> draining = drains.stillDraining(fleet, owned);
     List<Instance> out = new ArrayList<>();
-    for (software.amazon.awssdk.services.ec2.model.Instance i : instances.fleet("observe", fleet)) {
-      // EC2 filtered on the tags already; checking again costs nothing and guards a lax endpoint
-      if (OwnerLabels.isOwned(Ec2Tags.labels(i.tags()), fleet) && Ec2Instances.isLive(i)) {
-        Ec2Instances.toMolt(fleet, i, now, this::drainTime).ifPresent(out::add);
-      }
+    for (software.amazon.awssdk.services.ec2.model.Instance i : owned) {
+      Ec2Instances.toMolt(fleet, i, now, draining::contains).ifPresent(out::add);
     }
     return out;
   }
@@ -268,10 +277,6 @@ public final class AwsProvider implements Provider, AutoCloseable {
   @Override
   public Optional<TrafficRouter> router() {
     return router.map(r -> r);
-  }
-
-  private Duration drainTime(Revision revision) {
-    return groups.of(revision).isEmpty() ? Duration.ZERO : deregistrationDelay;
   }
 
   private static Optional<Revision> revisionOf(Map<String, String> labels) {
@@ -364,8 +369,9 @@ public final class AwsProvider implements Provider, AutoCloseable {
     }
 
     /**
-     * Sets how long a deregistered instance stays {@code DRAINING}: the target groups'
-     * deregistration delay (default 300 s, ELBv2's default).
+     * Sets how long a drain is expected to last, the target groups' deregistration delay (default
+     * 300 s, ELBv2's default): reported in {@link AwsProvider#expectedLatencies()} only. When a drain is over
+     * is ELBv2's to say (the target has left {@code draining}), never this value's.
      *
      * @return this builder
      */

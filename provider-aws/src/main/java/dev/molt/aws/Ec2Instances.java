@@ -6,7 +6,6 @@ import dev.molt.InvalidSpecException;
 import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.Revision;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -113,15 +112,17 @@ final class Ec2Instances {
 
   /**
    * Maps an EC2 instance to Molt's view. Pending is {@code LAUNCHING}; running is {@code RUNNING},
-   * or {@code DRAINING} from the drain tag until {@code drainTime} has passed ({@code DRAINED}
-   * after); stopping and stopped are {@code FAILED} (an instance never stops on Molt's behalf).
+   * or, once it carries the drain tag, {@code DRAINING} while {@code stillDraining} says so and
+   * {@code DRAINED} after; stopping and stopped are {@code FAILED} (an instance never stops on
+   * Molt's behalf).
    *
-   * @param drainTime how long a drain of this instance lasts
+   * @param stillDraining whether a drain-tagged instance (by id) is not out of its target groups
+   *     yet, as ELBv2 reports it
    * @return the instance, or empty when its revision tag is unreadable (logged)
    */
   static Optional<Instance> toMolt(String fleet,
       software.amazon.awssdk.services.ec2.model.Instance i, Instant now,
-      java.util.function.Function<Revision, Duration> drainTime) {
+      Predicate<String> stillDraining) {
     Map<String, String> labels = Ec2Tags.labels(i.tags());
     Revision revision;
     try {
@@ -136,7 +137,7 @@ final class Ec2Instances {
     InstanceState state = switch (i.state() == null ? "" : i.state().nameAsString()) {
       case "pending" -> InstanceState.LAUNCHING;
       case "running" -> drainStarted
-          .map(at -> now.isBefore(at.plus(drainTime.apply(revision))) ? InstanceState.DRAINING
+          .map(at -> stillDraining.test(i.instanceId()) ? InstanceState.DRAINING
               : InstanceState.DRAINED)
           .orElse(InstanceState.RUNNING);
       case "shutting-down", "terminated" -> InstanceState.TERMINATED;

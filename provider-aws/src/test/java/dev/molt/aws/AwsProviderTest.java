@@ -178,6 +178,8 @@ class AwsProviderTest {
     AwsProvider aws = provider();
     Instance one = aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "d")).get(0);
     time.advance(Duration.ofSeconds(30));
+    aws.health(FLEET, aws.observe(FLEET)); // registers it
+    assertThat(this.aws.fake.elb.targets(group)).containsExactly(one.id());
 
     aws.drain(FLEET, List.of(one));
     assertThat(this.aws.fake.elb.targets(group)).isEmpty();
@@ -185,6 +187,32 @@ class AwsProviderTest {
         .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.DRAINING));
     time.advance(Duration.ofSeconds(59));
     aws.drain(FLEET, List.of(one)); // again: the drain keeps its start
+    assertThat(aws.observe(FLEET)).singleElement()
+        .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.DRAINING));
+    time.advance(Duration.ofSeconds(1));
+    assertThat(aws.observe(FLEET)).singleElement().satisfies(i -> {
+      assertThat(i.state()).isEqualTo(InstanceState.DRAINED);
+      assertThat(i.stateSince()).isEqualTo(Instant.parse("2026-11-30T00:00:30Z"));
+    });
+  }
+
+  /** Issue 18 item 9: a 300 s group delay outlasts a provider told 3 s; ELBv2 has the say. */
+  @Test
+  void anInstanceIsDrainingForAsLongAsElbv2ReportsItDrainingWhateverTheConfiguredDelay() {
+    String slow = this.aws.fake.elb.createTargetGroup("slow", Duration.ofSeconds(300));
+    this.aws.fake.elb.createListener("slow", slow);
+    AwsProvider aws = this.aws.provider().targetGroup(slow)
+        .deregistrationDelay(Duration.ofSeconds(3)).clock(time.clock()).build();
+    Instance one = aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "d")).get(0);
+    time.advance(Duration.ofSeconds(30));
+    aws.health(FLEET, aws.observe(FLEET));
+    assertThat(this.aws.fake.elb.targets(slow)).containsExactly(one.id());
+
+    aws.drain(FLEET, List.of(one));
+    time.advance(Duration.ofMillis(3140));
+    assertThat(aws.observe(FLEET)).singleElement().as("ELBv2 still drains it")
+        .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.DRAINING));
+    time.advance(Duration.ofSeconds(296));
     assertThat(aws.observe(FLEET)).singleElement()
         .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.DRAINING));
     time.advance(Duration.ofSeconds(1));

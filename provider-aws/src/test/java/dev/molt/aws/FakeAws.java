@@ -48,6 +48,7 @@ final class FakeAws implements AutoCloseable {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, Deque<Fault>> faults = new LinkedHashMap<>();
   private int nextId = 0x1000;
+  private final List<String> terminatedWhileDraining = new ArrayList<>();
 
   /** One EC2 instance. */
   private static final class Vm {
@@ -149,6 +150,11 @@ final class FakeAws implements AutoCloseable {
   /** @return the base64 user data the instance was launched with */
   synchronized Optional<String> userData(String id) {
     return vms.get(id).userData;
+  }
+
+  /** @return the instances terminated while a target group still reported them draining */
+  synchronized List<String> terminatedWhileDraining() {
+    return List.copyOf(terminatedWhileDraining);
   }
 
   /** @return how many instances RunInstances ever created */
@@ -453,6 +459,9 @@ final class FakeAws implements AutoCloseable {
     for (String id : ids) {
       Vm vm = vms.get(id);
       String before = state(vm, now);
+      if (vm.terminatedAt.isEmpty() && elb.draining(id, now)) {
+        terminatedWhileDraining.add(id);
+      }
       vm.terminatedAt = Optional.of(vm.terminatedAt.orElse(now));
       elb.forget(id);
       x.append("<item><instanceId>").append(id).append("</instanceId><currentState><code>48")

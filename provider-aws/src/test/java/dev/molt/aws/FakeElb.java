@@ -99,6 +99,12 @@ final class FakeElb {
     forwarded.forEach(g -> inUseSince.putIfAbsent(g, now));
   }
 
+  /** @return whether a group still reports the instance draining. Caller holds the lock. */
+  boolean draining(String id, Instant now) {
+    return draining.entrySet().stream().anyMatch(e -> e.getValue().containsKey(id)
+        && now.isBefore(e.getValue().get(id).plus(delays.get(e.getKey()))));
+  }
+
   /** A terminated instance leaves every target group. Caller holds the lock. */
   void forget(String id) {
     registered.values().forEach(targets -> targets.remove(id));
