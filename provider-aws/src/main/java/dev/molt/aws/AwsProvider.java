@@ -6,6 +6,7 @@ import dev.molt.Instance;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.OwnerLabels;
+import dev.molt.ProviderException;
 import dev.molt.Revision;
 import dev.molt.spi.ExpectedLatencies;
 import dev.molt.spi.Health;
@@ -21,12 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -118,6 +121,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
   private final Clock clock;
   private final FleetHealth health;
   private final Drains drains;
+  private final Map<String, String> rootDevices = new ConcurrentHashMap<>();
 
   private AwsProvider(Builder b) {
     this.ec2 = b.ec2;
@@ -190,7 +194,28 @@ public final class AwsProvider implements Provider, AutoCloseable {
 
   /** @return the RunInstances request for {@code request}, validated before any call */
   RunInstancesRequest runRequest(LaunchRequest request) {
-    return RunRequests.of(request);
+    return RunRequests.of(request, this::rootDevice,
+        Optional.ofNullable(ec2.serviceClientConfiguration().region()).map(Region::id));
+  }
+
+  /**
+   * The AMI's root device name, so that the encrypted-volume mapping replaces the root volume
+   * instead of adding one: one DescribeImages per AMI, remembered (an AMI never changes).
+   */
+  private String rootDevice(String ami) {
+    String known = rootDevices.get(ami);
+    if (known != null) {
+      return known;
+    }
+    List<Image> images = AwsErrors.call("launch", ami,
+        () -> ec2.describeImages(r -> r.imageIds(ami))).images();
+    String device = images.stream().map(Image::rootDeviceName)
+        .filter(d -> d != null && !d.isBlank()).findFirst()
+        .orElseThrow(() -> new ProviderException("launch", ami, false, "EC2 does not report a"
+            + " root device for " + ami + "; set aws.rootDeviceName, or"
+            + " aws.encryptedRootVolume=false to launch with the AMI's own volumes"));
+    rootDevices.putIfAbsent(ami, device);
+    return device;
   }
 
   @Override

@@ -19,8 +19,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupT
 
 /**
  * The AWS {@link TrafficRouter}: an ELBv2 listener whose default action is a weighted forward over
- * the fleet's target groups. A split is one ModifyListener call (ELBv2 applies the action whole);
- * reading the split is one DescribeListeners call.
+ * the fleet's target groups. A split is one ModifyListener call (ELBv2 applies the action whole),
+ * then one DescribeListeners that reads the action back: a split ELBv2 does not describe as set is
+ * a failed step, in ELBv2's words. Reading the split is one DescribeListeners call.
  *
  * <p>ELBv2 health-checks only the targets of groups a load balancer uses (a group nothing forwards
  * to reports its targets {@code unused}, {@code Target.NotInUse}), so the action always names
@@ -61,7 +62,35 @@ final class ListenerRouter implements TrafficRouter {
     // every other revision's group stays in the action at 0, so that ELBv2 keeps checking it
     new TreeMap<>(groups.byRevision()).values().forEach(arn -> byGroup.putIfAbsent(arn, 0));
     modify(fleet, byGroup);
+    confirm(fleet, byGroup);
     LOG.info("fleet={} action=shift listener={} weights={}", fleet, listenerArn, weights);
+  }
+
+  /**
+   * Reads the forward action back (one DescribeListeners) before the step counts as done: ELBv2
+   * answered ModifyListener, but only the listener it describes now is what serves.
+   *
+   * @throws ProviderException non-retryable, with the action as ELBv2 describes it, when it is not
+   *     the one just set (another writer, or a change ELBv2 did not keep)
+   */
+  private void confirm(String fleet, Map<String, Integer> wanted) {
+    Map<String, Integer> actual = forward("shift", fleet);
+    if (!actual.equals(wanted)) {
+      throw new ProviderException("shift", fleet, false, "ELBv2 accepted the split but now"
+          + " describes listener " + listenerArn + " forwarding " + describe(actual) + ", not the "
+          + describe(wanted) + " just set; another writer may have changed it: check who else"
+          + " modifies the listener, then retry the rollout");
+    }
+  }
+
+  private static String describe(Map<String, Integer> forward) {
+    if (forward.isEmpty()) {
+      return "nothing (no forward action)";
+    }
+    StringBuilder out = new StringBuilder();
+    forward.forEach((arn, weight) -> out.append(out.length() == 0 ? "" : ", ").append(arn)
+        .append(" weight ").append(weight));
+    return out.toString();
   }
 
   @Override

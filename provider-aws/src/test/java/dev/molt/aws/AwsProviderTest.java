@@ -174,6 +174,87 @@ class AwsProviderTest {
   }
 
   @Test
+  void runInstancesCarriesImdsv2OnlyWithOneHopAndAnEncryptedRootVolumeOnTheWire() {
+    AwsProvider aws = provider();
+    this.aws.fake.rootDevice(AwsFixture.AMI_V1, "/dev/sda1");
+    String id = aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "h1")).get(0).id();
+    aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "h2"));
+
+    assertThat(this.aws.fake.runRequest(id))
+        .containsEntry("MetadataOptions.HttpTokens", "required")
+        .containsEntry("MetadataOptions.HttpPutResponseHopLimit", "1")
+        .containsEntry("MetadataOptions.HttpEndpoint", "enabled")
+        .containsEntry("BlockDeviceMapping.1.DeviceName", "/dev/sda1")
+        .containsEntry("BlockDeviceMapping.1.Ebs.Encrypted", "true")
+        .doesNotContainKey("BlockDeviceMapping.2.DeviceName");
+    assertThat(this.aws.fake.calls("DescribeImages")).as("the AMI's root device, asked once")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void eachHardeningHasAnExplicitOptOutAndBadValuesAreRefusedBeforeAnyCall() {
+    AwsProvider aws = provider();
+    LaunchSpec loose = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder().option("aws.imdsv2", "false")
+        .option("aws.metadataHopLimit", "2").option("aws.encryptedRootVolume", "false").build();
+    LaunchSpec ownKey = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .option("aws.kmsKeyId", "alias/web").option("aws.rootDeviceName", "/dev/xvdb").build();
+
+    Map<String, String> looseWire =
+        this.aws.fake.runRequest(aws.launch(request(loose, 1, "l")).get(0).id());
+    Map<String, String> keyWire =
+        this.aws.fake.runRequest(aws.launch(request(ownKey, 1, "k")).get(0).id());
+
+    assertThat(looseWire).containsEntry("MetadataOptions.HttpTokens", "optional")
+        .containsEntry("MetadataOptions.HttpPutResponseHopLimit", "2")
+        .doesNotContainKey("BlockDeviceMapping.1.DeviceName");
+    assertThat(keyWire).containsEntry("BlockDeviceMapping.1.DeviceName", "/dev/xvdb")
+        .containsEntry("BlockDeviceMapping.1.Ebs.Encrypted", "true")
+        .containsEntry("BlockDeviceMapping.1.Ebs.KmsKeyId", "alias/web");
+    assertThat(this.aws.fake.calls("DescribeImages")).isZero();
+    for (Map.Entry<String, String> bad : Map.of("aws.imdsv2", "no", "aws.metadataHopLimit", "0",
+        "aws.encryptedRootVolume", "maybe").entrySet()) {
+      LaunchSpec spec = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+          .option(bad.getKey(), bad.getValue()).build();
+      assertThatThrownBy(() -> aws.launch(request(spec, 1, "bad")))
+          .isInstanceOfSatisfying(InvalidSpecException.class,
+              e -> assertThat(e.field()).isEqualTo("options[" + bad.getKey() + "]"));
+    }
+    assertThat(this.aws.fake.calls("RunInstances")).isEqualTo(2);
+  }
+
+  @Test
+  void secretsAreReferencesTheInstanceFetchesAtBootNeverValuesInUserData() {
+    AwsProvider aws = provider();
+    LaunchSpec spec = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .option("aws.iamInstanceProfile", "web")
+        .secret("DB_PASSWORD", "ssm:/web/db-password")
+        .secret("API_TOKEN", "secretsmanager:web/api-token").build();
+    String id = aws.launch(request(spec, 1, "s")).get(0).id();
+
+    String script = new String(Base64.getDecoder().decode(this.aws.fake.userData(id)
+        .orElseThrow()), StandardCharsets.UTF_8);
+    assertThat(script)
+        .contains("aws ssm get-parameter --with-decryption --name '/web/db-password'")
+        .contains("aws secretsmanager get-secret-value --secret-id 'web/api-token'")
+        .contains("export AWS_DEFAULT_REGION='us-east-1'")
+        .contains("molt_secret DB_PASSWORD").contains("molt_secret API_TOKEN");
+    LaunchSpec noRole = spec.toBuilder().option("aws.iamInstanceProfile", "").build();
+    LaunchSpec vault = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .option("aws.iamInstanceProfile", "web").secret("DB", "vault:db/password").build();
+    assertThatThrownBy(() -> aws.launch(request(noRole, 1, "r")))
+        .isInstanceOfSatisfying(InvalidSpecException.class, e -> {
+          assertThat(e.field()).isEqualTo("secrets");
+          assertThat(e.getMessage()).contains("aws.iamInstanceProfile");
+        });
+    assertThatThrownBy(() -> aws.launch(request(vault, 1, "v")))
+        .isInstanceOfSatisfying(InvalidSpecException.class, e -> {
+          assertThat(e.field()).isEqualTo("secrets[DB]");
+          assertThat(e.getMessage()).doesNotContain("db/password");
+        });
+    assertThat(this.aws.fake.calls("RunInstances")).isEqualTo(1);
+  }
+
+  @Test
   void drainDeregistersAndTheInstanceIsDrainingForTheDelayThenDrained() {
     AwsProvider aws = provider();
     Instance one = aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "d")).get(0);

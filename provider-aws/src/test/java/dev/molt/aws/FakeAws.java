@@ -49,6 +49,7 @@ final class FakeAws implements AutoCloseable {
   private final Map<String, Deque<Fault>> faults = new LinkedHashMap<>();
   private int nextId = 0x1000;
   private final List<String> terminatedWhileDraining = new ArrayList<>();
+  private final Map<String, String> rootDevices = new LinkedHashMap<>();
 
   /** One EC2 instance. */
   private static final class Vm {
@@ -60,6 +61,8 @@ final class FakeAws implements AutoCloseable {
     final String ip;
     final Map<String, String> tags = new LinkedHashMap<>();
     Optional<String> userData = Optional.empty();
+    /** The RunInstances request as it arrived on the wire, empty if started directly. */
+    Map<String, String> request = Map.of();
     Optional<Instant> terminatedAt = Optional.empty();
     boolean impaired;
 
@@ -110,13 +113,27 @@ final class FakeAws implements AutoCloseable {
     return vm.id;
   }
 
-  /** @return whether the instance exists and is neither shutting down nor terminated */
+  /** Terminates an instance outside EC2's API, as its owner would. */
+  synchronized void terminateDirectly(String id) {
+    Vm vm = vms.get(id);
+    if (vm != null && vm.terminatedAt.isEmpty()) {
+      vm.terminatedAt = Optional.of(clock.instant());
+      elb.forget(id);
+    }
+  }
+
+  /** @return the ids of every instance not terminated, Molt's or not */
+  synchronized List<String> liveIds() {
+    return vms.values().stream().filter(v -> v.terminatedAt.isEmpty()).map(v -> v.id).toList();
+  }
+
   /** @return whether the instance is in the {@code running} state (ELBv2 registers no other) */
   synchronized boolean running(String id) {
     Vm vm = vms.get(id);
     return vm != null && vm.terminatedAt.isEmpty() && "running".equals(state(vm, clock.instant()));
   }
 
+  /** @return whether the instance exists and is neither shutting down nor terminated */
   synchronized boolean alive(String id) {
     Vm vm = vms.get(id);
     return vm != null && vm.terminatedAt.isEmpty();
@@ -145,6 +162,16 @@ final class FakeAws implements AutoCloseable {
   /** @return the instance's tags as EC2 has them */
   synchronized Map<String, String> tags(String id) {
     return Map.copyOf(vms.get(id).tags);
+  }
+
+  /** @return the form parameters of the RunInstances request that launched the instance */
+  synchronized Map<String, String> runRequest(String id) {
+    return vms.get(id).request;
+  }
+
+  /** Makes DescribeImages report this root device for the AMI (default {@code /dev/xvda}). */
+  synchronized void rootDevice(String imageId, String device) {
+    rootDevices.put(imageId, device);
   }
 
   /** @return the base64 user data the instance was launched with */
@@ -296,6 +323,7 @@ final class FakeAws implements AutoCloseable {
       case "TerminateInstances" -> terminateInstances(p);
       case "CreateTags" -> createTags(p);
       case "DescribeInstanceStatus" -> describeInstanceStatus(p);
+      case "DescribeImages" -> describeImages(p);
       default -> throw new Refusal(400, "InvalidAction", "the fake does not do " + action);
     };
   }
@@ -353,6 +381,7 @@ final class FakeAws implements AutoCloseable {
       Vm vm = newVm(image, type, token.isEmpty() ? "untokened" : token);
       vm.tags.putAll(tags);
       vm.userData = Optional.ofNullable(p.get("UserData"));
+      vm.request = Map.copyOf(p);
       made.add(vm);
     }
     String reservationId = String.format("r-%017x", nextId++);
@@ -479,6 +508,21 @@ final class FakeAws implements AutoCloseable {
     ids.forEach(id -> vms.get(id).tags.putAll(tags));
     return new Answer(200, "<CreateTagsResponse xmlns=\"" + EC2_NS + "\"><requestId>req-1"
         + "</requestId><return>true</return></CreateTagsResponse>");
+  }
+
+  private Answer describeImages(Map<String, String> p) {
+    StringBuilder x = new StringBuilder("<DescribeImagesResponse xmlns=\"" + EC2_NS
+        + "\"><requestId>req-1</requestId><imagesSet>");
+    for (String id : list(p, "ImageId")) {
+      if (!id.startsWith("ami-")) {
+        throw new Refusal(400, "InvalidAMIID.Malformed", "Invalid id: \"" + id + "\"");
+      }
+      x.append("<item><imageId>").append(esc(id)).append("</imageId><imageState>available")
+          .append("</imageState><rootDeviceType>ebs</rootDeviceType><rootDeviceName>")
+          .append(esc(rootDevices.getOrDefault(id, "/dev/xvda"))).append("</rootDeviceName>")
+          .append("</item>");
+    }
+    return new Answer(200, x.append("</imagesSet></DescribeImagesResponse>").toString());
   }
 
   private String checks(Vm vm, Instant now) {

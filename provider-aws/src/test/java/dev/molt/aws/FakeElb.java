@@ -27,6 +27,7 @@ final class FakeElb {
   private final Map<String, Map<String, Instant>> draining = new LinkedHashMap<>();
   private final Map<String, Map<String, Integer>> listeners = new LinkedHashMap<>();
   private final Map<String, Duration> delays = new LinkedHashMap<>();
+  private int modificationsLost;
   /** Since when a listener forwards to each group in use; a group absent is not in use. */
   private final Map<String, Instant> inUseSince = new LinkedHashMap<>();
 
@@ -87,6 +88,16 @@ final class FakeElb {
     synchronized (fake) {
       listeners.put(listenerArn, new LinkedHashMap<>(forward));
       used();
+    }
+  }
+
+  /**
+   * Makes the next ModifyListener answer success with the action asked for, but keep the action
+   * in force: as when another writer changes the listener right after.
+   */
+  void loseNextModification() {
+    synchronized (fake) {
+      modificationsLost++;
     }
   }
 
@@ -186,13 +197,21 @@ final class FakeElb {
       if (forward.isEmpty()) {
         throw new Refusal(400, "ValidationError", "a forward action needs a target group");
       }
+      if (modificationsLost > 0) {
+        modificationsLost--;
+        return listenerXml(action, arn, forward);
+      }
       listeners.put(arn, forward);
       used();
     }
+    return listenerXml(action, arn, listeners.get(arn));
+  }
+
+  private Answer listenerXml(String action, String arn, Map<String, Integer> forward) {
     StringBuilder x = new StringBuilder("<Listeners><member><ListenerArn>").append(esc(arn))
         .append("</ListenerArn><Protocol>HTTP</Protocol><Port>80</Port><DefaultActions><member>")
         .append("<Type>forward</Type><ForwardConfig><TargetGroups>");
-    listeners.get(arn).forEach((group, weight) -> x.append("<member><TargetGroupArn>")
+    forward.forEach((group, weight) -> x.append("<member><TargetGroupArn>")
         .append(esc(group)).append("</TargetGroupArn><Weight>").append(weight)
         .append("</Weight></member>"));
     x.append("</TargetGroups></ForwardConfig></member></DefaultActions></member></Listeners>");

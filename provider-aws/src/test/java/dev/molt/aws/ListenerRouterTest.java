@@ -88,6 +88,22 @@ class ListenerRouterTest {
   }
 
   @Test
+  void eachSplitIsReadBackAndOneElbv2DoesNotDescribeAsSetIsAFailedStepInItsWords() {
+    router.setWeights("web", Map.of(v1, 90, v2, 10));
+    assertThat(aws.fake.calls("DescribeListeners")).as("read back once").isEqualTo(1);
+
+    aws.fake.elb.loseNextModification();
+    assertThatThrownBy(() -> router.setWeights("web", Map.of(v1, 50, v2, 50)))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.retryable()).isFalse();
+          assertThat(e.getMessage()).contains("ELBv2 accepted the split but now describes")
+              .contains(groupV1 + " weight 90").contains(groupV2 + " weight 10")
+              .contains(groupV1 + " weight 50");
+        });
+    assertThat(router.weights("web")).as("what serves").isEqualTo(Map.of(v1, 90, v2, 10));
+  }
+
+  @Test
   void aRouterNeedsTheSharedGroup() {
     assertThatThrownBy(() -> aws.provider().targetGroup(v1, groupV1).listener(listener).build())
         .isInstanceOf(dev.molt.InvalidSpecException.class).hasMessageContaining("shared");
