@@ -111,7 +111,8 @@ final class Ec2Instances {
   }
 
   /**
-   * Maps an EC2 instance to Molt's view. Pending is {@code LAUNCHING}; running is {@code RUNNING},
+   * Maps an EC2 instance to Molt's view, its tags as labels plus {@link Ec2Tags#ZONE}, the zone EC2
+   * placed it in. Pending is {@code LAUNCHING}; running is {@code RUNNING},
    * or, once it carries the drain tag, {@code DRAINING} while {@code stillDraining} says so and
    * {@code DRAINED} after; stopping and stopped are {@code FAILED} (an instance never stops on
    * Molt's behalf).
@@ -123,7 +124,11 @@ final class Ec2Instances {
   static Optional<Instance> toMolt(String fleet,
       software.amazon.awssdk.services.ec2.model.Instance i, Instant now,
       Predicate<String> stillDraining) {
-    Map<String, String> labels = Ec2Tags.labels(i.tags());
+    Map<String, String> labels = new LinkedHashMap<>(Ec2Tags.labels(i.tags()));
+    if (i.placement() != null && i.placement().availabilityZone() != null
+        && !i.placement().availabilityZone().isBlank()) {
+      labels.put(Ec2Tags.ZONE, i.placement().availabilityZone());
+    }
     Revision revision;
     try {
       revision = Revision.of(labels.getOrDefault(OwnerLabels.REVISION, ""));

@@ -81,6 +81,21 @@ class AwsProviderTest {
   }
 
   @Test
+  void everyInstanceCarriesTheZoneEc2PlacedItIn() {
+    AwsProvider aws = provider();
+    this.aws.fake.subnet("subnet-b", "us-east-1b");
+    LaunchSpec inB = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .option("aws.subnetId", "subnet-b").build();
+    Instance b = aws.launch(request(inB, 1, "b")).get(0);
+    Instance a = aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "a")).get(0);
+
+    assertThat(b.labels()).as("as launched").containsEntry(Ec2Tags.ZONE, "us-east-1b");
+    assertThat(aws.observe(FLEET)).extracting(i -> i.id() + "@" + i.labels().get(Ec2Tags.ZONE))
+        .containsExactlyInAnyOrder(b.id() + "@us-east-1b", a.id() + "@us-east-1a");
+    assertThat(this.aws.fake.tags(b.id())).as("a label, not a tag").doesNotContainKey(Ec2Tags.ZONE);
+  }
+
+  @Test
   void theEnvironmentBecomesUserDataAndNoEnvironmentNone() {
     AwsProvider aws = provider();
     LaunchSpec withEnv = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()

@@ -50,6 +50,7 @@ final class FakeAws implements AutoCloseable {
   private int nextId = 0x1000;
   private final List<String> terminatedWhileDraining = new ArrayList<>();
   private final Map<String, String> rootDevices = new LinkedHashMap<>();
+  private final Map<String, String> zones = new LinkedHashMap<>();
 
   /** One EC2 instance. */
   private static final class Vm {
@@ -63,6 +64,7 @@ final class FakeAws implements AutoCloseable {
     Optional<String> userData = Optional.empty();
     /** The RunInstances request as it arrived on the wire, empty if started directly. */
     Map<String, String> request = Map.of();
+    String zone = "us-east-1a";
     Optional<Instant> terminatedAt = Optional.empty();
     boolean impaired;
 
@@ -167,6 +169,11 @@ final class FakeAws implements AutoCloseable {
   /** @return the form parameters of the RunInstances request that launched the instance */
   synchronized Map<String, String> runRequest(String id) {
     return vms.get(id).request;
+  }
+
+  /** Puts a subnet in an availability zone (a subnet not named is in us-east-1a). */
+  synchronized void subnet(String subnetId, String zone) {
+    zones.put(subnetId, zone);
   }
 
   /** Makes DescribeImages report this root device for the AMI (default {@code /dev/xvda}). */
@@ -382,6 +389,7 @@ final class FakeAws implements AutoCloseable {
       vm.tags.putAll(tags);
       vm.userData = Optional.ofNullable(p.get("UserData"));
       vm.request = Map.copyOf(p);
+      vm.zone = zones.getOrDefault(p.getOrDefault("SubnetId", ""), "us-east-1a");
       made.add(vm);
     }
     String reservationId = String.format("r-%017x", nextId++);
@@ -407,7 +415,8 @@ final class FakeAws implements AutoCloseable {
         .append("</instanceId><imageId>").append(esc(vm.imageId))
         .append("</imageId><instanceState><code>").append(code(state)).append("</code><name>")
         .append(state).append("</name></instanceState><instanceType>").append(esc(vm.type))
-        .append("</instanceType><launchTime>").append(vm.launchTime)
+        .append("</instanceType><placement><availabilityZone>").append(esc(vm.zone))
+        .append("</availabilityZone></placement><launchTime>").append(vm.launchTime)
         .append("</launchTime><privateIpAddress>").append(vm.ip)
         .append("</privateIpAddress><clientToken>").append(esc(vm.clientToken))
         .append("</clientToken><tagSet>");
