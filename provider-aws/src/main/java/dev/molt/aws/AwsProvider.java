@@ -121,19 +121,21 @@ public final class AwsProvider implements Provider, AutoCloseable {
   private final Clock clock;
   private final FleetHealth health;
   private final Drains drains;
+  private final RequestPacer pacer;
   private final Map<String, String> rootDevices = new ConcurrentHashMap<>();
 
   private AwsProvider(Builder b) {
     this.ec2 = b.ec2;
     this.elb = b.elb;
     this.ownsClients = b.ownsClients;
-    this.instances = new Ec2Instances(ec2);
+    this.pacer = new RequestPacer(b.clock, b.paceRequests);
+    this.instances = new Ec2Instances(ec2, pacer);
     this.targetGroups = elb.map(TargetGroups::new);
     this.groups = new GroupMap(b.groupByRevision, b.groupForAll);
     this.router = b.listener.map(arn -> new ListenerRouter(b.elb.orElseThrow(), arn, groups));
     this.deregistrationDelay = b.deregistrationDelay;
     this.clock = b.clock;
-    this.health = new FleetHealth(ec2, targetGroups, groups, router);
+    this.health = new FleetHealth(ec2, targetGroups, groups, router, pacer);
     this.drains = new Drains(targetGroups, groups);
   }
 
@@ -173,6 +175,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     LaunchSpec spec = request.spec();
     RunInstancesRequest run = runRequest(request);
     String fleet = request.fleet();
+    pacer.launches.take("launch", fleet, request.count());
     List<software.amazon.awssdk.services.ec2.model.Instance> started =
         AwsErrors.call("launch", fleet, () -> ec2.runInstances(run)).instances();
     Instant now = clock.instant();
@@ -207,6 +210,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     if (known != null) {
       return known;
     }
+    pacer.describes.take("launch", ami, 1);
     List<Image> images = AwsErrors.call("launch", ami,
         () -> ec2.describeImages(r -> r.imageIds(ami))).images();
     String device = images.stream().map(Image::rootDeviceName)
@@ -335,6 +339,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     private Duration deregistrationDelay = Duration.ofSeconds(300);
     private Clock clock = Clock.systemUTC();
     private Optional<String> listener = Optional.empty();
+    private boolean paceRequests = true;
 
     private Builder(Ec2Client ec2, Optional<ElasticLoadBalancingV2Client> elb,
         boolean ownsClients) {
@@ -408,7 +413,26 @@ public final class AwsProvider implements Provider, AutoCloseable {
       return this;
     }
 
-    /** Sets the clock that dates drains (default the system clock). @return this builder */
+    /**
+     * Paces EC2 requests under EC2's documented request-rate buckets (default on): RunInstances
+     * 1000 instances refilling 2 a second, describe calls 100 refilling 20 a second, on the
+     * {@link #clock}. A call the bucket cannot pay for is refused, retryable, before it reaches
+     * EC2, and the engine backs off; off leaves it to EC2's own throttling ({@code
+     * RequestLimitExceeded}, retryable too).
+     *
+     * @param pace whether to pace
+     * @return this builder
+     */
+    public Builder paceRequests(boolean pace) {
+      this.paceRequests = pace;
+      return this;
+    }
+
+    /**
+     * Sets the clock that dates drains and paces requests (default the system clock).
+     *
+     * @return this builder
+     */
     public Builder clock(Clock c) {
       this.clock = required(c, "clock");
       return this;

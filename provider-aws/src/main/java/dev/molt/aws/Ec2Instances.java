@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 
@@ -34,9 +35,11 @@ final class Ec2Instances {
   static final int FILTER_VALUES = 200;
 
   private final Ec2Client ec2;
+  private final RequestPacer pacer;
 
-  Ec2Instances(Ec2Client ec2) {
+  Ec2Instances(Ec2Client ec2, RequestPacer pacer) {
     this.ec2 = ec2;
+    this.pacer = pacer;
   }
 
   /** @return the fleet's live owned EC2 instances: one DescribeInstances call per 1000 */
@@ -97,11 +100,19 @@ final class Ec2Instances {
       String resource, List<Filter> filters) {
     return AwsErrors.call(operation, resource, () -> {
       List<software.amazon.awssdk.services.ec2.model.Instance> out = new ArrayList<>();
-      DescribeInstancesRequest request = DescribeInstancesRequest.builder().filters(filters)
+      DescribeInstancesRequest first = DescribeInstancesRequest.builder().filters(filters)
           .maxResults(PAGE).build();
-      for (Reservation r : ec2.describeInstancesPaginator(request).reservations()) {
-        out.addAll(r.instances());
-      }
+      Optional<String> next = Optional.empty();
+      do { // one describe token per page
+        pacer.describes.take(operation, resource, 1);
+        DescribeInstancesRequest page = next.map(t -> first.toBuilder().nextToken(t).build())
+            .orElse(first);
+        DescribeInstancesResponse answer = ec2.describeInstances(page);
+        for (Reservation r : answer.reservations()) {
+          out.addAll(r.instances());
+        }
+        next = Optional.ofNullable(answer.nextToken()).filter(t -> !t.isEmpty());
+      } while (next.isPresent());
       return out;
     });
   }

@@ -30,9 +30,12 @@ final class FleetHealth {
   private final GroupMap groups;
   private final Optional<ListenerRouter> router;
 
+  private final RequestPacer pacer;
+
   FleetHealth(Ec2Client ec2, Optional<TargetGroups> targetGroups, GroupMap groups,
-      Optional<ListenerRouter> router) {
+      Optional<ListenerRouter> router, RequestPacer pacer) {
     this.ec2 = ec2;
+    this.pacer = pacer;
     this.targetGroups = targetGroups;
     this.groups = groups;
     this.router = router;
@@ -182,6 +185,7 @@ final class FleetHealth {
     List<String> ids = judged.stream().map(Instance::id).distinct().toList();
     for (int from = 0; from < ids.size(); from += STATUS_BATCH) {
       List<String> batch = ids.subList(from, Math.min(ids.size(), from + STATUS_BATCH));
+      pacer.describes.take("health", "instances " + batch, 1);
       List<InstanceStatus> statuses = AwsErrors.call("health", "instances " + batch,
           () -> ec2.describeInstanceStatus(r -> r.instanceIds(batch).includeAllInstances(true)))
           .instanceStatuses();

@@ -404,6 +404,7 @@ class AwsProviderTest {
   void observeIsOneCallPerThousandInstancesAndSeesOnlyTheFleet() {
     AwsProvider aws = provider();
     aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 2500, "big"));
+    time.advance(Duration.ofSeconds(2)); // RunInstances' bucket refills (launch pacing)
     aws.launch(new LaunchRequest("other", AwsFixture.spec(AwsFixture.AMI_V1), 3, "ro-1", "o"));
     this.aws.fake.startInstance(AwsFixture.AMI_V1, Map.of(OwnerLabels.FLEET, FLEET));
 
@@ -441,6 +442,46 @@ class AwsProviderTest {
     assertThat(this.aws.fake.calls("DeregisterTargets")).isZero();
     assertThat(this.aws.fake.calls("CreateTags")).isZero();
     assertThat(List.of(owned.id(), foreign, otherFleet)).allMatch(this.aws.fake::alive);
+  }
+
+  @Test
+  void launchesArePacedUnderEc2sRunInstancesBucketBeforeEc2HasToThrottle() {
+    AwsProvider aws = provider();
+    LaunchSpec spec = AwsFixture.spec(AwsFixture.AMI_V1);
+    aws.launch(request(spec, 1000, "all-of-it"));
+
+    assertThatThrownBy(() -> aws.launch(request(spec, 1, "one")))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("paced by Molt").contains("RunInstances")
+              .contains("500 ms");
+        });
+    assertThat(this.aws.fake.calls("RunInstances")).as("EC2 never saw it").isEqualTo(1);
+    time.advance(Duration.ofMillis(500));
+    assertThat(aws.launch(request(spec, 1, "one"))).hasSize(1);
+  }
+
+  @Test
+  void describeCallsArePacedUnderEc2sBucketAndPacingCanBeTurnedOff() {
+    AwsProvider aws = provider();
+    for (int n = 0; n < 100; n++) {
+      aws.observe("quiet");
+    }
+
+    assertThatThrownBy(() -> aws.observe("quiet"))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("Describe*").contains("50 ms");
+        });
+    assertThat(this.aws.fake.calls("DescribeInstances")).isEqualTo(100);
+    time.advance(Duration.ofMillis(50));
+    assertThat(aws.observe("quiet")).isEmpty();
+
+    AwsProvider unpaced = this.aws.provider().paceRequests(false).clock(time.clock()).build();
+    for (int n = 0; n < 150; n++) {
+      unpaced.observe("quiet");
+    }
+    assertThat(this.aws.fake.calls("DescribeInstances")).isEqualTo(251);
   }
 
   @Test
