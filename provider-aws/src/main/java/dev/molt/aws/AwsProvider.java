@@ -94,12 +94,22 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *   <tr><td>{@code aws.securityGroupIds}</td><td>VPC default</td><td>comma-separated ids</td></tr>
  *   <tr><td>{@code aws.keyName}</td><td>none</td><td>EC2 key pair name</td></tr>
  *   <tr><td>{@code aws.iamInstanceProfile}</td><td>none</td><td>instance profile name or
- *       ARN</td></tr>
+ *       ARN; required with secrets</td></tr>
+ *   <tr><td>{@code aws.subnetIds}</td><td>none</td><td>several subnets, comma-separated: each
+ *       launch goes to one, spread over their zones; a full zone is retried in the next</td></tr>
+ *   <tr><td>{@code aws.imdsv2}</td><td>{@code true}</td><td>{@code false}: IMDSv1 allowed</td></tr>
+ *   <tr><td>{@code aws.metadataHopLimit}</td><td>{@code 1}</td><td>1..64</td></tr>
+ *   <tr><td>{@code aws.encryptedRootVolume}</td><td>{@code true}</td><td>{@code false}: the
+ *       AMI's volumes as they are</td></tr>
+ *   <tr><td>{@code aws.kmsKeyId}</td><td>account default</td><td>root volume key</td></tr>
+ *   <tr><td>{@code aws.rootDeviceName}</td><td>DescribeImages</td><td>the AMI's root
+ *       device</td></tr>
  * </table>
  *
- * Unknown {@code aws.*} options, non-AMI images and secret references (fetch secrets at boot with
- * the instance profile instead) are rejected with an {@link InvalidSpecException} before any AWS
- * call. Without a listener there is no router: canary weights are then approximated by replica
+ * Unknown {@code aws.*} options, non-AMI images, secret references other than {@code
+ * ssm:<name>}/{@code secretsmanager:<name>} (fetched at boot by the instance profile, never by
+ * Molt) are rejected with an {@link InvalidSpecException} before any AWS call. EC2 requests are
+ * paced under EC2's request buckets ({@link Builder#paceRequests}). Without a listener there is no router: canary weights are then approximated by replica
  * counts.
  *
  * <p>Thread-safe (the SDK clients are). {@link #close()} closes the clients if the builder created
@@ -176,8 +186,10 @@ public final class AwsProvider implements Provider, AutoCloseable {
     RunInstancesRequest run = runRequest(request);
     String fleet = request.fleet();
     pacer.launches.take("launch", fleet, request.count());
-    List<software.amazon.awssdk.services.ec2.model.Instance> started =
-        AwsErrors.call("launch", fleet, () -> ec2.runInstances(run)).instances();
+    List<String> subnets = Ec2LaunchOptions.parse(spec.options()).subnetIds();
+    List<software.amazon.awssdk.services.ec2.model.Instance> started = subnets.isEmpty()
+        ? AwsErrors.call("launch", fleet, () -> ec2.runInstances(run)).instances()
+        : ZonedLaunch.run(ec2, pacer, fleet, run, subnets);
     Instant now = clock.instant();
     List<Instance> launched = new ArrayList<>();
     for (software.amazon.awssdk.services.ec2.model.Instance i : started) {

@@ -16,6 +16,7 @@ import java.util.Set;
 record Ec2LaunchOptions(
     String instanceType,
     Optional<String> subnetId,
+    List<String> subnetIds,
     List<String> securityGroupIds,
     Optional<String> keyName,
     Optional<String> iamInstanceProfile,
@@ -29,7 +30,8 @@ record Ec2LaunchOptions(
   static final String DEFAULT_INSTANCE_TYPE = "t3.micro";
   /** EC2's range for {@code HttpPutResponseHopLimit}. */
   static final int MAX_HOPS = 64;
-  private static final Set<String> KEYS = Set.of("instanceType", "subnetId", "securityGroupIds",
+  private static final Set<String> KEYS = Set.of("instanceType", "subnetId", "subnetIds",
+      "securityGroupIds",
       "keyName", "iamInstanceProfile", "imdsv2", "metadataHopLimit", "encryptedRootVolume",
       "kmsKeyId", "rootDeviceName");
 
@@ -46,9 +48,21 @@ record Ec2LaunchOptions(
       throw new InvalidSpecException("options[aws.kmsKeyId]", "encrypts the root volume, but"
           + " aws.encryptedRootVolume=false turns encryption off; drop one of them");
     }
+    List<String> subnets = text(options, "subnetIds")
+        .map(v -> List.of(v.trim().split("\\s*,\\s*"))).orElse(List.of());
+    if (!subnets.isEmpty() && text(options, "subnetId").isPresent()) {
+      throw new InvalidSpecException("options[aws.subnetIds]", "and aws.subnetId both name"
+          + " subnets; keep one (aws.subnetIds spreads launches across their zones)");
+    }
+    if (subnets.stream().distinct().count() != subnets.size()) {
+      throw new InvalidSpecException("options[aws.subnetIds]", "names a subnet twice: " + subnets);
+    }
+    Optional<String> single = subnets.size() == 1 ? Optional.of(subnets.get(0))
+        : text(options, "subnetId");
     return new Ec2LaunchOptions(
         text(options, "instanceType").orElse(DEFAULT_INSTANCE_TYPE),
-        text(options, "subnetId"),
+        single,
+        subnets.size() > 1 ? subnets : List.of(),
         text(options, "securityGroupIds").map(v -> List.of(v.trim().split("\\s*,\\s*")))
             .orElse(List.of()),
         text(options, "keyName"),

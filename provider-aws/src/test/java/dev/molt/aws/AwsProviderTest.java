@@ -96,6 +96,42 @@ class AwsProviderTest {
   }
 
   @Test
+  void launchesSpreadOverTheSubnetsZonesAndAFullZoneIsRetriedInTheNextOnce() {
+    AwsProvider aws = provider();
+    Map.of("subnet-a", "us-east-1a", "subnet-b", "us-east-1b", "subnet-c", "us-east-1c")
+        .forEach(this.aws.fake::subnet);
+    LaunchSpec spread = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .option("aws.subnetIds", "subnet-a,subnet-b,subnet-c").build();
+    Set<String> zones = new java.util.TreeSet<>();
+    for (int n = 0; n < 6; n++) {
+      zones.add(aws.launch(request(spread, 1, "batch-" + n)).get(0).labels().get(Ec2Tags.ZONE));
+    }
+    assertThat(zones).as("batches spread over the zones").hasSizeGreaterThan(1);
+
+    this.aws.fake.noCapacityIn("subnet-a");
+    this.aws.fake.noCapacityIn("subnet-b");
+    List<Instance> placed = aws.launch(request(spread, 2, "full"));
+    int runs = this.aws.fake.calls("RunInstances");
+    this.aws.fake.recoverCapacity();
+    List<Instance> again = aws.launch(request(spread, 2, "full"));
+
+    assertThat(placed).hasSize(2)
+        .allSatisfy(i -> assertThat(i.labels()).containsEntry(Ec2Tags.ZONE, "us-east-1c"));
+    assertThat(ids(again)).as("a retry launches nothing more, wherever it starts")
+        .containsExactlyInAnyOrderElementsOf(ids(placed));
+    assertThat(this.aws.fake.calls("RunInstances")).isEqualTo(runs);
+    this.aws.fake.noCapacityIn("subnet-a");
+    this.aws.fake.noCapacityIn("subnet-b");
+    this.aws.fake.noCapacityIn("subnet-c");
+    assertThatThrownBy(() -> aws.launch(request(spread, 1, "nowhere")))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("InsufficientInstanceCapacity")
+              .contains("subnet-a").contains("subnet-b").contains("subnet-c");
+        });
+  }
+
+  @Test
   void theEnvironmentBecomesUserDataAndNoEnvironmentNone() {
     AwsProvider aws = provider();
     LaunchSpec withEnv = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()

@@ -51,6 +51,7 @@ final class FakeAws implements AutoCloseable {
   private final List<String> terminatedWhileDraining = new ArrayList<>();
   private final Map<String, String> rootDevices = new LinkedHashMap<>();
   private final Map<String, String> zones = new LinkedHashMap<>();
+  private final java.util.Set<String> full = new java.util.HashSet<>();
 
   /** One EC2 instance. */
   private static final class Vm {
@@ -174,6 +175,16 @@ final class FakeAws implements AutoCloseable {
   /** Puts a subnet in an availability zone (a subnet not named is in us-east-1a). */
   synchronized void subnet(String subnetId, String zone) {
     zones.put(subnetId, zone);
+  }
+
+  /** Makes RunInstances in this subnet answer InsufficientInstanceCapacity (500), as EC2 does. */
+  synchronized void noCapacityIn(String subnetId) {
+    full.add(subnetId);
+  }
+
+  /** Undoes {@link #noCapacityIn}: every subnet has capacity again. */
+  synchronized void recoverCapacity() {
+    full.clear();
   }
 
   /** Makes DescribeImages report this root device for the AMI (default {@code /dev/xvda}). */
@@ -367,6 +378,13 @@ final class FakeAws implements AutoCloseable {
     if (!image.startsWith("ami-")) {
       throw new Refusal(400, "InvalidAMIID.Malformed", "Invalid id: \"" + image + "\"");
     }
+    String subnet = p.getOrDefault("SubnetId", "");
+    if (full.contains(subnet)) {
+      throw new Refusal(500, "InsufficientInstanceCapacity", "We currently do not have"
+          + " sufficient capacity in the Availability Zone you requested ("
+          + zones.getOrDefault(subnet, "us-east-1a") + "). Our system will be working on"
+          + " provisioning additional capacity.");
+    }
     int min = Integer.parseInt(p.getOrDefault("MinCount", "1"));
     int max = Integer.parseInt(p.getOrDefault("MaxCount", "1"));
     String type = p.getOrDefault("InstanceType", "m1.small");
@@ -440,6 +458,8 @@ final class FakeAws implements AutoCloseable {
         actual = state(vm, now);
       } else if (name.equals("instance-id")) {
         actual = vm.id;
+      } else if (name.equals("client-token")) {
+        actual = vm.clientToken;
       } else {
         throw new Refusal(400, "InvalidParameterValue", "The filter '" + name + "' is invalid");
       }
