@@ -6,6 +6,7 @@ import dev.molt.Instance;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.OwnerLabels;
+import dev.molt.ProviderException;
 import dev.molt.Revision;
 import dev.molt.spi.ExpectedLatencies;
 import dev.molt.spi.Health;
@@ -20,11 +21,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -59,11 +64,17 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *       health check is then the target group's to run: configure it there.
  *   <li><b>drain</b> deregisters the instances from their target group (its deregistration delay
  *       does the draining) and tags them {@code molt.dev/drain-started}; they are {@code DRAINING}
- *       for {@link Builder#deregistrationDelay} and {@code DRAINED} after. Without a target group
- *       nothing routes through Molt, so they are {@code DRAINED} at once.
+ *       as long as ELBv2 reports them in any of their groups ({@code draining}, while the group's
+ *       deregistration delay runs: one DescribeTargetHealth per group and observe while any
+ *       instance drains) and {@code DRAINED} once every group answers {@code unused}; the engine's
+ *       drain timeout bounds the wait. Without a target group nothing routes through Molt, so
+ *       they are {@code DRAINED} at once.
  *   <li><b>router</b> (with {@link Builder#listener}) sets splits as one ModifyListener call: a
  *       weighted forward action over the revisions' own target groups; an empty split forwards
- *       to the shared group, which every revision's instances join too.
+ *       to the shared group, which every revision's instances join too. The action names every
+ *       configured group, those without traffic at weight 0, because ELBv2 health-checks only
+ *       groups a load balancer uses ({@code Target.NotInUse} otherwise); health puts missing
+ *       groups in at weight 0 before the first split. At most 5 groups (ELBv2's limit).
  *   <li><b>terminate</b> is TerminateInstances (one call per 1000). With a router, a batch holding
  *       a running, undrained instance that is healthy in a target group the listener forwards to
  *       with a weight above 0 is refused whole (non-retryable): drain first.
@@ -83,12 +94,22 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *   <tr><td>{@code aws.securityGroupIds}</td><td>VPC default</td><td>comma-separated ids</td></tr>
  *   <tr><td>{@code aws.keyName}</td><td>none</td><td>EC2 key pair name</td></tr>
  *   <tr><td>{@code aws.iamInstanceProfile}</td><td>none</td><td>instance profile name or
- *       ARN</td></tr>
+ *       ARN; required with secrets</td></tr>
+ *   <tr><td>{@code aws.subnetIds}</td><td>none</td><td>several subnets, comma-separated: each
+ *       launch goes to one, spread over their zones; a full zone is retried in the next</td></tr>
+ *   <tr><td>{@code aws.imdsv2}</td><td>{@code true}</td><td>{@code false}: IMDSv1 allowed</td></tr>
+ *   <tr><td>{@code aws.metadataHopLimit}</td><td>{@code 1}</td><td>1..64</td></tr>
+ *   <tr><td>{@code aws.encryptedRootVolume}</td><td>{@code true}</td><td>{@code false}: the
+ *       AMI's volumes as they are</td></tr>
+ *   <tr><td>{@code aws.kmsKeyId}</td><td>account default</td><td>root volume key</td></tr>
+ *   <tr><td>{@code aws.rootDeviceName}</td><td>DescribeImages</td><td>the AMI's root
+ *       device</td></tr>
  * </table>
  *
- * Unknown {@code aws.*} options, non-AMI images and secret references (fetch secrets at boot with
- * the instance profile instead) are rejected with an {@link InvalidSpecException} before any AWS
- * call. Without a listener there is no router: canary weights are then approximated by replica
+ * Unknown {@code aws.*} options, non-AMI images, secret references other than {@code
+ * ssm:<name>}/{@code secretsmanager:<name>} (fetched at boot by the instance profile, never by
+ * Molt) are rejected with an {@link InvalidSpecException} before any AWS call. EC2 requests are
+ * paced under EC2's request buckets ({@link Builder#paceRequests}). Without a listener there is no router: canary weights are then approximated by replica
  * counts.
  *
  * <p>Thread-safe (the SDK clients are). {@link #close()} closes the clients if the builder created
@@ -109,18 +130,23 @@ public final class AwsProvider implements Provider, AutoCloseable {
   private final Duration deregistrationDelay;
   private final Clock clock;
   private final FleetHealth health;
+  private final Drains drains;
+  private final RequestPacer pacer;
+  private final Map<String, String> rootDevices = new ConcurrentHashMap<>();
 
   private AwsProvider(Builder b) {
     this.ec2 = b.ec2;
     this.elb = b.elb;
     this.ownsClients = b.ownsClients;
-    this.instances = new Ec2Instances(ec2);
+    this.pacer = new RequestPacer(b.clock, b.paceRequests);
+    this.instances = new Ec2Instances(ec2, pacer);
     this.targetGroups = elb.map(TargetGroups::new);
     this.groups = new GroupMap(b.groupByRevision, b.groupForAll);
     this.router = b.listener.map(arn -> new ListenerRouter(b.elb.orElseThrow(), arn, groups));
     this.deregistrationDelay = b.deregistrationDelay;
     this.clock = b.clock;
-    this.health = new FleetHealth(ec2, targetGroups, groups, router);
+    this.health = new FleetHealth(ec2, targetGroups, groups, router, pacer);
+    this.drains = new Drains(targetGroups, groups);
   }
 
   /**
@@ -159,8 +185,11 @@ public final class AwsProvider implements Provider, AutoCloseable {
     LaunchSpec spec = request.spec();
     RunInstancesRequest run = runRequest(request);
     String fleet = request.fleet();
-    List<software.amazon.awssdk.services.ec2.model.Instance> started =
-        AwsErrors.call("launch", fleet, () -> ec2.runInstances(run)).instances();
+    pacer.launches.take("launch", fleet, request.count());
+    List<String> subnets = Ec2LaunchOptions.parse(spec.options()).subnetIds();
+    List<software.amazon.awssdk.services.ec2.model.Instance> started = subnets.isEmpty()
+        ? AwsErrors.call("launch", fleet, () -> ec2.runInstances(run)).instances()
+        : ZonedLaunch.run(ec2, pacer, fleet, run, subnets);
     Instant now = clock.instant();
     List<Instance> launched = new ArrayList<>();
     for (software.amazon.awssdk.services.ec2.model.Instance i : started) {
@@ -168,7 +197,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
       Map<String, String> labels = new LinkedHashMap<>(Ec2Tags.labels(i.tags()));
       run.tagSpecifications().get(0).tags().forEach(t -> labels.put(t.key(), t.value()));
       Ec2Instances.toMolt(fleet, i.toBuilder().tags(Ec2Tags.tags(labels)).build(), now,
-          this::drainTime).ifPresent(launched::add);
+          id -> true).ifPresent(launched::add); // a new instance carries no drain tag
     }
     // not registered here: ELBv2 refuses a pending instance (InvalidTarget); health registers
     // each one in its revision's groups once EC2 reports it running
@@ -180,18 +209,43 @@ public final class AwsProvider implements Provider, AutoCloseable {
 
   /** @return the RunInstances request for {@code request}, validated before any call */
   RunInstancesRequest runRequest(LaunchRequest request) {
-    return RunRequests.of(request);
+    return RunRequests.of(request, this::rootDevice,
+        Optional.ofNullable(ec2.serviceClientConfiguration().region()).map(Region::id));
+  }
+
+  /**
+   * The AMI's root device name, so that the encrypted-volume mapping replaces the root volume
+   * instead of adding one: one DescribeImages per AMI, remembered (an AMI never changes).
+   */
+  private String rootDevice(String ami) {
+    String known = rootDevices.get(ami);
+    if (known != null) {
+      return known;
+    }
+    pacer.describes.take("launch", ami, 1);
+    List<Image> images = AwsErrors.call("launch", ami,
+        () -> ec2.describeImages(r -> r.imageIds(ami))).images();
+    String device = images.stream().map(Image::rootDeviceName)
+        .filter(d -> d != null && !d.isBlank()).findFirst()
+        .orElseThrow(() -> new ProviderException("launch", ami, false, "EC2 does not report a"
+            + " root device for " + ami + "; set aws.rootDeviceName, or"
+            + " aws.encryptedRootVolume=false to launch with the AMI's own volumes"));
+    rootDevices.putIfAbsent(ami, device);
+    return device;
   }
 
   @Override
   public List<Instance> observe(String fleet) {
     Instant now = clock.instant();
+    // EC2 filtered on the tags already; checking again costs nothing and guards a lax endpoint
+    List<software.amazon.awssdk.services.ec2.model.Instance> owned =
+        instances.fleet("observe", fleet).stream()
+            .filter(i -> OwnerLabels.isOwned(Ec2Tags.labels(i.tags()), fleet))
+            .filter(Ec2Instances::isLive).toList();
+    Set<String> draining = drains.stillDraining(fleet, owned);
     List<Instance> out = new ArrayList<>();
-    for (software.amazon.awssdk.services.ec2.model.Instance i : instances.fleet("observe", fleet)) {
-      // EC2 filtered on the tags already; checking again costs nothing and guards a lax endpoint
-      if (OwnerLabels.isOwned(Ec2Tags.labels(i.tags()), fleet) && Ec2Instances.isLive(i)) {
-        Ec2Instances.toMolt(fleet, i, now, this::drainTime).ifPresent(out::add);
-      }
+    for (software.amazon.awssdk.services.ec2.model.Instance i : owned) {
+      Ec2Instances.toMolt(fleet, i, now, draining::contains).ifPresent(out::add);
     }
     return out;
   }
@@ -266,10 +320,6 @@ public final class AwsProvider implements Provider, AutoCloseable {
     return router.map(r -> r);
   }
 
-  private Duration drainTime(Revision revision) {
-    return groups.of(revision).isEmpty() ? Duration.ZERO : deregistrationDelay;
-  }
-
   private static Optional<Revision> revisionOf(Map<String, String> labels) {
     try {
       return Optional.of(Revision.of(labels.getOrDefault(OwnerLabels.REVISION, "")));
@@ -301,6 +351,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     private Duration deregistrationDelay = Duration.ofSeconds(300);
     private Clock clock = Clock.systemUTC();
     private Optional<String> listener = Optional.empty();
+    private boolean paceRequests = true;
 
     private Builder(Ec2Client ec2, Optional<ElasticLoadBalancingV2Client> elb,
         boolean ownsClients) {
@@ -360,8 +411,9 @@ public final class AwsProvider implements Provider, AutoCloseable {
     }
 
     /**
-     * Sets how long a deregistered instance stays {@code DRAINING}: the target groups'
-     * deregistration delay (default 300 s, ELBv2's default).
+     * Sets how long a drain is expected to last, the target groups' deregistration delay (default
+     * 300 s, ELBv2's default): reported in {@link AwsProvider#expectedLatencies()} only. When a drain is over
+     * is ELBv2's to say (the target has left {@code draining}), never this value's.
      *
      * @return this builder
      */
@@ -373,7 +425,26 @@ public final class AwsProvider implements Provider, AutoCloseable {
       return this;
     }
 
-    /** Sets the clock that dates drains (default the system clock). @return this builder */
+    /**
+     * Paces EC2 requests under EC2's documented request-rate buckets (default on): RunInstances
+     * 1000 instances refilling 2 a second, describe calls 100 refilling 20 a second, on the
+     * {@link #clock}. A call the bucket cannot pay for is refused, retryable, before it reaches
+     * EC2, and the engine backs off; off leaves it to EC2's own throttling ({@code
+     * RequestLimitExceeded}, retryable too).
+     *
+     * @param pace whether to pace
+     * @return this builder
+     */
+    public Builder paceRequests(boolean pace) {
+      this.paceRequests = pace;
+      return this;
+    }
+
+    /**
+     * Sets the clock that dates drains and paces requests (default the system clock).
+     *
+     * @return this builder
+     */
     public Builder clock(Clock c) {
       this.clock = required(c, "clock");
       return this;
@@ -388,6 +459,14 @@ public final class AwsProvider implements Provider, AutoCloseable {
       if (listener.isPresent() && (elb.isEmpty() || groupForAll.isEmpty())) {
         throw new InvalidSpecException("listener", "a listener router needs an ELBv2 client and"
             + " the shared target group (targetGroup(arn)) that an empty split forwards to");
+      }
+      long named = Stream.concat(groupForAll.stream(),
+          groupByRevision.values().stream()).distinct().count();
+      if (listener.isPresent() && named > ListenerRouter.MAX_GROUPS) {
+        throw new InvalidSpecException("targetGroup", "a listener router keeps every target"
+            + " group in the listener's forward action (ELBv2 checks only groups in use) and ELBv2"
+            + " allows " + ListenerRouter.MAX_GROUPS + " per action; " + named + " are configured:"
+            + " configure the revisions in flight only");
       }
       return new AwsProvider(this);
     }

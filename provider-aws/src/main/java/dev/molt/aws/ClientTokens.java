@@ -16,7 +16,15 @@ final class ClientTokens {
   private ClientTokens() {}
 
   static String of(LaunchRequest request) {
-    String source = request.fleet() + "\n" + request.revision().id() + "\n" + request.requestKey();
+    return hash(request.fleet() + "\n" + request.revision().id() + "\n" + request.requestKey());
+  }
+
+  /** @return the token of the same request placed in {@code subnet} (one per subnet tried) */
+  static String inSubnet(String token, String subnet) {
+    return hash(token + "\n" + subnet);
+  }
+
+  private static String hash(String source) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256")
           .digest(source.getBytes(StandardCharsets.UTF_8));

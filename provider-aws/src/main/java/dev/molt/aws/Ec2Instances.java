@@ -6,7 +6,6 @@ import dev.molt.InvalidSpecException;
 import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.Revision;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 
@@ -35,9 +35,11 @@ final class Ec2Instances {
   static final int FILTER_VALUES = 200;
 
   private final Ec2Client ec2;
+  private final RequestPacer pacer;
 
-  Ec2Instances(Ec2Client ec2) {
+  Ec2Instances(Ec2Client ec2, RequestPacer pacer) {
     this.ec2 = ec2;
+    this.pacer = pacer;
   }
 
   /** @return the fleet's live owned EC2 instances: one DescribeInstances call per 1000 */
@@ -98,11 +100,19 @@ final class Ec2Instances {
       String resource, List<Filter> filters) {
     return AwsErrors.call(operation, resource, () -> {
       List<software.amazon.awssdk.services.ec2.model.Instance> out = new ArrayList<>();
-      DescribeInstancesRequest request = DescribeInstancesRequest.builder().filters(filters)
+      DescribeInstancesRequest first = DescribeInstancesRequest.builder().filters(filters)
           .maxResults(PAGE).build();
-      for (Reservation r : ec2.describeInstancesPaginator(request).reservations()) {
-        out.addAll(r.instances());
-      }
+      Optional<String> next = Optional.empty();
+      do { // one describe token per page
+        pacer.describes.take(operation, resource, 1);
+        DescribeInstancesRequest page = next.map(t -> first.toBuilder().nextToken(t).build())
+            .orElse(first);
+        DescribeInstancesResponse answer = ec2.describeInstances(page);
+        for (Reservation r : answer.reservations()) {
+          out.addAll(r.instances());
+        }
+        next = Optional.ofNullable(answer.nextToken()).filter(t -> !t.isEmpty());
+      } while (next.isPresent());
       return out;
     });
   }
@@ -112,17 +122,24 @@ final class Ec2Instances {
   }
 
   /**
-   * Maps an EC2 instance to Molt's view. Pending is {@code LAUNCHING}; running is {@code RUNNING},
-   * or {@code DRAINING} from the drain tag until {@code drainTime} has passed ({@code DRAINED}
-   * after); stopping and stopped are {@code FAILED} (an instance never stops on Molt's behalf).
+   * Maps an EC2 instance to Molt's view, its tags as labels plus {@link Ec2Tags#ZONE}, the zone EC2
+   * placed it in. Pending is {@code LAUNCHING}; running is {@code RUNNING},
+   * or, once it carries the drain tag, {@code DRAINING} while {@code stillDraining} says so and
+   * {@code DRAINED} after; stopping and stopped are {@code FAILED} (an instance never stops on
+   * Molt's behalf).
    *
-   * @param drainTime how long a drain of this instance lasts
+   * @param stillDraining whether a drain-tagged instance (by id) is not out of its target groups
+   *     yet, as ELBv2 reports it
    * @return the instance, or empty when its revision tag is unreadable (logged)
    */
   static Optional<Instance> toMolt(String fleet,
       software.amazon.awssdk.services.ec2.model.Instance i, Instant now,
-      java.util.function.Function<Revision, Duration> drainTime) {
-    Map<String, String> labels = Ec2Tags.labels(i.tags());
+      Predicate<String> stillDraining) {
+    Map<String, String> labels = new LinkedHashMap<>(Ec2Tags.labels(i.tags()));
+    if (i.placement() != null && i.placement().availabilityZone() != null
+        && !i.placement().availabilityZone().isBlank()) {
+      labels.put(Ec2Tags.ZONE, i.placement().availabilityZone());
+    }
     Revision revision;
     try {
       revision = Revision.of(labels.getOrDefault(OwnerLabels.REVISION, ""));
@@ -136,7 +153,7 @@ final class Ec2Instances {
     InstanceState state = switch (i.state() == null ? "" : i.state().nameAsString()) {
       case "pending" -> InstanceState.LAUNCHING;
       case "running" -> drainStarted
-          .map(at -> now.isBefore(at.plus(drainTime.apply(revision))) ? InstanceState.DRAINING
+          .map(at -> stillDraining.test(i.instanceId()) ? InstanceState.DRAINING
               : InstanceState.DRAINED)
           .orElse(InstanceState.RUNNING);
       case "shutting-down", "terminated" -> InstanceState.TERMINATED;

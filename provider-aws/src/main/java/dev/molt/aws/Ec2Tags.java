@@ -26,6 +26,11 @@ final class Ec2Tags {
    * they join the shared target group (even traffic) only while a split is in force.
    */
   static final String HOLD = "molt.dev/hold-traffic";
+  /**
+   * The instance's availability zone, as EC2 reports its placement: a label Molt adds to every
+   * observed instance, not a tag.
+   */
+  static final String ZONE = "molt.dev/zone";
   /** EC2's display name tag. */
   static final String NAME = "Name";
   /** EC2's limit on a tag value's length. */

@@ -30,9 +30,12 @@ final class FleetHealth {
   private final GroupMap groups;
   private final Optional<ListenerRouter> router;
 
+  private final RequestPacer pacer;
+
   FleetHealth(Ec2Client ec2, Optional<TargetGroups> targetGroups, GroupMap groups,
-      Optional<ListenerRouter> router) {
+      Optional<ListenerRouter> router, RequestPacer pacer) {
     this.ec2 = ec2;
+    this.pacer = pacer;
     this.targetGroups = targetGroups;
     this.groups = groups;
     this.router = router;
@@ -126,7 +129,9 @@ final class FleetHealth {
   /**
    * Target health. A running, owned, undrained instance the judging group does not know (a new
    * one: launch cannot register a pending instance; or a lost registration) is registered in every
-   * group of its revision, one call per group.
+   * group of its revision, one call per group. When ELBv2 does not check the judging group ({@code
+   * Target.NotInUse}: no listener forwards to it), the router first puts it in the listener's
+   * action at weight 0, and meanwhile the shared group, if it is another, judges (one more call).
    */
   private Map<String, Health> targetHealth(String fleet, String arn, List<Instance> members,
       Holds holds) {
@@ -134,12 +139,16 @@ final class FleetHealth {
         groups().health(arn, members.stream().map(Instance::id).toList());
     Map<String, Health> out = new LinkedHashMap<>();
     Map<String, List<String>> register = new LinkedHashMap<>();
+    List<String> unchecked = new ArrayList<>();
     for (Instance i : members) {
       TargetGroups.Verdict v = verdicts.get(i.id());
       if (v == null) {
         continue;
       }
       out.put(i.id(), v.health());
+      if (!v.inUse()) {
+        unchecked.add(i.id());
+      }
       if (!v.registered() && joinable(i) && OwnerLabels.isOwned(i.labels(), fleet)) {
         holds.groupsFor(i).forEach(
             group -> register.computeIfAbsent(group, k -> new ArrayList<>()).add(i.id()));
@@ -149,6 +158,25 @@ final class FleetHealth {
       LOG.info("fleet={} action=register targetGroup={} instances={}", fleet, group, ids);
       groups().register("health", group, ids);
     });
+    if (!unchecked.isEmpty()) {
+      out.putAll(judgeUnchecked(fleet, arn, unchecked));
+    }
+    return out;
+  }
+
+  private Map<String, Health> judgeUnchecked(String fleet, String arn, List<String> ids) {
+    LOG.debug("fleet={} targetGroup={} reason={} instances={}", fleet, arn,
+        TargetGroups.NOT_IN_USE, ids);
+    router.ifPresent(r -> r.attachAll("health", fleet));
+    Map<String, Health> out = new LinkedHashMap<>();
+    Optional<String> shared = groups.shared().filter(s -> !s.equals(arn));
+    if (shared.isPresent()) {
+      groups().health(shared.get(), ids).forEach((id, v) -> {
+        if (v.inUse() && v.registered()) {
+          out.put(id, v.health());
+        }
+      });
+    }
     return out;
   }
 
@@ -157,6 +185,7 @@ final class FleetHealth {
     List<String> ids = judged.stream().map(Instance::id).distinct().toList();
     for (int from = 0; from < ids.size(); from += STATUS_BATCH) {
       List<String> batch = ids.subList(from, Math.min(ids.size(), from + STATUS_BATCH));
+      pacer.describes.take("health", "instances " + batch, 1);
       List<InstanceStatus> statuses = AwsErrors.call("health", "instances " + batch,
           () -> ec2.describeInstanceStatus(r -> r.instanceIds(batch).includeAllInstances(true)))
           .instanceStatuses();

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 final class TargetGroups {
   /** ELBv2's reason for a target it does not know. */
   static final String NOT_REGISTERED = "Target.NotRegistered";
+  /** ELBv2's reason for a target of a group that no load balancer uses: it is not checked. */
+  static final String NOT_IN_USE = "Target.NotInUse";
 
   private final ElasticLoadBalancingV2Client elb;
 
@@ -37,12 +39,25 @@ final class TargetGroups {
     }
   }
 
-  /** Verdict of one target: a health, or "not registered". */
-  record Verdict(Health health, boolean registered) {}
+  /**
+   * Verdict of one target.
+   *
+   * @param health its health ({@code UNKNOWN} unless ELBv2 checked it)
+   * @param registered false when ELBv2 says {@code Target.NotRegistered}
+   * @param inUse false when ELBv2 says {@code Target.NotInUse}: no load balancer uses the group, so
+   *     it does not check the target and the verdict says nothing
+   * @param state ELBv2's state, as answered ({@code draining} included)
+   */
+  record Verdict(Health health, boolean registered, boolean inUse, String state) {
+    boolean draining() {
+      return "draining".equals(state);
+    }
+  }
 
   /**
    * Judges targets: {@code healthy} is healthy, {@code unhealthy} unhealthy, anything else
    * ({@code initial}, {@code draining}, {@code unused}, {@code unavailable}) not judged yet.
+   * One DescribeTargetHealth call naming the instances.
    *
    * @return verdict by instance id, for every id ELBv2 answered about
    */
@@ -61,9 +76,10 @@ final class TargetGroups {
       String state = d.targetHealth().stateAsString();
       Health health = "healthy".equals(state) ? Health.HEALTHY
           : "unhealthy".equals(state) ? Health.UNHEALTHY : Health.UNKNOWN;
-      boolean registered = !("unused".equals(state)
-          && NOT_REGISTERED.equals(d.targetHealth().reasonAsString()));
-      out.put(d.target().id(), new Verdict(health, registered));
+      String reason = d.targetHealth().reasonAsString();
+      boolean unused = "unused".equals(state);
+      out.put(d.target().id(), new Verdict(health, !(unused && NOT_REGISTERED.equals(reason)),
+          !(unused && NOT_IN_USE.equals(reason)), state == null ? "" : state));
     }
     return out;
   }

@@ -1,5 +1,7 @@
 package dev.molt.aws;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.molt.Instance;
 import dev.molt.LaunchSpec;
 import dev.molt.spi.Provider;
@@ -67,8 +69,19 @@ class AwsProviderContractTest extends RoutedProviderContract {
     return aws.fake.alive(instanceId);
   }
 
+  /** Terminates it in the fake directly, as an operator would: the provider refuses to. */
+  @Override
+  protected void removeForeignInstance(String instanceId) {
+    aws.fake.terminateDirectly(instanceId);
+  }
+
+  /** Fails if the kit left any instance alive (the fake outlives nothing, but a real account would). */
   @Override
   protected void cleanUp(Provider tested) {
-    aws.close();
+    try {
+      assertThat(aws.fake.liveIds()).as("instances the test left").isEmpty();
+    } finally {
+      aws.close();
+    }
   }
 }

@@ -31,6 +31,8 @@ class AwsProviderTest {
   private final AwsFixture aws = new AwsFixture(time.clock(), Duration.ofSeconds(30),
       Duration.ofSeconds(20), Duration.ofSeconds(60));
   private final String group = aws.fake.elb.createTargetGroup("web");
+  /** The load balancer's listener, forwarding to the group: ELBv2 checks only groups in use. */
+  private final String balancer = aws.fake.elb.createListener("balancer", group);
 
   @AfterEach
   void close() {
@@ -76,6 +78,57 @@ class AwsProviderTest {
     aws.health(FLEET, seen);
     assertThat(this.aws.fake.elb.targets(group)).as("registered once running, by health")
         .containsExactlyInAnyOrderElementsOf(launched.stream().map(Instance::id).toList());
+  }
+
+  @Test
+  void everyInstanceCarriesTheZoneEc2PlacedItIn() {
+    AwsProvider aws = provider();
+    this.aws.fake.subnet("subnet-b", "us-east-1b");
+    LaunchSpec inB = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .option("aws.subnetId", "subnet-b").build();
+    Instance b = aws.launch(request(inB, 1, "b")).get(0);
+    Instance a = aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "a")).get(0);
+
+    assertThat(b.labels()).as("as launched").containsEntry(Ec2Tags.ZONE, "us-east-1b");
+    assertThat(aws.observe(FLEET)).extracting(i -> i.id() + "@" + i.labels().get(Ec2Tags.ZONE))
+        .containsExactlyInAnyOrder(b.id() + "@us-east-1b", a.id() + "@us-east-1a");
+    assertThat(this.aws.fake.tags(b.id())).as("a label, not a tag").doesNotContainKey(Ec2Tags.ZONE);
+  }
+
+  @Test
+  void launchesSpreadOverTheSubnetsZonesAndAFullZoneIsRetriedInTheNextOnce() {
+    AwsProvider aws = provider();
+    Map.of("subnet-a", "us-east-1a", "subnet-b", "us-east-1b", "subnet-c", "us-east-1c")
+        .forEach(this.aws.fake::subnet);
+    LaunchSpec spread = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .option("aws.subnetIds", "subnet-a,subnet-b,subnet-c").build();
+    Set<String> zones = new java.util.TreeSet<>();
+    for (int n = 0; n < 6; n++) {
+      zones.add(aws.launch(request(spread, 1, "batch-" + n)).get(0).labels().get(Ec2Tags.ZONE));
+    }
+    assertThat(zones).as("batches spread over the zones").hasSizeGreaterThan(1);
+
+    this.aws.fake.noCapacityIn("subnet-a");
+    this.aws.fake.noCapacityIn("subnet-b");
+    List<Instance> placed = aws.launch(request(spread, 2, "full"));
+    int runs = this.aws.fake.calls("RunInstances");
+    this.aws.fake.recoverCapacity();
+    List<Instance> again = aws.launch(request(spread, 2, "full"));
+
+    assertThat(placed).hasSize(2)
+        .allSatisfy(i -> assertThat(i.labels()).containsEntry(Ec2Tags.ZONE, "us-east-1c"));
+    assertThat(ids(again)).as("a retry launches nothing more, wherever it starts")
+        .containsExactlyInAnyOrderElementsOf(ids(placed));
+    assertThat(this.aws.fake.calls("RunInstances")).isEqualTo(runs);
+    this.aws.fake.noCapacityIn("subnet-a");
+    this.aws.fake.noCapacityIn("subnet-b");
+    this.aws.fake.noCapacityIn("subnet-c");
+    assertThatThrownBy(() -> aws.launch(request(spread, 1, "nowhere")))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("InsufficientInstanceCapacity")
+              .contains("subnet-a").contains("subnet-b").contains("subnet-c");
+        });
   }
 
   @Test
@@ -172,10 +225,93 @@ class AwsProviderTest {
   }
 
   @Test
+  void runInstancesCarriesImdsv2OnlyWithOneHopAndAnEncryptedRootVolumeOnTheWire() {
+    AwsProvider aws = provider();
+    this.aws.fake.rootDevice(AwsFixture.AMI_V1, "/dev/sda1");
+    String id = aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "h1")).get(0).id();
+    aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "h2"));
+
+    assertThat(this.aws.fake.runRequest(id))
+        .containsEntry("MetadataOptions.HttpTokens", "required")
+        .containsEntry("MetadataOptions.HttpPutResponseHopLimit", "1")
+        .containsEntry("MetadataOptions.HttpEndpoint", "enabled")
+        .containsEntry("BlockDeviceMapping.1.DeviceName", "/dev/sda1")
+        .containsEntry("BlockDeviceMapping.1.Ebs.Encrypted", "true")
+        .doesNotContainKey("BlockDeviceMapping.2.DeviceName");
+    assertThat(this.aws.fake.calls("DescribeImages")).as("the AMI's root device, asked once")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void eachHardeningHasAnExplicitOptOutAndBadValuesAreRefusedBeforeAnyCall() {
+    AwsProvider aws = provider();
+    LaunchSpec loose = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder().option("aws.imdsv2", "false")
+        .option("aws.metadataHopLimit", "2").option("aws.encryptedRootVolume", "false").build();
+    LaunchSpec ownKey = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .option("aws.kmsKeyId", "alias/web").option("aws.rootDeviceName", "/dev/xvdb").build();
+
+    Map<String, String> looseWire =
+        this.aws.fake.runRequest(aws.launch(request(loose, 1, "l")).get(0).id());
+    Map<String, String> keyWire =
+        this.aws.fake.runRequest(aws.launch(request(ownKey, 1, "k")).get(0).id());
+
+    assertThat(looseWire).containsEntry("MetadataOptions.HttpTokens", "optional")
+        .containsEntry("MetadataOptions.HttpPutResponseHopLimit", "2")
+        .doesNotContainKey("BlockDeviceMapping.1.DeviceName");
+    assertThat(keyWire).containsEntry("BlockDeviceMapping.1.DeviceName", "/dev/xvdb")
+        .containsEntry("BlockDeviceMapping.1.Ebs.Encrypted", "true")
+        .containsEntry("BlockDeviceMapping.1.Ebs.KmsKeyId", "alias/web");
+    assertThat(this.aws.fake.calls("DescribeImages")).isZero();
+    for (Map.Entry<String, String> bad : Map.of("aws.imdsv2", "no", "aws.metadataHopLimit", "0",
+        "aws.encryptedRootVolume", "maybe").entrySet()) {
+      LaunchSpec spec = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+          .option(bad.getKey(), bad.getValue()).build();
+      assertThatThrownBy(() -> aws.launch(request(spec, 1, "bad")))
+          .isInstanceOfSatisfying(InvalidSpecException.class,
+              e -> assertThat(e.field()).isEqualTo("options[" + bad.getKey() + "]"));
+    }
+    assertThat(this.aws.fake.calls("RunInstances")).isEqualTo(2);
+  }
+
+  @Test
+  void secretsAreReferencesTheInstanceFetchesAtBootNeverValuesInUserData() {
+    AwsProvider aws = provider();
+    LaunchSpec spec = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .option("aws.iamInstanceProfile", "web")
+        .secret("DB_PASSWORD", "ssm:/web/db-password")
+        .secret("API_TOKEN", "secretsmanager:web/api-token").build();
+    String id = aws.launch(request(spec, 1, "s")).get(0).id();
+
+    String script = new String(Base64.getDecoder().decode(this.aws.fake.userData(id)
+        .orElseThrow()), StandardCharsets.UTF_8);
+    assertThat(script)
+        .contains("aws ssm get-parameter --with-decryption --name '/web/db-password'")
+        .contains("aws secretsmanager get-secret-value --secret-id 'web/api-token'")
+        .contains("export AWS_DEFAULT_REGION='us-east-1'")
+        .contains("molt_secret DB_PASSWORD").contains("molt_secret API_TOKEN");
+    LaunchSpec noRole = spec.toBuilder().option("aws.iamInstanceProfile", "").build();
+    LaunchSpec vault = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .option("aws.iamInstanceProfile", "web").secret("DB", "vault:db/password").build();
+    assertThatThrownBy(() -> aws.launch(request(noRole, 1, "r")))
+        .isInstanceOfSatisfying(InvalidSpecException.class, e -> {
+          assertThat(e.field()).isEqualTo("secrets");
+          assertThat(e.getMessage()).contains("aws.iamInstanceProfile");
+        });
+    assertThatThrownBy(() -> aws.launch(request(vault, 1, "v")))
+        .isInstanceOfSatisfying(InvalidSpecException.class, e -> {
+          assertThat(e.field()).isEqualTo("secrets[DB]");
+          assertThat(e.getMessage()).doesNotContain("db/password");
+        });
+    assertThat(this.aws.fake.calls("RunInstances")).isEqualTo(1);
+  }
+
+  @Test
   void drainDeregistersAndTheInstanceIsDrainingForTheDelayThenDrained() {
     AwsProvider aws = provider();
     Instance one = aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "d")).get(0);
     time.advance(Duration.ofSeconds(30));
+    aws.health(FLEET, aws.observe(FLEET)); // registers it
+    assertThat(this.aws.fake.elb.targets(group)).containsExactly(one.id());
 
     aws.drain(FLEET, List.of(one));
     assertThat(this.aws.fake.elb.targets(group)).isEmpty();
@@ -183,6 +319,32 @@ class AwsProviderTest {
         .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.DRAINING));
     time.advance(Duration.ofSeconds(59));
     aws.drain(FLEET, List.of(one)); // again: the drain keeps its start
+    assertThat(aws.observe(FLEET)).singleElement()
+        .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.DRAINING));
+    time.advance(Duration.ofSeconds(1));
+    assertThat(aws.observe(FLEET)).singleElement().satisfies(i -> {
+      assertThat(i.state()).isEqualTo(InstanceState.DRAINED);
+      assertThat(i.stateSince()).isEqualTo(Instant.parse("2026-11-30T00:00:30Z"));
+    });
+  }
+
+  /** Issue 18 item 9: a 300 s group delay outlasts a provider told 3 s; ELBv2 has the say. */
+  @Test
+  void anInstanceIsDrainingForAsLongAsElbv2ReportsItDrainingWhateverTheConfiguredDelay() {
+    String slow = this.aws.fake.elb.createTargetGroup("slow", Duration.ofSeconds(300));
+    this.aws.fake.elb.createListener("slow", slow);
+    AwsProvider aws = this.aws.provider().targetGroup(slow)
+        .deregistrationDelay(Duration.ofSeconds(3)).clock(time.clock()).build();
+    Instance one = aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 1, "d")).get(0);
+    time.advance(Duration.ofSeconds(30));
+    aws.health(FLEET, aws.observe(FLEET));
+    assertThat(this.aws.fake.elb.targets(slow)).containsExactly(one.id());
+
+    aws.drain(FLEET, List.of(one));
+    time.advance(Duration.ofMillis(3140));
+    assertThat(aws.observe(FLEET)).singleElement().as("ELBv2 still drains it")
+        .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.DRAINING));
+    time.advance(Duration.ofSeconds(296));
     assertThat(aws.observe(FLEET)).singleElement()
         .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.DRAINING));
     time.advance(Duration.ofSeconds(1));
@@ -278,6 +440,7 @@ class AwsProviderTest {
   void observeIsOneCallPerThousandInstancesAndSeesOnlyTheFleet() {
     AwsProvider aws = provider();
     aws.launch(request(AwsFixture.spec(AwsFixture.AMI_V1), 2500, "big"));
+    time.advance(Duration.ofSeconds(2)); // RunInstances' bucket refills (launch pacing)
     aws.launch(new LaunchRequest("other", AwsFixture.spec(AwsFixture.AMI_V1), 3, "ro-1", "o"));
     this.aws.fake.startInstance(AwsFixture.AMI_V1, Map.of(OwnerLabels.FLEET, FLEET));
 
@@ -315,6 +478,46 @@ class AwsProviderTest {
     assertThat(this.aws.fake.calls("DeregisterTargets")).isZero();
     assertThat(this.aws.fake.calls("CreateTags")).isZero();
     assertThat(List.of(owned.id(), foreign, otherFleet)).allMatch(this.aws.fake::alive);
+  }
+
+  @Test
+  void launchesArePacedUnderEc2sRunInstancesBucketBeforeEc2HasToThrottle() {
+    AwsProvider aws = provider();
+    LaunchSpec spec = AwsFixture.spec(AwsFixture.AMI_V1);
+    aws.launch(request(spec, 1000, "all-of-it"));
+
+    assertThatThrownBy(() -> aws.launch(request(spec, 1, "one")))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("paced by Molt").contains("RunInstances")
+              .contains("500 ms");
+        });
+    assertThat(this.aws.fake.calls("RunInstances")).as("EC2 never saw it").isEqualTo(1);
+    time.advance(Duration.ofMillis(500));
+    assertThat(aws.launch(request(spec, 1, "one"))).hasSize(1);
+  }
+
+  @Test
+  void describeCallsArePacedUnderEc2sBucketAndPacingCanBeTurnedOff() {
+    AwsProvider aws = provider();
+    for (int n = 0; n < 100; n++) {
+      aws.observe("quiet");
+    }
+
+    assertThatThrownBy(() -> aws.observe("quiet"))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("Describe*").contains("50 ms");
+        });
+    assertThat(this.aws.fake.calls("DescribeInstances")).isEqualTo(100);
+    time.advance(Duration.ofMillis(50));
+    assertThat(aws.observe("quiet")).isEmpty();
+
+    AwsProvider unpaced = this.aws.provider().paceRequests(false).clock(time.clock()).build();
+    for (int n = 0; n < 150; n++) {
+      unpaced.observe("quiet");
+    }
+    assertThat(this.aws.fake.calls("DescribeInstances")).isEqualTo(251);
   }
 
   @Test

@@ -48,6 +48,10 @@ final class FakeAws implements AutoCloseable {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, Deque<Fault>> faults = new LinkedHashMap<>();
   private int nextId = 0x1000;
+  private final List<String> terminatedWhileDraining = new ArrayList<>();
+  private final Map<String, String> rootDevices = new LinkedHashMap<>();
+  private final Map<String, String> zones = new LinkedHashMap<>();
+  private final java.util.Set<String> full = new java.util.HashSet<>();
 
   /** One EC2 instance. */
   private static final class Vm {
@@ -59,6 +63,9 @@ final class FakeAws implements AutoCloseable {
     final String ip;
     final Map<String, String> tags = new LinkedHashMap<>();
     Optional<String> userData = Optional.empty();
+    /** The RunInstances request as it arrived on the wire, empty if started directly. */
+    Map<String, String> request = Map.of();
+    String zone = "us-east-1a";
     Optional<Instant> terminatedAt = Optional.empty();
     boolean impaired;
 
@@ -109,13 +116,27 @@ final class FakeAws implements AutoCloseable {
     return vm.id;
   }
 
-  /** @return whether the instance exists and is neither shutting down nor terminated */
+  /** Terminates an instance outside EC2's API, as its owner would. */
+  synchronized void terminateDirectly(String id) {
+    Vm vm = vms.get(id);
+    if (vm != null && vm.terminatedAt.isEmpty()) {
+      vm.terminatedAt = Optional.of(clock.instant());
+      elb.forget(id);
+    }
+  }
+
+  /** @return the ids of every instance not terminated, Molt's or not */
+  synchronized List<String> liveIds() {
+    return vms.values().stream().filter(v -> v.terminatedAt.isEmpty()).map(v -> v.id).toList();
+  }
+
   /** @return whether the instance is in the {@code running} state (ELBv2 registers no other) */
   synchronized boolean running(String id) {
     Vm vm = vms.get(id);
     return vm != null && vm.terminatedAt.isEmpty() && "running".equals(state(vm, clock.instant()));
   }
 
+  /** @return whether the instance exists and is neither shutting down nor terminated */
   synchronized boolean alive(String id) {
     Vm vm = vms.get(id);
     return vm != null && vm.terminatedAt.isEmpty();
@@ -146,9 +167,39 @@ final class FakeAws implements AutoCloseable {
     return Map.copyOf(vms.get(id).tags);
   }
 
+  /** @return the form parameters of the RunInstances request that launched the instance */
+  synchronized Map<String, String> runRequest(String id) {
+    return vms.get(id).request;
+  }
+
+  /** Puts a subnet in an availability zone (a subnet not named is in us-east-1a). */
+  synchronized void subnet(String subnetId, String zone) {
+    zones.put(subnetId, zone);
+  }
+
+  /** Makes RunInstances in this subnet answer InsufficientInstanceCapacity (500), as EC2 does. */
+  synchronized void noCapacityIn(String subnetId) {
+    full.add(subnetId);
+  }
+
+  /** Undoes {@link #noCapacityIn}: every subnet has capacity again. */
+  synchronized void recoverCapacity() {
+    full.clear();
+  }
+
+  /** Makes DescribeImages report this root device for the AMI (default {@code /dev/xvda}). */
+  synchronized void rootDevice(String imageId, String device) {
+    rootDevices.put(imageId, device);
+  }
+
   /** @return the base64 user data the instance was launched with */
   synchronized Optional<String> userData(String id) {
     return vms.get(id).userData;
+  }
+
+  /** @return the instances terminated while a target group still reported them draining */
+  synchronized List<String> terminatedWhileDraining() {
+    return List.copyOf(terminatedWhileDraining);
   }
 
   /** @return how many instances RunInstances ever created */
@@ -290,6 +341,7 @@ final class FakeAws implements AutoCloseable {
       case "TerminateInstances" -> terminateInstances(p);
       case "CreateTags" -> createTags(p);
       case "DescribeInstanceStatus" -> describeInstanceStatus(p);
+      case "DescribeImages" -> describeImages(p);
       default -> throw new Refusal(400, "InvalidAction", "the fake does not do " + action);
     };
   }
@@ -326,6 +378,13 @@ final class FakeAws implements AutoCloseable {
     if (!image.startsWith("ami-")) {
       throw new Refusal(400, "InvalidAMIID.Malformed", "Invalid id: \"" + image + "\"");
     }
+    String subnet = p.getOrDefault("SubnetId", "");
+    if (full.contains(subnet)) {
+      throw new Refusal(500, "InsufficientInstanceCapacity", "We currently do not have"
+          + " sufficient capacity in the Availability Zone you requested ("
+          + zones.getOrDefault(subnet, "us-east-1a") + "). Our system will be working on"
+          + " provisioning additional capacity.");
+    }
     int min = Integer.parseInt(p.getOrDefault("MinCount", "1"));
     int max = Integer.parseInt(p.getOrDefault("MaxCount", "1"));
     String type = p.getOrDefault("InstanceType", "m1.small");
@@ -347,6 +406,8 @@ final class FakeAws implements AutoCloseable {
       Vm vm = newVm(image, type, token.isEmpty() ? "untokened" : token);
       vm.tags.putAll(tags);
       vm.userData = Optional.ofNullable(p.get("UserData"));
+      vm.request = Map.copyOf(p);
+      vm.zone = zones.getOrDefault(p.getOrDefault("SubnetId", ""), "us-east-1a");
       made.add(vm);
     }
     String reservationId = String.format("r-%017x", nextId++);
@@ -372,7 +433,8 @@ final class FakeAws implements AutoCloseable {
         .append("</instanceId><imageId>").append(esc(vm.imageId))
         .append("</imageId><instanceState><code>").append(code(state)).append("</code><name>")
         .append(state).append("</name></instanceState><instanceType>").append(esc(vm.type))
-        .append("</instanceType><launchTime>").append(vm.launchTime)
+        .append("</instanceType><placement><availabilityZone>").append(esc(vm.zone))
+        .append("</availabilityZone></placement><launchTime>").append(vm.launchTime)
         .append("</launchTime><privateIpAddress>").append(vm.ip)
         .append("</privateIpAddress><clientToken>").append(esc(vm.clientToken))
         .append("</clientToken><tagSet>");
@@ -396,6 +458,8 @@ final class FakeAws implements AutoCloseable {
         actual = state(vm, now);
       } else if (name.equals("instance-id")) {
         actual = vm.id;
+      } else if (name.equals("client-token")) {
+        actual = vm.clientToken;
       } else {
         throw new Refusal(400, "InvalidParameterValue", "The filter '" + name + "' is invalid");
       }
@@ -453,6 +517,9 @@ final class FakeAws implements AutoCloseable {
     for (String id : ids) {
       Vm vm = vms.get(id);
       String before = state(vm, now);
+      if (vm.terminatedAt.isEmpty() && elb.draining(id, now)) {
+        terminatedWhileDraining.add(id);
+      }
       vm.terminatedAt = Optional.of(vm.terminatedAt.orElse(now));
       elb.forget(id);
       x.append("<item><instanceId>").append(id).append("</instanceId><currentState><code>48")
@@ -470,6 +537,21 @@ final class FakeAws implements AutoCloseable {
     ids.forEach(id -> vms.get(id).tags.putAll(tags));
     return new Answer(200, "<CreateTagsResponse xmlns=\"" + EC2_NS + "\"><requestId>req-1"
         + "</requestId><return>true</return></CreateTagsResponse>");
+  }
+
+  private Answer describeImages(Map<String, String> p) {
+    StringBuilder x = new StringBuilder("<DescribeImagesResponse xmlns=\"" + EC2_NS
+        + "\"><requestId>req-1</requestId><imagesSet>");
+    for (String id : list(p, "ImageId")) {
+      if (!id.startsWith("ami-")) {
+        throw new Refusal(400, "InvalidAMIID.Malformed", "Invalid id: \"" + id + "\"");
+      }
+      x.append("<item><imageId>").append(esc(id)).append("</imageId><imageState>available")
+          .append("</imageState><rootDeviceType>ebs</rootDeviceType><rootDeviceName>")
+          .append(esc(rootDevices.getOrDefault(id, "/dev/xvda"))).append("</rootDeviceName>")
+          .append("</item>");
+    }
+    return new Answer(200, x.append("</imagesSet></DescribeImagesResponse>").toString());
   }
 
   private String checks(Vm vm, Instant now) {

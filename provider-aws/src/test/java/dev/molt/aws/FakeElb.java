@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ELBv2 half of {@link FakeAws}: target groups (registered targets, {@code initial} then
- * {@code healthy} once the instance runs and checks pass, {@code draining} for the deregistration
- * delay after a deregistration) and listeners with a weighted forward action. Runs under the
- * fake's lock.
+ * The ELBv2 half of {@link FakeAws}: target groups and listeners with a weighted forward action,
+ * as ELBv2 documents them ({@code TargetHealth}). A load balancer health-checks only the targets of
+ * groups it uses: a registered target of a group no listener forwards to (at any weight, 0
+ * included) is {@code unused} with reason {@code Target.NotInUse}. In a used group a target is
+ * {@code initial} until the instance runs, the group is in use and checks pass, then {@code
+ * healthy}; a deregistered one is {@code draining} for its group's deregistration delay, then
+ * {@code unused}/{@code Target.NotRegistered}. Runs under the fake's lock.
  */
 final class FakeElb {
   static final String ELB_NS = FakeAws.ELB_NS;
@@ -23,21 +26,35 @@ final class FakeElb {
   private final Map<String, Map<String, Instant>> registered = new LinkedHashMap<>();
   private final Map<String, Map<String, Instant>> draining = new LinkedHashMap<>();
   private final Map<String, Map<String, Integer>> listeners = new LinkedHashMap<>();
+  private final Map<String, Duration> delays = new LinkedHashMap<>();
+  private int modificationsLost;
+  /** Since when a listener forwards to each group in use; a group absent is not in use. */
+  private final Map<String, Instant> inUseSince = new LinkedHashMap<>();
 
   FakeElb(FakeAws fake, Duration deregistrationDelay) {
     this.fake = fake;
     this.deregistrationDelay = deregistrationDelay;
   }
 
-  /** Creates a target group the fake answers for. @return its ARN */
+  /** Creates a target group with the fake's deregistration delay. @return its ARN */
   String createTargetGroup(String name) {
+    return createTargetGroup(name, deregistrationDelay);
+  }
+
+  /**
+   * Creates a target group the fake answers for, with its own deregistration delay (the target
+   * group attribute {@code deregistration_delay.timeout_seconds}).
+   *
+   * @return its ARN
+   */
+  String createTargetGroup(String name, Duration delay) {
     synchronized (fake) {
       String arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/" + name
           + "/" + Integer.toHexString(name.hashCode());
       registered.putIfAbsent(arn, new LinkedHashMap<>());
       draining.putIfAbsent(arn, new LinkedHashMap<>());
+      delays.put(arn, delay);
       return arn;
-    
     }
   }
 
@@ -47,8 +64,8 @@ final class FakeElb {
       String arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/" + name
           + "/50dc6c495c0c9188/" + Integer.toHexString(name.hashCode());
       listeners.put(arn, new LinkedHashMap<>(Map.of(targetGroup, 1)));
+      used();
       return arn;
-    
     }
   }
 
@@ -56,7 +73,6 @@ final class FakeElb {
   Map<String, Integer> forward(String listenerArn) {
     synchronized (fake) {
       return Map.copyOf(listeners.get(listenerArn));
-    
     }
   }
 
@@ -64,8 +80,40 @@ final class FakeElb {
   List<String> targets(String arn) {
     synchronized (fake) {
       return List.copyOf(registered.get(arn).keySet());
-    
     }
+  }
+
+  /** Replaces a listener's forward action behind the provider's back (an operator's change). */
+  void setForward(String listenerArn, Map<String, Integer> forward) {
+    synchronized (fake) {
+      listeners.put(listenerArn, new LinkedHashMap<>(forward));
+      used();
+    }
+  }
+
+  /**
+   * Makes the next ModifyListener answer success with the action asked for, but keep the action
+   * in force: as when another writer changes the listener right after.
+   */
+  void loseNextModification() {
+    synchronized (fake) {
+      modificationsLost++;
+    }
+  }
+
+  /** Dates the groups that came into use; forgets those no listener forwards to any more. */
+  private void used() {
+    Instant now = fake.now();
+    List<String> forwarded = listeners.values().stream().flatMap(f -> f.keySet().stream())
+        .distinct().toList();
+    inUseSince.keySet().retainAll(forwarded);
+    forwarded.forEach(g -> inUseSince.putIfAbsent(g, now));
+  }
+
+  /** @return whether a group still reports the instance draining. Caller holds the lock. */
+  boolean draining(String id, Instant now) {
+    return draining.entrySet().stream().anyMatch(e -> e.getValue().containsKey(id)
+        && now.isBefore(e.getValue().get(id).plus(delays.get(e.getKey()))));
   }
 
   /** A terminated instance leaves every target group. Caller holds the lock. */
@@ -149,12 +197,21 @@ final class FakeElb {
       if (forward.isEmpty()) {
         throw new Refusal(400, "ValidationError", "a forward action needs a target group");
       }
+      if (modificationsLost > 0) {
+        modificationsLost--;
+        return listenerXml(action, arn, forward);
+      }
       listeners.put(arn, forward);
+      used();
     }
+    return listenerXml(action, arn, listeners.get(arn));
+  }
+
+  private Answer listenerXml(String action, String arn, Map<String, Integer> forward) {
     StringBuilder x = new StringBuilder("<Listeners><member><ListenerArn>").append(esc(arn))
         .append("</ListenerArn><Protocol>HTTP</Protocol><Port>80</Port><DefaultActions><member>")
         .append("<Type>forward</Type><ForwardConfig><TargetGroups>");
-    listeners.get(arn).forEach((group, weight) -> x.append("<member><TargetGroupArn>")
+    forward.forEach((group, weight) -> x.append("<member><TargetGroupArn>")
         .append(esc(group)).append("</TargetGroupArn><Weight>").append(weight)
         .append("</Weight></member>"));
     x.append("</TargetGroups></ForwardConfig></member></DefaultActions></member></Listeners>");
@@ -172,20 +229,30 @@ final class FakeElb {
   private String targetHealth(String arn, String id, Instant now) {
     Instant since = registered.get(arn).get(id);
     if (since != null) {
+      Instant used = inUseSince.get(arn);
+      if (used == null) { // ELBv2 health-checks only targets of groups a load balancer uses
+        return "<State>unused</State><Reason>Target.NotInUse</Reason><Description>Target group is"
+            + " not configured to receive traffic from the load balancer</Description>";
+      }
       if (fake.impaired(id)) {
         return "<State>unhealthy</State><Reason>Target.FailedHealthChecks</Reason>";
       }
       Instant runs = fake.runsFrom(id).orElse(since);
-      Instant healthyAt = (since.isAfter(runs) ? since : runs).plus(fake.checksAfter());
+      Instant checked = latest(latest(since, runs), used);
+      Instant healthyAt = checked.plus(fake.checksAfter());
       return now.isBefore(healthyAt)
           ? "<State>initial</State><Reason>Elb.RegistrationInProgress</Reason>"
           : "<State>healthy</State>";
     }
     Instant left = draining.get(arn).get(id);
-    if (left != null && now.isBefore(left.plus(deregistrationDelay))) {
+    if (left != null && now.isBefore(left.plus(delays.get(arn)))) {
       return "<State>draining</State><Reason>Target.DeregistrationInProgress</Reason>";
     }
     return "<State>unused</State><Reason>Target.NotRegistered</Reason>";
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private static Answer elbOk(String action, String result) {

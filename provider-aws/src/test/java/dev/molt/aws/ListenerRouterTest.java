@@ -34,12 +34,42 @@ class ListenerRouterTest {
     router.setWeights("web", Map.of(v1, 90, v2, 10));
 
     assertThat(aws.fake.calls("ModifyListener")).isEqualTo(1);
-    assertThat(aws.fake.elb.forward(listener)).isEqualTo(Map.of(groupV1, 90, groupV2, 10));
+    assertThat(aws.fake.elb.forward(listener)).as("every group stays in use, at 0 if idle")
+        .isEqualTo(Map.of(groupV1, 90, groupV2, 10, shared, 0));
     assertThat(router.weights("web")).isEqualTo(Map.of(v1, 90, v2, 10));
 
+    router.setWeights("web", Map.of(v1, 100));
+    assertThat(aws.fake.elb.forward(listener)).isEqualTo(Map.of(groupV1, 100, groupV2, 0,
+        shared, 0));
+
     router.setWeights("web", Map.of());
-    assertThat(aws.fake.elb.forward(listener)).isEqualTo(Map.of(shared, 1));
+    assertThat(aws.fake.elb.forward(listener)).isEqualTo(Map.of(shared, 1, groupV1, 0,
+        groupV2, 0));
     assertThat(router.weights("web")).isEmpty();
+  }
+
+  @Test
+  void attachingPutsTheMissingGroupsInAtWeightZeroAndLeavesTrafficAsItWas() {
+    ListenerRouter listenerRouter = (ListenerRouter) router;
+
+    assertThat(listenerRouter.attachAll("health", "web")).isTrue();
+    assertThat(aws.fake.elb.forward(listener)).isEqualTo(Map.of(shared, 1, groupV1, 0,
+        groupV2, 0));
+    assertThat(router.weights("web")).isEmpty();
+    assertThat(listenerRouter.attachAll("health", "web")).as("nothing missing").isFalse();
+    assertThat(aws.fake.calls("ModifyListener")).isEqualTo(1);
+  }
+
+  @Test
+  void moreGroupsThanOneForwardActionTakesAreRefusedAtBuild() {
+    AwsProvider.Builder b = aws.provider().targetGroup(shared).listener(listener);
+    for (int n = 1; n <= ListenerRouter.MAX_GROUPS; n++) {
+      b.targetGroup(AwsFixture.spec(AwsFixture.AMI_V1).toBuilder().env("N", "" + n).build()
+          .revision(), aws.fake.elb.createTargetGroup("web-" + n));
+    }
+
+    assertThatThrownBy(b::build).isInstanceOf(dev.molt.InvalidSpecException.class)
+        .hasMessageContaining("allows 5");
   }
 
   @Test
@@ -53,7 +83,24 @@ class ListenerRouterTest {
           assertThat(e.getMessage()).contains(v3.revision().id()).contains("no target group");
         });
     assertThat(aws.fake.calls("ModifyListener")).isEqualTo(1);
-    assertThat(aws.fake.elb.forward(listener)).isEqualTo(Map.of(groupV1, 100));
+    assertThat(aws.fake.elb.forward(listener)).isEqualTo(Map.of(groupV1, 100, groupV2, 0,
+        shared, 0));
+  }
+
+  @Test
+  void eachSplitIsReadBackAndOneElbv2DoesNotDescribeAsSetIsAFailedStepInItsWords() {
+    router.setWeights("web", Map.of(v1, 90, v2, 10));
+    assertThat(aws.fake.calls("DescribeListeners")).as("read back once").isEqualTo(1);
+
+    aws.fake.elb.loseNextModification();
+    assertThatThrownBy(() -> router.setWeights("web", Map.of(v1, 50, v2, 50)))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.retryable()).isFalse();
+          assertThat(e.getMessage()).contains("ELBv2 accepted the split but now describes")
+              .contains(groupV1 + " weight 90").contains(groupV2 + " weight 10")
+              .contains(groupV1 + " weight 50");
+        });
+    assertThat(router.weights("web")).as("what serves").isEqualTo(Map.of(v1, 90, v2, 10));
   }
 
   @Test

@@ -27,7 +27,10 @@ class RollingUpdateTest {
   private static final String FLEET = "web";
   private final AwsFixture aws = new AwsFixture(Clock.systemUTC(), Duration.ofMillis(150),
       Duration.ofMillis(150), Duration.ofMillis(200));
-  private final String group = aws.fake.elb.createTargetGroup("web");
+  /** ELBv2 drains for 800 ms, longer than the 200 ms the provider is told: ELBv2 has the say. */
+  private final String group = aws.fake.elb.createTargetGroup("web", Duration.ofMillis(800));
+  /** The load balancer's listener: it forwards to the shared group, as the user set it up. */
+  private final String listener = aws.fake.elb.createListener("web", group);
   private final LaunchSpec v1 = AwsFixture.spec(AwsFixture.AMI_V1);
   private final LaunchSpec v2 = AwsFixture.spec(AwsFixture.AMI_V2);
   private AwsProvider provider;
@@ -48,7 +51,7 @@ class RollingUpdateTest {
     if (routed) { // the shared group serves a rolling update; terminate checks it for traffic
       b.targetGroup(v1.revision(), aws.fake.elb.createTargetGroup("web-v1"))
           .targetGroup(v2.revision(), aws.fake.elb.createTargetGroup("web-v2"))
-          .listener(aws.fake.elb.createListener("web", group));
+          .listener(listener);
     }
     provider = b.build();
     engine = RolloutEngine.builder(provider).pollInterval(Duration.ofMillis(100)).build();
@@ -73,5 +76,7 @@ class RollingUpdateTest {
         fleet.stream().map(Instance::id).toList());
     assertThat(aws.fake.calls("DeregisterTargets")).as("v1 drained through the target group")
         .isPositive();
+    assertThat(aws.fake.terminatedWhileDraining()).as("terminated while ELBv2 drained them")
+        .isEmpty();
   }
 }

@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -52,6 +56,57 @@ class UserDataTest {
 
     assertThatThrownBy(() -> UserData.script(spec)).isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining("16384");
+  }
+
+  /**
+   * The script run by a real {@code sh} with a stand-in {@code aws} CLI on the PATH: each secret
+   * is fetched by name and reads back exactly from the environment file, quotes and all.
+   */
+  @Test
+  void secretsFetchedAtBootReadBackExactlyFromTheEnvironmentFile(@TempDir Path dir)
+      throws Exception {
+    Path aws = dir.resolve("aws");
+    Files.writeString(dir.resolve("db.value"), "it's \"s3cr3t\" $HOME `id` \\n");
+    Files.writeString(aws, "#!/bin/sh\ncase \"$*\" in\n"
+        + "  *'--name /web/db '*) cat \"$(dirname \"$0\")/db.value\" ;;\n"
+        + "  *'--secret-id web/api '*) printf '%s\\n' 'tok=en' ;;\n"
+        + "  *) exit 254 ;;\nesac\n");
+    assertThat(aws.toFile().setExecutable(true)).isTrue();
+    LaunchSpec spec = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder().env("PLAIN", "x")
+        .secret("DB", "ssm:/web/db").secret("API", "secretsmanager:web/api").build();
+    Path env = dir.resolve("environment");
+    String script = UserData.script(spec, SecretRefs.parse(spec.secrets(), true),
+        Optional.of("eu-west-1")).orElseThrow()
+        .replace("mkdir -p /etc/molt", "mkdir -p " + dir).replace(UserData.PATH, env.toString());
+    assertThat(script).doesNotContain("s3cr3t").contains("export AWS_DEFAULT_REGION='eu-west-1'");
+
+    ProcessBuilder boot = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
+    boot.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+    Process run = boot.start();
+    run.getOutputStream().close();
+    assertThat(run.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(run.exitValue()).as(new String(run.getInputStream().readAllBytes(),
+        StandardCharsets.UTF_8)).isZero();
+    assertThat(shellEcho("\"$(. " + env + "; printf '%s|%s|%s' \"$DB\" \"$API\" \"$PLAIN\")\""))
+        .isEqualTo("it's \"s3cr3t\" $HOME `id` \\n|tok=en|x");
+  }
+
+  @Test
+  void aFetchThatFailsStopsTheScript(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("aws"), "#!/bin/sh\nexit 254\n");
+    assertThat(dir.resolve("aws").toFile().setExecutable(true)).isTrue();
+    LaunchSpec spec = AwsFixture.spec(AwsFixture.AMI_V1).toBuilder()
+        .secret("DB", "ssm:/web/db").build();
+    String script = UserData.script(spec, SecretRefs.parse(spec.secrets(), true),
+        Optional.empty()).orElseThrow().replace("mkdir -p /etc/molt", "mkdir -p " + dir)
+        .replace(UserData.PATH, dir.resolve("environment").toString());
+    ProcessBuilder boot = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
+    boot.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+    Process run = boot.start();
+    assertThat(run.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(run.exitValue()).isNotZero();
+    assertThat(Files.readString(dir.resolve("environment"))).doesNotContain("DB=");
   }
 
   private static String shellEcho(String quoted) throws IOException, InterruptedException {

@@ -50,12 +50,19 @@ import org.junit.jupiter.api.Test;
  * Providers with a traffic router extend {@link RoutedProviderContract}, which adds the traffic
  * clauses (weights change atomically and reversibly; terminate refuses an instance that still has
  * traffic). Each test uses a fresh provider from {@link
- * #createProvider()} and a fleet of its own. Not thread-safe (JUnit runs one test per instance).
+ * #createProvider()} and a fleet of its own ({@link #newFleet()}: unique in this run and across
+ * runs, since real platforms and shared emulators outlive a test), and cleans up after itself:
+ * after each test the kit clears the split it set, drains and terminates, through the provider,
+ * every instance left in the fleets it used, waits (bounded by {@link #healthDeadline()}) until
+ * the provider observes none, and hands every instance {@link #createForeignInstance} made to
+ * {@link #removeForeignInstance}; a test that leaves anything behind fails. Then {@link
+ * #cleanUp} runs. Not thread-safe (JUnit runs one test per instance).
  */
 public abstract class ProviderContract {
   private static final String RUN = java.util.HexFormat.of()
       .toHexDigits(new java.security.SecureRandom().nextInt()).substring(0, 6);
   private final List<String> used = new java.util.ArrayList<>();
+  private final List<String> foreign = new java.util.ArrayList<>();
   private Provider provider;
   private int fleets;
   private Optional<ScheduledExecutorService> realTime = Optional.empty();
@@ -130,6 +137,16 @@ public abstract class ProviderContract {
    * @return its platform id
    */
   protected abstract String createForeignInstance(String fleet);
+
+  /**
+   * Removes, by going to the platform directly (the provider rightly refuses to), an instance
+   * {@link #createForeignInstance} made; the kit calls it after each test for every one the test
+   * made. Default: nothing, which suits a fake that {@link #cleanUp} discards whole; override it
+   * on a platform that outlives the test (a real account, a shared emulator, a Docker engine).
+   *
+   * @param instanceId its platform id
+   */
+  protected void removeForeignInstance(String instanceId) {}
 
   /**
    * Tells, by asking the platform directly (not through the provider's filtered listing), whether
@@ -207,7 +224,13 @@ public abstract class ProviderContract {
   @AfterEach
   final void cleanUpTheProvider() {
     try {
-      cleanUp(provider);
+      try {
+        removeWhatTheTestLeft();
+      } finally {
+        foreign.forEach(this::removeForeignInstance);
+        foreign.clear();
+        cleanUp(provider);
+      }
     } finally {
       realTime.ifPresent(ScheduledExecutorService::shutdownNow);
       realTime = Optional.empty();
@@ -224,6 +247,36 @@ public abstract class ProviderContract {
     String fleet = "conformance-" + RUN + "-" + (++fleets);
     used.add(fleet);
     return fleet;
+  }
+
+  /**
+   * Clears each used fleet's split, drains and terminates its instances through the provider,
+   * and waits until it observes none.
+   */
+  private void removeWhatTheTestLeft() {
+    for (String fleet : used) {
+      provider.router().ifPresent(r -> {
+        if (!r.weights(fleet).isEmpty()) {
+          r.setWeights(fleet, Map.of());
+        }
+      });
+      List<Instance> left = provider.observe(fleet);
+      if (!left.isEmpty()) {
+        provider.drain(fleet, left);
+        provider.terminate(fleet, left);
+      }
+      assertThat(await(() -> provider.observe(fleet).isEmpty(), healthDeadline()))
+          .as("after the test, %s has no instances left in fleet %s (within %s); left: %s",
+              provider.name(), fleet, healthDeadline(), provider.observe(fleet))
+          .isTrue();
+    }
+  }
+
+  /** @return an instance made by {@link #createForeignInstance}, removed after the test */
+  final String foreignInstance(String fleet) {
+    String id = createForeignInstance(fleet);
+    foreign.add(id);
+    return id;
   }
 
   /** @return the fleets this test has used so far, for {@link #cleanUp} */
@@ -249,7 +302,7 @@ public abstract class ProviderContract {
     String fleet = newFleet();
     List<Instance> launched = provider.launch(new LaunchRequest(fleet, launchSpec(), 3,
         "ro-contract", "ro-contract-2"));
-    createForeignInstance(fleet);
+    foreignInstance(fleet);
     provider.terminate(fleet, List.of(launched.get(0)));
 
     List<Instance> seen = provider.observe(fleet);
@@ -300,7 +353,7 @@ public abstract class ProviderContract {
   @Test
   void drainAndTerminateRefuseAnInstanceMoltDoesNotOwnAndLeaveIt() {
     String fleet = newFleet();
-    String foreignId = createForeignInstance(fleet);
+    String foreignId = foreignInstance(fleet);
     Instance foreign = new Instance(foreignId, fleet, launchSpec().revision(),
         java.util.Optional.empty(), InstanceState.RUNNING, java.time.Instant.EPOCH,
         java.time.Instant.EPOCH, java.util.Optional.empty(), Map.of());
@@ -319,7 +372,7 @@ public abstract class ProviderContract {
     String fleet = newFleet();
     Instance owned = provider.launch(new LaunchRequest(fleet, launchSpec(), 1, "ro-contract",
         "ro-contract-5")).get(0);
-    String foreignId = createForeignInstance(fleet);
+    String foreignId = foreignInstance(fleet);
     Instance forged = new Instance(foreignId, fleet, owned.revision(), owned.address(),
         owned.state(), owned.launchedAt(), owned.stateSince(), owned.healthySince(),
         owned.labels());

@@ -1,7 +1,10 @@
 package dev.molt.testkit.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.molt.Instance;
 import dev.molt.LaunchSpec;
+import dev.molt.OwnerLabels;
 import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.spi.Provider;
 import dev.molt.testkit.SimulatedPlatform;
@@ -12,7 +15,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** The in-memory provider, router included, passes the provider contract. */
+/**
+ * The in-memory provider, router included, passes the provider contract; and the kit cleans up
+ * after each test (checked in {@link #cleanUp}, which runs after the kit's own clean-up).
+ */
 class InMemoryProviderContractTest extends RoutedProviderContract {
   private final VirtualTime time = VirtualTime.create();
   private InMemoryProvider platform;
@@ -72,5 +78,21 @@ class InMemoryProviderContractTest extends RoutedProviderContract {
   @Override
   protected boolean exists(String instanceId) {
     return platform.isAlive(instanceId);
+  }
+
+  @Override
+  protected void removeForeignInstance(String instanceId) {
+    platform.lose(instanceId);
+  }
+
+  /** Fails if the kit left an owned instance or a split behind in a fleet the test used. */
+  @Override
+  protected void cleanUp(Provider tested) {
+    assertThat(fleetsUsed()).isNotEmpty().allSatisfy(fleet -> {
+      assertThat(platform.instances(fleet)).as("owned instances left in %s", fleet)
+          .noneMatch(i -> OwnerLabels.isOwned(i.labels(), fleet));
+      assertThat(platform.router().orElseThrow().weights(fleet)).as("split left in %s", fleet)
+          .isEmpty();
+    });
   }
 }
