@@ -79,6 +79,9 @@ public final class FleetController implements AutoCloseable {
   private final Map<String, Instant> lastPass = new ConcurrentHashMap<>();
   // guarded by this
   private Optional<String> slot = Optional.empty();
+  private Optional<Instant> overShareSince = Optional.empty();
+  // held by a tick and by close: a tick in progress finishes before close lets go
+  private final Object ticking = new Object();
   private boolean closed;
   private Cancellable next = Cancellable.none();
   private int members = 1;
@@ -126,20 +129,23 @@ public final class FleetController implements AutoCloseable {
    */
   @Override
   public void close() {
-    Optional<String> own;
-    synchronized (this) {
-      if (closed) {
-        return;
+    synchronized (ticking) { // after a tick in progress, so it cannot hold anything again
+      Optional<String> own;
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        next.cancel();
+        own = slot;
+        slot = Optional.empty();
       }
-      closed = true;
-      next.cancel();
-      own = slot;
+      for (String fleet : List.copyOf(mine)) {
+        mine.remove(fleet);
+        persistence.letGo(fleet);
+      }
+      own.ifPresent(persistence::letGo);
     }
-    for (String fleet : List.copyOf(mine)) {
-      mine.remove(fleet);
-      persistence.letGo(fleet);
-    }
-    own.ifPresent(persistence::letGo);
   }
 
   private synchronized void schedule(Duration delay) {
@@ -150,7 +156,9 @@ public final class FleetController implements AutoCloseable {
 
   private void tickSafely() {
     try {
-      tick();
+      synchronized (ticking) {
+        tick();
+      }
     } catch (RuntimeException e) {
       LOG.warn("controller={} group={} action=tick-failed error={}", engine.identity(), group,
           e.toString());
@@ -180,18 +188,18 @@ public final class FleetController implements AutoCloseable {
         letGo(fleet, "no-longer-declared");
       }
     }
-    if (mine.size() > share) {
-      mine.stream().filter(f -> engine.active(f).isEmpty()).sorted().findFirst()
-          .ifPresent(f -> letGo(f, "over-share share=" + share + " members=" + live));
-    } else {
-      claim(declared, share);
-    }
+    shed(share, live);
+    claim(declared, share);
     drive(declared);
   }
 
   private Map<String, ReconcileSpec> declared() {
     Map<String, ReconcileSpec> byFleet = new LinkedHashMap<>();
     for (ReconcileSpec spec : Arguments.copyOf(fleets.get(), "fleets")) {
+      if (spec.fleet().startsWith("controller-" + group + "-")) {
+        throw new InvalidSpecException("fleets", "declares fleet " + spec.fleet() + ", a name"
+            + " reserved for the membership leases of group " + group + "; rename the fleet");
+      }
       if (byFleet.put(spec.fleet(), spec) != null) {
         throw new InvalidSpecException("fleets", "declares fleet " + spec.fleet() + " twice;"
             + " give each fleet one reconcile spec");
@@ -214,6 +222,9 @@ public final class FleetController implements AutoCloseable {
         try {
           persistence.hold(name);
           own = Optional.of(name);
+          synchronized (this) {
+            slot = own; // at once: a store failure later in this loop must not orphan it
+          }
           live++;
           continue;
         } catch (FleetLockedException e) {
@@ -246,7 +257,36 @@ public final class FleetController implements AutoCloseable {
     LOG.info("controller={} fleet={} action=let-go reason={}", engine.identity(), fleet, why);
   }
 
-  /** Claims free or lapsed declared fleets until this controller holds its share. */
+  /**
+   * Lets go of one idle fleet once this controller has held more than its share for a whole
+   * lease TTL: right after a death it holds more (it took the dead engine's lapsed fleets over
+   * before the dead engine's membership lapsed and the shares grew), and shedding then would only
+   * free fleets that nobody under its share is there to take.
+   */
+  private void shed(int share, int live) {
+    Instant now = context.clock().instant();
+    synchronized (this) {
+      if (mine.size() <= share) {
+        overShareSince = Optional.empty();
+        return;
+      }
+      if (overShareSince.isEmpty()) {
+        overShareSince = Optional.of(now);
+      }
+      if (now.isBefore(overShareSince.get().plus(persistence.leaseTtl()))) {
+        return;
+      }
+    }
+    mine.stream().filter(f -> engine.active(f).isEmpty()).sorted().findFirst()
+        .ifPresent(f -> letGo(f, "over-share share=" + share + " members=" + live));
+  }
+
+  /**
+   * Claims declared fleets: free ones (no lease) until this controller holds its share, and
+   * lapsed ones (an engine stopped renewing: it died or is paused) up to {@code maxFleets}, so
+   * that a dead engine's fleets are taken over at the first tick after their leases lapse, not
+   * only once its membership lapsed too.
+   */
   private void claim(Map<String, ReconcileSpec> declared, int share) {
     Instant now = context.clock().instant();
     List<String> candidates = declared.keySet().stream().filter(f -> !mine.contains(f))
@@ -254,13 +294,22 @@ public final class FleetController implements AutoCloseable {
         .sorted(Comparator.comparingInt(f -> (f + "/" + engine.identity()).hashCode()))
         .toList();
     for (String fleet : candidates) {
-      if (mine.size() >= share) {
+      if (mine.size() >= maxFleets) {
         return;
       }
-      Optional<Lease> current = store.lease(fleet);
-      if (current.isPresent() && current.get().isHeldAt(now)
-          && !current.get().holder().equals(engine.identity())) {
-        continue;
+      Optional<Lease> current;
+      try {
+        current = store.lease(fleet);
+      } catch (RuntimeException e) {
+        continue; // a store hiccup: the next tick asks again; the held fleets still get driven
+      }
+      boolean others = current.isPresent()
+          && !current.get().holder().equals(engine.identity());
+      if (others && current.get().isHeldAt(now)) {
+        continue; // another engine's, and it holds
+      }
+      if (!others && mine.size() >= share) {
+        continue; // free (or this engine's own from before): only within the share
       }
       try {
         Lease lease = persistence.hold(fleet);
@@ -435,6 +484,10 @@ public final class FleetController implements AutoCloseable {
         }
         if (spec.dryRun()) {
           dry.add(spec.fleet());
+        }
+        if (spec.fleet().startsWith("controller-" + group + "-")) {
+          throw new InvalidSpecException("fleets", "declares fleet " + spec.fleet() + ", a name"
+              + " reserved for the membership leases of group " + group + "; rename the fleet");
         }
       }
       if (!dry.isEmpty()) {

@@ -54,7 +54,9 @@ final class RolloutPersistence implements RolloutListener {
   private final GatedScheduler scheduler;
   private final Function<Revision, Optional<LaunchSpec>> known;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
-  private final dev.molt.time.Cancellable requestWatch;
+  // guarded by this: the store's notifications, listened to from the first tracked run on
+  private Optional<dev.molt.time.Cancellable> requestWatch = Optional.empty();
+  private boolean watchStopped;
   // fleets a FleetController keeps between runs: the lease, renewed while no run tracks it
   private final Map<String, Standing> standing = new ConcurrentHashMap<>();
 
@@ -133,7 +135,13 @@ final class RolloutPersistence implements RolloutListener {
     this.clock = clock;
     this.scheduler = scheduler;
     this.known = known;
-    this.requestWatch = store.watchRequests(this::requested);
+  }
+
+  /** Starts listening for the store's notifications, once, when the first run is tracked. */
+  private synchronized void ensureWatching() {
+    if (requestWatch.isEmpty() && !watchStopped) {
+      requestWatch = Optional.of(store.watchRequests(this::requested));
+    }
   }
 
   /**
@@ -145,18 +153,30 @@ final class RolloutPersistence implements RolloutListener {
     if (t == null || !scheduler.isOpen()) {
       return;
     }
-    scheduler.schedule(() -> {
-      if (tracked.get(rolloutId) == t) {
-        synchronized (t.polling) {
-          pollControls(t);
-        }
+    t.lastPoll = null; // the run's next poll is due now
+    try {
+      if (t.run.current().phase() == RolloutPhase.PAUSED) {
+        // a paused run does not tick: poll as its paused timer does
+        scheduler.schedule(() -> {
+          if (tracked.get(rolloutId) == t) {
+            synchronized (t.polling) {
+              pollControls(t);
+            }
+          }
+        }, Duration.ZERO);
+      } else {
+        t.run.trigger(); // its tick polls first, so the control is applied between its steps
       }
-    }, Duration.ZERO);
+    } catch (RuntimeException e) {
+      // the engine is stopping, or the run just ended: nothing to deliver to
+    }
   }
 
   /** Stops listening for the store's notifications, for a stopping engine. */
-  void stopWatching() {
-    requestWatch.cancel();
+  synchronized void stopWatching() {
+    watchStopped = true;
+    requestWatch.ifPresent(dev.molt.time.Cancellable::cancel);
+    requestWatch = Optional.empty();
   }
 
   /**
@@ -219,6 +239,11 @@ final class RolloutPersistence implements RolloutListener {
     }
     standing.remove(fleet, s);
     return false;
+  }
+
+  /** @return how long a lease holds without renewal */
+  Duration leaseTtl() {
+    return ttl;
   }
 
   /** @return the fleets this engine holds for a controller */
@@ -292,13 +317,30 @@ final class RolloutPersistence implements RolloutListener {
 
   /** Starts saving {@code run} under {@code lease} (saving it now) and renewing the lease. */
   void track(RolloutRun run, int resumes, Lease lease) {
+    ensureWatching();
     Tracked t = new Tracked(run, resumes, lease);
     tracked.put(run.id(), t);
+    Standing held = standing.get(lease.fleet());
+    if (held != null && held.lease.token() == lease.token()) {
+      // a controller's lease, adopted: renew it now, after the run is tracked (so a letGo from
+      // here on leaves the release to the run), which also proves it was not let go of and
+      // released meanwhile, and gives the run a whole TTL before its first renewal
+      try {
+        t.lease = store.renew(lease, clock.instant(), ttl);
+        held.lease = t.lease;
+      } catch (RuntimeException e) {
+        tracked.remove(run.id(), t);
+        if (e instanceof StaleLeaseException) {
+          standing.remove(lease.fleet(), held);
+        }
+        throw e;
+      }
+    }
     try {
       save(t, run.current());
     } catch (RuntimeException e) {
       tracked.remove(run.id(), t);
-      giveBack(lease);
+      giveBack(t.lease);
       throw e;
     }
     scheduleRenewal(t);
@@ -315,16 +357,16 @@ final class RolloutPersistence implements RolloutListener {
    * engine (after it stopped).
    */
   void releaseAll() {
-    java.util.Set<Long> released = new java.util.HashSet<>();
+    Map<String, Long> released = new java.util.HashMap<>(); // fleet -> token released
     for (Tracked t : List.copyOf(tracked.values())) {
       if (tracked.remove(t.run.id(), t)) {
         store.release(t.lease);
-        released.add(t.lease.token());
+        released.put(t.lease.fleet(), t.lease.token());
       }
     }
     for (String fleet : held()) {
       Standing s = standing.remove(fleet);
-      if (s != null && !released.contains(s.lease.token())) {
+      if (s != null && !Long.valueOf(s.lease.token()).equals(released.get(fleet))) {
         store.release(s.lease);
       }
     }

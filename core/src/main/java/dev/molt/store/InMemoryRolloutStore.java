@@ -61,7 +61,13 @@ public final class InMemoryRolloutStore implements RolloutStore {
           .putIfAbsent(request.id(), request) == null;
     }
     if (stored) {
-      watchers.forEach(w -> w.accept(request.rolloutId())); // outside the lock
+      for (var w : watchers) { // outside the lock; one failing watcher spoils none of the others
+        try {
+          w.accept(request.rolloutId());
+        } catch (RuntimeException e) {
+          // a hint only: that engine's poll finds the request
+        }
+      }
     }
   }
 

@@ -47,6 +47,9 @@ class FleetControllerTest {
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final List<RolloutEngine> engines = new ArrayList<>();
   private final AtomicReference<LaunchSpec> declared = new AtomicReference<>(Fixtures.V1);
+  /** Whether the fleets are declared yet: a controller may start before there are any. */
+  private final java.util.concurrent.atomic.AtomicBoolean declaring =
+      new java.util.concurrent.atomic.AtomicBoolean(true);
 
   private static final List<String> FLEETS = IntStream.rangeClosed(1, 6)
       .mapToObj(i -> "app-" + i).toList();
@@ -71,8 +74,8 @@ class FleetControllerTest {
   private FleetController controller(RolloutEngine engine) {
     return FleetController.builder(engine).group("test").tick(TICK)
         .reconcileInterval(Duration.ofSeconds(20))
-        .fleets(() -> FLEETS.stream().map(f -> ReconcileSpec.builder(f).capacity(2)
-            .declared(declared.get()).build()).toList())
+        .fleets(() -> declaring.get() ? FLEETS.stream().map(f -> ReconcileSpec.builder(f)
+            .capacity(2).declared(declared.get()).build()).toList() : List.of())
         .start();
   }
 
@@ -145,7 +148,12 @@ class FleetControllerTest {
   @Test
   void aDeadEnginesFleetsAreTakenOverWithinOneTtlAndOneTickAndItsRolloutsFinished() {
     RolloutEngine engineA = engine("engine-a");
+    declaring.set(false);
     FleetController a = controller(engineA);
+    // its membership lease is renewed 5 s out of phase with the fleet leases it takes later, so
+    // the fleets lapse before the membership does after its death
+    time.advance(Duration.ofSeconds(5));
+    declaring.set(true);
     time.advance(Duration.ofMinutes(1));
     FleetController b = controller(engine("engine-b"));
     time.advance(Duration.ofMinutes(1));
@@ -154,6 +162,8 @@ class FleetControllerTest {
     declared.set(Fixtures.V2); // the declared spec changes: each held fleet rolls to v2
     time.advance(Duration.ofSeconds(21)); // every fleet's next reconcile pass began
     assertThat(store.unfinished()).as("rollouts under way").isNotEmpty();
+    Instant lapse = ofA.stream().map(f -> store.lease(f).orElseThrow().expiresAt())
+        .max(Instant::compareTo).orElseThrow();
     engineA.shutdownNow(); // engine a dies mid-rollout
     Instant died = time.now();
     Instant tookAll = null;
@@ -166,6 +176,8 @@ class FleetControllerTest {
 
     assertThat(tookAll).as("engine b took every fleet over").isNotNull();
     assertThat(Duration.between(died, tookAll)).isLessThanOrEqualTo(TTL.plus(TICK).plus(TICK));
+    // at the first ticks after the last of its leases lapsed, not once its membership lapsed too
+    assertThat(Duration.between(lapse, tookAll)).isLessThanOrEqualTo(TICK.multipliedBy(2));
     assertThat(b.members()).isEqualTo(1);
     time.advance(Duration.ofMinutes(3));
     assertThat(store.unfinished()).as("every rollout of the dead engine finished").isEmpty();
@@ -231,6 +243,23 @@ class FleetControllerTest {
   }
 
   @Test
+  void aClosedEngineReleasesEveryLeaseItsControllerHeldAndTheOneItsRunActsUnder() {
+    RolloutEngine engineA = engine("engine-a");
+    controller(engineA);
+    time.advance(Duration.ofMinutes(1));
+    // every fleet's first grant has token 1: a run acts under one of them, the rest are idle
+    engineA.start(dev.molt.rollout.RolloutSpec.builder("app-1").capacity(2)
+        .target(Fixtures.V2).build());
+    time.advance(Duration.ofSeconds(1));
+    assertThat(FLEETS).allSatisfy(f -> assertThat(store.lease(f)).isPresent());
+
+    engineA.close();
+
+    assertThat(FLEETS).allSatisfy(f -> assertThat(store.lease(f)).as(f).isEmpty());
+    assertThat(store.lease("controller-test-0")).as("its membership").isEmpty();
+  }
+
+  @Test
   void badDeclarationsAreRefusedBeforeAnythingRuns() {
     RolloutEngine engineA = engine("engine-a");
     ReconcileSpec one = ReconcileSpec.builder("app-1").capacity(2).declared(Fixtures.V1).build();
@@ -241,6 +270,10 @@ class FleetControllerTest {
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("dry runs");
     assertThatThrownBy(() -> FleetController.builder(engineA).group("Bad Group"))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("group");
+    ReconcileSpec reserved = ReconcileSpec.builder("controller-default-0").capacity(2)
+        .declared(Fixtures.V1).build();
+    assertThatThrownBy(() -> FleetController.builder(engineA).fleets(List.of(reserved)).start())
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("reserved");
     assertThat(platform.callCount("launch")).isZero();
   }
 }

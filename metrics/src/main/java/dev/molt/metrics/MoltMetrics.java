@@ -232,7 +232,20 @@ public final class MoltMetrics implements RolloutListener {
       public Map<String, Health> health(String fleet, List<Instance> instances) {
         Map<String, Health> verdicts = timed(platform, "health",
             () -> super.health(fleet, instances));
-        lastHealth.put(fleet, Map.copyOf(verdicts));
+        // a verdict is often asked for some instances only: keep the others' last verdicts
+        lastHealth.compute(fleet, (f, before) -> {
+          Map<String, Health> merged = before == null ? new java.util.HashMap<>()
+              : new java.util.HashMap<>(before);
+          verdicts.forEach((id, h) -> {
+            if (id != null && h != null) {
+              merged.put(id, h);
+            }
+          });
+          List<String> alive = lastSeen.getOrDefault(f, List.of()).stream().map(Instance::id)
+              .toList();
+          merged.keySet().retainAll(alive.isEmpty() ? merged.keySet() : alive);
+          return merged;
+        });
         countInstances(fleet);
         return verdicts;
       }
@@ -381,6 +394,12 @@ public final class MoltMetrics implements RolloutListener {
       @Override
       public Optional<LaunchSpec> launchSpec(Revision revision) {
         return store.launchSpec(revision);
+      }
+
+      @Override
+      public dev.molt.time.Cancellable watchRequests(
+          java.util.function.Consumer<String> onRequest) {
+        return store.watchRequests(onRequest);
       }
 
       @Override

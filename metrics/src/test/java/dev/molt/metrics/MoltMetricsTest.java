@@ -162,6 +162,27 @@ class MoltMetricsTest {
     assertThat(registry.get("molt.lease.released").counter().count()).isEqualTo(1);
   }
 
+  @Test
+  void theMeasuredStoreForwardsEveryMethodNotificationsIncluded() {
+    RolloutStore measured = new MoltMetrics(new SimpleMeterRegistry())
+        .instrument(new InMemoryRolloutStore());
+    // every method of the SPI, defaults included, is the wrapped store's: none falls back to a
+    // default that would, for example, silently turn notifications into polling
+    for (java.lang.reflect.Method m : RolloutStore.class.getMethods()) {
+      if (!java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+        assertThat(java.util.Arrays.stream(measured.getClass().getDeclaredMethods())
+            .anyMatch(d -> d.getName().equals(m.getName())
+                && java.util.Arrays.equals(d.getParameterTypes(), m.getParameterTypes())))
+            .as(m.getName()).isTrue();
+      }
+    }
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    measured.watchRequests(told::add);
+    measured.request(dev.molt.store.ControlRequest.of("ro-1",
+        dev.molt.store.ControlRequest.Control.PAUSE, "cli", Instant.EPOCH));
+    assertThat(told).containsExactly("ro-1");
+  }
+
   private static double count(MeterRegistry registry, String name, String outcome) {
     return registry.get(name).tags("fleet", "web", "outcome", outcome).counter().count();
   }

@@ -27,6 +27,8 @@ final class RequestListener implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(RequestListener.class);
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+  /** Quiet one-second waits between probes of the connection. */
+  private static final int PROBE_EVERY = 30;
 
   private final DataSource dataSource;
   private final String schema;
@@ -67,14 +69,14 @@ final class RequestListener implements Runnable {
         PGConnection pg = c.unwrap(PGConnection.class);
         backoff = FIRST_BACKOFF;
         LOG.debug("schema={} action=listen channel={}", schema, CHANNEL);
-        while (!isStopped()) {
-          // waits on the socket for at most a second, so that stop() is seen soon
-          PGNotification[] notes = pg.getNotifications(1000);
-          if (notes == null) {
-            continue;
-          }
-          for (PGNotification n : notes) {
-            deliver(n.getParameter());
+        try {
+          listen(c, pg);
+        } finally {
+          // a pooled connection goes back to the pool: it must not keep listening
+          try (Statement st = c.createStatement()) {
+            st.execute("UNLISTEN *");
+          } catch (SQLException e) {
+            // the connection is gone anyway
           }
         }
       } catch (SQLException | RuntimeException e) {
@@ -88,6 +90,33 @@ final class RequestListener implements Runnable {
         }
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
             : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  /**
+   * Delivers notifications until stopped. Every {@link #PROBE_EVERY} quiet waits it sends {@code
+   * SELECT 1}: a connection that died without a reset (a half-open TCP connection) would
+   * otherwise just stay silent, and the probe's failure makes the loop connect again.
+   */
+  private void listen(Connection c, PGConnection pg) throws SQLException {
+    int quiet = 0;
+    while (!isStopped()) {
+      // waits on the socket for at most a second, so that stop() is seen soon
+      PGNotification[] notes = pg.getNotifications(1000);
+      if (notes == null || notes.length == 0) {
+        if (++quiet >= PROBE_EVERY) {
+          quiet = 0;
+          try (Statement st = c.createStatement()) {
+            st.setQueryTimeout(10);
+            st.execute("SELECT 1");
+          }
+        }
+        continue;
+      }
+      quiet = 0;
+      for (PGNotification n : notes) {
+        deliver(n.getParameter());
       }
     }
   }
