@@ -28,7 +28,6 @@ import dev.molt.testkit.invariants.InvariantChecker;
 import dev.molt.testkit.invariants.Liveness;
 import dev.molt.time.VirtualTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +84,37 @@ final class CampaignDrive {
   }
 
   private CampaignOutcome run() {
+    prepare();
+    CampaignChecker campaignChecker = CampaignChecker.of(spec, sim.provider());
+    Failures failures = new Failures(rollouts);
+    RolloutEngine engine = engine(campaignChecker, failures);
+    AtomicReference<CampaignHandle> handle = new AtomicReference<>();
+    Campaigns campaigns = Campaigns.builder(rebuild).engine(engine).time(sim.time())
+        .seed(schedule.seed()).listener(campaignChecker).listener(failures)
+        .listener(approver(handle)).build();
+    Duration bound = bound();
+    Optional<Campaign> end = drive(campaigns, handle, bound);
+    meddling.atEnd().accept(sim);
+    problems.addAll(campaignChecker.violations());
+    if (campaignChecker.checks() == 0) {
+      problems.add("the campaign checker saw no event");
+    }
+    checkers.forEach((fleet, checker) -> {
+      checker.checkLiveness(liveness(rollouts.get(fleet)));
+      checker.violations().forEach(v -> problems.add(fleet + ": " + v));
+    });
+    if (end.isEmpty()) {
+      problems.add("stuck: the campaign had not ended after " + Optional.ofNullable(handle.get())
+          .map(h -> h.current().elapsed() + " (bound " + bound + "): " + h.current().summary())
+          .orElse("its start"));
+    } else {
+      checkEnd(end.get(), bound, failures, engine);
+    }
+    return new CampaignOutcome(schedule, end, problems);
+  }
+
+  /** Deploys every fleet on v1, then installs the faults and one checker per fleet. */
+  private void prepare() {
     for (CampaignFleet f : spec.fleets()) {
       sim.deploy(f.name(), f.rollout().target(), f.capacity());
       RolloutSpec rebuilt = f.rollout().withTarget(rebuild.rebuild(f.name(), f.rollout().target(),
@@ -97,54 +127,35 @@ final class CampaignDrive {
     }
     sim.inject(schedule.plan());
     sim.provider().loseLaunchResponses(schedule.lostLaunchResponses());
+    rollouts.forEach((fleet, rollout) -> checkers.put(fleet, InvariantChecker.of(sim.provider(),
+        rollout, schedule.pollInterval())));
+  }
+
+  /** One engine for every fleet, each fleet's calls shown to its own checker only. */
+  private RolloutEngine engine(CampaignChecker campaignChecker, Failures failures) {
     Map<String, Provider> wrapped = new LinkedHashMap<>();
-    rollouts.forEach((fleet, rollout) -> {
-      InvariantChecker checker = InvariantChecker.of(sim.provider(), rollout,
-          schedule.pollInterval());
-      checkers.put(fleet, checker);
-      wrapped.put(fleet, checker.wrap(sim.provider()));
-    });
-    CampaignChecker campaignChecker = CampaignChecker.of(spec, sim.provider());
-    Failures failures = new Failures(rollouts);
+    checkers.forEach((fleet, checker) -> wrapped.put(fleet, checker.wrap(sim.provider())));
     RolloutEngine.Builder b = RolloutEngine.builder(new FleetDispatch(sim.provider(), wrapped))
         .time(sim.time()).seed(schedule.seed()).store(sim.store()).identity("campaign")
         .pollInterval(schedule.pollInterval()).listener(campaignChecker).listener(failures);
     checkers.values().forEach(b::listener);
-    RolloutEngine engine = b.build();
-    AtomicReference<CampaignHandle> handle = new AtomicReference<>();
-    Campaigns campaigns = Campaigns.builder(rebuild).engine(engine).time(sim.time())
-        .seed(schedule.seed()).listener(campaignChecker).listener(failures)
-        .listener(approver(handle)).build();
-    Duration bound = bound();
-    Optional<Campaign> end = Optional.empty();
+    return b.build();
+  }
+
+  /** Starts the campaign and drives the time until it ended, or until twice its bound. */
+  private Optional<Campaign> drive(Campaigns campaigns, AtomicReference<CampaignHandle> handle,
+      Duration bound) {
     try {
       handle.set(campaigns.start(spec));
       meddling.atStart().accept(sim, handle.get());
       VirtualTime time = sim.time();
-      Instant limit = time.now().plus(bound.multipliedBy(2));
-      time.runUntil(() -> handle.get().completion().isDone(), limit);
-      end = Optional.of(handle.get().current()).filter(Campaign::isDone);
+      time.runUntil(() -> handle.get().completion().isDone(),
+          time.now().plus(bound.multipliedBy(2)));
+      return Optional.of(handle.get().current()).filter(Campaign::isDone);
     } catch (RuntimeException e) {
       problems.add("unexpected " + e);
+      return Optional.empty();
     }
-    meddling.atEnd().accept(sim);
-    problems.addAll(campaignChecker.violations());
-    if (campaignChecker.checks() == 0) {
-      problems.add("the campaign checker saw no event");
-    }
-    for (Map.Entry<String, InvariantChecker> e : checkers.entrySet()) {
-      InvariantChecker checker = e.getValue();
-      checker.checkLiveness(liveness(rollouts.get(e.getKey())));
-      checker.violations().forEach(v -> problems.add(e.getKey() + ": " + v));
-    }
-    if (end.isEmpty()) {
-      Campaign now = handle.get() == null ? null : handle.get().current();
-      problems.add("stuck: the campaign had not ended after " + (now == null ? "its start"
-          : now.elapsed() + " (bound " + bound + "): " + now.summary()));
-    } else {
-      checkEnd(end.get(), bound, failures, engine);
-    }
-    return new CampaignOutcome(schedule, end, problems);
   }
 
   /** The schedule's person approves each wave that asks, after the schedule's delay. */
@@ -216,6 +227,9 @@ final class CampaignDrive {
         .filter(i -> i.state() != InstanceState.FAILED && i.state() != InstanceState.DRAINED)
         .toList();
     String where = "end: " + f.fleet() + " (" + f.status() + ") ";
+    if (f.status() == FleetStatus.FAILED && f.rolloutId().isEmpty()) {
+      problems.add(where + "never got a rollout: " + f.reason().orElse("no reason"));
+    }
     List<Instance> unowned = live.stream()
         .filter(i -> !OwnerLabels.isOwned(i.labels(), f.fleet())).toList();
     if (!unowned.isEmpty()) {
