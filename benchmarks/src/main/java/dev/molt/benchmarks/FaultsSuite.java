@@ -2,6 +2,8 @@ package dev.molt.benchmarks;
 
 import dev.molt.testkit.faults.FaultCampaign;
 import java.io.PrintStream;
+import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * The reliability campaign: {@code --schedules} random fault schedules drawn from {@code --seed},
@@ -11,9 +13,11 @@ import java.io.PrintStream;
  * platform call errors, refusals of launch, drain, set-weights and terminate, failing, never
  * healthy, flapping and slow new instances, hung and slow metric sources, old instances that flap
  * or are lost, a new revision failing after the switch, a person issuing controls in every phase,
- * and for a third an engine crash and resume. Prints the campaign's own lines ({@code violation
+ * and for a third an engine crash and resume; one schedule in ten is a campaign schedule instead, a
+ * random patch-wave campaign over several fleets under the same faults, checked for its exposure
+ * budget, concurrency, wave order, halting and end state. Prints the campaign's own lines ({@code violation
  * seed=<s> <schedule>: <what>} per violation, {@code faults strategy=<s> schedules=..} per
- * strategy, {@code classes: <c1>,<c2>,..} for the fault classes drawn), the wall time, and last
+ * strategy and {@code faults strategy=campaign schedules=.. completed=.. halted=.. violations=..}, {@code classes: <c1>,<c2>,..} for the fault classes drawn), the wall time, and last
  * {@code schedules: <K> violations: <V>}; exits 1 if any invariant was violated. {@code --replay
  * <seed>} runs the one schedule a violation line named instead.
  */
@@ -46,11 +50,12 @@ final class FaultsSuite implements Suite {
 
   /** Runs the one schedule drawn from {@code seed}, as its violation line named it. */
   private static int replay(long seed, PrintStream out) {
-    FaultCampaign.Outcome outcome = FaultCampaign.runOne(seed);
+    FaultCampaign.Report outcome = FaultCampaign.runOne(seed);
     out.println("replay: seed=" + seed + " " + outcome.schedule());
-    out.println("ended: " + outcome.phase().map(Enum::name).orElse("unfinished")
-        + (outcome.crashed() ? " after a crash and resume" : ""));
-    out.println("classes: " + String.join(",", outcome.schedule().classes()));
+    String end = outcome.end().equals("unfinished") ? outcome.end()
+        : outcome.end().toUpperCase(Locale.ROOT);
+    out.println("ended: " + end + (outcome.crashed() ? " after a crash and resume" : ""));
+    out.println("classes: " + String.join(",", new TreeSet<>(outcome.classes())));
     outcome.violations().forEach(v -> out.println("violation seed=" + seed + ": " + v));
     out.println("violations: " + outcome.violations().size());
     return outcome.violations().isEmpty() ? 0 : 1;

@@ -2,12 +2,14 @@ package dev.molt.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.molt.testkit.faults.FaultCampaign;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /** The command line's contract: exit codes, where text goes, and the shape of every line. */
@@ -88,16 +90,31 @@ class MainTest {
 
   @Test
   void replayRunsTheOneScheduleAViolationLineNames() {
-    long seed = new java.util.Random(42).nextLong(); // the first schedule of campaign seed 42
+    long seed = new java.util.Random(42).nextLong(); // the first schedule of seed 42 (a campaign)
     int status = run("faults", "--replay", Long.toString(seed));
     List<String> lines = outLines();
 
     assertThat(lines.get(0)).isEqualTo("suite: faults");
     assertThat(lines.get(1)).startsWith("replay: ").contains("seed=" + seed);
-    assertThat(lines.get(2)).matches("ended: (SUCCEEDED|ROLLED_BACK|FAILED|unfinished).*");
+    assertThat(lines.get(2))
+        .matches("ended: (SUCCEEDED|ROLLED_BACK|FAILED|COMPLETED|HALTED|unfinished).*");
     assertThat(lines.get(lines.size() - 1)).matches("violations: \\d+");
     assertThat(status).isEqualTo(lines.get(lines.size() - 1).equals("violations: 0") ? 0 : 1);
     assertThat(run("faults", "--replay", "x")).isEqualTo(2);
+  }
+
+  @Test
+  void replayRunsACampaignScheduleToo() {
+    long seed = LongStream.range(0, 1000)
+        .filter(FaultCampaign::isCampaign).findFirst().orElseThrow();
+    int status = run("faults", "--replay", Long.toString(seed));
+    List<String> lines = outLines();
+
+    assertThat(lines.get(1)).startsWith("replay: seed=" + seed + " strategy=campaign fleets=[");
+    assertThat(lines.get(2)).matches("ended: (COMPLETED|HALTED|unfinished)");
+    assertThat(lines.get(3)).startsWith("classes: ").contains("campaign");
+    assertThat(lines.get(lines.size() - 1)).matches("violations: \\d+");
+    assertThat(status).isEqualTo(lines.get(lines.size() - 1).equals("violations: 0") ? 0 : 1);
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +27,8 @@ final class EngineEffects implements CampaignMachine.Effects {
   private final Scheduler scheduler;
   private final Clock clock;
   private final Map<String, RolloutHandle> handles = new ConcurrentHashMap<>();
+  // the answer of the latest rebuild started, once taken (guarded by this)
+  private CompletableFuture<Void> handedOver = CompletableFuture.completedFuture(null);
 
   EngineEffects(Map<String, RolloutEngine> engines, ImageRebuild rebuild, Scheduler scheduler,
       Clock clock) {
@@ -38,8 +41,17 @@ final class EngineEffects implements CampaignMachine.Effects {
   @Override
   public void startFleet(CampaignMachine machine, CampaignFleet fleet) {
     BaseChange change = machine.spec().change();
-    scheduler.runBlocking(() -> rebuild.rebuild(fleet.name(), fleet.rollout().target(), change))
-        .whenComplete((spec, error) -> later(() -> rebuilt(machine, fleet, spec, error)));
+    CompletableFuture<LaunchSpec> built = scheduler.runBlocking(() -> rebuild.rebuild(
+        fleet.name(), fleet.rollout().target(), change));
+    // rebuilds run at once, but their answers are taken in the order the fleets started, so
+    // that rollouts start in the wave's order whichever rebuild returns first
+    synchronized (this) {
+      handedOver = handedOver.exceptionally(e -> null).thenCompose(done -> built.handle(
+          (spec, error) -> {
+            later(() -> rebuilt(machine, fleet, spec, error));
+            return null;
+          }));
+    }
   }
 
   private void rebuilt(CampaignMachine machine, CampaignFleet fleet, LaunchSpec spec,

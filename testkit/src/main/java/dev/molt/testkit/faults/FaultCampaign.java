@@ -36,7 +36,10 @@ import java.util.stream.Collectors;
  * driven to its end too). A rollout to v2 then runs, or for some schedules a reconcile of tainted
  * or drifted instances ({@link ReconcileDrive}). For a third of the schedules the engine crashes
  * after a random event and a fresh engine resumes from the store once the lease lapsed. The end
- * state is checked, and every run's liveness against its {@link Liveness} bound. Every schedule
+ * state is checked, and every run's liveness against its {@link Liveness} bound. One schedule in
+ * {@value #CAMPAIGN_SHARE} is a campaign schedule instead ({@link CampaignSchedule}): a random
+ * patch-wave campaign over several fleets under the same platform faults, checked by a {@link
+ * dev.molt.testkit.invariants.CampaignChecker} and each fleet's invariant checker. Every schedule
  * derives from its own seed, printed with each violation, so {@link #runOne(long)} replays it.
  *
  * <pre>{@code
@@ -45,6 +48,9 @@ import java.util.stream.Collectors;
  */
 public final class FaultCampaign {
   static final Duration LEASE_TTL = Duration.ofSeconds(30);
+
+  /** One schedule in this many is a campaign schedule ({@link #isCampaign}). */
+  public static final int CAMPAIGN_SHARE = 10;
 
   private FaultCampaign() {}
 
@@ -57,7 +63,39 @@ public final class FaultCampaign {
    * @param violations every invariant breach, empty if none
    */
   public record Outcome(Schedule schedule, Optional<RolloutPhase> phase, boolean crashed,
-      List<String> violations) {}
+      List<String> violations) {
+
+    /** @return the outcome in the campaign's common form */
+    public Report report() {
+      return new Report(schedule.seed(), schedule.strategy().name(), schedule.toString(),
+          schedule.classes(), phase.map(p -> p.name().toLowerCase(Locale.ROOT))
+              .orElse("unfinished"), crashed, violations);
+    }
+  }
+
+  /**
+   * The outcome of one schedule of either kind, a rollout ({@link Outcome}) or a campaign ({@link
+   * CampaignOutcome}), as the campaign counts and prints it.
+   *
+   * @param seed the schedule's seed
+   * @param strategy the strategy case's name, or {@value CampaignSchedule#STRATEGY}
+   * @param schedule the schedule, as a violation line describes it
+   * @param classes the fault classes it drew from
+   * @param end how it ended, as the counts name it: {@code succeeded}, {@code rolled_back} or
+   *     {@code unfinished} for a rollout; {@code completed}, {@code halted} or {@code unfinished}
+   *     for a campaign
+   * @param crashed whether the engine was crashed and resumed
+   * @param violations every invariant breach, empty if none
+   */
+  public record Report(long seed, String strategy, String schedule, Set<String> classes,
+      String end, boolean crashed, List<String> violations) {
+
+    /** Copies the collections. */
+    public Report {
+      classes = Set.copyOf(classes);
+      violations = List.copyOf(violations);
+    }
+  }
 
   /**
    * What a campaign found.
@@ -75,7 +113,9 @@ public final class FaultCampaign {
   /**
    * Runs {@code schedules} schedules drawn from {@code seed}. Gives {@code lines} one line per
    * violation, {@code violation seed=<s> <schedule>: <what>}, then one line of outcome counts per
-   * strategy ({@code faults strategy=canary schedules=.. succeeded=.. rolled_back=.. crashed=..}),
+   * strategy ({@code faults strategy=canary schedules=.. succeeded=.. rolled_back=.. crashed=..},
+   * and for the campaign schedules {@code faults strategy=campaign schedules=.. completed=..
+   * halted=.. violations=..}),
    * then {@code classes: <c1>,<c2>,..}: the fault classes the schedules actually drew from ({@link
    * Schedule#classes()}); the caller prints {@link Summary#verdict()} ({@code schedules: <K>
    * violations: <V>}) last.
@@ -92,19 +132,22 @@ public final class FaultCampaign {
     Map<String, Map<String, Integer>> tally = new TreeMap<>();
     Set<String> classes = new TreeSet<>();
     for (int n = 0; n < schedules; n++) {
-      Outcome outcome = runOne(seeds.nextLong());
-      classes.addAll(outcome.schedule().classes());
-      for (String v : outcome.violations()) {
-        lines.accept("violation seed=" + outcome.schedule().seed() + " " + outcome.schedule()
-            + ": " + v);
+      Report report = runOne(seeds.nextLong());
+      classes.addAll(report.classes());
+      for (String v : report.violations()) {
+        lines.accept("violation seed=" + report.seed() + " " + report.schedule() + ": " + v);
       }
-      violations += outcome.violations().size();
-      Map<String, Integer> counts = tally.computeIfAbsent(outcome.schedule().strategy().name(),
-          k -> zeroCounts());
+      violations += report.violations().size();
+      boolean campaign = report.strategy().equals(CampaignSchedule.STRATEGY);
+      Map<String, Integer> counts = tally.computeIfAbsent(report.strategy(),
+          k -> zeroCounts(campaign));
       counts.merge("schedules", 1, Integer::sum);
-      counts.merge(outcome.phase().map(p -> p.name().toLowerCase(Locale.ROOT))
-          .orElse("unfinished"), 1, Integer::sum);
-      counts.merge("crashed", outcome.crashed() ? 1 : 0, Integer::sum);
+      counts.merge(report.end(), 1, Integer::sum);
+      if (campaign) {
+        counts.merge("violations", report.violations().size(), Integer::sum);
+      } else {
+        counts.merge("crashed", report.crashed() ? 1 : 0, Integer::sum);
+      }
     }
     tally.forEach((strategy, counts) -> lines.accept("faults strategy=" + strategy + " "
         + counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
@@ -113,22 +156,53 @@ public final class FaultCampaign {
     return new Summary(schedules, violations);
   }
 
-  private static Map<String, Integer> zeroCounts() {
+  private static Map<String, Integer> zeroCounts(boolean campaign) {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    for (String key : List.of("schedules", "succeeded", "rolled_back", "unfinished", "crashed")) {
+    for (String key : campaign ? List.of("schedules", "completed", "halted", "violations")
+        : List.of("schedules", "succeeded", "rolled_back", "unfinished", "crashed")) {
       counts.put(key, 0);
     }
     return counts;
   }
 
   /**
-   * Runs the schedule drawn from {@code seed}.
+   * Runs the schedule drawn from {@code seed}: a campaign schedule ({@link CampaignSchedule}) for
+   * the seeds {@link #isCampaign} picks, a rollout schedule ({@link Schedule}) for the others.
    *
    * @param seed the schedule's seed
    * @return what happened
    */
-  public static Outcome runOne(long seed) {
-    return run(Schedule.draw(seed));
+  public static Report runOne(long seed) {
+    return isCampaign(seed) ? run(CampaignSchedule.draw(seed)).report()
+        : run(Schedule.draw(seed)).report();
+  }
+
+  /**
+   * Whether the seed draws a campaign schedule: one seed in {@value #CAMPAIGN_SHARE}, chosen by
+   * bits that {@link Schedule#draw(long)}'s choice of strategy does not read, so every strategy
+   * keeps its share of the rollout schedules.
+   *
+   * @param seed a schedule's seed
+   * @return true for a campaign schedule
+   */
+  public static boolean isCampaign(long seed) {
+    return Math.floorMod(Long.rotateRight(seed, 29) * 0x9E3779B97F4A7C15L >>> 40, CAMPAIGN_SHARE)
+        == 0;
+  }
+
+  /**
+   * Runs one campaign schedule: its fleets deployed on v1, the faults installed, then the
+   * campaign, checked at every event by a {@link dev.molt.testkit.invariants.CampaignChecker}
+   * (exposure budget, {@code maxConcurrentFleets}, wave order) and each fleet's rollouts by an
+   * {@link InvariantChecker}; at the end, that the campaign ended within a bounded virtual time,
+   * halted exactly when more fleets failed than {@code maxFailures} allows, and left every fleet
+   * whole on its new revision or back on its old one, with nothing unowned.
+   *
+   * @param schedule what to run
+   * @return what happened
+   */
+  public static CampaignOutcome run(CampaignSchedule schedule) {
+    return CampaignDrive.run(schedule);
   }
 
   /**

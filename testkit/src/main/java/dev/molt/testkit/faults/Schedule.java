@@ -144,7 +144,7 @@ public record Schedule(
   }
 
   /** Normal latencies stay under 70 s in all, within every drawn healthy deadline (≥ 90 s). */
-  private static Latency latency(Random random, int maxSeconds) {
+  static Latency latency(Random random, int maxSeconds) {
     Duration min = Duration.ofSeconds(random.nextInt(10));
     Duration max = min.plusSeconds(random.nextInt(maxSeconds));
     return switch (random.nextInt(3)) {
