@@ -32,6 +32,11 @@ public record ZonalRollout(Duration bake, Amount minHealthyPerZone) {
     Arguments.required(minHealthyPerZone, "minHealthyPerZone");
   }
 
+  /** @return no bake and no minimum beyond the fleet's own limits: one zone at a time only */
+  public static ZonalRollout defaults() {
+    return new ZonalRollout(Duration.ZERO, Amount.of(0));
+  }
+
   /**
    * @param bake the wait after each zone
    * @param minHealthyPerZone the per-zone minimum of serving instances
