@@ -10,10 +10,14 @@ import dev.molt.LaunchSpec;
 import dev.molt.OwnerLabels;
 import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.inmemory.InstanceBehavior;
+import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.spi.LaunchRequest;
 import dev.molt.strategy.Amount;
+import dev.molt.strategy.Canary;
+import dev.molt.strategy.CanaryStep;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.ZonalRollout;
 import dev.molt.time.VirtualTime;
@@ -220,6 +224,43 @@ class ZonalRolloutTest {
         .contains("zone a of 2 instances cannot be replaced: minHealthyPerZone 2"));
     assertThat(f.platform.callCount("launch")).isEqualTo(launches);
     assertThat(f.platform.callCount("drain")).isZero();
+  }
+
+  @Test
+  void aCanaryPromotionAndAReconcileRefuseZones() {
+    RollingUpdate zonal = RollingUpdate.defaults().withZones(ZonalRollout.of(BAKE, Amount.of(1)));
+
+    assertThatThrownBy(() -> Canary.of(CanaryStep.setWeight(10)).withPromotion(zonal))
+        .isInstanceOfSatisfying(InvalidSpecException.class,
+            e -> assertThat(e.field()).isEqualTo("promotion.zones"));
+    assertThatThrownBy(() -> ReconcileSpec.builder(Fixtures.FLEET).capacity(3)
+        .declared(Fixtures.V2).rolling(zonal).build())
+        .isInstanceOfSatisfying(InvalidSpecException.class,
+            e -> assertThat(e.field()).isEqualTo("rolling.zones"));
+  }
+
+  @Test
+  void theInMemoryProviderSpreadsRoundRobinPerFleetAndPlacesARequestedZone() {
+    VirtualTime time = VirtualTime.create();
+    InMemoryProvider platform = InMemoryProvider.builder(time).zones("a", "b", "c").build();
+
+    List<Instance> spread = platform.launch(new LaunchRequest("web", Fixtures.V1, 4, "ro-1",
+        "k-1"));
+    List<Instance> other = platform.launch(new LaunchRequest("api", Fixtures.V1, 1, "ro-2",
+        "k-2"));
+    List<Instance> placed = platform.launch(new LaunchRequest("web", Fixtures.V1, 2, "ro-1",
+        "k-3").inZone("z"));
+
+    assertThat(spread).extracting(i -> i.labels().get(OwnerLabels.ZONE))
+        .containsExactly("a", "b", "c", "a");
+    assertThat(other).extracting(i -> i.labels().get(OwnerLabels.ZONE)).containsExactly("a");
+    assertThat(placed).extracting(i -> i.labels().get(OwnerLabels.ZONE))
+        .containsExactly("z", "z");
+    assertThat(InMemoryProvider.builder(time).build().launch(new LaunchRequest("web",
+        Fixtures.V1, 1, "ro-1", "k-1")).get(0).labels()).doesNotContainKey(OwnerLabels.ZONE);
+    assertThatThrownBy(() -> InMemoryProvider.builder(time).zones("a", "a"))
+        .isInstanceOfSatisfying(InvalidSpecException.class,
+            e -> assertThat(e.field()).isEqualTo("zones"));
   }
 
   @Test
