@@ -32,8 +32,8 @@ import java.util.TreeMap;
  *       new): the zone keeps its size, and the fleet its capacity.
  *   <li>Inside it the rolling rules apply with the fleet's limits resolved against {@code
  *       desired}, and unavailable lowered to {@code size - minHealthy(size)}, so the zone never
- *       serves fewer than its minimum. When neither surge nor unavailable is left, the rollout
- *       fails: the zone could never be replaced.
+ *       serves fewer than its minimum. When neither surge nor unavailable is left (and the zone
+ *       is to keep instances), the rollout fails: the zone could never be replaced.
  *   <li>Bake, before zone {@code k} (from 0) when {@code k > 0}: the step index is {@code 2k - 1}
  *       while it runs and {@code 2k} once zone {@code k} may start, each move one {@link
  *       Action.Advance} (which dates the step). Zone {@code k}, untouched, starts only once {@code
@@ -49,12 +49,13 @@ import java.util.TreeMap;
  * Worked example (desired 6, zones a and b with 3 old each, surge 1, unavailable 0,
  * minHealthyPerZone 2, bake 10 min): launch 1 into a → ready, a serves 4 → drain 1 old of a →
  * terminated → launch 1 into a → ... → a has 3 new ready, 0 old: advance to step 1 → wait
- * 10 min (b untouched) → advance to step 2 → launch 1 into b → ... → b finished: done. Zone b is never touched while
- * a is unfinished, and neither zone ever serves fewer than 3.
+ * 10 min (b untouched) → advance to step 2 → launch 1 into b → ... → b finished: done. Zone b
+ * is never touched while a is unfinished, and neither zone ever serves fewer than 3.
  *
  * <p>With {@code minHealthyPerZone 2} and surge 0, unavailable 1: zone a of 3 drains 1 (3 - 1 =
  * 2), launches its replacement once it is gone, and so on; a zone of 2 could drain nothing, so the
- * rollout fails at once naming the minimum, before anything is touched.
+ * rollout fails when that zone's turn comes, naming the minimum, before the zone is touched. A
+ * zone the capacity no longer needs (size 0) is emptied whatever the limits.
  *
  * <p>A rollback uses this planner without a bake: one zone at a time, each keeping its minimum.
  * Pure: no I/O, no clock reads.
@@ -171,7 +172,9 @@ final class ZonalPlanner implements Planner {
     int surge = Math.max(0, params.surge(desired) - drainingElsewhere);
     int minimum = zonal.minHealthy(size);
     int unavailable = Math.max(0, Math.min(params.unavailable(desired), size - minimum));
-    if (surge == 0 && unavailable == 0) {
+    if (size == 0) {
+      unavailable = 1; // a zone to empty drains all it has whatever the limits: nothing to keep
+    } else if (surge == 0 && unavailable == 0) {
       return new Decision(cleanup, Optional.empty(), Decision.Status.FAILED, Optional.of("zone "
           + name(zone) + " of " + size + " instances cannot be replaced: minHealthyPerZone "
           + zonal.minHealthyPerZone() + " keeps " + minimum + " serving, which leaves no instance"

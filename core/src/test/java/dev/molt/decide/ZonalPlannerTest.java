@@ -68,6 +68,8 @@ class ZonalPlannerTest {
             "1", 600, 0, 0, "-:4/0/0/0", "launch=1"),
         Arguments.of("unzoned instances are a zone of their own, first", 4, "1", "0", "1", 0, 0,
             0, "-:2/0/0/0 a:2/0/0/0", "launch=1"),
+        Arguments.of("a zone the capacity no longer needs is emptied, even without surge", 3,
+            "0", "1", "2", 0, 0, 0, "a:2/0/0/0 b:0/3/0/0", "drain=2@a"),
         Arguments.of("no bake after the last zone", 6, "1", "0", "2", 600, 2, 0,
             "a:0/3/0/0 b:0/3/0/0", "done"));
   }
