@@ -152,6 +152,23 @@ class ZonalRolloutTest {
         .allSatisfy(m -> assertThat(m).contains("bakes 5m00s"));
   }
 
+  @Test
+  void thePlanRunsTheZonalPlannerOnACopyWithItsZonesAndBakes() {
+    ZonedFleet f = new ZonedFleet(InstanceBehavior.healthy(Duration.ofSeconds(20),
+        Duration.ofSeconds(10)), "a", "b", "c");
+    f.deployV1(9);
+    long launches = f.platform.callCount("launch");
+
+    RolloutPlan plan = f.engine.plan(Fixtures.rollout(Fixtures.V2, 9)
+        .strategy(RollingUpdate.of(Amount.of(1), Amount.of(0))
+            .withZones(ZonalRollout.of(BAKE, Amount.of(2)))).build());
+
+    assertThat(plan.expectedDuration()).as("two bakes and nine launches one at a time")
+        .isGreaterThan(BAKE.multipliedBy(2)).isLessThan(BAKE.multipliedBy(4));
+    assertThat(plan.peakInstances()).isEqualTo(10);
+    assertThat(f.platform.callCount("launch")).as("the real platform").isEqualTo(launches);
+  }
+
   /** Seeded random fleets: sizes, zones, limits, minimums, bakes and latencies. */
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
