@@ -34,6 +34,14 @@ public final class OwnerLabels {
   public static final String ROLE = "molt.dev/role";
   /** The value of {@link #ROLE} on a fresh baseline's instances. */
   public static final String BASELINE = "baseline";
+  /**
+   * The zone (failure domain) an instance runs in, when its provider can tell: AWS reports the
+   * availability zone EC2 placed it in; the in-memory provider the zone it was asked for or gave
+   * it ({@code InMemoryProvider.Builder.zones}). Absent where a provider knows no zones; a zonal
+   * rolling update ({@code RollingUpdate.withZones}) treats instances without it as one zone of
+   * their own.
+   */
+  public static final String ZONE = "molt.dev/zone";
 
   private OwnerLabels() {}
 

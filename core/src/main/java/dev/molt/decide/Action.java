@@ -63,16 +63,30 @@ public sealed interface Action {
     return true;
   }
 
-  /** Launch {@code count} instances of {@code spec}; held ones get traffic by split only. */
-  record Launch(LaunchSpec spec, int count, boolean holdTraffic) implements Action {
+  /**
+   * Launch {@code count} instances of {@code spec}; held ones get traffic by split only; {@code
+   * zone}, when present, is where to place them (a zonal rolling update).
+   */
+  record Launch(LaunchSpec spec, int count, boolean holdTraffic, Optional<String> zone)
+      implements Action {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.launch(this);
     }
 
+    /** Instances placed wherever the provider chooses. */
+    public Launch(LaunchSpec spec, int count, boolean holdTraffic) {
+      this(spec, count, holdTraffic, Optional.empty());
+    }
+
     /** Instances that join traffic once ready. */
     Launch(LaunchSpec spec, int count) {
       this(spec, count, false);
+    }
+
+    /** @return a copy placed in {@code placeIn} */
+    Launch inZone(String placeIn) {
+      return new Launch(spec, count, holdTraffic, Optional.of(placeIn));
     }
   }
 

@@ -4,6 +4,8 @@ import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.Strategy;
+import dev.molt.strategy.ZonalRollout;
+import java.time.Duration;
 
 /**
  * Maps a strategy description to its planners. Every planner sees the fleet without any fresh
@@ -16,7 +18,7 @@ public final class Planners {
   /** @return the planner that moves the fleet forward under {@code strategy} */
   public static Planner forStrategy(Strategy strategy) {
     if (strategy instanceof RollingUpdate rolling) {
-      return FreshBaseline.sweeping(new EvenTrafficPlanner(new RollingPlanner(rolling)));
+      return FreshBaseline.sweeping(new EvenTrafficPlanner(rolling(rolling, false)));
     }
     if (strategy instanceof Canary canary) {
       return new CanaryPlanner(canary); // keeps its fresh baselines apart itself
@@ -37,8 +39,7 @@ public final class Planners {
    */
   public static Planner rollback(Strategy strategy) {
     if (strategy instanceof RollingUpdate rolling) {
-      return FreshBaseline.sweeping(new EvenTrafficPlanner(
-          new RollingPlanner(unbudgeted(rolling))));
+      return FreshBaseline.sweeping(new EvenTrafficPlanner(rolling(unbudgeted(rolling), true)));
     }
     if (strategy instanceof Canary canary) {
       return FreshBaseline.sweeping(new TrafficRollbackPlanner(unbudgeted(canary.promotion())));
@@ -48,6 +49,17 @@ public final class Planners {
           .defaults().withHealthyDeadline(blueGreen.healthyDeadline()))));
     }
     throw new IllegalArgumentException("no rollback planner for strategy " + strategy.name());
+  }
+
+  /**
+   * The rolling planner, zone by zone when the strategy has zones; a rollback keeps the zones and
+   * their minimum but bakes no zone: it is the way back to a known state.
+   */
+  private static Planner rolling(RollingUpdate rolling, boolean rollback) {
+    return rolling.zones()
+        .<Planner>map(z -> new ZonalPlanner(rolling, rollback ? ZonalRollout.of(Duration.ZERO,
+            z.minHealthyPerZone()) : z))
+        .orElseGet(() -> new RollingPlanner(rolling));
   }
 
   private static RollingUpdate unbudgeted(RollingUpdate limits) {

@@ -69,7 +69,7 @@ final class ActionExecutor {
     public CompletableFuture<Void> launch(Action.Launch launch) {
       // the key is fixed before the first attempt, so a retried launch is the same request
       LaunchRequest request = new LaunchRequest(fleet, launch.spec(), launch.count(), rolloutId,
-          keyPrefix + "-" + (++launchSequence), launch.holdTraffic());
+          keyPrefix + "-" + (++launchSequence), launch.holdTraffic(), launch.zone());
       return engine.calls().call("launch", resource(), mayAct,
               () -> engine.provider().launch(request))
           .thenAccept(launched -> state.launched(engine.clock().instant(), request, launched));

@@ -2,6 +2,7 @@ package dev.molt.inmemory;
 
 import dev.molt.Instance;
 import dev.molt.InstanceState;
+import dev.molt.InvalidSpecException;
 import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.Revision;
@@ -32,6 +33,11 @@ import java.util.Optional;
  *
  * <p>A product feature, not a test helper: the README demo and the benchmarks run on it. It
  * refuses, as real providers must, to drain or terminate anything without Molt's owner labels.
+ *
+ * <p>Zones: a launch that asks for a zone ({@link LaunchRequest#zone()}) is placed there; one that
+ * does not is spread over the builder's {@link Builder#zones zones}, round-robin per fleet in
+ * launch order (deterministic), or gets no zone when none are set. The zone is the instance's
+ * {@link OwnerLabels#ZONE} label.
  * Thread-safe.
  */
 public final class InMemoryProvider implements Provider {
@@ -43,6 +49,8 @@ public final class InMemoryProvider implements Provider {
   private final Watchers watchers;
   private final CallLedger ledger = new CallLedger();
   private final Optional<InMemoryRouter> router;
+  private final List<String> zones;
+  private final Map<String, Integer> nextZone = new HashMap<>();
   private long nextId = 1;
 
   private InMemoryProvider(Builder b) {
@@ -52,6 +60,7 @@ public final class InMemoryProvider implements Provider {
     this.watchers = new Watchers(b.scheduler);
     this.defaultBehavior = b.defaultBehavior;
     this.behaviors.putAll(b.behaviors);
+    this.zones = b.zones;
   }
 
   /** @return a builder on virtual time */
@@ -224,7 +233,7 @@ public final class InMemoryProvider implements Provider {
     }
     Instant now = clock.instant();
     Revision revision = request.revision(); // hashes the spec: once per call, not per instance
-    Map<String, String> labels = Arguments.copyOf(request.ownerLabels(), "labels");
+    Map<String, Map<String, String>> labelsByZone = new HashMap<>();
     InstanceBehavior scripted = behaviors.getOrDefault(revision, defaultBehavior);
     List<Instance> launched = new ArrayList<>(request.count());
     List<InstanceBehavior> chosen = new ArrayList<>(request.count());
@@ -239,6 +248,9 @@ public final class InMemoryProvider implements Provider {
       }
       String address = "10." + (seq >> 16 & 255) + "." + (seq >> 8 & 255) + "." + (seq & 255)
           + ":" + port;
+      Optional<String> zone = request.zone().or(() -> nextZone(request.fleet()));
+      Map<String, String> labels = labelsByZone.computeIfAbsent(zone.orElse(""),
+          z -> labels(request, zone));
       Machine m = new Machine(id, request.fleet(), revision, labels, Optional.of(address), now,
           behavior);
       machines.put(id, m);
@@ -251,6 +263,25 @@ public final class InMemoryProvider implements Provider {
     }
     chosen.stream().distinct().forEach(behavior -> watchers.launched(request.fleet(), behavior));
     return List.copyOf(launched);
+  }
+
+  /** The owner labels, and the zone if there is one: one map for every instance of a zone. */
+  private static Map<String, String> labels(LaunchRequest request, Optional<String> zone) {
+    if (zone.isEmpty()) {
+      return Arguments.copyOf(request.ownerLabels(), "labels");
+    }
+    Map<String, String> labels = new HashMap<>(request.ownerLabels());
+    labels.put(OwnerLabels.ZONE, zone.get());
+    return Arguments.copyOf(labels, "labels");
+  }
+
+  /** The next of the builder's zones for {@code fleet}, round-robin; empty without zones. */
+  private Optional<String> nextZone(String fleet) {
+    if (zones.isEmpty()) {
+      return Optional.empty();
+    }
+    int n = nextZone.merge(fleet, 1, Integer::sum) - 1;
+    return Optional.of(zones.get(n % zones.size()));
   }
 
   @Override
@@ -443,6 +474,7 @@ public final class InMemoryProvider implements Provider {
     private InstanceBehavior defaultBehavior = InstanceBehavior.defaults();
     private final Map<Revision, InstanceBehavior> behaviors = new HashMap<>();
     private boolean routed = true;
+    private List<String> zones = List.of();
 
     private Builder(Clock clock, Scheduler scheduler) {
       this.clock = Arguments.required(clock, "clock");
@@ -469,6 +501,29 @@ public final class InMemoryProvider implements Provider {
      */
     public Builder withoutRouter() {
       this.routed = false;
+      return this;
+    }
+
+    /**
+     * Spreads launches that ask for no zone over {@code names}, round-robin per fleet in launch
+     * order: the first instance of a fleet goes to the first zone, the next to the second, and so
+     * on. By default there are none, and such instances carry no zone label. A launch that asks
+     * for a zone is always placed there, listed or not.
+     *
+     * @param names the zones, each non-blank, no duplicates
+     * @return this builder
+     * @throws InvalidSpecException if a name is blank or repeated
+     */
+    public Builder zones(String... names) {
+      List<String> list = List.of(Arguments.required(names, "zones"));
+      for (String z : list) {
+        Arguments.notBlank(z, "zones");
+      }
+      if (list.stream().distinct().count() != list.size()) {
+        throw new InvalidSpecException("zones", "names a zone twice: " + list
+            + "; list each zone once");
+      }
+      this.zones = list;
       return this;
     }
 

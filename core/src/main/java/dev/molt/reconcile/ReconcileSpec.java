@@ -35,6 +35,11 @@ public record ReconcileSpec(RolloutSpec rollout, Duration unhealthyGrace, boolea
       throw new InvalidSpecException("rolling", "a reconcile replaces instances under rolling"
           + " limits, was " + rollout.strategy());
     }
+    if (((RollingUpdate) rollout.strategy()).zones().isPresent()) {
+      throw new InvalidSpecException("rolling.zones", "a reconcile does not go zone by zone: it"
+          + " replaces drifted and unhealthy instances wherever they are. Leave zones out of its"
+          + " rolling limits");
+    }
     if (rollout.onFailure() != FailurePolicy.STOP) {
       throw new InvalidSpecException("rollout.onFailure", "must be STOP for a reconcile (rolling"
           + " back would relaunch drifted instances), was " + rollout.onFailure());

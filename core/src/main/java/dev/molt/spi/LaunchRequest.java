@@ -5,6 +5,7 @@ import dev.molt.OwnerLabels;
 import dev.molt.Revision;
 import dev.molt.Arguments;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A request to launch {@code count} new instances of one revision.
@@ -21,10 +22,15 @@ import java.util.Map;
  *     canary or blue-green revision, whose traffic moves only by split). {@code false}: a router
  *     puts them in rotation once ready, sharing traffic evenly while no split is set (a rolling
  *     update). Providers without a router ignore it
+ * @param zone the zone to place every instance in ({@link OwnerLabels#ZONE}), as a zonal rolling
+ *     update asks; empty: wherever the provider places them. A provider that can place by zone
+ *     puts them there and reports the zone in that label; one that cannot (Docker, Kubernetes,
+ *     AWS today) ignores it, and a zonal rolling update then sees them in whatever zone (or none)
+ *     they report
  */
 public record LaunchRequest(
     String fleet, LaunchSpec spec, int count, String rolloutId, String requestKey,
-    boolean holdTraffic) {
+    boolean holdTraffic, Optional<String> zone) {
 
   /** Validates the fields. */
   public LaunchRequest {
@@ -33,6 +39,23 @@ public record LaunchRequest(
     Arguments.positive(count, "count");
     Arguments.notBlank(rolloutId, "rolloutId");
     Arguments.notBlank(requestKey, "requestKey");
+    Arguments.optional(zone, "zone");
+    zone.ifPresent(z -> Arguments.notBlank(z, "zone"));
+  }
+
+  /**
+   * A request placed wherever the provider chooses ({@code zone} empty).
+   *
+   * @param fleet the fleet they join
+   * @param spec what to launch
+   * @param count how many, at least 1
+   * @param rolloutId the rollout asking
+   * @param requestKey the idempotency key
+   * @param holdTraffic whether a router holds them out of traffic until a split is set
+   */
+  public LaunchRequest(String fleet, LaunchSpec spec, int count, String rolloutId,
+      String requestKey, boolean holdTraffic) {
+    this(fleet, spec, count, rolloutId, requestKey, holdTraffic, Optional.empty());
   }
 
   /**
@@ -47,6 +70,15 @@ public record LaunchRequest(
   public LaunchRequest(String fleet, LaunchSpec spec, int count, String rolloutId,
       String requestKey) {
     this(fleet, spec, count, rolloutId, requestKey, false);
+  }
+
+  /**
+   * @param placeIn the zone to ask for
+   * @return a copy asking for {@code placeIn}
+   */
+  public LaunchRequest inZone(String placeIn) {
+    return new LaunchRequest(fleet, spec, count, rolloutId, requestKey, holdTraffic,
+        Optional.of(placeIn));
   }
 
   /** @return the revision of {@link #spec()} */

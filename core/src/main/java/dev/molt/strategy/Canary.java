@@ -33,6 +33,11 @@ public record Canary(List<CanaryStep> steps, RollingUpdate promotion) implements
   public Canary {
     steps = Arguments.copyOf(steps, "steps");
     Arguments.required(promotion, "promotion");
+    if (promotion.zones().isPresent()) {
+      throw new InvalidSpecException("promotion.zones", "a canary's promotion does not go zone by"
+          + " zone: its traffic moves by weight over the whole fleet. Leave zones out of the"
+          + " promotion, or roll out with a zonal RollingUpdate instead");
+    }
     if (steps.isEmpty()) {
       throw new InvalidSpecException("steps", "a canary needs at least one step, such as"
           + " setWeight(10): with none it would promote the new revision at once. To replace"

@@ -28,7 +28,8 @@ final class Keys {
   static final Set<String> IMAGE = of("reference", "version", "labels", "base", "builtAt");
   static final Set<String> HEALTH_CHECK = of("type", "port", "path", "interval", "timeout");
   static final Set<String> ROLLING = of("maxSurge", "maxUnavailable", "minReadyTime",
-      "healthyDeadline", "maxReplacements");
+      "healthyDeadline", "maxReplacements", "zones");
+  static final Set<String> ZONES = of("bake", "minHealthyPerZone");
   static final Set<String> BLUE_GREEN = of("type", "previewSize", "manualPromotion",
       "promotionDelay", "prePromotion", "postPromotion", "scaleDownDelay", "healthyDeadline");
   static final Set<String> CANARY = of("type", "steps", "promotion");

@@ -18,6 +18,7 @@ import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;
 import dev.molt.strategy.CanaryStep;
 import dev.molt.strategy.RollingUpdate;
+import dev.molt.strategy.ZonalRollout;
 import dev.molt.strategy.Strategy;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -220,7 +221,15 @@ final class SpecReader {
         n.opt("maxUnavailable").map(Node::amount).orElse(d.maxUnavailable()),
         n.opt("minReadyTime").map(Node::duration).orElse(d.minReadyTime()),
         n.opt("healthyDeadline").map(Node::duration).orElse(d.healthyDeadline()),
-        n.opt("maxReplacements").map(Node::integer).orElse(d.maxReplacements())));
+        n.opt("maxReplacements").map(Node::integer).orElse(d.maxReplacements()),
+        n.opt("zones").map(z -> zones(z.object(Keys.ZONES)))));
+  }
+
+  private ZonalRollout zones(Node n) {
+    ZonalRollout d = ZonalRollout.defaults();
+    return n.build(() -> new ZonalRollout(
+        n.opt("bake").map(Node::duration).orElse(d.bake()),
+        n.opt("minHealthyPerZone").map(Node::amount).orElse(d.minHealthyPerZone())));
   }
 
   private BlueGreen blueGreen(Node n) {

@@ -23,6 +23,7 @@ import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;
 import dev.molt.strategy.CanaryStep;
 import dev.molt.strategy.RollingUpdate;
+import dev.molt.strategy.ZonalRollout;
 import dev.molt.strategy.Strategy;
 import java.time.Duration;
 import java.util.List;
@@ -199,6 +200,14 @@ final class SpecWriter {
     duration(o, "minReadyTime", r.minReadyTime(), d.minReadyTime());
     duration(o, "healthyDeadline", r.healthyDeadline(), d.healthyDeadline());
     integer(o, "maxReplacements", r.maxReplacements(), d.maxReplacements());
+    r.zones().ifPresent(z -> {
+      ZonalRollout zd = ZonalRollout.defaults();
+      ObjectNode zones = o.putObject("zones");
+      duration(zones, "bake", z.bake(), zd.bake());
+      if (!z.minHealthyPerZone().equals(zd.minHealthyPerZone())) {
+        zones.set("minHealthyPerZone", amount(z.minHealthyPerZone()));
+      }
+    });
     return o;
   }
 

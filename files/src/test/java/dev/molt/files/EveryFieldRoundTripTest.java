@@ -32,6 +32,7 @@ import dev.molt.strategy.Amount;
 import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;
 import dev.molt.strategy.RollingUpdate;
+import dev.molt.strategy.ZonalRollout;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,6 +142,33 @@ class EveryFieldRoundTripTest {
         .progressDeadline(Duration.ofMinutes(15)).drainTimeout(Duration.ofSeconds(5)).build());
 
     assertThat(files().parse("r", files().write(file, format), format)).isEqualTo(file);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Format.class)
+  void aZonalRollingUpdateWithEveryField(Format format) {
+    RollingUpdate zonal = new RollingUpdate(Amount.of(2), Amount.percent(20),
+        Duration.ofSeconds(5), Duration.ofMinutes(3), 4,
+        Optional.of(ZonalRollout.of(Duration.ofMinutes(10), Amount.percent(60))));
+    RolloutFile file = RolloutFile.of(RolloutSpec.builder("web").capacity(9).target(launch())
+        .strategy(zonal).build());
+
+    String text = files().write(file, format);
+
+    assertThat(text).contains("zones").contains("bake").contains("minHealthyPerZone");
+    assertThat(files().parse("zonal", text, format)).isEqualTo(file);
+  }
+
+  @Test
+  void zonesOfDefaultsReadAsOneZoneAtATime() {
+    RolloutSpec spec = RolloutSpec.builder("web").capacity(3).target(launch())
+        .strategy(RollingUpdate.defaults().withZones(ZonalRollout.defaults())).build();
+
+    String yaml = files().write(RolloutFile.of(spec), Format.YAML);
+
+    assertThat(yaml).contains("zones: {}");
+    assertThat(((RolloutFile) files().parse("zonal", yaml, Format.YAML)).spec().strategy())
+        .isEqualTo(RollingUpdate.defaults().withZones(ZonalRollout.defaults()));
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.molt.rollout.RolloutSpec;
 import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;
 import dev.molt.strategy.RollingUpdate;
+import dev.molt.strategy.ZonalRollout;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,7 @@ class MappingCompletenessTest {
         new Object[] {Image.class, Keys.IMAGE, Set.of()},
         new Object[] {HealthCheck.class, Keys.HEALTH_CHECK, Set.of()},
         new Object[] {RollingUpdate.class, Keys.ROLLING, Set.of()},
+        new Object[] {ZonalRollout.class, Keys.ZONES, Set.of()},
         new Object[] {BlueGreen.class, Keys.BLUE_GREEN, Set.of("type")},
         new Object[] {Canary.class, Keys.CANARY, Set.of("type")},
         new Object[] {Analysis.class, Keys.ANALYSIS, Set.of("template")},

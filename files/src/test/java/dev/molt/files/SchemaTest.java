@@ -81,6 +81,7 @@ class SchemaTest {
         Map.entry("healthCheck", Keys.HEALTH_CHECK),
         Map.entry("rolling", Keys.ROLLING),
         Map.entry("rollingStrategy", Keys.withType(Keys.ROLLING)),
+        Map.entry("zones", Keys.ZONES),
         Map.entry("blueGreen", Keys.BLUE_GREEN),
         Map.entry("canary", Keys.CANARY),
         Map.entry("analysis", Keys.ANALYSIS),

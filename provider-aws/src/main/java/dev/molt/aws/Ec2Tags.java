@@ -28,9 +28,9 @@ final class Ec2Tags {
   static final String HOLD = "molt.dev/hold-traffic";
   /**
    * The instance's availability zone, as EC2 reports its placement: a label Molt adds to every
-   * observed instance, not a tag.
+   * observed instance, not a tag ({@link OwnerLabels#ZONE}, which zonal rolling updates read).
    */
-  static final String ZONE = "molt.dev/zone";
+  static final String ZONE = OwnerLabels.ZONE;
   /** EC2's display name tag. */
   static final String NAME = "Name";
   /** EC2's limit on a tag value's length. */
