@@ -87,6 +87,7 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
   private final Clock clock;
   private final Duration drainGrace;
   private final ReplicaSets replicaSets;
+  private final NodeZones zones;
   private final Optional<HttpRouteRouter> router;
   private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
 
@@ -100,6 +101,7 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
     this.router = Optional.ofNullable(b.route)
         .map(r -> new HttpRouteRouter(client, namespace, r));
     this.replicaSets = new ReplicaSets(client, namespace, router.isPresent(), clock);
+    this.zones = new NodeZones(client, NodeZones.CAPACITY);
   }
 
   /** @return a builder using the kubeconfig (or in-cluster service account) of this process */
@@ -180,7 +182,8 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
     Instant now = clock.instant();
     List<Instance> launched = pods.stream().map(PodView::new).filter(p -> !p.deleting())
         .sorted(Comparator.comparing(PodView::created).thenComparing(PodView::name))
-        .flatMap(v -> v.toInstance(request.fleet(), now, drainGrace, Optional.empty()).stream())
+        .flatMap(v -> v.toInstance(request.fleet(), now, drainGrace, zones.of("launch", v))
+            .stream())
         .limit(request.count()).toList();
     LOG.info("fleet={} rollout={} action=launch revision={} key={} new={} count={} named={}",
         request.fleet(), request.rolloutId(), request.revision(), request.requestKey(), applied,
@@ -196,7 +199,8 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
         .replicaSets().inNamespace(namespace).withLabels(PodTemplates.fleetSelector(fleet))
         .list().getItems());
     List<Instance> out = new ArrayList<>(pods.stream()
-        .flatMap(v -> v.toInstance(fleet, now, drainGrace, Optional.empty()).stream()).toList());
+        .flatMap(v -> v.toInstance(fleet, now, drainGrace, zones.of("observe", v)).stream())
+        .toList());
     out.addAll(PendingPods.of(fleet, sets, pods));
     return List.copyOf(out);
   }

@@ -37,7 +37,11 @@ import java.util.Set;
  * A pod being deleted (deletion timestamp set) is gone for Molt and is not listed.
  */
 record PodView(Pod pod) {
-  /** The instance label for the pod's zone: the key the AWS provider uses too. */
+  /**
+   * The instance label for the pod's zone (from its node, see {@link NodeZones}): the same key as
+   * the AWS provider's {@code Ec2Tags.ZONE}; core has no constant for it yet. A label of that key
+   * on the pod itself is dropped: only the node says where a pod runs.
+   */
   static final String ZONE = "molt.dev/zone";
   private static final Set<String> STUCK = Set.of("ErrImagePull", "ImagePullBackOff",
       "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError",

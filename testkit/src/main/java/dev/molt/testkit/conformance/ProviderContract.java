@@ -374,8 +374,8 @@ public abstract class ProviderContract {
     String fleet = newFleet();
     Instance one = launchAll(new LaunchRequest(fleet, launchSpec(), 1, "ro-contract",
         "ro-contract-4")).get(0);
-    await(() -> provider.observe(fleet).stream().anyMatch(i -> i.state() != InstanceState.LAUNCHING),
-        healthDeadline());
+    await(() -> provider.observe(fleet).stream()
+        .anyMatch(i -> i.state() != InstanceState.LAUNCHING), healthDeadline());
 
     provider.drain(fleet, List.of(one));
     assertThat(provider.observe(fleet)).singleElement()
