@@ -72,7 +72,7 @@ final class ActionExecutor {
           keyPrefix + "-" + (++launchSequence), launch.holdTraffic(), launch.zone());
       return engine.calls().call("launch", resource(), mayAct,
               () -> engine.provider().launch(request))
-          .thenAccept(launched -> state.launched(engine.clock().instant(), request, launched));
+          .thenAccept(launched -> state.launched(engine.clock().instant(), request));
     }
 
     @Override

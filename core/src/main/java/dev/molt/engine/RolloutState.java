@@ -206,10 +206,11 @@ final class RolloutState {
     }
   }
 
-  void launched(Instant now, dev.molt.spi.LaunchRequest request, List<Instance> got) {
+  /** Records a launch; its count is the request's (a platform may name fewer instances yet). */
+  void launched(Instant now, dev.molt.spi.LaunchRequest request) {
     try {
       synchronized (this) {
-        record(now, Type.LAUNCHED, "action=launch count=" + got.size() + " revision="
+        record(now, Type.LAUNCHED, "action=launch count=" + request.count() + " revision="
             + request.revision() + " version=" + request.spec().image().version());
       }
     } finally {

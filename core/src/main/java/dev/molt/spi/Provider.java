@@ -38,11 +38,21 @@ public interface Provider {
   String name();
 
   /**
-   * Starts launching instances. Returns at once with the new instances in state {@code LAUNCHING}
-   * (or later states, if the platform is quick).
+   * Starts launching instances. Returns at once, never waiting for the platform to converge,
+   * with the new instances it can name by then, in state {@code LAUNCHING} (or later states, if
+   * the platform is quick). A platform that creates the instances in the call itself (a container
+   * engine, {@code RunInstances}) names all {@code request.count()}; a platform whose own
+   * controller creates them afterwards (a Kubernetes ReplicaSet) names those that exist when the
+   * call returns, possibly none, and {@link #observe} shows the rest once they exist. The engine
+   * counts on {@code observe}, not on this list, to see what a launch made.
+   *
+   * <p>Idempotent per {@link LaunchRequest#requestKey()}: a request repeated with the same key
+   * (a retry after a timeout) launches nothing more and returns what it launched, as far as the
+   * platform can name it.
    *
    * @param request what to launch
-   * @return the instances created, exactly {@code request.count()} of them
+   * @return instances this request launched, at most {@code request.count()}; exactly that many
+   *     on a platform that creates them in the call
    */
   List<Instance> launch(LaunchRequest request);
 

@@ -12,6 +12,7 @@ import dev.molt.spi.Provider;
 import dev.molt.spi.TrafficRouter;
 import dev.molt.time.Cancellable;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
@@ -46,10 +47,14 @@ import org.slf4j.LoggerFactory;
  *       re-read and retried). The request key's hash is recorded in the {@code
  *       molt.dev/launch-keys} annotation in the same write, so a repeated request scales nothing,
  *       and is set as the pod template's {@code molt.dev/launch} label, so the pods the
- *       ReplicaSet controller creates for it can be found. Launch then waits (at most {@link
- *       Builder#podWait}) for the controller to create those pods (not for them to run) and
- *       returns them.
- *   <li><b>observe</b> is one pod list by owner labels; <b>health</b> is the same one list,
+ *       ReplicaSet controller creates for it can be found. Launch never waits for the controller:
+ *       it returns at once with the request's pods that exist already (usually none for a new
+ *       request, the pods made so far for a retried one) and {@link #observe} shows the rest,
+ *       as {@link Provider#launch} allows.
+ *   <li><b>observe</b> is one pod list by owner labels (plus, once per node, a get of the Node a
+ *       pod is scheduled on, for its zone: every instance scheduled on a node with a {@code
+ *       topology.kubernetes.io/zone} label carries it as {@code molt.dev/zone}); <b>health</b> is
+ *       the same one list,
  *       reading each pod's Ready condition (the readiness probe made from the spec's {@link
  *       dev.molt.HealthCheck}).
  *   <li><b>drain</b> sets the pod's {@code molt.dev/serving} label to {@code false}: the fleet's
@@ -81,8 +86,8 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
   private final String namespace;
   private final Clock clock;
   private final Duration drainGrace;
-  private final Duration podWait;
   private final ReplicaSets replicaSets;
+  private final NodeZones zones;
   private final Optional<HttpRouteRouter> router;
   private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
 
@@ -93,10 +98,10 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
         : client.getNamespace() != null ? client.getNamespace() : "default";
     this.clock = b.clock;
     this.drainGrace = b.drainGrace;
-    this.podWait = b.podWait;
     this.router = Optional.ofNullable(b.route)
         .map(r -> new HttpRouteRouter(client, namespace, r));
-    this.replicaSets = new ReplicaSets(client, namespace, router.isPresent());
+    this.replicaSets = new ReplicaSets(client, namespace, router.isPresent(), clock);
+    this.zones = new NodeZones(client, NodeZones.CAPACITY);
   }
 
   /** @return a builder using the kubeconfig (or in-cluster service account) of this process */
@@ -159,42 +164,45 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
       router.get().prepare(request.fleet());
     }
     String resource = "fleet " + request.fleet();
-    String key = PodTemplates.keyHash(request.requestKey());
     Map<String, String> selector = new LinkedHashMap<>(
         PodTemplates.selector(request.fleet(), request.revision()));
-    selector.put(PodTemplates.LAUNCH, key);
-    // one launch per ReplicaSet at a time in this process: the template's launch label must not
-    // change before the controller has created this launch's pods from it
+    selector.put(PodTemplates.LAUNCH, PodTemplates.keyHash(request.requestKey()));
+    // this process's launches of one ReplicaSet write one at a time (no 409 rounds among them);
+    // the lock is held for the write only, never while the controller makes pods
     Object lock = launchLocks.computeIfAbsent(
         PodTemplates.replicaSetName(request.fleet(), request.revision()), k -> new Object());
     boolean applied;
-    List<Pod> pods;
     synchronized (lock) {
       applied = KubeErrors.call("launch", resource, () -> replicaSets.apply(request));
-      pods = KubeErrors.call("launch", resource,
-          () -> PodWaits.atLeast(client, namespace, selector, request.count(), podWait));
     }
-    List<Instance> launched = pods.stream().map(PodView::new)
+    // no wait: the ReplicaSet controller creates the pods after this returns, and observe shows
+    // them; one list names those that exist already (a retried request's, typically)
+    List<Pod> pods = KubeErrors.call("launch", resource, () -> client.pods()
+        .inNamespace(namespace).withLabels(selector).list().getItems());
+    Instant now = clock.instant();
+    List<Instance> launched = pods.stream().map(PodView::new).filter(p -> !p.deleting())
         .sorted(Comparator.comparing(PodView::created).thenComparing(PodView::name))
-        .flatMap(v -> v.toInstance(request.fleet(), clock.instant(), drainGrace).stream())
+        .flatMap(v -> v.toInstance(request.fleet(), now, drainGrace, zones.of("launch", v))
+            .stream())
         .limit(request.count()).toList();
-    if (applied && launched.size() < request.count()) {
-      throw new ProviderException("launch", resource, true, "ReplicaSet "
-          + PodTemplates.replicaSetName(request.fleet(), request.revision()) + " was scaled up by "
-          + request.count() + " but its controller created " + launched.size() + " pods within "
-          + podWait + " (quota? admission webhook?); retrying with the same key scales nothing");
-    }
-    LOG.info("fleet={} action=launch revision={} key={} new={} pods={}", request.fleet(),
-        request.revision(), request.requestKey(), applied,
-        launched.stream().map(Instance::id).toList());
+    LOG.info("fleet={} rollout={} action=launch revision={} key={} new={} count={} named={}",
+        request.fleet(), request.rolloutId(), request.revision(), request.requestKey(), applied,
+        request.count(), launched.stream().map(Instance::id).toList());
     return launched;
   }
 
   @Override
   public List<Instance> observe(String fleet) {
     Instant now = clock.instant();
-    return fleetPods("observe", fleet).stream()
-        .flatMap(v -> v.toInstance(fleet, now, drainGrace).stream()).toList();
+    List<PodView> pods = fleetPods("observe", fleet);
+    List<ReplicaSet> sets = KubeErrors.call("observe", "fleet " + fleet, () -> client.apps()
+        .replicaSets().inNamespace(namespace).withLabels(PodTemplates.fleetSelector(fleet))
+        .list().getItems());
+    List<Instance> out = new ArrayList<>(pods.stream()
+        .flatMap(v -> v.toInstance(fleet, now, drainGrace, zones.of("observe", v)).stream())
+        .toList());
+    out.addAll(PendingPods.of(fleet, sets, pods));
+    return List.copyOf(out);
   }
 
   @Override
@@ -213,7 +221,9 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
 
   @Override
   public void drain(String fleet, List<Instance> instances) {
-    List<PodView> owned = requireOwned("drain", fleet, instances);
+    // a pending pod serves nothing yet: nothing to drain
+    List<PodView> owned = requireOwned("drain", fleet, instances.stream()
+        .filter(i -> !PendingPods.is(i.id())).toList());
     String now = clock.instant().toString();
     List<String> drained = new ArrayList<>();
     for (PodView pod : owned) {
@@ -229,9 +239,14 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
 
   @Override
   public void terminate(String fleet, List<Instance> instances) {
-    List<PodView> owned = requireOwned("terminate", fleet, instances);
+    List<PodView> owned = requireOwned("terminate", fleet, instances.stream()
+        .filter(i -> !PendingPods.is(i.id())).toList());
     refuseWeighted(fleet, owned);
     Map<String, Integer> deletedPerReplicaSet = new LinkedHashMap<>();
+    // a pending pod is a replica the controller has not made: one fewer replica removes it
+    instances.stream().map(Instance::id).filter(PendingPods::is).distinct()
+        .map(PendingPods::replicaSet)
+        .forEach(rs -> deletedPerReplicaSet.merge(rs, 1, Integer::sum));
     for (PodView pod : owned) {
       boolean deleted = KubeErrors.call("terminate", "pod " + pod.name(), () -> !client.pods()
           .inNamespace(namespace).withName(pod.name()).delete().isEmpty());
@@ -241,12 +256,17 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
     }
     deletedPerReplicaSet.forEach((rs, n) -> KubeErrors.run("terminate", "replicaset " + rs,
         () -> replicaSets.scaleDown(fleet, rs, n)));
-    LOG.info("fleet={} action=terminate pods={}", fleet, owned.stream().map(PodView::name)
-        .toList());
+    LOG.info("fleet={} action=terminate pods={} replicasets={}", fleet,
+        owned.stream().map(PodView::name).toList(), deletedPerReplicaSet);
   }
 
   @Override
   public void taint(String fleet, Instance instance, String reason) {
+    if (PendingPods.is(instance.id())) {
+      throw new ProviderException("taint", "pod " + instance.id(), false, instance.id()
+          + " is a replica its ReplicaSet's controller has not created yet; there is no pod to"
+          + " label");
+    }
     PodView pod = requireOwned("taint", fleet, List.of(instance)).stream().findFirst()
         .orElseThrow(() -> new ProviderException("taint", "pod " + instance.id(), false,
             "pod " + instance.id() + " is gone"));
@@ -365,7 +385,6 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
     private String namespace;
     private Clock clock = Clock.systemUTC();
     private Duration drainGrace = Duration.ofSeconds(5);
-    private Duration podWait = Duration.ofSeconds(30);
     private GatewayRoute route;
 
     private Builder(KubernetesClient client, boolean ownsClient) {
@@ -410,21 +429,6 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
         throw new InvalidSpecException("drainGrace", "must not be negative, was " + grace);
       }
       this.drainGrace = grace;
-      return this;
-    }
-
-    /**
-     * Sets how long launch waits for the ReplicaSet controller to create the pods it asked for
-     * (default 30 s); it never waits for them to run.
-     *
-     * @param wait more than zero
-     * @return this builder
-     */
-    public Builder podWait(Duration wait) {
-      if (wait == null || wait.isNegative() || wait.isZero()) {
-        throw new InvalidSpecException("podWait", "must be positive, was " + wait);
-      }
-      this.podWait = wait;
       return this;
     }
 

@@ -176,7 +176,7 @@ final class PodTemplates {
           .withName(replicaSetName(fleet, revision))
           .withNamespace(namespace)
           .withLabels(ownerLabels(request))
-          .withAnnotations(Map.of(LAUNCH_KEYS, keyHash(request.requestKey())))
+          .withAnnotations(new LinkedHashMap<>(Map.of(LAUNCH_KEYS, keyHash(request.requestKey()))))
         .endMetadata()
         .withNewSpec()
           .withReplicas(replicas)

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,12 @@ import java.util.Set;
  * A pod being deleted (deletion timestamp set) is gone for Molt and is not listed.
  */
 record PodView(Pod pod) {
+  /**
+   * The instance label for the pod's zone (from its node, see {@link NodeZones}): the same key as
+   * the AWS provider's {@code Ec2Tags.ZONE}; core has no constant for it yet. A label of that key
+   * on the pod itself is dropped: only the node says where a pod runs.
+   */
+  static final String ZONE = "molt.dev/zone";
   private static final Set<String> STUCK = Set.of("ErrImagePull", "ImagePullBackOff",
       "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError",
       "CreateContainerError", "RunContainerError");
@@ -130,7 +137,19 @@ record PodView(Pod pod) {
         : pod.getSpec().getContainers().stream().findFirst();
   }
 
-  Optional<Instance> toInstance(String fleet, Instant now, Duration drainGrace) {
+  /** @return the node the scheduler put the pod on; empty while it is not scheduled */
+  Optional<String> node() {
+    return pod.getSpec() == null || pod.getSpec().getNodeName() == null
+        || pod.getSpec().getNodeName().isBlank() ? Optional.empty()
+        : Optional.of(pod.getSpec().getNodeName());
+  }
+
+  /**
+   * @param zone the zone of the pod's node, added to the labels as {@link #ZONE}
+   * @return the pod as an instance of {@code fleet}, or empty if it is not one
+   */
+  Optional<Instance> toInstance(String fleet, Instant now, Duration drainGrace,
+      Optional<String> zone) {
     Optional<Revision> revision = revision();
     if (revision.isEmpty() || !ownedBy(fleet) || deleting()) {
       return Optional.empty();
@@ -143,8 +162,11 @@ record PodView(Pod pod) {
     };
     Optional<Instant> healthySince = state == InstanceState.RUNNING ? readySince()
         : Optional.empty();
+    Map<String, String> labels = new LinkedHashMap<>(labels());
+    labels.remove(ZONE); // only the node says where a pod runs
+    zone.ifPresent(z -> labels.put(ZONE, z));
     return Optional.of(new Instance(name(), fleet, revision.get(), address(), state, created(),
-        since, healthySince, labels()));
+        since, healthySince, labels));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,17 @@ final class ReplicaSets {
   private final KubernetesClient client;
   private final String namespace;
   private final boolean routed;
+  private final Clock clock;
 
-  /** @param routed whether a traffic router honours {@link LaunchRequest#holdTraffic()} */
-  ReplicaSets(KubernetesClient client, String namespace, boolean routed) {
+  /**
+   * @param routed whether a traffic router honours {@link LaunchRequest#holdTraffic()}
+   * @param clock dates each scale-up ({@link PendingPods#LAUNCHED_AT})
+   */
+  ReplicaSets(KubernetesClient client, String namespace, boolean routed, Clock clock) {
     this.client = client;
     this.namespace = namespace;
     this.routed = routed;
+    this.clock = clock;
   }
 
   /**
@@ -44,9 +50,10 @@ final class ReplicaSets {
       ReplicaSet rs = resource(name).get();
       try {
         if (rs == null) {
-          client.apps().replicaSets().inNamespace(namespace)
-              .resource(PodTemplates.replicaSet(namespace, request, request.count(), held))
-              .create();
+          ReplicaSet created = PodTemplates.replicaSet(namespace, request, request.count(), held);
+          created.getMetadata().getAnnotations()
+              .put(PendingPods.LAUNCHED_AT, clock.instant().toString());
+          client.apps().replicaSets().inNamespace(namespace).resource(created).create();
           return true;
         }
         requireOwned(rs, request.fleet());
@@ -59,6 +66,7 @@ final class ReplicaSets {
             rs.getMetadata().getAnnotations() == null ? Map.of()
                 : rs.getMetadata().getAnnotations());
         annotations.put(PodTemplates.LAUNCH_KEYS, PodTemplates.withKey(keys, key));
+        annotations.put(PendingPods.LAUNCHED_AT, clock.instant().toString());
         rs.getMetadata().setAnnotations(annotations);
         rs.getSpec().setReplicas(replicas + request.count());
         // the template's launch label and rollout id apply to the pods created from now on

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -44,6 +46,7 @@ final class FakeKubelet implements AutoCloseable {
   private final AtomicInteger podsCreated = new AtomicInteger();
   private final Map<String, String> handled = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Predicate<Pod> unready = p -> false;
+  private volatile List<String> nodes = List.of();
   private final SharedIndexInformer<ReplicaSet> informer;
 
   FakeKubelet(KubernetesClient client, String namespace, Duration startDelay) {
@@ -96,6 +99,14 @@ final class FakeKubelet implements AutoCloseable {
             .getOwnerReferences().stream().anyMatch(o -> ownerUid.equals(o.getUid())))
         .forEach(p -> client.pods().inNamespace(namespace).withName(p.getMetadata().getName())
             .delete());
+  }
+
+  /**
+   * Pods created from now on are scheduled onto {@code names} in turn (their {@code
+   * spec.nodeName}), as the scheduler would; by default pods get no node.
+   */
+  void scheduleOnto(List<String> names) {
+    this.nodes = List.copyOf(names);
   }
 
   /** Pods matching {@code which}, started from now on, never pass their readiness probe. */
@@ -164,12 +175,18 @@ final class FakeKubelet implements AutoCloseable {
                 .withUid(rs.getMetadata().getUid()).withController(true).build())
             .withCreationTimestamp(Clock.systemUTC().instant().toString())
             .build())
-        .withSpec(rs.getSpec().getTemplate().getSpec())
+        .withSpec(scheduled(rs.getSpec().getTemplate().getSpec(), podsCreated.get()))
         .withNewStatus().withPhase("Pending").endStatus()
         .build();
     Pod created = client.pods().inNamespace(namespace).resource(pod).create();
     boolean passes = !unready.test(created);
     thread.schedule(() -> start(name, passes), startDelay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private PodSpec scheduled(PodSpec template, int n) {
+    List<String> onto = nodes;
+    return onto.isEmpty() ? template
+        : new PodSpecBuilder(template).withNodeName(onto.get((n - 1) % onto.size())).build();
   }
 
   private void start(String name, boolean passes) {

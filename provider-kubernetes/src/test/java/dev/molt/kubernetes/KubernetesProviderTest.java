@@ -45,6 +45,11 @@ class KubernetesProviderTest {
     return provider.launch(new LaunchRequest(FLEET, SPEC, count, "ro-1", key));
   }
 
+  /** Launches, then waits for the fake controller: the launch's pods, as instances. */
+  private List<Instance> launchAndAwait(int count, String key) {
+    return cluster.launchAndAwait(provider, new LaunchRequest(FLEET, SPEC, count, "ro-1", key));
+  }
+
   private ReplicaSet replicaSet() {
     return cluster.client.apps().replicaSets().inNamespace(MockCluster.NAMESPACE).withName(RS)
         .get();
@@ -61,11 +66,13 @@ class KubernetesProviderTest {
 
   @Test
   void aRepeatedRequestKeyScalesNothingAndANewKeyScalesUpByItsCount() {
-    List<Instance> first = launch(2, "key-1");
+    List<Instance> first = launchAndAwait(2, "key-1");
     List<Instance> again = launch(2, "key-1");
-    List<Instance> more = launch(1, "key-2");
+    List<Instance> more = launchAndAwait(1, "key-2");
 
-    assertThat(again).extracting(Instance::id)
+    assertThat(first).hasSize(2);
+    assertThat(again).as("a retry names the pods its first call's scale-up made")
+        .extracting(Instance::id)
         .containsExactlyInAnyOrderElementsOf(first.stream().map(Instance::id).toList());
     assertThat(more).hasSize(1).extracting(Instance::id)
         .doesNotContainAnyElementsOf(first.stream().map(Instance::id).toList());
@@ -79,39 +86,31 @@ class KubernetesProviderTest {
   }
 
   @Test
-  void concurrentLaunchesOfOneRevisionInOneProcessEachGetTheirOwnPods() throws Exception {
-    List<String> ids = new ArrayList<>();
-    for (List<Instance> launched : concurrently(4, i -> launch(1, "concurrent-" + i))) {
-      ids.addAll(launched.stream().map(Instance::id).toList());
-    }
+  void concurrentLaunchesOfOneRevisionInOneProcessEachScaleUpOnce() throws Exception {
+    List<List<Instance>> named = concurrently(4, i -> launch(1, "concurrent-" + i));
+    cluster.kubelet.awaitIdle();
 
-    assertThat(ids).hasSize(4).doesNotHaveDuplicates();
+    assertThat(named).allSatisfy(l -> assertThat(l).hasSizeLessThanOrEqualTo(1));
     assertThat(replicaSet().getSpec().getReplicas()).isEqualTo(4);
     assertThat(PodTemplates.appliedKeys(replicaSet())).hasSize(4);
+    assertThat(provider.observe(FLEET)).hasSize(4).extracting(Instance::id)
+        .doesNotHaveDuplicates();
   }
 
   @Test
   void concurrentWritersInTwoProcessesLoseNoReplicaThanksToResourceVersionChecks()
       throws Exception {
     List<KubernetesProvider> processes = List.of(
-        KubernetesProvider.builder(cluster.client).namespace(MockCluster.NAMESPACE)
-            .podWait(Duration.ofSeconds(1)).build(),
-        KubernetesProvider.builder(cluster.client).namespace(MockCluster.NAMESPACE)
-            .podWait(Duration.ofSeconds(1)).build());
-    List<ProviderException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        KubernetesProvider.builder(cluster.client).namespace(MockCluster.NAMESPACE).build(),
+        KubernetesProvider.builder(cluster.client).namespace(MockCluster.NAMESPACE).build());
 
-    concurrently(6, i -> {
-      try {
-        return processes.get(i % 2).launch(new LaunchRequest(FLEET, SPEC, 1, "ro-1", "w-" + i));
-      } catch (ProviderException e) {
-        failures.add(e); // another process changed the template first: pods not attributable
-        return List.of();
-      }
-    });
+    concurrently(6, i -> processes.get(i % 2)
+        .launch(new LaunchRequest(FLEET, SPEC, 1, "ro-1", "w-" + i)));
+    cluster.kubelet.awaitIdle();
 
     assertThat(replicaSet().getSpec().getReplicas()).as("no scale-up lost").isEqualTo(6);
     assertThat(PodTemplates.appliedKeys(replicaSet())).hasSize(6);
-    assertThat(failures).allSatisfy(e -> assertThat(e.retryable()).isTrue());
+    assertThat(provider.observe(FLEET)).hasSize(6);
   }
 
   private static <T> List<T> concurrently(int n, java.util.function.IntFunction<T> body)
@@ -135,7 +134,7 @@ class KubernetesProviderTest {
 
   @Test
   void terminateDeletesThePodsScalesDownAndDeletesTheReplicaSetAtZero() {
-    List<Instance> pods = launch(2, "key-1");
+    List<Instance> pods = launchAndAwait(2, "key-1");
 
     provider.terminate(FLEET, List.of(pods.get(0)));
     assertThat(pod(pods.get(0).id())).isNull();
@@ -155,7 +154,7 @@ class KubernetesProviderTest {
 
   @Test
   void drainTakesThePodOutOfTheServiceSelectorAndItBecomesDrainedAfterTheGrace() {
-    Instance one = launch(2, "key-1").get(0);
+    Instance one = launchAndAwait(2, "key-1").get(0);
     Map<String, String> selector = KubernetesProvider.serviceSelector(FLEET);
     awaitAllRunning(2);
 
@@ -173,7 +172,7 @@ class KubernetesProviderTest {
 
   @Test
   void podsWithoutOwnerLabelsAreRefusedWholeAndLeftAlone() {
-    Instance owned = launch(1, "key-1").get(0);
+    Instance owned = launchAndAwait(1, "key-1").get(0);
     cluster.client.pods().inNamespace(MockCluster.NAMESPACE).resource(new PodBuilder()
         .withNewMetadata().withName("hand-made").endMetadata().withNewSpec().addNewContainer()
         .withName("x").withImage("busybox").endContainer().endSpec().build()).create();
@@ -212,7 +211,7 @@ class KubernetesProviderTest {
   }
 
   @Test
-  void observeAndHealthAreOneApiCallWhateverTheFleetSize() {
+  void observeIsTwoApiCallsAndHealthOneWhateverTheFleetSize() {
     launch(20, "key-1");
     awaitAllRunning(20);
 
@@ -223,7 +222,7 @@ class KubernetesProviderTest {
     int afterHealth = cluster.server.getRequestCount();
 
     assertThat(seen).hasSize(20);
-    assertThat(afterObserve - before).isEqualTo(1);
+    assertThat(afterObserve - before).as("pods and ReplicaSets").isEqualTo(2);
     assertThat(health).hasSize(20).containsValue(Health.HEALTHY).doesNotContainValue(
         Health.UNHEALTHY);
     assertThat(afterHealth - afterObserve).isEqualTo(1);
@@ -231,7 +230,7 @@ class KubernetesProviderTest {
 
   @Test
   void taintLabelsThePodWithALabelSafeReason() {
-    Instance one = launch(1, "key-1").get(0);
+    Instance one = launchAndAwait(1, "key-1").get(0);
 
     provider.taint(FLEET, one, "break-glass login by alice");
 

@@ -57,7 +57,8 @@ class KubernetesRoutedProviderTest {
   }
 
   private List<Instance> launch(LaunchSpec spec, int count, String key, boolean hold) {
-    return provider.launch(new LaunchRequest(FLEET, spec, count, "ro-1", key, hold));
+    return cluster.launchAndAwait(provider,
+        new LaunchRequest(FLEET, spec, count, "ro-1", key, hold));
   }
 
   private void awaitHealthy(int count) {
@@ -175,7 +176,8 @@ class KubernetesRoutedProviderTest {
   @Test
   void podsMadeBeforeTheFleetWasRoutedJoinTheSharedServiceAtTheFirstRoutedLaunch() {
     KubernetesProvider plain = cluster.provider();
-    List<Instance> old = plain.launch(new LaunchRequest(FLEET, V1, 2, "ro-0", "k0"));
+    List<Instance> old = cluster.launchAndAwait(plain,
+        new LaunchRequest(FLEET, V1, 2, "ro-0", "k0"));
     // as an earlier version made them: no molt.dev/held label on the pods or the template
     String unlabel = "[{\"op\":\"remove\",\"path\":\"/metadata/labels/molt.dev~1held\"}]";
     old.forEach(i -> cluster.client.pods().inNamespace(MockCluster.NAMESPACE).withName(i.id())
@@ -200,7 +202,8 @@ class KubernetesRoutedProviderTest {
     KubernetesProvider plain = cluster.provider();
     assertThat(plain.router()).isEmpty();
 
-    Instance pod = plain.launch(new LaunchRequest("plain", V1, 1, "ro-1", "k1", true)).get(0);
+    Instance pod = cluster.launchAndAwait(plain,
+        new LaunchRequest("plain", V1, 1, "ro-1", "k1", true)).get(0);
 
     assertThat(cluster.client.pods().inNamespace(MockCluster.NAMESPACE).withName(pod.id()).get()
         .getMetadata().getLabels()).containsEntry(RouteMapping.HELD, "false");

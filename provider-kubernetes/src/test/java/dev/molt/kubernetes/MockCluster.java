@@ -1,6 +1,8 @@
 package dev.molt.kubernetes;
 
+import dev.molt.Instance;
 import dev.molt.OwnerLabels;
+import dev.molt.spi.LaunchRequest;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -11,8 +13,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A fresh fabric8 mock API server in CRUD mode, a client of it, and a {@link FakeKubelet} playing
@@ -26,12 +31,39 @@ final class MockCluster implements AutoCloseable {
   final FakeKubelet kubelet;
 
   MockCluster(Duration startDelay) {
-    server.init();
-    client = server.createClient();
-    kubelet = new FakeKubelet(client, NAMESPACE, startDelay);
+    this(Optional.of(startDelay));
   }
 
-  /** @return a provider on this cluster: short drain grace and pod wait, for tests */
+  private MockCluster(Optional<Duration> startDelay) {
+    server.init();
+    client = server.createClient();
+    kubelet = startDelay.map(d -> new FakeKubelet(client, NAMESPACE, d)).orElse(null);
+  }
+
+  /**
+   * @return a mock API server alone, as a cluster whose ReplicaSet controller never creates a pod
+   *     (its {@link #kubelet} is null)
+   */
+  static MockCluster withoutControllers() {
+    return new MockCluster(Optional.empty());
+  }
+
+  /**
+   * Launches through {@code provider}, which names only the pods that exist when it returns, then
+   * waits for the fake controller to create the rest.
+   *
+   * @return the pods the request's launch label marks, oldest first, as instances
+   */
+  List<Instance> launchAndAwait(KubernetesProvider provider, LaunchRequest request) {
+    provider.launch(request);
+    kubelet.awaitIdle();
+    String key = PodTemplates.keyHash(request.requestKey());
+    return provider.observe(request.fleet()).stream()
+        .filter(i -> key.equals(i.labels().get(PodTemplates.LAUNCH)))
+        .sorted(Comparator.comparing(Instance::launchedAt).thenComparing(Instance::id)).toList();
+  }
+
+  /** @return a provider on this cluster: short drain grace, for tests */
   KubernetesProvider provider() {
     return builder().build();
   }
@@ -43,7 +75,7 @@ final class MockCluster implements AutoCloseable {
 
   private KubernetesProvider.Builder builder() {
     return KubernetesProvider.builder(client).namespace(NAMESPACE)
-        .drainGrace(Duration.ofMillis(200)).podWait(Duration.ofSeconds(5));
+        .drainGrace(Duration.ofMillis(200));
   }
 
   /** @return the HTTPRoute of that name, or null */
@@ -79,7 +111,9 @@ final class MockCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    kubelet.close();
+    if (kubelet != null) {
+      kubelet.close();
+    }
     client.close();
     server.destroy();
   }

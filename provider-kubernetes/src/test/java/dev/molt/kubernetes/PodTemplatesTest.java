@@ -11,11 +11,15 @@ import dev.molt.OwnerLabels;
 import dev.molt.spi.LaunchRequest;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PodTemplatesTest {
@@ -174,8 +178,68 @@ class PodTemplatesTest {
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isTrue();
     assertThat(c.getSecurityContext().getCapabilities().getAdd())
         .containsExactly("NET_BIND_SERVICE", "CHOWN");
+    assertThat(c.getSecurityContext().getCapabilities().getDrop())
+        .as("added back one by one, all others still dropped").containsExactly("ALL");
     assertThat(c.getVolumeMounts()).isEmpty();
     assertThat(pod.getVolumes()).isEmpty();
+  }
+
+  /** Which of the six hardened defaults a pod template keeps, by the names. */
+  private static Map<String, Boolean> hardening(PodSpec pod) {
+    Container c = pod.getContainers().get(0);
+    Map<String, Boolean> out = new LinkedHashMap<>();
+    out.put("runAsNonRoot", Boolean.TRUE.equals(pod.getSecurityContext().getRunAsNonRoot()));
+    out.put("readOnlyRootFilesystem",
+        Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem()));
+    out.put("allowPrivilegeEscalation=false",
+        Boolean.FALSE.equals(c.getSecurityContext().getAllowPrivilegeEscalation()));
+    out.put("capabilities drop ALL", List.of("ALL").equals(
+        c.getSecurityContext().getCapabilities().getDrop())
+        && c.getSecurityContext().getCapabilities().getAdd().isEmpty());
+    out.put("seccomp RuntimeDefault",
+        "RuntimeDefault".equals(pod.getSecurityContext().getSeccompProfile().getType()));
+    out.put("emptyDir /tmp", c.getVolumeMounts().stream().anyMatch(m -> "/tmp".equals(
+        m.getMountPath()) && pod.getVolumes().stream().anyMatch(v -> v.getName()
+            .equals(m.getName()) && v.getEmptyDir() != null)));
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0}={1} gives up {2} only")
+  @CsvSource({
+      "kubernetes.nonRoot, false, runAsNonRoot",
+      "kubernetes.readOnlyRootfs, false, readOnlyRootFilesystem",
+      "kubernetes.noNewPrivileges, false, allowPrivilegeEscalation=false",
+      "kubernetes.capAdd, NET_BIND_SERVICE, capabilities drop ALL",
+      "kubernetes.seccomp, Unconfined, seccomp RuntimeDefault",
+      "kubernetes.tmpfs, none, emptyDir /tmp"})
+  void eachOptOutGivesUpItsOwnDefaultAndKeepsEveryOther(String option, String value,
+      String givenUp) {
+    LaunchSpec spec = LaunchSpec.builder(IMAGE).ports(8080)
+        .healthCheck(HealthCheck.http(8080, "/health")).option(option, value).build();
+    PodSpec hardened = PodTemplates.template(
+        request(KubernetesProviderContractTest.spec(IMAGE), "k")).getSpec();
+    Map<String, Boolean> expected = new LinkedHashMap<>();
+    hardening(hardened).keySet().forEach(k -> expected.put(k, !k.equals(givenUp)));
+
+    assertThat(hardening(hardened)).as("the defaults").doesNotContainValue(false);
+    assertThat(hardening(PodTemplates.template(request(spec, "k")).getSpec()))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void everyListedScratchPathGetsItsOwnEmptyDir() {
+    LaunchSpec spec = LaunchSpec.builder(IMAGE).ports(8080)
+        .healthCheck(HealthCheck.http(8080, "/health"))
+        .option("kubernetes.tmpfs", "/tmp,/var/cache/app").build();
+    PodSpec pod = PodTemplates.template(request(spec, "k")).getSpec();
+
+    Map<String, Boolean> emptyDirs = new LinkedHashMap<>();
+    pod.getVolumes().forEach(v -> emptyDirs.put(v.getName(), v.getEmptyDir() != null));
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).allSatisfy(m -> assertThat(
+        emptyDirs.get(m.getName())).as("%s is an emptyDir", m.getMountPath()).isTrue());
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(m -> m.getMountPath())
+        .containsExactlyInAnyOrder("/tmp", "/var/cache/app");
+    assertThat(pod.getVolumes()).hasSize(2);
   }
 
   @ParameterizedTest

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PodViewTest {
   private static final Instant T0 = Instant.parse("2026-11-30T03:00:00Z");
   private static final Duration GRACE = Duration.ofSeconds(5);
+  private static final Optional<String> NO_ZONE = Optional.empty();
   private static final LaunchRequest REQUEST = new LaunchRequest("shop",
       KubernetesProviderContractTest.spec(KubernetesProviderContractTest.V1), 1, "ro-1", "key");
 
@@ -43,13 +45,13 @@ class PodViewTest {
   @Test
   void aPendingPodIsLaunchingWithoutAddressAndARunningOneHasPodIpAndFirstPort() {
     Instance pending = new PodView(pod().withNewStatus().withPhase("Pending").endStatus().build())
-        .toInstance("shop", T0, GRACE).orElseThrow();
+        .toInstance("shop", T0, GRACE, NO_ZONE).orElseThrow();
     assertThat(pending.state()).isEqualTo(InstanceState.LAUNCHING);
     assertThat(pending.address()).isEmpty();
     assertThat(pending.revision()).isEqualTo(REQUEST.revision());
     assertThat(pending.labels()).containsEntry(OwnerLabels.ROLLOUT, "ro-1");
 
-    Instance up = new PodView(running(true)).toInstance("shop", T0.plusSeconds(3), GRACE)
+    Instance up = new PodView(running(true)).toInstance("shop", T0.plusSeconds(3), GRACE, NO_ZONE)
         .orElseThrow();
     assertThat(up.state()).isEqualTo(InstanceState.RUNNING);
     assertThat(up.address()).contains("10.0.0.7:8080");
@@ -66,7 +68,8 @@ class PodViewTest {
     PodView view = new PodView(drained);
     assertThat(view.state(T0.plusSeconds(12), GRACE)).isEqualTo(InstanceState.DRAINING);
     assertThat(view.state(T0.plusSeconds(15), GRACE)).isEqualTo(InstanceState.DRAINED);
-    assertThat(view.toInstance("shop", T0.plusSeconds(12), GRACE).orElseThrow().stateSince())
+    assertThat(view.toInstance("shop", T0.plusSeconds(12), GRACE, NO_ZONE).orElseThrow()
+        .stateSince())
         .isEqualTo(T0.plusSeconds(10));
   }
 
@@ -112,7 +115,8 @@ class PodViewTest {
         .withType("Ready").withStatus(status).withLastTransitionTime(transition).build())
         .endStatus().build();
 
-    Instance seen = new PodView(pod).toInstance("shop", T0.plusSeconds(30), GRACE).orElseThrow();
+    Instance seen = new PodView(pod).toInstance("shop", T0.plusSeconds(30), GRACE, NO_ZONE)
+        .orElseThrow();
 
     assertThat(seen.healthySince().map(Instant::toString).orElse("-")).isEqualTo(expected);
   }
@@ -121,10 +125,10 @@ class PodViewTest {
   void podsWithoutOwnerLabelsOrBeingDeletedAreNoInstances() {
     Pod foreign = new PodBuilder(running(true)).editMetadata()
         .withLabels(Map.of(OwnerLabels.FLEET, "shop")).endMetadata().build();
-    assertThat(new PodView(foreign).toInstance("shop", T0, GRACE)).isEmpty();
-    assertThat(new PodView(running(true)).toInstance("other", T0, GRACE)).isEmpty();
+    assertThat(new PodView(foreign).toInstance("shop", T0, GRACE, NO_ZONE)).isEmpty();
+    assertThat(new PodView(running(true)).toInstance("other", T0, GRACE, NO_ZONE)).isEmpty();
     Pod deleting = new PodBuilder(running(true)).editMetadata()
         .withDeletionTimestamp(T0.toString()).endMetadata().build();
-    assertThat(new PodView(deleting).toInstance("shop", T0, GRACE)).isEmpty();
+    assertThat(new PodView(deleting).toInstance("shop", T0, GRACE, NO_ZONE)).isEmpty();
   }
 }

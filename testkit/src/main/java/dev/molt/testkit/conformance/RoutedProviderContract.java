@@ -40,7 +40,7 @@ public abstract class RoutedProviderContract extends ProviderContract {
   }
 
   private Instance launchServing(String fleet, LaunchSpec spec, String key) {
-    Instance one = provider().launch(new LaunchRequest(fleet, spec, 1, "ro-contract", key)).get(0);
+    Instance one = launchAll(new LaunchRequest(fleet, spec, 1, "ro-contract", key)).get(0);
     assertThat(await(() -> provider().health(fleet, provider().observe(fleet).stream()
         .filter(i -> i.id().equals(one.id())).toList()).get(one.id()) == Health.HEALTHY,
         healthDeadline())).as("%s healthy", one.id()).isTrue();
