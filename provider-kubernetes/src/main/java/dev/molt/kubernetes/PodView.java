@@ -38,11 +38,11 @@ import java.util.Set;
  */
 record PodView(Pod pod) {
   /**
-   * The instance label for the pod's zone (from its node, see {@link NodeZones}): the same key as
-   * the AWS provider's {@code Ec2Tags.ZONE}; core has no constant for it yet. A label of that key
-   * on the pod itself is dropped: only the node says where a pod runs.
+   * The instance label for the pod's zone (from its node, see {@link NodeZones}): {@link
+   * OwnerLabels#ZONE}, as every provider reports it. A label of that key on the pod itself is
+   * dropped: only the node says where a pod runs.
    */
-  static final String ZONE = "molt.dev/zone";
+  static final String ZONE = OwnerLabels.ZONE;
   private static final Set<String> STUCK = Set.of("ErrImagePull", "ImagePullBackOff",
       "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError",
       "CreateContainerError", "RunContainerError");
