@@ -2,119 +2,42 @@ package dev.molt.kubernetes.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.molt.LaunchSpec;
-import dev.molt.engine.RolloutEngine;
-import dev.molt.engine.RolloutHandle;
-import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.inmemory.InstanceBehavior;
-import dev.molt.rollout.Rollout;
-import dev.molt.rollout.RolloutEvent;
+import dev.molt.engine.RolloutHandle;
 import dev.molt.rollout.RolloutPhase;
-import dev.molt.rollout.RolloutSpec;
 import dev.molt.store.ControlAnswer;
 import dev.molt.store.ControlRequest;
-import dev.molt.store.Lease;
-import dev.molt.testkit.SimulatedPlatform;
-import dev.molt.time.VirtualTime;
+import dev.molt.store.RolloutStore;
+import dev.molt.testkit.store.RolloutStoreEngineContract;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Engines keep their rollouts and leases in Kubernetes objects (the mock API server) while they
- * drive an in-memory platform in virtual time: run, crash, resume by a second engine, fencing of
- * an engine whose fleet was granted to another, and a control from another process.
+ * drive an in-memory platform in virtual time: the test kit's engine contract (run, crash, resume
+ * by a second engine, fencing of an engine whose fleet was granted to another), each engine on a
+ * client of its own, and a control from another client.
  */
-class KubernetesRolloutStoreEngineTest {
-  private static final LaunchSpec V1 = SimulatedPlatform.spec("k8s-v1");
-  private static final LaunchSpec V2 = SimulatedPlatform.spec("k8s-v2");
+class KubernetesRolloutStoreEngineTest extends RolloutStoreEngineContract {
   private static final Duration POLL = Duration.ofSeconds(5);
   private final MockApi api = new MockApi();
   private final KubernetesRolloutStore store = api.store();
-  private final VirtualTime time = VirtualTime.create();
-  private final InMemoryProvider platform = InMemoryProvider.builder(time).build();
 
   @AfterEach
   void close() {
     api.close();
   }
 
-  /** @return an engine with a store of its own, on its own client: another process's */
-  private RolloutEngine engine(String identity) {
-    return RolloutEngine.builder(platform).time(time).seed(7).identity(identity)
-        .pollInterval(POLL).store(api.store()).build();
+  @Override
+  protected RolloutStore store() {
+    return store;
   }
 
-  private static RolloutSpec rollout(LaunchSpec target) {
-    return RolloutSpec.builder("web").capacity(3).target(target).build();
-  }
-
-  @Test
-  void aRolloutIsKeptInTheClusterAndItsLeaseReleasedAtTheEnd() {
-    Rollout done = engine("a").run(rollout(V1));
-
-    assertThat(done.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
-    assertThat(store.load(done.id())).hasValueSatisfying(r -> {
-      assertThat(r.rollout()).isEqualTo(done);
-      assertThat(r.isFinished()).isTrue();
-    });
-    assertThat(store.unfinished()).isEmpty();
-    assertThat(store.lease("web")).isEmpty();
-    assertThat(store.launchSpec(V1.revision())).contains(V1);
-  }
-
-  @Test
-  void aSecondEngineFinishesWhatACrashedOneLeftOnceItsLeaseLapsed() {
-    engine("a").run(rollout(V1));
-    platform.script(V2.revision(), InstanceBehavior.healthy(Duration.ofSeconds(40),
-        Duration.ofSeconds(20)));
-    RolloutEngine crashing = engine("crashing");
-    RolloutHandle handle = crashing.start(rollout(V2));
-    time.advance(Duration.ofSeconds(15));
-    crashing.shutdownNow();
-    Lease left = store.lease("web").orElseThrow();
-
-    assertThat(engine("early").resumeAll()).as("the lease still holds").isEmpty();
-    time.advance(Duration.ofSeconds(31));
-    List<RolloutHandle> resumed = engine("b").resumeAll();
-
-    assertThat(resumed).singleElement().satisfies(h -> {
-      assertThat(h.id()).isEqualTo(handle.id());
-      Rollout done = h.await();
-      assertThat(done.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
-      assertThat(done.events(RolloutEvent.Type.RECOVERED)).hasSize(1);
-    });
-    assertThat(store.unfinished()).isEmpty();
-    assertThat(store.load(handle.id()).orElseThrow().resumes()).isEqualTo(1);
-    assertThat(platform.instances("web")).hasSize(3)
-        .allMatch(i -> i.revision().equals(V2.revision()));
-    assertThat(store.acquire("web", "later", time.now(), Duration.ofSeconds(30)).token())
-        .as("every grant took a higher token").isGreaterThan(left.token() + 1);
-  }
-
-  @Test
-  void anEngineWhoseFleetWasGrantedToAnotherStopsAndWritesNothingMore() {
-    platform.script(V1.revision(), InstanceBehavior.healthy(Duration.ofSeconds(60),
-        Duration.ofSeconds(30)));
-    RolloutHandle handle = engine("stalled").start(rollout(V1));
-    time.advance(Duration.ofSeconds(5));
-    int savedEvents = store.load(handle.id()).orElseThrow().rollout().history().size();
-    // as if "stalled" had been paused past its lease: another engine was granted the fleet
-    store.acquire("web", "successor", time.now().plus(Duration.ofHours(1)), Duration.ofHours(2));
-
-    assertThat(time.runUntil(() -> handle.completion().isDone(),
-        time.now().plus(Duration.ofSeconds(30)))).isTrue();
-    long calls = platform.calls().size();
-    time.advance(Duration.ofMinutes(2));
-
-    assertThat(handle.completion()).isCompletedExceptionally();
-    assertThat(handle.current().events(RolloutEvent.Type.LEASE_LOST)).singleElement()
-        .satisfies(e -> assertThat(e.message()).contains("holder=successor"));
-    assertThat(platform.calls()).as("no call after the lease was lost").hasSize((int) calls);
-    assertThat(store.load(handle.id()).orElseThrow().rollout().history())
-        .as("nothing saved after the grant").hasSizeLessThanOrEqualTo(
-            handle.current().history().size() - 1).hasSizeGreaterThanOrEqualTo(savedEvents);
+  /** @return a store of its own, on its own client: another process's */
+  @Override
+  protected RolloutStore openForEngine() {
+    return api.store();
   }
 
   @Test
