@@ -198,9 +198,22 @@ final class FakeKubelet implements AutoCloseable {
     if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
-    client.pods().inNamespace(namespace).withName(name).edit(p -> new PodBuilder(p).editStatus()
-        .withPhase("Running").withPodIP("10.1." + (n / 250) + "." + (n % 250 + 1))
-        .withStartTime(now).withConditions(ready).endStatus().build());
+    // a test may patch the pod meanwhile (its labels): a write that lost that race gets a 409
+    // and is made again on the pod as it is now, as a kubelet's status update would be; before,
+    // the lost write left the pod Pending for good and a test waiting for it timed out
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.pods().inNamespace(namespace).withName(name).edit(p -> new PodBuilder(p)
+            .editStatus().withPhase("Running")
+            .withPodIP("10.1." + (n / 250) + "." + (n % 250 + 1))
+            .withStartTime(now).withConditions(ready).endStatus().build());
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static boolean ready(Pod p) {
