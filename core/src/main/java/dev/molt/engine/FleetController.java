@@ -49,10 +49,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Fair share.</b> Engines see each other through membership leases on reserved names
  * {@code controller-<group>-<i>}, {@code i < maxEngines}: each controller holds one, renewed like
  * a fleet lease, so a dead engine drops out after one lease TTL. With {@code m} live members and
- * {@code f} fleets, a controller holds at most {@code min(maxFleets, ceil(f / m))}; one that holds
- * more lets go of one idle fleet (no run acting on it) per tick, and one that holds fewer claims
- * free or lapsed fleets. So an engine that joins takes its share as the others shed, and the
- * survivors of a death take its fleets over within one lease TTL and one tick.
+ * {@code f} fleets, a controller's share is {@code min(maxFleets, ceil(f / m))}. It claims free
+ * fleets while under its share, and lapsed ones (their holder stopped renewing) up to {@code
+ * maxFleets}; once it has held more than its share for a whole lease TTL it lets go of one idle
+ * fleet (no run acting on it) per tick. So an engine that joins takes its share as the others
+ * shed, and the survivors of a death take its fleets over at the first tick after their leases
+ * lapse, without waiting for its membership to lapse too.
  *
  * <p><b>Safety</b> is the store's, not the controller's: every hold is a fenced lease, and a run
  * stops before its next platform call once its engine can no longer be sure it holds it (see

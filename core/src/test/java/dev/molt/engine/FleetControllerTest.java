@@ -47,9 +47,6 @@ class FleetControllerTest {
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final List<RolloutEngine> engines = new ArrayList<>();
   private final AtomicReference<LaunchSpec> declared = new AtomicReference<>(Fixtures.V1);
-  /** Whether the fleets are declared yet: a controller may start before there are any. */
-  private final java.util.concurrent.atomic.AtomicBoolean declaring =
-      new java.util.concurrent.atomic.AtomicBoolean(true);
 
   private static final List<String> FLEETS = IntStream.rangeClosed(1, 6)
       .mapToObj(i -> "app-" + i).toList();
@@ -74,8 +71,8 @@ class FleetControllerTest {
   private FleetController controller(RolloutEngine engine) {
     return FleetController.builder(engine).group("test").tick(TICK)
         .reconcileInterval(Duration.ofSeconds(20))
-        .fleets(() -> declaring.get() ? FLEETS.stream().map(f -> ReconcileSpec.builder(f)
-            .capacity(2).declared(declared.get()).build()).toList() : List.of())
+        .fleets(() -> FLEETS.stream().map(f -> ReconcileSpec.builder(f).capacity(2)
+            .declared(declared.get()).build()).toList())
         .start();
   }
 
@@ -148,12 +145,7 @@ class FleetControllerTest {
   @Test
   void aDeadEnginesFleetsAreTakenOverWithinOneTtlAndOneTickAndItsRolloutsFinished() {
     RolloutEngine engineA = engine("engine-a");
-    declaring.set(false);
     FleetController a = controller(engineA);
-    // its membership lease is renewed 5 s out of phase with the fleet leases it takes later, so
-    // the fleets lapse before the membership does after its death
-    time.advance(Duration.ofSeconds(5));
-    declaring.set(true);
     time.advance(Duration.ofMinutes(1));
     FleetController b = controller(engine("engine-b"));
     time.advance(Duration.ofMinutes(1));
@@ -164,6 +156,11 @@ class FleetControllerTest {
     assertThat(store.unfinished()).as("rollouts under way").isNotEmpty();
     Instant lapse = ofA.stream().map(f -> store.lease(f).orElseThrow().expiresAt())
         .max(Instant::compareTo).orElseThrow();
+    // its membership was renewed last, just before it died: it lapses 20 s after its fleets do,
+    // and the survivors must not wait for it to take the fleets over
+    Lease membership = store.lease("controller-test-0").orElseThrow();
+    assertThat(membership.holder()).isEqualTo("engine-a");
+    Lease renewed = store.renew(membership, time.now(), TTL.plusSeconds(20));
     engineA.shutdownNow(); // engine a dies mid-rollout
     Instant died = time.now();
     Instant tookAll = null;
@@ -176,10 +173,12 @@ class FleetControllerTest {
 
     assertThat(tookAll).as("engine b took every fleet over").isNotNull();
     assertThat(Duration.between(died, tookAll)).isLessThanOrEqualTo(TTL.plus(TICK).plus(TICK));
+    assertThat(tookAll).as("before its membership lapsed").isBefore(renewed.expiresAt());
     // at the first ticks after the last of its leases lapsed, not once its membership lapsed too
     assertThat(Duration.between(lapse, tookAll)).isLessThanOrEqualTo(TICK.multipliedBy(2));
-    assertThat(b.members()).isEqualTo(1);
     time.advance(Duration.ofMinutes(3));
+    assertThat(b.members()).as("once the dead engine's membership lapsed").isEqualTo(1);
+    assertThat(b.held()).as("and kept, not shed").containsExactlyElementsOf(FLEETS);
     assertThat(store.unfinished()).as("every rollout of the dead engine finished").isEmpty();
     FLEETS.forEach(f -> assertThat(serving(f, Fixtures.V2)).as(f).isEqualTo(2));
     FLEETS.forEach(f -> assertThat(serving(f, Fixtures.V1)).as(f).isZero());
