@@ -57,7 +57,9 @@ public record CampaignEvent(Instant at, Type type, Optional<String> wave, Option
     /** A halting campaign aborted or reverted a fleet. */
     FLEET_REVERTING,
     /** The campaign ended. */
-    ENDED
+    ENDED,
+    /** A process resumed the campaign from its store after the one that drove it stopped. */
+    RECOVERED
   }
 
   /** @return {@code TYPE wave fleet: detail} */

@@ -56,6 +56,14 @@ final class CampaignMachine implements CampaignHandle {
 
     /** The campaign now waits for approval (a plan gives it at once). */
     void awaitingApproval(CampaignMachine machine, Wave wave);
+
+    /**
+     * Finds again the work a crashed process left in flight for {@code fleet} (its rebuild, its
+     * rollout, its abort or revert) and reports its end as for any fleet.
+     */
+    default void reattach(CampaignMachine machine, FleetProgress fleet) {
+      throw new IllegalStateException("a plan is never resumed");
+    }
   }
 
   private final CampaignSpec spec;
@@ -67,6 +75,8 @@ final class CampaignMachine implements CampaignHandle {
   private final CompletableFuture<Campaign> completion = new CompletableFuture<>();
   private Campaign state;
   private Cancellable wake = () -> { };
+  private Optional<CampaignStore> kept = Optional.empty();
+  private volatile boolean stopped;
 
   CampaignMachine(String id, CampaignSpec spec, Effects effects, Clock clock, Scheduler scheduler,
       List<CampaignListener> listeners) {
@@ -90,6 +100,70 @@ final class CampaignMachine implements CampaignHandle {
     this.state = new Campaign(id, spec.name(), CampaignPhase.RUNNING, 0, Campaign.Stage.PENDING,
         fleets, Optional.empty(), Optional.empty(), false, spec.rollBackOnHalt(), 0,
         Math.max(1, spec.totalCapacity()), List.of(), now, now);
+  }
+
+  /** A machine that goes on from {@code restored}, a snapshot a crashed process saved. */
+  CampaignMachine(Campaign restored, CampaignSpec spec, Effects effects, Clock clock,
+      Scheduler scheduler, List<CampaignListener> listeners) {
+    this(restored.id(), spec, effects, clock, scheduler, listeners);
+    List<String> expected = state.fleets().stream().map(f -> f.wave() + "/" + f.fleet()).toList();
+    List<String> saved = restored.fleets().stream().map(f -> f.wave() + "/" + f.fleet()).toList();
+    if (!expected.equals(saved) || restored.wave() > spec.waves().size()) {
+      throw new dev.molt.InvalidSpecException("spec", "campaign " + restored.id() + " was saved"
+          + " with the fleets (wave/fleet) " + saved + ", but this spec gives " + expected
+          + "; resume it with the spec it was started with");
+    }
+    this.state = restored;
+  }
+
+  /** Saves every snapshot in {@code store} from now on, before anything reacts to it. */
+  void keepIn(CampaignStore store) {
+    this.kept = Optional.of(store);
+  }
+
+  /**
+   * Goes on after a crash: records the recovery, finds the work in flight again and decides.
+   *
+   * @param holder who resumes it, for the history
+   */
+  void recover(String holder) {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (this) {
+      List<FleetProgress> inFlight = state.fleets().stream()
+          .filter(f -> f.status().isInFlight()).toList();
+      event(CampaignEvent.Type.RECOVERED, null, null, "resumed by " + holder + " at wave "
+          + state.wave() + " " + state.stage() + ", fleets in flight " + inFlight.stream()
+          .map(f -> f.fleet() + "=" + f.status()).toList(), after);
+      inFlight.forEach(f -> after.add(() -> effects.reattach(this, f)));
+      if (state.phase() == CampaignPhase.RUNNING && state.stage() == Campaign.Stage.MEASURING) {
+        Wave wave = spec.waves().get(state.wave());
+        List<FleetProgress> succeeded = state.fleets().stream().filter(f -> f.wave()
+            .equals(wave.name()) && f.status() == FleetStatus.SUCCEEDED).toList();
+        after.add(() -> effects.measureGates(this, wave, succeeded));
+      }
+    }
+    run(after);
+    tick();
+  }
+
+  /**
+   * Stops driving the campaign, as if its process died here: nothing more is decided, saved or
+   * started; rollouts already running go on in their engines. {@code release} gives the lease
+   * back at once (else it lapses), so that another process may resume the campaign.
+   */
+  void stop(boolean release) {
+    synchronized (this) {
+      stopped = true;
+      wake.cancel();
+    }
+    kept.ifPresent(k -> k.stop(release));
+  }
+
+  /** The lease was lost: stop, and fail the completion naming why. */
+  void lost(String why) {
+    stop(false);
+    completion.completeExceptionally(new dev.molt.MoltException("campaign " + id()
+        + " stopped: " + why + "; the process that holds it now drives it"));
   }
 
   /** Records the start and takes the first decisions. */
@@ -213,6 +287,9 @@ final class CampaignMachine implements CampaignHandle {
 
   /** The fleet's rollout started on its rebuilt revision. */
   void fleetStarted(String fleet, Revision target, String rolloutId) {
+    if (stopped) {
+      return;
+    }
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       FleetProgress f = state.fleet(fleet).orElseThrow();
@@ -227,6 +304,9 @@ final class CampaignMachine implements CampaignHandle {
 
   /** The fleet ended: its rollout (or revert) ended, or it could not start. */
   void fleetEnded(String fleet, FleetStatus end, Optional<String> reason) {
+    if (stopped) {
+      return;
+    }
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       FleetProgress f = state.fleet(fleet).orElseThrow();
@@ -240,6 +320,9 @@ final class CampaignMachine implements CampaignHandle {
 
   /** The wave's gates were judged: empty when all passed, else the first failure. */
   void gatesJudged(Wave wave, Optional<String> failure) {
+    if (stopped) {
+      return;
+    }
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       if (state.phase() != CampaignPhase.RUNNING || state.stage() != Campaign.Stage.MEASURING) {
@@ -261,6 +344,9 @@ final class CampaignMachine implements CampaignHandle {
 
   /** Decides and applies until the planner waits; then sets the wake-up it asked for. */
   void tick() {
+    if (stopped) {
+      return;
+    }
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       for (int i = 0; i < MAX_ACTIONS_PER_TICK; i++) {
@@ -429,7 +515,19 @@ final class CampaignMachine implements CampaignHandle {
     }
   }
 
-  private static void run(List<Runnable> after) {
-    after.forEach(Runnable::run);
+  /** Saves the snapshot, then runs what reacts to it, unless the campaign stopped. */
+  private void run(List<Runnable> after) {
+    if (stopped) {
+      return;
+    }
+    if (kept.isPresent() && !kept.get().save(state())) {
+      return; // the lease was lost: CampaignStore tells lost()
+    }
+    for (Runnable r : after) {
+      if (stopped) {
+        return;
+      }
+      r.run();
+    }
   }
 }

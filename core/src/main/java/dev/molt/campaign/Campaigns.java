@@ -5,6 +5,7 @@ import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.MoltException;
 import dev.molt.engine.RolloutEngine;
+import dev.molt.store.RolloutStore;
 import dev.molt.time.Scheduler;
 import dev.molt.time.VirtualTime;
 import java.time.Clock;
@@ -17,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs patch-wave campaigns over one or more engines (one per platform: in-memory, Docker,
@@ -34,16 +38,25 @@ import java.util.concurrent.CompletionException;
  * Campaign done = campaigns.start(spec).await();
  * }</pre>
  *
- * <p>The campaign's state lives in memory only: it does not survive a crash yet (each fleet's
- * rollout does, in its engine's store). Thread-safe.
+ * <p>Given a store ({@link Builder#store}), a campaign keeps its state there, saved before anything
+ * reacts to each step, under a lease named {@code campaign-<name>} that one process holds at a
+ * time; after a crash, another process (or the same one restarted) resumes it with {@link
+ * #resume}, once its engines resumed their rollouts ({@link RolloutEngine#resumeAll()}). The spec
+ * is given again on resume: it holds code (the rebuild pipeline, gates) that a store cannot keep.
+ * Without a store, a campaign lives in memory only (each fleet's rollout still survives a crash in
+ * its engine's store). Thread-safe.
  */
-public final class Campaigns {
+public final class Campaigns implements AutoCloseable {
   private final Map<String, RolloutEngine> engines;
   private final ImageRebuild rebuild;
   private final Clock clock;
   private final Scheduler scheduler;
   private final List<CampaignListener> listeners;
   private final Random random;
+  private final Optional<RolloutStore> store;
+  private final String identity;
+  private final Duration leaseTtl;
+  private final Set<CampaignMachine> driven = ConcurrentHashMap.newKeySet();
 
   private Campaigns(Builder b) {
     this.engines = Map.copyOf(b.engines);
@@ -52,6 +65,11 @@ public final class Campaigns {
     this.scheduler = b.scheduler;
     this.listeners = List.copyOf(b.listeners);
     this.random = b.random;
+    this.store = b.store;
+    // not from the seeded random: a seed must give the same campaign ids with or without a store
+    this.identity = b.identity.orElseGet(() -> String.format("campaigns-%08x",
+        java.util.concurrent.ThreadLocalRandom.current().nextInt()));
+    this.leaseTtl = b.leaseTtl;
   }
 
   /**
@@ -69,18 +87,90 @@ public final class Campaigns {
    *
    * @param spec what to achieve
    * @return a handle to watch and steer it
-   * @throws InvalidSpecException if {@code spec} is null or names an engine this object lacks
+   * @throws InvalidSpecException if {@code spec} is null or names an engine this object lacks; with
+   *     a store, if the store keeps no campaigns, the name is not one a lease can have, or an
+   *     unfinished campaign of that name is in the store (resume it instead)
+   * @throws dev.molt.store.FleetLockedException if another process holds the campaign's lease
    */
   public CampaignHandle start(CampaignSpec spec) {
     checkEngines(Arguments.required(spec, "spec"));
+    store.ifPresent(s -> {
+      CampaignStore.requireKeepable(spec, s);
+      CampaignStore.unfinished(s, spec.name()).ifPresent(c -> {
+        throw new InvalidSpecException("name", "campaign " + c.id() + " named " + spec.name()
+            + " is unfinished in the store (" + c.phase() + " at wave " + c.wave() + "): resume"
+            + " it with Campaigns.resume(spec), or abort it, before starting another");
+      });
+    });
     String id;
     synchronized (random) {
       id = String.format("ca-%08x", random.nextInt());
     }
-    CampaignMachine machine = new CampaignMachine(id, spec, new EngineEffects(engines, rebuild,
-        scheduler, clock), clock, scheduler, listeners);
+    CampaignMachine machine = new CampaignMachine(id, spec, effects(), clock, scheduler,
+        listeners);
+    drive(machine, spec);
     machine.start();
     return machine;
+  }
+
+  /**
+   * Resumes the unfinished campaign called {@code spec.name()} from the store, after the process
+   * that drove it stopped: it goes on from its last saved snapshot, finds its fleets' rollouts
+   * again in their engines (resuming those the engines have not), and decides from there. Call
+   * each engine's {@link RolloutEngine#resumeAll()} first.
+   *
+   * @param spec the spec the campaign was started with
+   * @return a handle to watch and steer it
+   * @throws InvalidSpecException if no store was given, the store has no unfinished campaign of
+   *     that name, or the spec's fleets and waves are not the saved campaign's
+   * @throws dev.molt.store.FleetLockedException if another process still holds the campaign's
+   *     lease (it runs, or its lease has not lapsed yet)
+   */
+  public CampaignHandle resume(CampaignSpec spec) {
+    checkEngines(Arguments.required(spec, "spec"));
+    RolloutStore s = store.orElseThrow(() -> new InvalidSpecException("store", "is required to"
+        + " resume a campaign: give Campaigns.Builder.store the store it was kept in"));
+    CampaignStore.requireKeepable(spec, s);
+    Campaign saved = CampaignStore.unfinished(s, spec.name()).orElseThrow(() ->
+        new InvalidSpecException("name", "the store has no unfinished campaign named "
+            + spec.name() + "; start it with Campaigns.start(spec)"));
+    CampaignMachine machine = new CampaignMachine(saved, spec, effects(), clock, scheduler,
+        listeners);
+    drive(machine, spec);
+    machine.recover(identity);
+    return machine;
+  }
+
+  private EngineEffects effects() {
+    return new EngineEffects(engines, rebuild, scheduler, clock);
+  }
+
+  private void drive(CampaignMachine machine, CampaignSpec spec) {
+    store.ifPresent(s -> machine.keepIn(CampaignStore.take(s, spec.name(), identity, clock,
+        scheduler, leaseTtl, machine::lost)));
+    driven.add(machine);
+    machine.completion().whenComplete((end, error) -> driven.remove(machine));
+  }
+
+  /**
+   * Stops driving every campaign of this object, as if the process died: nothing more is decided
+   * or saved, and their leases are left to lapse. Rollouts already running go on in their engines.
+   * For tests of a crash, and for a process that is going down hard.
+   */
+  public void shutdownNow() {
+    driven.forEach(m -> m.stop(false));
+    driven.clear();
+  }
+
+  /**
+   * Stops driving every campaign of this object and gives their leases back, so that another
+   * process may {@link #resume} them at once. Their state stays in the store; rollouts already
+   * running go on in their engines.
+   */
+  @Override
+  public void close() {
+    driven.forEach(m -> m.stop(true));
+    driven.clear();
   }
 
   /**
@@ -181,6 +271,9 @@ public final class Campaigns {
     private Clock clock = Clock.systemUTC();
     private Scheduler scheduler;
     private Random random = new Random();
+    private Optional<RolloutStore> store = Optional.empty();
+    private Optional<String> identity = Optional.empty();
+    private Duration leaseTtl = Duration.ofSeconds(30);
 
     private Builder(ImageRebuild rebuild) {
       this.rebuild = Arguments.required(rebuild, "rebuild");
@@ -220,6 +313,35 @@ public final class Campaigns {
     /** Adds a listener told about every campaign event. @return this builder */
     public Builder listener(CampaignListener listener) {
       listeners.add(Arguments.required(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Keeps every campaign's state in {@code s} (an {@link dev.molt.store.InMemoryRolloutStore}
+     * or a {@link dev.molt.store.FileRolloutStore}; usually the engines' own store), so that it
+     * can be resumed after a crash. Default: none, campaigns live in memory only.
+     *
+     * @return this builder
+     */
+    public Builder store(RolloutStore s) {
+      this.store = Optional.of(Arguments.required(s, "store"));
+      return this;
+    }
+
+    /** Names this process on the campaigns' leases (default {@code campaigns-<random>}). @return this */
+    public Builder identity(String name) {
+      this.identity = Optional.of(Arguments.notBlank(name, "identity"));
+      return this;
+    }
+
+    /**
+     * Sets how long a campaign's lease holds without renewal (default 30 s; renewed every third of
+     * it): how soon another process may resume a campaign whose process died.
+     *
+     * @return this builder
+     */
+    public Builder leaseTtl(Duration ttl) {
+      this.leaseTtl = Arguments.positive(ttl, "leaseTtl");
       return this;
     }
 

@@ -5,6 +5,7 @@ import dev.molt.LaunchSpec;
 import dev.molt.MoltException;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutHandle;
+import dev.molt.store.FleetLockedException;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.time.Scheduler;
@@ -73,7 +74,13 @@ final class EngineEffects implements CampaignMachine.Effects {
     }
     RolloutHandle handle;
     try {
-      handle = engines.get(fleet.engine()).start(fleet.rollout().withTarget(spec));
+      // a rollout of this very revision already running is one a crashed process started
+      // before it could save so: it is adopted, not started twice
+      RolloutEngine engine = engines.get(fleet.engine());
+      Optional<RolloutHandle> running = engine.active(fleet.name())
+          .filter(h -> h.current().to().equals(spec.revision()));
+      handle = running.isPresent() ? running.get()
+          : engine.start(fleet.rollout().withTarget(spec));
     } catch (MoltException e) {
       machine.fleetEnded(fleet.name(), FleetStatus.FAILED, Optional.of("rollout not started: "
           + e.getMessage()));
@@ -81,8 +88,91 @@ final class EngineEffects implements CampaignMachine.Effects {
     }
     handles.put(fleet.name(), handle);
     machine.fleetStarted(fleet.name(), spec.revision(), handle.id());
+    watch(machine, fleet.name(), handle);
+  }
+
+  private void watch(CampaignMachine machine, String fleet, RolloutHandle handle) {
     handle.completion().whenComplete((end, failure) -> later(() -> machine.fleetEnded(
-        fleet.name(), status(end, failure), reason(end, failure))));
+        fleet, status(end, failure), reason(end, failure))));
+  }
+
+  @Override
+  public void reattach(CampaignMachine machine, FleetProgress fleet) {
+    new Reattach(machine, fleet).run();
+  }
+
+  /**
+   * Finds a fleet's work after a crash. The engines are expected to have resumed their rollouts
+   * ({@link RolloutEngine#resumeAll()}); one they did not is resumed here, and one another engine
+   * still holds is looked at again with a growing delay until it ends or is free.
+   */
+  private final class Reattach implements Runnable {
+    private static final Duration FIRST_DELAY = Duration.ofSeconds(2);
+    private static final Duration MAX_DELAY = Duration.ofMinutes(1);
+    private final CampaignMachine machine;
+    private final FleetProgress fleet;
+    private final CampaignFleet spec;
+    private final RolloutEngine engine;
+    private Duration delay = FIRST_DELAY;
+
+    Reattach(CampaignMachine machine, FleetProgress fleet) {
+      this.machine = machine;
+      this.fleet = fleet;
+      this.spec = fleetOf(machine, fleet.fleet());
+      this.engine = engines.get(spec.engine());
+    }
+
+    @Override
+    public void run() {
+      try {
+        switch (fleet.status()) {
+          case REBUILDING -> startFleet(machine, spec); // adopts a rollout that started
+          case ROLLING, ABORTING -> rolling();
+          case REVERTING -> reverting();
+          default -> { }
+        }
+      } catch (FleetLockedException e) {
+        Duration wait = delay;
+        delay = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay.multipliedBy(2);
+        scheduler.schedule(this, wait);
+      } catch (MoltException e) {
+        later(() -> machine.fleetEnded(fleet.fleet(), FleetStatus.FAILED, Optional.of(
+            "could not be found again after the campaign was resumed: " + e.getMessage())));
+      }
+    }
+
+    private void rolling() {
+      String id = fleet.rolloutId().orElseThrow();
+      Optional<RolloutHandle> running = engine.active(fleet.fleet()).filter(h -> h.id()
+          .equals(id));
+      RolloutHandle handle;
+      if (running.isPresent()) {
+        handle = running.get();
+      } else {
+        Rollout saved = engine.find(id).orElseThrow(() -> new MoltException("rollout " + id
+            + " of fleet " + fleet.fleet() + " is in neither its engine nor its store"));
+        if (saved.phase().isTerminal()) {
+          later(() -> machine.fleetEnded(fleet.fleet(), status(saved, null),
+              reason(saved, null)));
+          return;
+        }
+        handle = engine.resume(id);
+      }
+      handles.put(fleet.fleet(), handle);
+      watch(machine, fleet.fleet(), handle);
+      if (fleet.status() == FleetStatus.ABORTING) {
+        abort(machine, fleet, "campaign " + machine.id() + " halted: " + machine.current()
+            .reason().orElse("halted"));
+      }
+    }
+
+    /** A revert that ran on is watched; else the fleet is returned to its revision again. */
+    private void reverting() {
+      Optional<RolloutHandle> running = engine.active(fleet.fleet())
+          .filter(h -> h.current().to().equals(fleet.from()));
+      RolloutHandle undo = running.isPresent() ? running.get() : engine.start(spec.rollout());
+      watchRevert(machine, fleet.fleet(), undo);
+    }
   }
 
   private static boolean onNewBase(Image image, BaseChange change) {
@@ -122,17 +212,30 @@ final class EngineEffects implements CampaignMachine.Effects {
   @Override
   public void revert(CampaignMachine machine, FleetProgress fleet) {
     try {
-      RolloutHandle undo = handles.get(fleet.fleet()).undo();
-      undo.completion().whenComplete((end, failure) -> later(() -> machine.fleetEnded(
-          fleet.fleet(), failure == null && end.phase() == RolloutPhase.SUCCEEDED
-              ? FleetStatus.REVERTED : FleetStatus.FAILED,
-          failure == null && end.phase() == RolloutPhase.SUCCEEDED ? Optional.empty()
-              : Optional.of("revert " + undo.id() + " failed: " + reason(end, failure)
-                  .orElse(String.valueOf(end.phase()))))));
+      // a fleet that succeeded before a crash has no handle here: its original spec (the
+      // revision it ran before the campaign) is started again, which is what undo() starts
+      RolloutHandle done = handles.get(fleet.fleet());
+      CampaignFleet spec = fleetOf(machine, fleet.fleet());
+      watchRevert(machine, fleet.fleet(), done != null ? done.undo()
+          : engines.get(spec.engine()).start(spec.rollout()));
     } catch (MoltException e) {
       later(() -> machine.fleetEnded(fleet.fleet(), FleetStatus.FAILED,
           Optional.of("could not revert: " + e.getMessage())));
     }
+  }
+
+  private static CampaignFleet fleetOf(CampaignMachine machine, String fleet) {
+    return machine.spec().fleets().stream().filter(f -> f.name().equals(fleet)).findFirst()
+        .orElseThrow();
+  }
+
+  private void watchRevert(CampaignMachine machine, String fleet, RolloutHandle undo) {
+    undo.completion().whenComplete((end, failure) -> later(() -> machine.fleetEnded(
+        fleet, failure == null && end.phase() == RolloutPhase.SUCCEEDED
+            ? FleetStatus.REVERTED : FleetStatus.FAILED,
+        failure == null && end.phase() == RolloutPhase.SUCCEEDED ? Optional.empty()
+            : Optional.of("revert " + undo.id() + " failed: " + reason(end, failure)
+                .orElseGet(() -> String.valueOf(end.phase()))))));
   }
 
   @Override

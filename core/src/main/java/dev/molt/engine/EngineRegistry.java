@@ -67,6 +67,11 @@ final class EngineRegistry {
     return Optional.ofNullable(active.get(fleet));
   }
 
+  /** @return the run of id {@code rolloutId}, if this engine runs it */
+  public Optional<RolloutRun> find(String rolloutId) {
+    return active.values().stream().filter(r -> r.id().equals(rolloutId)).findFirst();
+  }
+
   /** Forgets every run and returns them, for a stopping engine. */
   public List<RolloutRun> clear() {
     List<RolloutRun> runs = List.copyOf(active.values());

@@ -385,6 +385,19 @@ public final class RolloutEngine implements AutoCloseable {
         : new Fleet(seen.name(), seen.instances().size(), seen.instances(), seen.traffic()));
   }
 
+  /**
+   * Finds a rollout by id: as it is now if this engine runs it, else as its store saved it last.
+   *
+   * @param rolloutId the rollout's id
+   * @return the rollout; empty if neither this engine nor its store knows it
+   * @throws dev.molt.store.StoreException if the store cannot be read
+   */
+  public Optional<Rollout> find(String rolloutId) {
+    Arguments.notBlank(rolloutId, "rolloutId");
+    Optional<Rollout> live = registry.find(rolloutId).map(RolloutRun::current);
+    return live.isPresent() ? live : store.load(rolloutId).map(RolloutRecord::rollout);
+  }
+
   /** @return the running rollout of {@code fleet} (or the run of an acting reconcile), if any */
   public Optional<RolloutHandle> active(String fleet) {
     return registry.active(fleet).map(RolloutHandle.class::cast);

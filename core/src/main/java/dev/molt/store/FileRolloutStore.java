@@ -4,6 +4,7 @@ import dev.molt.LaunchSpec;
 import dev.molt.Revision;
 import dev.molt.Arguments;
 import dev.molt.internal.Json;
+import dev.molt.internal.RecordJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * sees either the previous or the new content, never a torn file. Leftover {@code .tmp} files of a
  * killed writer are ignored.
  *
- * <p>Control requests from other processes are files too ({@code controls/<rollout>/<id>.json}).
+ * <p>Control requests from other processes are files too ({@code controls/<rollout>/<id>.json}),
+ * and so are patch-wave campaigns ({@code campaigns/<id>.json}), fenced like rollouts.
  *
  * <p>Several processes may share the directory (on a local file system): lease changes, and saves
  * with their fencing check, happen under an OS file lock on {@code leases/<fleet>.lock}. A lease
@@ -50,15 +52,18 @@ public final class FileRolloutStore implements RolloutStore {
   private final Path rollouts;
   private final Path leases;
   private final Path controls;
+  private final Path campaigns;
 
   private FileRolloutStore(Path directory) {
     this.rollouts = directory.resolve("rollouts");
     this.leases = directory.resolve("leases");
     this.controls = directory.resolve("controls");
+    this.campaigns = directory.resolve("campaigns");
     try {
       Files.createDirectories(rollouts);
       Files.createDirectories(leases);
       Files.createDirectories(controls);
+      Files.createDirectories(campaigns);
     } catch (IOException e) {
       throw new StoreException("cannot create the store directory " + directory, e);
     }
@@ -108,6 +113,51 @@ public final class FileRolloutStore implements RolloutStore {
   @Override
   public Optional<LaunchSpec> launchSpec(Revision revision) {
     return RolloutStore.launchSpecIn(all(), revision);
+  }
+
+  @Override
+  public boolean keepsCampaigns() {
+    return true;
+  }
+
+  @Override
+  public void saveCampaign(Lease writer, SavedCampaign campaign) {
+    Arguments.required(campaign, "campaign").requireWriter(writer);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("format", FORMAT);
+    doc.put("campaign", RecordJson.toTree(campaign, SavedCampaign.class));
+    String text = Json.write(doc);
+    underLock(writer.fleet(), () -> {
+      LeaseFile current = readLease(writer.fleet());
+      Lease.requireCurrent(current.lease(), current.newestToken(), writer,
+          "save of campaign " + campaign.id());
+      writeAtomically(campaigns.resolve(fileName(campaign.id())), text);
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<SavedCampaign> campaign(String campaignId) {
+    return read(campaigns.resolve(fileName(campaignId))).map(FileRolloutStore::campaignOf);
+  }
+
+  @Override
+  public List<SavedCampaign> unfinishedCampaigns() {
+    List<SavedCampaign> out = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(campaigns, "*.json")) {
+      for (Path file : files) {
+        read(file).map(FileRolloutStore::campaignOf).filter(c -> !c.finished())
+            .ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot list " + campaigns, e);
+    }
+    out.sort(Comparator.comparing(SavedCampaign::id));
+    return out;
+  }
+
+  private static SavedCampaign campaignOf(Map<String, Object> doc) {
+    return (SavedCampaign) RecordJson.fromTree(doc.get("campaign"), SavedCampaign.class);
   }
 
   private List<RolloutRecord> all() {

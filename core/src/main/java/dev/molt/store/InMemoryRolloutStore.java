@@ -19,6 +19,7 @@ import java.util.Optional;
  */
 public final class InMemoryRolloutStore implements RolloutStore {
   private final Map<String, RolloutRecord> records = new LinkedHashMap<>();
+  private final Map<String, SavedCampaign> campaigns = new LinkedHashMap<>();
   private final Map<String, Lease> leases = new HashMap<>();
   private final Map<String, Long> newestTokens = new HashMap<>();
   private final Map<String, Map<String, ControlRequest>> requests = new HashMap<>();
@@ -45,6 +46,29 @@ public final class InMemoryRolloutStore implements RolloutStore {
   public synchronized List<RolloutRecord> unfinished() {
     return records.values().stream().filter(r -> !r.isFinished())
         .sorted(Comparator.comparing(r -> r.rollout().startedAt())).toList();
+  }
+
+  @Override
+  public boolean keepsCampaigns() {
+    return true;
+  }
+
+  @Override
+  public synchronized void saveCampaign(Lease writer, SavedCampaign campaign) {
+    Arguments.required(campaign, "campaign").requireWriter(writer);
+    Lease.requireCurrent(lease(writer.fleet()), newest(writer.fleet()), writer,
+        "save of campaign " + campaign.id());
+    campaigns.put(campaign.id(), campaign);
+  }
+
+  @Override
+  public synchronized Optional<SavedCampaign> campaign(String campaignId) {
+    return Optional.ofNullable(campaigns.get(campaignId));
+  }
+
+  @Override
+  public synchronized List<SavedCampaign> unfinishedCampaigns() {
+    return campaigns.values().stream().filter(c -> !c.finished()).toList();
   }
 
   @Override

@@ -149,6 +149,54 @@ public interface RolloutStore {
   }
 
   /**
+   * Whether this store keeps patch-wave campaigns ({@link #saveCampaign}). The default is false:
+   * a campaign given such a store is refused before it starts, naming the store.
+   *
+   * @return true if {@link #saveCampaign}, {@link #campaign} and {@link #unfinishedCampaigns} work
+   */
+  default boolean keepsCampaigns() {
+    return false;
+  }
+
+  /**
+   * Saves a campaign's latest state, replacing what was saved for its id, if {@code writer} is the
+   * newest lease of {@link SavedCampaign#lease()} (the same rule as {@link #save}).
+   *
+   * @param writer the lease under which the campaign is driven
+   * @param campaign its state
+   * @throws StaleLeaseException if a newer lease of that name was granted or {@code writer} was
+   *     released; nothing is written
+   * @throws dev.molt.InvalidSpecException if {@code writer} is the lease of another name
+   * @throws StoreException if it cannot be written, or this store does not keep campaigns (the
+   *     default)
+   */
+  default void saveCampaign(Lease writer, SavedCampaign campaign) {
+    throw new StoreException(getClass().getSimpleName() + " does not keep campaigns: keep a"
+        + " campaign's state in an InMemoryRolloutStore or a FileRolloutStore");
+  }
+
+  /**
+   * Reads a campaign's latest state.
+   *
+   * @param campaignId its id
+   * @return what was saved last; empty if nothing (and always, where campaigns are not kept)
+   * @throws StoreException if it cannot be read
+   */
+  default Optional<SavedCampaign> campaign(String campaignId) {
+    return Optional.empty();
+  }
+
+  /**
+   * Lists the campaigns that did not end, to resume them.
+   *
+   * @return their latest states; empty if none (and always, where campaigns are not kept)
+   * @throws StoreException if they cannot be read
+   */
+  default List<SavedCampaign> unfinishedCampaigns() {
+    return List.of();
+  }
+
+  /**
    * Finds the launch spec of a revision some saved rollout targeted or returned to, so that any
    * engine sharing the store can relaunch it in a rollback. The default finds nothing.
    *

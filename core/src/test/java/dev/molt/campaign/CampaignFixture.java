@@ -9,6 +9,8 @@ import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.inmemory.InstanceBehavior;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.rollout.RolloutSpec;
+import dev.molt.store.InMemoryRolloutStore;
+import dev.molt.store.RolloutStore;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.time.VirtualTime;
@@ -38,16 +40,28 @@ final class CampaignFixture {
   final Set<String> broken = ConcurrentHashMap.newKeySet();
   final List<String> rebuilt = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  final RolloutStore store;
+
   CampaignFixture(RolloutListener... listeners) {
+    this(new InMemoryRolloutStore(), listeners);
+  }
+
+  CampaignFixture(RolloutStore store, RolloutListener... listeners) {
+    this.store = store;
     platform = InMemoryProvider.builder(time)
         .defaultBehavior(InstanceBehavior.healthy(Duration.ofSeconds(20), Duration.ofSeconds(10)))
         .build();
-    RolloutEngine.Builder b = RolloutEngine.builder(platform).time(time).seed(3)
-        .pollInterval(Duration.ofSeconds(5));
+    engine = newEngine("engine-1", 3, listeners);
+  }
+
+  /** @return another engine on the same platform, time and store, as a restarted process has */
+  RolloutEngine newEngine(String identity, long seed, RolloutListener... listeners) {
+    RolloutEngine.Builder b = RolloutEngine.builder(platform).time(time).seed(seed)
+        .pollInterval(Duration.ofSeconds(5)).store(store).identity(identity);
     for (RolloutListener l : listeners) {
       b.listener(l);
     }
-    engine = b.build();
+    return b.build();
   }
 
   /** Declares and deploys a fleet of {@code capacity} on an app image built on base v1. */

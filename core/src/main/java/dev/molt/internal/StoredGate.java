@@ -1,4 +1,4 @@
-package dev.molt.store;
+package dev.molt.internal;
 
 import dev.molt.gate.Gate;
 import dev.molt.gate.GateContext;
@@ -10,11 +10,11 @@ import dev.molt.gate.Measurement;
  * one ({@code RolloutEngine.Builder#liveGate}); otherwise it measures this instead, which fails
  * safe: every measurement is an ERROR, so the pending analysis fails and the rollout
  * rolls back (or pauses, as its failure policy says) rather than promoting unjudged. Analyses that
- * had concluded before the crash are kept in the {@link StepRecord} and are not measured again.
+ * had concluded before the crash are kept in the {@link dev.molt.store.StepRecord} and are not measured again.
  *
  * @param name the stored gate's name
  */
-record StoredGate(String name) implements Gate {
+public record StoredGate(String name) implements Gate {
 
   @Override
   public Measurement measure(GateContext context) {

@@ -1,7 +1,6 @@
-package dev.molt.store;
+package dev.molt.internal;
 
 import dev.molt.gate.Gate;
-import dev.molt.internal.Json;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
@@ -31,14 +30,14 @@ import java.util.Set;
  * write (a field added since) reads as empty (optionals, collections) or zero (primitives), which
  * is the default every such component is given.
  */
-final class RecordJson {
+public final class RecordJson {
   static final String TYPE = "@type";
   static final String GATE = "@gate";
 
   private RecordJson() {}
 
   /** @return the JSON tree of {@code value}, whose declared type is {@code type} */
-  static Object toTree(Object value, Type type) {
+  public static Object toTree(Object value, Type type) {
     Class<?> raw = raw(type);
     if (value == null) {
       return null;
@@ -96,7 +95,7 @@ final class RecordJson {
   }
 
   /** @return the value of declared type {@code type} read from {@code tree} */
-  static Object fromTree(Object tree, Type type) {
+  public static Object fromTree(Object tree, Type type) {
     Class<?> raw = raw(type);
     if (raw == Optional.class) {
       return tree == null ? Optional.empty() : Optional.of(fromTree(tree, arg(type, 0)));
