@@ -27,10 +27,12 @@ public record SavedCampaign(String id, String name, String lease, boolean finish
   }
 
   /**
+   * Checks the lease a store was given with this campaign. Public for stores in other modules.
+   *
    * @param writer the lease a store was given with this campaign
    * @throws dev.molt.InvalidSpecException if it is for another name than {@link #lease}
    */
-  void requireWriter(Lease writer) {
+  public void requireWriter(Lease writer) {
     Arguments.required(writer, "writer");
     if (!writer.fleet().equals(lease)) {
       throw new dev.molt.InvalidSpecException("writer", "is the lease of " + writer.fleet()

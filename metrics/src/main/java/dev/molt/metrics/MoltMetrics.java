@@ -397,6 +397,26 @@ public final class MoltMetrics implements RolloutListener {
       }
 
       @Override
+      public boolean keepsCampaigns() {
+        return store.keepsCampaigns();
+      }
+
+      @Override
+      public void saveCampaign(Lease writer, dev.molt.store.SavedCampaign campaign) {
+        store.saveCampaign(writer, campaign);
+      }
+
+      @Override
+      public Optional<dev.molt.store.SavedCampaign> campaign(String campaignId) {
+        return store.campaign(campaignId);
+      }
+
+      @Override
+      public List<dev.molt.store.SavedCampaign> unfinishedCampaigns() {
+        return store.unfinishedCampaigns();
+      }
+
+      @Override
       public dev.molt.time.Cancellable watchRequests(
           java.util.function.Consumer<String> onRequest) {
         return store.watchRequests(onRequest);

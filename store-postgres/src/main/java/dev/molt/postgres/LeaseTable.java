@@ -104,6 +104,21 @@ final class LeaseTable {
   }
 
   /** The refusal of {@code writer}, naming the fleet's newest token and holder as they are now. */
+  /**
+   * Says why a write conditional on {@code writer} wrote nothing: a stale lease, or, when the lease
+   * is current, a row that belongs to another lease name or was written under a newer token.
+   */
+  RuntimeException refused(Connection c, Lease writer, String what, String rowOwner)
+      throws SQLException {
+    StaleLeaseException refused = stale(c, writer, what);
+    if (refused.newestToken() == writer.token()
+        && refused.newestHolder().filter(writer.holder()::equals).isPresent()) {
+      return new dev.molt.store.StoreException("refused the " + what + ": the lease is current,"
+          + " but " + rowOwner + ", or it was written under a newer lease");
+    }
+    return refused;
+  }
+
   StaleLeaseException stale(Connection c, Lease writer, String what) throws SQLException {
     Row row = read(c, writer.fleet());
     return new StaleLeaseException(writer, row.newestToken(), row.lease().map(Lease::holder),

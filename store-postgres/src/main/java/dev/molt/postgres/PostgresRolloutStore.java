@@ -65,12 +65,14 @@ public final class PostgresRolloutStore implements RolloutStore {
   private final DataSource dataSource;
   private final String schema;
   private final LeaseTable leases;
+  private final CampaignTable campaigns;
 
   private PostgresRolloutStore(Builder b) {
     this.schema = b.schema;
     this.dataSource = b.dataSource;
     this.jdbc = new Jdbc(b.dataSource, (int) Math.max(1, b.statementTimeout.toSeconds()), schema);
     this.leases = new LeaseTable(jdbc, schema);
+    this.campaigns = new CampaignTable(jdbc, schema, leases);
   }
 
   /**
@@ -109,16 +111,30 @@ public final class PostgresRolloutStore implements RolloutStore {
           return null;
         }
       }
-      StaleLeaseException refused = leases.stale(c, writer, "save of rollout " + record.id());
-      if (refused.newestToken() == writer.token()
-          && refused.newestHolder().filter(writer.holder()::equals).isPresent()) {
-        // the lease is current, so the row refused: another fleet's record, or a newer token's
-        throw new StoreException("refused to save rollout " + record.id() + " of fleet "
-            + record.fleet() + ": the stored record of that id belongs to another fleet or was"
-            + " written under a newer lease");
-      }
-      throw refused;
+      throw leases.refused(c, writer, "save of rollout " + record.id(), "rollout "
+          + record.id() + " of fleet " + record.fleet() + ": the stored record of that id"
+          + " belongs to another fleet");
     });
+  }
+
+  @Override
+  public boolean keepsCampaigns() {
+    return true;
+  }
+
+  @Override
+  public void saveCampaign(Lease writer, dev.molt.store.SavedCampaign campaign) {
+    campaigns.save(writer, campaign);
+  }
+
+  @Override
+  public Optional<dev.molt.store.SavedCampaign> campaign(String campaignId) {
+    return campaigns.load(campaignId);
+  }
+
+  @Override
+  public List<dev.molt.store.SavedCampaign> unfinishedCampaigns() {
+    return campaigns.unfinished();
   }
 
   @Override

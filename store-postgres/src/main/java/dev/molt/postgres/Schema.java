@@ -53,7 +53,18 @@ final class Schema {
               + " reason text,"
               + " requested_by text NOT NULL,"
               + " requested_at timestamptz NOT NULL,"
-              + " PRIMARY KEY (rollout_id, id))")));
+              + " PRIMARY KEY (rollout_id, id))")),
+      // the state is the text dev.molt.campaign writes: kept verbatim, never queried inside
+      new Migration(3, "patch-wave campaigns", List.of(
+          "CREATE TABLE %s.campaigns ("
+              + " id text PRIMARY KEY,"
+              + " name text NOT NULL,"
+              + " lease text NOT NULL,"
+              + " finished boolean NOT NULL,"
+              + " token bigint NOT NULL,"
+              + " state text NOT NULL,"
+              + " saved_at timestamptz NOT NULL DEFAULT now())",
+          "CREATE INDEX campaigns_unfinished ON %s.campaigns (id) WHERE NOT finished")));
 
   static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 

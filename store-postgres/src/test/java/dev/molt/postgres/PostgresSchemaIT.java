@@ -55,7 +55,8 @@ class PostgresSchemaIT {
       assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(versions()).isEqualTo(allVersions());
-    assertThat(tables()).contains("leases", "rollouts", "schema_version");
+    assertThat(tables()).contains("leases", "rollouts", "control_requests", "campaigns",
+        "schema_version");
   }
 
   @Test
@@ -82,6 +83,7 @@ class PostgresSchemaIT {
     assertThat(versions()).isEqualTo(allVersions());
     assertThat(upgraded.lease("web")).hasValueSatisfying(l -> assertThat(l.token()).isEqualTo(1));
     assertThat(upgraded.requests("ro-1")).isEmpty(); // the table of version 2 is there
+    assertThat(upgraded.unfinishedCampaigns()).isEmpty(); // and that of version 3
   }
 
   @Test

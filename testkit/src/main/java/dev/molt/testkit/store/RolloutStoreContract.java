@@ -48,7 +48,10 @@ import org.junit.jupiter.api.Test;
  *   <li>control requests are kept once per id, listed oldest first, and a record's answers to
  *       them round-trip with it;
  *   <li>a request sent again under its id is delivered once, as first sent, whatever the second
- *       copy carries and whichever handle sent it; ids are per rollout.
+ *       copy carries and whichever handle sent it; ids are per rollout;
+ *   <li>a store that keeps campaigns keeps each as saved last, lists the unfinished ones and
+ *       refuses a stale writer or the lease of another name, as for records; one that does not
+ *       says so and refuses to save one with a {@link dev.molt.store.StoreException}.
  * </ul>
  *
  * Each test uses a fresh store from {@link #createStore()}. Time is the caller's: stores never
@@ -276,6 +279,16 @@ public abstract class RolloutStoreContract {
     assertThatThrownBy(() -> openAgain(store).acquire("web", "engine-b", late.plusSeconds(1),
         TTL)).isInstanceOfSatisfying(FleetLockedException.class,
             e -> assertThat(e.holder()).isEqualTo("engine-a"));
+  }
+
+  @Test
+  void aCampaignIsKeptAsSavedLastOrRefusedByAStoreThatKeepsNone() {
+    new CampaignRules(store, this::openAgain, T0, TTL).keepsTheLastSaveAndListsTheUnfinished();
+  }
+
+  @Test
+  void aCampaignSaveIsFencedByItsLeaseAsARecordIs() {
+    new CampaignRules(store, this::openAgain, T0, TTL).refusesAStaleOrForeignWriter();
   }
 
   @Test

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
  *   <li>an engine that crashed mid-rollout leaves its record for another, which cannot resume it
  *       while the lease holds and finishes it once it lapsed, under a higher token;
  *   <li>an engine whose fleet was granted to another stops with {@code LEASE_LOST}, makes no
- *       further platform call and saves nothing more.
+ *       further platform call and saves nothing more;
+ *   <li>a patch-wave campaign whose process died mid-wave is resumed by another process and ends
+ *       as it would have, no fleet rebuilt twice (a store that keeps no campaigns is refused
+ *       before anything is rebuilt).
  * </ul>
  *
  * The engines run on an in-memory platform in virtual time. Not thread-safe (JUnit runs one test
@@ -121,6 +124,11 @@ public abstract class RolloutStoreEngineContract {
         .contains(V1);
     assertThat(store.acquire("web", "later", time.now(), Duration.ofSeconds(30)).token())
         .as("every grant took a higher token").isGreaterThan(left.token() + 1);
+  }
+
+  @Test
+  void aCampaignWhoseProcessDiedMidWaveIsResumedByAnother() {
+    new CampaignCrash(time, platform, store(), this::engine).resumesAfterACrashOrIsRefused();
   }
 
   @Test
