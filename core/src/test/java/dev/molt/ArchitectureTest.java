@@ -42,13 +42,15 @@ class ArchitectureTest {
     allow("strategy", "", "gate");
     allow("rollout", "", "strategy", "gate");
     allow("reconcile", "", "strategy", "rollout");
-    allow("store", "", "time", "gate", "strategy", "rollout", "reconcile", "internal");
+    allow("codec", "gate", "internal");
+    allow("store", "", "time", "gate", "strategy", "rollout", "reconcile", "internal", "codec");
     allow("inmemory", "", "spi", "time");
     allow("decide", "", "strategy", "gate", "rollout", "reconcile");
     allow("engine", "", "time", "spi", "gate", "strategy", "rollout", "reconcile", "store",
         "inmemory", "decide", "internal");
     allow("notify", "", "engine", "rollout", "internal");
-    allow("campaign", "", "time", "gate", "strategy", "rollout", "reconcile", "engine");
+    allow("campaign", "", "time", "gate", "strategy", "rollout", "reconcile", "engine", "store",
+        "internal", "codec");
   }
 
   private static void allow(String pkg, String... uses) {

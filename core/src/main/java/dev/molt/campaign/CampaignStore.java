@@ -3,7 +3,7 @@ package dev.molt.campaign;
 import dev.molt.InvalidSpecException;
 import dev.molt.MoltException;
 import dev.molt.internal.Json;
-import dev.molt.internal.RecordJson;
+import dev.molt.codec.RecordJson;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutStore;
 import dev.molt.store.SavedCampaign;

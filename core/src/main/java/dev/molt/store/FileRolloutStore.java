@@ -4,7 +4,7 @@ import dev.molt.LaunchSpec;
 import dev.molt.Revision;
 import dev.molt.Arguments;
 import dev.molt.internal.Json;
-import dev.molt.internal.RecordJson;
+import dev.molt.codec.RecordJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -7,7 +7,7 @@ import dev.molt.rollout.RolloutSpec;
 import dev.molt.Arguments;
 import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.internal.Json;
-import dev.molt.internal.RecordJson;
+import dev.molt.codec.RecordJson;
 import java.util.List;
 import java.util.Optional;
 

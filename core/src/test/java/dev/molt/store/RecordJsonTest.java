@@ -14,7 +14,7 @@ import dev.molt.gate.Measurement;
 import dev.molt.gate.MetricResult;
 import dev.molt.gate.Verdict;
 import dev.molt.internal.Json;
-import dev.molt.internal.RecordJson;
+import dev.molt.codec.RecordJson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

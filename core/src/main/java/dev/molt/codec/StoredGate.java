@@ -1,4 +1,4 @@
-package dev.molt.internal;
+package dev.molt.codec;
 
 import dev.molt.gate.Gate;
 import dev.molt.gate.GateContext;
@@ -10,7 +10,7 @@ import dev.molt.gate.Measurement;
  * one ({@code RolloutEngine.Builder#liveGate}); otherwise it measures this instead, which fails
  * safe: every measurement is an ERROR, so the pending analysis fails and the rollout
  * rolls back (or pauses, as its failure policy says) rather than promoting unjudged. Analyses that
- * had concluded before the crash are kept in the {@link dev.molt.store.StepRecord} and are not measured again.
+ * had concluded before the crash are kept in the step record and are not measured again.
  *
  * @param name the stored gate's name
  */

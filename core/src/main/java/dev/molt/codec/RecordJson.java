@@ -1,6 +1,7 @@
-package dev.molt.internal;
+package dev.molt.codec;
 
 import dev.molt.gate.Gate;
+import dev.molt.internal.Json;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
