@@ -202,10 +202,20 @@ final class CampaignMachine implements CampaignHandle {
     return state;
   }
 
+  /** Refuses a control on a campaign this process no longer drives. */
+  private void requireDriven(String control) {
+    if (stopped) {
+      throw new IllegalControlException("campaign " + state.id() + " is no longer driven by this"
+          + " process (it was stopped, or another took it over): " + control + "() must go to"
+          + " the handle of the process that resumed it");
+    }
+  }
+
   @Override
   public void approve() {
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
+      requireDriven("approve");
       if (state.phase() != CampaignPhase.RUNNING
           || state.stage() != Campaign.Stage.AWAITING_APPROVAL) {
         throw new IllegalControlException("campaign " + state.id() + " is " + state.phase()
@@ -233,6 +243,7 @@ final class CampaignMachine implements CampaignHandle {
   private void control(boolean pause) {
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
+      requireDriven(pause ? "pause" : "resume");
       if (state.phase() != CampaignPhase.RUNNING || (!pause && !state.paused())) {
         throw new IllegalControlException("campaign " + state.id() + " is " + state.phase()
             + (state.paused() ? " (paused)" : "") + ": " + (pause ? "pause() is valid while it"
@@ -254,6 +265,7 @@ final class CampaignMachine implements CampaignHandle {
     Arguments.notBlank(reason, "reason");
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
+      requireDriven("abort");
       if (state.phase().isTerminal()) {
         throw new IllegalControlException("campaign " + state.id() + " already ended "
             + state.phase() + "; nothing to abort");

@@ -141,6 +141,20 @@ public final class Campaigns implements AutoCloseable {
     return machine;
   }
 
+  /**
+   * Reads a campaign as a store saved it last, from any process: for a status page or a command
+   * line, without driving it.
+   *
+   * @param store the store it is kept in
+   * @param campaignId its id
+   * @return its latest snapshot; empty if the store has none of that id
+   * @throws dev.molt.store.StoreException if the store cannot be read, or what it holds cannot
+   */
+  public static Optional<Campaign> saved(RolloutStore store, String campaignId) {
+    Arguments.required(store, "store");
+    return store.campaign(Arguments.notBlank(campaignId, "campaignId")).map(CampaignStore::read);
+  }
+
   private EngineEffects effects() {
     return new EngineEffects(engines, rebuild, scheduler, clock);
   }

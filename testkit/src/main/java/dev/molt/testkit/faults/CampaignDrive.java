@@ -87,13 +87,12 @@ final class CampaignDrive {
     prepare();
     CampaignChecker campaignChecker = CampaignChecker.of(spec, sim.provider());
     Failures failures = new Failures(rollouts);
-    RolloutEngine engine = engine(campaignChecker, failures);
     AtomicReference<CampaignHandle> handle = new AtomicReference<>();
-    Campaigns campaigns = Campaigns.builder(rebuild).engine(engine).time(sim.time())
-        .seed(schedule.seed()).listener(campaignChecker).listener(failures)
-        .listener(approver(handle)).build();
+    Process first = new Process("campaign", schedule.crashAfterEvent(), campaignChecker, failures,
+        handle);
     Duration bound = bound();
-    Optional<Campaign> end = drive(campaigns, handle, bound);
+    Optional<Campaign> end = drive(first, handle, bound);
+    RolloutEngine engine = (first.successor != null ? first.successor : first).engine;
     meddling.atEnd().accept(sim);
     problems.addAll(campaignChecker.violations());
     if (campaignChecker.checks() == 0) {
@@ -131,26 +130,81 @@ final class CampaignDrive {
         rollout, schedule.pollInterval())));
   }
 
-  /** One engine for every fleet, each fleet's calls shown to its own checker only. */
-  private RolloutEngine engine(CampaignChecker campaignChecker, Failures failures) {
-    Map<String, Provider> wrapped = new LinkedHashMap<>();
-    checkers.forEach((fleet, checker) -> wrapped.put(fleet, checker.wrap(sim.provider())));
-    RolloutEngine.Builder b = RolloutEngine.builder(new FleetDispatch(sim.provider(), wrapped))
-        .time(sim.time()).seed(schedule.seed()).store(sim.store()).identity("campaign")
-        .pollInterval(schedule.pollInterval()).listener(campaignChecker).listener(failures);
-    checkers.values().forEach(b::listener);
-    return b.build();
+  /**
+   * The process that drives the campaign: one engine for every fleet (each fleet's calls shown to
+   * its own checker only) and the campaign driver, both on the platform's store. The schedule's
+   * crash kills both after the campaign's n-th event; the successor then resumes.
+   */
+  private final class Process {
+    final RolloutEngine engine;
+    final Campaigns campaigns;
+    final CampaignChecker campaignChecker;
+    final Failures failures;
+    final AtomicReference<CampaignHandle> handle;
+    volatile boolean dead;
+    Process successor;
+    private int events;
+
+    Process(String identity, int crashAfterEvent, CampaignChecker campaignChecker,
+        Failures failures, AtomicReference<CampaignHandle> handle) {
+      this.campaignChecker = campaignChecker;
+      this.failures = failures;
+      this.handle = handle;
+      Map<String, Provider> wrapped = new LinkedHashMap<>();
+      checkers.forEach((fleet, checker) -> wrapped.put(fleet, checker.wrap(sim.provider())));
+      RolloutEngine.Builder b = RolloutEngine.builder(new FleetDispatch(sim.provider(), wrapped))
+          .time(sim.time()).seed(schedule.seed()).store(sim.store()).identity(identity)
+          .pollInterval(schedule.pollInterval()).listener(campaignChecker).listener(failures);
+      checkers.values().forEach(b::listener);
+      this.engine = b.build();
+      this.campaigns = Campaigns.builder(rebuild).engine(engine).time(sim.time())
+          .seed(schedule.seed()).store(sim.store()).identity(identity + "-driver")
+          .listener(campaignChecker).listener(failures).listener(approver(handle))
+          .listener((c, e) -> crashAt(crashAfterEvent)).build();
+    }
+
+    private synchronized void crashAt(int n) {
+      if (!dead && n > 0 && ++events == n) {
+        dead = true;
+        campaigns.shutdownNow();
+        engine.shutdownNow();
+      }
+    }
+
+    /** A new process resumes what this one left, once its leases lapsed. */
+    Process resume() {
+      sim.time().advance(LEASES_LAPSE);
+      successor = new Process("campaign-2", 0, campaignChecker, failures, handle);
+      successor.engine.resumeAll();
+      handle.set(successor.campaigns.resume(spec));
+      return successor;
+    }
   }
 
+  /** Longer than every lease the engine and the campaign take (30 s by default). */
+  private static final Duration LEASES_LAPSE = Duration.ofSeconds(31);
+
   /** Starts the campaign and drives the time until it ended, or until twice its bound. */
-  private Optional<Campaign> drive(Campaigns campaigns, AtomicReference<CampaignHandle> handle,
+  private Optional<Campaign> drive(Process process, AtomicReference<CampaignHandle> handle,
       Duration bound) {
     try {
-      handle.set(campaigns.start(spec));
+      handle.set(process.campaigns.start(spec));
       meddling.atStart().accept(sim, handle.get());
       VirtualTime time = sim.time();
-      time.runUntil(() -> handle.get().completion().isDone(),
-          time.now().plus(bound.multipliedBy(2)));
+      java.time.Instant limit = time.now().plus(bound.multipliedBy(2));
+      time.runUntil(() -> handle.get().completion().isDone() || process.dead, limit);
+      if (process.dead && !handle.get().completion().isDone()) {
+        Campaign saved = Campaigns.saved(sim.store(), handle.get().id()).orElseThrow();
+        if (saved.isDone()) {
+          return Optional.of(saved); // it died right after saving its end: nothing to resume
+        }
+        process.resume();
+        if (handle.get().current().stage() == Campaign.Stage.AWAITING_APPROVAL) {
+          // the person sees the resumed campaign wait, and approves it again
+          sim.time().schedule(() -> approve(handle), schedule.approvalDelay());
+        }
+        time.runUntil(() -> handle.get().completion().isDone(), limit);
+      }
       return Optional.of(handle.get().current()).filter(Campaign::isDone);
     } catch (RuntimeException e) {
       problems.add("unexpected " + e);
@@ -162,16 +216,29 @@ final class CampaignDrive {
   private CampaignListener approver(AtomicReference<CampaignHandle> handle) {
     return (campaign, event) -> {
       if (event.type() == CampaignEvent.Type.AWAITING_APPROVAL) {
-        sim.time().schedule(() -> {
-          try {
-            handle.get().approve();
-          } catch (IllegalControlException e) {
-            problems.add("approve() of wave " + event.wave().orElse("?") + " threw: "
-                + e.getMessage());
-          }
-        }, schedule.approvalDelay());
+        sim.time().schedule(() -> approve(handle), schedule.approvalDelay());
       }
     };
+  }
+
+  /**
+   * Approves on the handle of the process that drives the campaign now. An approval asked for
+   * before a crash may find the campaign approved already, or reach the dead process's handle:
+   * then it is dropped (the person approves the resumed campaign again when it waits).
+   */
+  private void approve(AtomicReference<CampaignHandle> handle) {
+    CampaignHandle h = handle.get();
+    if (schedule.crashAfterEvent() > 0 && (h.current().phase() != CampaignPhase.RUNNING
+        || h.current().stage() != Campaign.Stage.AWAITING_APPROVAL)) {
+      return;
+    }
+    try {
+      h.approve();
+    } catch (IllegalControlException e) {
+      if (schedule.crashAfterEvent() == 0) { // else: the handle of the process that died
+        problems.add("approve() of wave " + h.current().wave() + " threw: " + e.getMessage());
+      }
+    }
   }
 
   private Liveness liveness(RolloutSpec rollout) {

@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * over two to six in-memory fleets of random sizes and strategies ({@link StrategyCase#ALL}), in
  * two to four waves (by label or by list) with random {@code maxConcurrentFleets}, bake and
  * approvals, a random exposure budget, {@code maxFailures} and roll-back on halt, some fleets
- * whose rebuilt image never becomes healthy, and the platform faults of the rollout schedules
+ * whose rebuilt image never becomes healthy, in half of them the death of the campaign's process
+ * at a random event (resumed by another from the store), and the platform faults of the rollout schedules
  * (call errors, refusals, failing, never healthy, flapping and slow instances, latencies) on every
  * revision. Drawn entirely from its seed, so printing the seed is enough to replay it.
  *
@@ -38,6 +39,8 @@ import java.util.TreeSet;
  * @param approvalDelay how long the schedule's person takes to approve a wave that asks for it
  * @param pollInterval the engine's poll interval
  * @param routed whether the platform has a traffic router
+ * @param crashAfterEvent after which of its events the campaign's process dies (engine and
+ *     campaign driver, leases left to lapse) and a new one resumes it from the store; 0 for none
  */
 public record CampaignSchedule(
     long seed,
@@ -48,7 +51,8 @@ public record CampaignSchedule(
     int lostLaunchResponses,
     Duration approvalDelay,
     Duration pollInterval,
-    boolean routed) {
+    boolean routed,
+    int crashAfterEvent) {
 
   /** The base every fleet's image is built on at the start. */
   public static final Image BASE_V1 = SimulatedPlatform.spec("base-v1").image();
@@ -122,7 +126,7 @@ public record CampaignSchedule(
         .quietAfter(Duration.ofMinutes(5 + random.nextInt(40)));
     return new CampaignSchedule(seed, b.build(), strategies, broken, plan,
         random.nextInt(3) == 0 ? 1 + random.nextInt(3) : 0, Duration.ofSeconds(random.nextInt(1800)), Duration.ofSeconds(1 + random.nextInt(10)),
-        random.nextInt(4) != 0);
+        random.nextInt(4) != 0, random.nextBoolean() ? 1 + random.nextInt(20) : 0);
   }
 
   /** A budget that the largest fleet alone fits, up to 100 %. */
@@ -152,7 +156,8 @@ public record CampaignSchedule(
 
   /**
    * The fault classes this schedule draws from: {@code campaign}, {@code campaign-approval},
-   * {@code campaign-broken-rebuild}, {@code campaign-roll-back-on-halt}, and the platform's
+   * {@code campaign-broken-rebuild}, {@code campaign-roll-back-on-halt}, {@code campaign-crash},
+   * and the platform's
    * ({@code lost-launch-response}, {@code launch-failure}, {@code never-healthy}, {@code flapping}, {@code slow}, {@code
    * throttle}, {@code timeout}, {@code refuse-<kind>}, {@code old-relaunch-faults}).
    *
@@ -163,6 +168,7 @@ public record CampaignSchedule(
     add(out, approvals(), "campaign-approval");
     add(out, !broken.isEmpty(), "campaign-broken-rebuild");
     add(out, spec.rollBackOnHalt(), "campaign-roll-back-on-halt");
+    add(out, crashAfterEvent > 0, "campaign-crash");
     add(out, lostLaunchResponses > 0, "lost-launch-response");
     add(out, plan.launchFailure() > 0, "launch-failure");
     add(out, plan.neverHealthy() > 0, "never-healthy");
@@ -200,6 +206,7 @@ public record CampaignSchedule(
         + spec.maxExposure() + "% (" + spec.exposureBudget() + "/" + spec.totalCapacity()
         + ") maxFailures=" + spec.maxFailures() + " rollBackOnHalt=" + spec.rollBackOnHalt()
         + " routed=" + routed + " approvalDelay=" + approvalDelay + " lostLaunchResponses="
-        + lostLaunchResponses + " plan=" + plan;
+        + lostLaunchResponses + (crashAfterEvent > 0 ? " crashAfterEvent=" + crashAfterEvent
+        : "") + " plan=" + plan;
   }
 }

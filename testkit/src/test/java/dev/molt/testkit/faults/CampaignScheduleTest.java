@@ -25,13 +25,19 @@ class CampaignScheduleTest {
   @Test
   void randomCampaignsUnderFaultsHoldEveryInvariant() {
     Set<String> endings = new HashSet<>();
+    int resumed = 0;
     for (long seed = 0; seed < SEEDS; seed++) {
       CampaignOutcome outcome = FaultCampaign.run(CampaignSchedule.draw(seed));
       assertThat(outcome.violations()).as("seed %d: %s", seed, outcome.schedule()).isEmpty();
       assertThat(outcome.end()).as("seed %d ended", seed).isPresent();
       endings.add(outcome.ending());
+      if (outcome.end().orElseThrow().history().stream()
+          .anyMatch(e -> e.type() == dev.molt.campaign.CampaignEvent.Type.RECOVERED)) {
+        resumed++;
+      }
     }
     assertThat(endings).as("the seeds cover both ends").contains("completed", "halted");
+    assertThat(resumed).as("campaigns whose process died and was resumed").isGreaterThanOrEqualTo(3);
   }
 
   @Test
