@@ -140,6 +140,28 @@ class AwsZonesTest {
   }
 
   @Test
+  void learningTheSubnetsZonesIsPacedUnderTheDescribeBucket() {
+    // the root device named: no DescribeImages takes a token before DescribeSubnets
+    LaunchSpec named = spread.toBuilder().option("aws.rootDeviceName", "/dev/xvda").build();
+    for (int n = 0; n < 100; n++) {
+      provider.observe(FLEET); // one describe token each
+    }
+
+    assertThatThrownBy(() -> provider.launch(request(named, 1, "paced", "us-east-1b")))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("Describe*");
+        });
+    assertThat(aws.fake.calls("DescribeSubnets")).isZero();
+    assertThat(aws.fake.calls("DescribeImages")).isZero();
+    assertThat(aws.fake.calls("RunInstances")).isZero();
+    time.advance(Duration.ofMillis(100)); // two tokens: DescribeSubnets, then the token lookup
+    assertThat(provider.launch(request(named, 1, "paced", "us-east-1b"))).singleElement()
+        .satisfies(i -> assertThat(i.labels()).containsEntry(Ec2Tags.ZONE, "us-east-1b"));
+    assertThat(aws.fake.calls("DescribeSubnets")).isEqualTo(1);
+  }
+
+  @Test
   void anUnzonedLaunchStillSpreadsOverEverySubnetAndAsksNoZones() {
     Set<String> zones = new TreeSet<>();
     for (int n = 0; n < 8; n++) {
