@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  * pods of its revision; the ReplicaSet controller counts only the pods whose controller reference
  * names it, so it leaves them alone. Pure: no API calls.
  *
+ * <p>A zoned ReplicaSet's name may pass 63 characters (a ReplicaSet name may have 253); the API
+ * server then cuts the {@code generateName} of its pods to fit, and Molt finds pods by their
+ * labels, never by name.
+ *
  * <p>Worked example: fleet {@code web}, revision {@code r-0123456789}, zone {@code eu-west-1a}:
  * ReplicaSet {@code web-r-0123456789-eu-west-1a}; zone {@code Zone_A} (not a DNS label): {@code
  * web-r-0123456789-z} and 10 hex digits of the zone's SHA-256.
