@@ -216,8 +216,8 @@ public final class AwsProvider implements Provider, AutoCloseable {
     // not registered here: ELBv2 refuses a pending instance (InvalidTarget); health registers
     // each one in its revision's groups once EC2 reports it running
     List<String> ids = launched.stream().map(Instance::id).toList();
-    LOG.info("fleet={} action=launch revision={} key={} instances={}", fleet, spec.revision(),
-        request.requestKey(), ids);
+    LOG.info("fleet={} action=launch revision={} key={} zone={} instances={}", fleet,
+        spec.revision(), request.requestKey(), request.zone().orElse("any"), ids);
     return launched;
   }
 

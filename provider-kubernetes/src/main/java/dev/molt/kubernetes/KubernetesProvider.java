@@ -190,9 +190,10 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
         .flatMap(v -> v.toInstance(request.fleet(), now, drainGrace, zones.of("launch", v))
             .stream())
         .limit(request.count()).toList();
-    LOG.info("fleet={} rollout={} action=launch revision={} key={} new={} count={} named={}",
-        request.fleet(), request.rolloutId(), request.revision(), request.requestKey(), applied,
-        request.count(), launched.stream().map(Instance::id).toList());
+    LOG.info("fleet={} rollout={} action=launch revision={} key={} zone={} new={} count={}"
+        + " named={}", request.fleet(), request.rolloutId(), request.revision(),
+        request.requestKey(), request.zone().orElse("any"), applied, request.count(),
+        launched.stream().map(Instance::id).toList());
     return launched;
   }
 
