@@ -24,9 +24,13 @@ import java.util.Optional;
  *     update). Providers without a router ignore it
  * @param zone the zone to place every instance in ({@link OwnerLabels#ZONE}), as a zonal rolling
  *     update asks; empty: wherever the provider places them. A provider that can place by zone
- *     puts them there and reports the zone in that label; one that cannot (Docker, Kubernetes,
- *     AWS today) ignores it, and a zonal rolling update then sees them in whatever zone (or none)
- *     they report
+ *     puts them there and reports the zone in that label: the in-memory provider; Kubernetes
+ *     (the pods of a revision's per-zone ReplicaSet, bound by a node selector on {@code
+ *     topology.kubernetes.io/zone} to that zone's nodes); AWS EC2 (the configured subnets in that
+ *     zone only, or EC2's placement in the zone without subnets; a zone no configured subnet is
+ *     in is refused). One that cannot (Docker) ignores it, and a zonal rolling update then sees
+ *     its instances in whatever zone (or none) they report. The provider conformance kit checks
+ *     the zone rules for the providers that declare they place by zone
  */
 public record LaunchRequest(
     String fleet, LaunchSpec spec, int count, String rolloutId, String requestKey,

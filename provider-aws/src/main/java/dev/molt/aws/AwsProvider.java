@@ -52,7 +52,13 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *       Name} and the port they serve on; the client token is derived from the request key, so a
  *       repeated request returns the instances of the first one instead of launching more. The
  *       spec's environment becomes user data writing {@code /etc/molt/environment}. Instances
- *       are not registered in target groups yet: ELBv2 refuses pending instances.
+ *       are not registered in target groups yet: ELBv2 refuses pending instances. Every instance
+ *       reports its availability zone as {@code molt.dev/zone}. A launch asking for a {@linkplain
+ *       LaunchRequest#zone() zone} goes only to the configured subnets in that zone (each
+ *       subnet's zone learnt once, by DescribeSubnets), a full one falling back to the zone's
+ *       next and then failing retryably, naming the zone; a zone none of them is in is refused
+ *       (non-retryable, naming each subnet's zone) before anything is launched. Without
+ *       configured subnets EC2 is asked for the zone ({@code Placement.AvailabilityZone}).
  *   <li><b>observe</b> is DescribeInstances filtered on the owner tags by EC2 itself, excluding
  *       shutting-down and terminated instances: one call per 1000 instances. {@code pending} is
  *       {@code LAUNCHING}, {@code running} is {@code RUNNING}, {@code stopping}/{@code stopped}
@@ -132,6 +138,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
   private final FleetHealth health;
   private final Drains drains;
   private final RequestPacer pacer;
+  private final SubnetZones subnetZones;
   private final Map<String, String> rootDevices = new ConcurrentHashMap<>();
 
   private AwsProvider(Builder b) {
@@ -139,6 +146,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     this.elb = b.elb;
     this.ownsClients = b.ownsClients;
     this.pacer = new RequestPacer(b.clock, b.paceRequests);
+    this.subnetZones = new SubnetZones(ec2, pacer);
     this.instances = new Ec2Instances(ec2, pacer);
     this.targetGroups = elb.map(TargetGroups::new);
     this.groups = new GroupMap(b.groupByRevision, b.groupForAll);
@@ -185,9 +193,15 @@ public final class AwsProvider implements Provider, AutoCloseable {
     LaunchSpec spec = request.spec();
     RunInstancesRequest run = runRequest(request);
     String fleet = request.fleet();
+    Ec2LaunchOptions options = Ec2LaunchOptions.parse(spec.options());
+    // a pinned zone is checked against the subnets' zones before anything is paid or launched
+    Optional<List<String>> pinned = request.zone().map(z -> options.subnets().isEmpty()
+        ? List.of() : subnetZones.in(fleet, options.subnets(), z));
     pacer.launches.take("launch", fleet, request.count());
-    List<String> subnets = Ec2LaunchOptions.parse(spec.options()).subnetIds();
-    List<software.amazon.awssdk.services.ec2.model.Instance> started = subnets.isEmpty()
+    List<String> subnets = options.subnetIds();
+    List<software.amazon.awssdk.services.ec2.model.Instance> started = pinned.isPresent()
+        ? ZonedLaunch.inZone(ec2, pacer, fleet, run, pinned.get(), request.zone().get())
+        : subnets.isEmpty()
         ? AwsErrors.call("launch", fleet, () -> ec2.runInstances(run)).instances()
         : ZonedLaunch.run(ec2, pacer, fleet, run, subnets);
     Instant now = clock.instant();
@@ -202,8 +216,8 @@ public final class AwsProvider implements Provider, AutoCloseable {
     // not registered here: ELBv2 refuses a pending instance (InvalidTarget); health registers
     // each one in its revision's groups once EC2 reports it running
     List<String> ids = launched.stream().map(Instance::id).toList();
-    LOG.info("fleet={} action=launch revision={} key={} instances={}", fleet, spec.revision(),
-        request.requestKey(), ids);
+    LOG.info("fleet={} action=launch revision={} key={} zone={} instances={}", fleet,
+        spec.revision(), request.requestKey(), request.zone().orElse("any"), ids);
     return launched;
   }
 

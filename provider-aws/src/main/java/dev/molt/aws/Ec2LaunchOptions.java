@@ -35,6 +35,11 @@ record Ec2LaunchOptions(
       "keyName", "iamInstanceProfile", "imdsv2", "metadataHopLimit", "encryptedRootVolume",
       "kmsKeyId", "rootDeviceName");
 
+  /** @return every subnet configured: {@code aws.subnetIds}, else {@code aws.subnetId}, else none */
+  List<String> subnets() {
+    return subnetIds.isEmpty() ? subnetId.map(List::of).orElse(List.of()) : subnetIds;
+  }
+
   static Ec2LaunchOptions parse(Map<String, String> options) {
     for (String key : options.keySet()) {
       if (key.startsWith(PREFIX) && !KEYS.contains(key.substring(PREFIX.length()))) {

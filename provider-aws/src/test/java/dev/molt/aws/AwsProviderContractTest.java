@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The test kit's provider contract through the SDK's real request marshalling, against the
- * in-process fake EC2 + ELBv2, with the listener router (the routed contract's traffic clauses):
+ * in-process fake EC2 + ELBv2, with the listener router (the routed contract's traffic clauses)
+ * and subnets in two zones (the zone clauses):
  * instances pend 200 ms, then pass checks 200 ms later; each revision's instances join its own
  * target group and a shared one, with a 300 ms deregistration delay.
  */
@@ -23,6 +24,8 @@ class AwsProviderContractTest extends RoutedProviderContract {
   protected Provider createProvider() {
     aws = new AwsFixture(Clock.systemUTC(), Duration.ofMillis(200), Duration.ofMillis(200),
         Duration.ofMillis(300));
+    aws.fake.subnet("subnet-contract-a", "us-east-1a");
+    aws.fake.subnet("subnet-contract-b", "us-east-1b");
     String shared = aws.fake.elb.createTargetGroup("contract");
     return aws.provider().targetGroup(shared)
         .targetGroup(launchSpec().revision(), aws.fake.elb.createTargetGroup("contract-v1"))
@@ -33,12 +36,24 @@ class AwsProviderContractTest extends RoutedProviderContract {
 
   @Override
   protected LaunchSpec otherLaunchSpec() {
-    return AwsFixture.spec(AwsFixture.AMI_V2);
+    return inTwoZones(AwsFixture.spec(AwsFixture.AMI_V2));
   }
 
   @Override
   protected LaunchSpec launchSpec() {
-    return AwsFixture.spec(AwsFixture.AMI_V1);
+    return inTwoZones(AwsFixture.spec(AwsFixture.AMI_V1));
+  }
+
+  /** Launches spread over a subnet in each of {@link #placementZones()}. */
+  private static LaunchSpec inTwoZones(LaunchSpec spec) {
+    return spec.toBuilder().option("aws.subnetIds", "subnet-contract-a,subnet-contract-b")
+        .build();
+  }
+
+  /** The zones of the spec's two subnets: a zoned launch goes to that zone's subnet. */
+  @Override
+  protected java.util.List<String> placementZones() {
+    return java.util.List.of("us-east-1a", "us-east-1b");
   }
 
   @Override

@@ -172,7 +172,11 @@ final class FakeAws implements AutoCloseable {
     return vms.get(id).request;
   }
 
-  /** Puts a subnet in an availability zone (a subnet not named is in us-east-1a). */
+  /**
+   * Creates a subnet in an availability zone, as DescribeSubnets then reports it. RunInstances
+   * puts a subnet not named here in us-east-1a (DescribeSubnets does not know it), and a
+   * request without a subnet in its {@code Placement.AvailabilityZone}, else us-east-1a.
+   */
   synchronized void subnet(String subnetId, String zone) {
     zones.put(subnetId, zone);
   }
@@ -342,6 +346,7 @@ final class FakeAws implements AutoCloseable {
       case "CreateTags" -> createTags(p);
       case "DescribeInstanceStatus" -> describeInstanceStatus(p);
       case "DescribeImages" -> describeImages(p);
+      case "DescribeSubnets" -> describeSubnets(p);
       default -> throw new Refusal(400, "InvalidAction", "the fake does not do " + action);
     };
   }
@@ -407,7 +412,8 @@ final class FakeAws implements AutoCloseable {
       vm.tags.putAll(tags);
       vm.userData = Optional.ofNullable(p.get("UserData"));
       vm.request = Map.copyOf(p);
-      vm.zone = zones.getOrDefault(p.getOrDefault("SubnetId", ""), "us-east-1a");
+      vm.zone = p.containsKey("SubnetId") ? zones.getOrDefault(p.get("SubnetId"), "us-east-1a")
+          : p.getOrDefault("Placement.AvailabilityZone", "us-east-1a");
       made.add(vm);
     }
     String reservationId = String.format("r-%017x", nextId++);
@@ -552,6 +558,30 @@ final class FakeAws implements AutoCloseable {
           .append("</item>");
     }
     return new Answer(200, x.append("</imagesSet></DescribeImagesResponse>").toString());
+  }
+
+  /**
+   * DescribeSubnets by {@code SubnetId.N}, as EC2 answers it: a {@code subnetSet} of items with
+   * {@code subnetId}, {@code state} and {@code availabilityZone}; only the subnets {@link #subnet}
+   * made exist, and naming another is {@code InvalidSubnetID.NotFound} (400) for the whole call.
+   * Without ids, every subnet.
+   */
+  private Answer describeSubnets(Map<String, String> p) {
+    List<String> ids = list(p, "SubnetId");
+    for (String id : ids) {
+      if (!zones.containsKey(id)) {
+        throw new Refusal(400, "InvalidSubnetID.NotFound", "The subnet ID '" + id
+            + "' does not exist");
+      }
+    }
+    StringBuilder x = new StringBuilder("<DescribeSubnetsResponse xmlns=\"" + EC2_NS
+        + "\"><requestId>req-1</requestId><subnetSet>");
+    for (String id : ids.isEmpty() ? List.copyOf(zones.keySet()) : ids) {
+      x.append("<item><subnetId>").append(esc(id)).append("</subnetId><state>available</state>")
+          .append("<vpcId>vpc-0fake</vpcId><availabilityZone>").append(esc(zones.get(id)))
+          .append("</availabilityZone><defaultForAz>false</defaultForAz></item>");
+    }
+    return new Answer(200, x.append("</subnetSet></DescribeSubnetsResponse>").toString());
   }
 
   private String checks(Vm vm, Instant now) {

@@ -50,10 +50,15 @@ import org.slf4j.LoggerFactory;
  *       ReplicaSet controller creates for it can be found. Launch never waits for the controller:
  *       it returns at once with the request's pods that exist already (usually none for a new
  *       request, the pods made so far for a retried one) and {@link #observe} shows the rest,
- *       as {@link Provider#launch} allows.
+ *       as {@link Provider#launch} allows. A launch asking for a {@linkplain LaunchRequest#zone()
+ *       zone} scales the revision's ReplicaSet for that zone instead, {@code
+ *       <fleet>-<revision>-<zone>}, whose pods have a node selector on {@code
+ *       topology.kubernetes.io/zone} (see {@link ZonePins}): they run on that zone's nodes only,
+ *       or stay Pending while it has none with room.
  *   <li><b>observe</b> is one pod list by owner labels (plus, once per node, a get of the Node a
  *       pod is scheduled on, for its zone: every instance scheduled on a node with a {@code
- *       topology.kubernetes.io/zone} label carries it as {@code molt.dev/zone}); <b>health</b> is
+ *       topology.kubernetes.io/zone} label carries it as {@code molt.dev/zone}, and a zone-pinned
+ *       pod not scheduled yet its pinned zone); <b>health</b> is
  *       the same one list,
  *       reading each pod's Ready condition (the readiness probe made from the spec's {@link
  *       dev.molt.HealthCheck}).
@@ -154,6 +159,7 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
   public List<Instance> launch(LaunchRequest request) {
     PodTemplates.checkFleet(request.fleet());
     PodTemplates.check(request.spec());
+    ZonePins.check(request);
     if (router.isPresent()) {
       RouteMapping.checkFleet(request.fleet());
       int port = router.get().config().port();
@@ -164,13 +170,12 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
       router.get().prepare(request.fleet());
     }
     String resource = "fleet " + request.fleet();
-    Map<String, String> selector = new LinkedHashMap<>(
-        PodTemplates.selector(request.fleet(), request.revision()));
+    Map<String, String> selector = new LinkedHashMap<>(ZonePins.selector(request));
     selector.put(PodTemplates.LAUNCH, PodTemplates.keyHash(request.requestKey()));
     // this process's launches of one ReplicaSet write one at a time (no 409 rounds among them);
     // the lock is held for the write only, never while the controller makes pods
-    Object lock = launchLocks.computeIfAbsent(
-        PodTemplates.replicaSetName(request.fleet(), request.revision()), k -> new Object());
+    Object lock = launchLocks.computeIfAbsent(ZonePins.replicaSetName(request),
+        k -> new Object());
     boolean applied;
     synchronized (lock) {
       applied = KubeErrors.call("launch", resource, () -> replicaSets.apply(request));
@@ -185,9 +190,10 @@ public final class KubernetesProvider implements Provider, AutoCloseable {
         .flatMap(v -> v.toInstance(request.fleet(), now, drainGrace, zones.of("launch", v))
             .stream())
         .limit(request.count()).toList();
-    LOG.info("fleet={} rollout={} action=launch revision={} key={} new={} count={} named={}",
-        request.fleet(), request.rolloutId(), request.revision(), request.requestKey(), applied,
-        request.count(), launched.stream().map(Instance::id).toList());
+    LOG.info("fleet={} rollout={} action=launch revision={} key={} zone={} new={} count={}"
+        + " named={}", request.fleet(), request.rolloutId(), request.revision(),
+        request.requestKey(), request.zone().orElse("any"), applied, request.count(),
+        launched.stream().map(Instance::id).toList());
     return launched;
   }
 

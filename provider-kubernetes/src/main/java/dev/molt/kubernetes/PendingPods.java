@@ -52,11 +52,20 @@ final class PendingPods {
       String name = rs.getMetadata().getName();
       int replicas = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
       Instant since = launchedAt(rs);
+      Map<String, String> placed = placed(labels);
       for (int n = pods.getOrDefault(name, 0) + 1; n <= replicas; n++) {
         out.add(new Instance(name + MARK + n, fleet, revision.get(), Optional.empty(),
-            InstanceState.LAUNCHING, since, since, Optional.empty(), labels));
+            InstanceState.LAUNCHING, since, since, Optional.empty(), placed));
       }
     }
+    return out;
+  }
+
+  /** The template's labels; a pinned template's pods will run in its zone: {@link PodView#ZONE}. */
+  private static Map<String, String> placed(Map<String, String> labels) {
+    Map<String, String> out = new java.util.LinkedHashMap<>(labels);
+    out.remove(PodView.ZONE);
+    ZonePins.of(labels).ifPresent(z -> out.put(PodView.ZONE, z));
     return out;
   }
 

@@ -165,31 +165,30 @@ final class PodTemplates {
 
   /**
    * @param held whether the pods are held out of the fleet's shared Service until a split
-   * @return a new ReplicaSet of {@code replicas} pods for the request's revision
+   * @return a new ReplicaSet of {@code replicas} pods for the request's revision (and zone)
    */
   static ReplicaSet replicaSet(String namespace, LaunchRequest request, int replicas,
       boolean held) {
-    String fleet = request.fleet();
-    Revision revision = request.revision();
     return new ReplicaSetBuilder()
         .withNewMetadata()
-          .withName(replicaSetName(fleet, revision))
+          .withName(ZonePins.replicaSetName(request))
           .withNamespace(namespace)
           .withLabels(ownerLabels(request))
           .withAnnotations(new LinkedHashMap<>(Map.of(LAUNCH_KEYS, keyHash(request.requestKey()))))
         .endMetadata()
         .withNewSpec()
           .withReplicas(replicas)
-          .withNewSelector().withMatchLabels(selector(fleet, revision)).endSelector()
+          .withNewSelector().withMatchLabels(ZonePins.selector(request)).endSelector()
           .withTemplate(template(request, held))
         .endSpec()
         .build();
   }
 
-  /** @return the owner labels, with the rollout id made label-safe */
+  /** @return the owner labels, with the rollout id made label-safe, and the zone pin if any */
   static Map<String, String> ownerLabels(LaunchRequest request) {
     Map<String, String> labels = new LinkedHashMap<>(request.ownerLabels());
     labels.put(OwnerLabels.ROLLOUT, labelValue(request.rolloutId()));
+    request.zone().ifPresent(z -> labels.put(ZonePins.LABEL, z));
     return labels;
   }
 
@@ -201,7 +200,8 @@ final class PodTemplates {
   /**
    * @param held {@code molt.dev/held=true}: the pods stay out of the fleet's shared Service (the
    *     traffic router's even sharing) until a split ends the hold
-   * @return the pod template: owner labels, serving, held, the launch key; the spec's container
+   * @return the pod template: owner labels, serving, held, the launch key; the spec's container;
+   *     for a zoned request the zone pin and the node selector of {@link ZonePins}
    */
   static PodTemplateSpec template(LaunchRequest request, boolean held) {
     LaunchSpec spec = request.spec();
@@ -219,6 +219,8 @@ final class PodTemplates {
         .endSpec();
     Optional.ofNullable(spec.options().get(OPTION_SERVICE_ACCOUNT))
         .ifPresent(sa -> b.editSpec().withServiceAccountName(sa).endSpec());
+    request.zone().ifPresent(z -> b.editSpec().withNodeSelector(ZonePins.nodeSelector(z))
+        .endSpec());
     return b.build();
   }
 

@@ -40,7 +40,7 @@ record PodView(Pod pod) {
   /**
    * The instance label for the pod's zone (from its node, see {@link NodeZones}): {@link
    * OwnerLabels#ZONE}, as every provider reports it. A label of that key on the pod itself is
-   * dropped: only the node says where a pod runs.
+   * dropped: only the node says where a pod runs (or, before it is scheduled, its zone pin).
    */
   static final String ZONE = OwnerLabels.ZONE;
   private static final Set<String> STUCK = Set.of("ErrImagePull", "ImagePullBackOff",
@@ -76,9 +76,9 @@ record PodView(Pod pod) {
     }
   }
 
-  /** @return the ReplicaSet name this pod belongs to (from its revision label) */
+  /** @return the ReplicaSet name this pod belongs to (from its revision and zone pin labels) */
   Optional<String> replicaSet(String fleet) {
-    return revision().map(r -> PodTemplates.replicaSetName(fleet, r));
+    return revision().map(r -> ZonePins.replicaSetName(fleet, r, ZonePins.of(labels())));
   }
 
   InstanceState state(Instant now, Duration drainGrace) {
@@ -145,7 +145,8 @@ record PodView(Pod pod) {
   }
 
   /**
-   * @param zone the zone of the pod's node, added to the labels as {@link #ZONE}
+   * @param zone the zone of the pod's node, added to the labels as {@link #ZONE}; when empty
+   *     (not scheduled yet), a pinned pod's zone ({@link ZonePins}), the only one it can run in
    * @return the pod as an instance of {@code fleet}, or empty if it is not one
    */
   Optional<Instance> toInstance(String fleet, Instant now, Duration drainGrace,
@@ -164,7 +165,7 @@ record PodView(Pod pod) {
         : Optional.empty();
     Map<String, String> labels = new LinkedHashMap<>(labels());
     labels.remove(ZONE); // only the node says where a pod runs
-    zone.ifPresent(z -> labels.put(ZONE, z));
+    zone.or(() -> ZonePins.of(labels)).ifPresent(z -> labels.put(ZONE, z));
     return Optional.of(new Instance(name(), fleet, revision.get(), address(), state, created(),
         since, healthySince, labels));
   }

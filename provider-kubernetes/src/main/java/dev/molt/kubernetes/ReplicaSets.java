@@ -37,13 +37,14 @@ final class ReplicaSets {
   }
 
   /**
-   * Creates the request's ReplicaSet with {@code count} replicas, or adds {@code count} to it, and
+   * Creates the request's ReplicaSet (its revision's, for its zone if it names one: {@link
+   * ZonePins}) with {@code count} replicas, or adds {@code count} to it, and
    * records the request key, unless the key is recorded already.
    *
    * @return true if this call changed the ReplicaSet, false if the key had been applied
    */
   boolean apply(LaunchRequest request) {
-    String name = PodTemplates.replicaSetName(request.fleet(), request.revision());
+    String name = ZonePins.replicaSetName(request);
     String key = PodTemplates.keyHash(request.requestKey());
     boolean held = routed && request.holdTraffic();
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {

@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * Plays, on the fabric8 mock server (which runs no controllers), the ReplicaSet controller and the
- * kubelet: it watches ReplicaSets, creates pods from their template (with an owner reference) or
+ * Plays, on the fabric8 mock server (which runs no controllers), the ReplicaSet controller, the
+ * scheduler and the kubelet: it watches ReplicaSets, creates pods from their template (with an
+ * owner reference, bound to one of {@link #scheduleOnto}'s nodes that its node selector allows;
+ * a pod with a node selector no node matches stays Pending, never started) or
  * deletes surplus ones (not-ready first, then newest) until each has its replicas, and after
  * {@code startDelay} marks a new pod Running with an IP and a Ready condition (False for pods that
  * {@link #failReadiness} matches; {@link #setReady} turns it later). It reacts to ReplicaSet events only (re-reading the ReplicaSet
@@ -103,7 +105,9 @@ final class FakeKubelet implements AutoCloseable {
 
   /**
    * Pods created from now on are scheduled onto {@code names} in turn (their {@code
-   * spec.nodeName}), as the scheduler would; by default pods get no node.
+   * spec.nodeName}), as the scheduler would; by default pods get no node. A pod with a node
+   * selector goes only to those of {@code names} whose Node (read from the API server) carries
+   * every label of it, in turn among them; none: it stays unbound and Pending.
    */
   void scheduleOnto(List<String> names) {
     this.nodes = List.copyOf(names);
@@ -179,14 +183,34 @@ final class FakeKubelet implements AutoCloseable {
         .withNewStatus().withPhase("Pending").endStatus()
         .build();
     Pod created = client.pods().inNamespace(namespace).resource(pod).create();
+    if (created.getSpec().getNodeName() == null && !selector(created.getSpec()).isEmpty()) {
+      return; // no node fits its node selector: Pending, unschedulable, as the scheduler leaves it
+    }
     boolean passes = !unready.test(created);
     thread.schedule(() -> start(name, passes), startDelay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Binds the pod to the next of {@link #scheduleOnto}'s nodes whose labels match its node
+   * selector (every entry), as the scheduler would; none fits: unbound.
+   */
   private PodSpec scheduled(PodSpec template, int n) {
-    List<String> onto = nodes;
+    Map<String, String> wanted = selector(template);
+    List<String> onto = nodes.stream().filter(node -> wanted.isEmpty() || fits(node, wanted))
+        .toList();
     return onto.isEmpty() ? template
         : new PodSpecBuilder(template).withNodeName(onto.get((n - 1) % onto.size())).build();
+  }
+
+  private boolean fits(String node, Map<String, String> wanted) {
+    io.fabric8.kubernetes.api.model.Node found = client.nodes().withName(node).get();
+    Map<String, String> labels = found == null || found.getMetadata().getLabels() == null
+        ? Map.of() : found.getMetadata().getLabels();
+    return labels.entrySet().containsAll(wanted.entrySet());
+  }
+
+  private static Map<String, String> selector(PodSpec spec) {
+    return spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector();
   }
 
   private void start(String name, boolean passes) {

@@ -24,13 +24,19 @@ class KubernetesProviderContractTest extends ProviderContract {
 
   @Override
   protected Provider createProvider() {
-    cluster = new MockCluster(Duration.ofMillis(50));
+    cluster = new MockCluster(Duration.ofMillis(50)).withNodesInZones();
     return cluster.provider();
   }
 
   @Override
   protected LaunchSpec launchSpec() {
     return spec(V1);
+  }
+
+  /** One Node in each of them: a zoned launch's pods are bound to that zone's node. */
+  @Override
+  protected java.util.List<String> placementZones() {
+    return MockCluster.ZONES;
   }
 
   @Override

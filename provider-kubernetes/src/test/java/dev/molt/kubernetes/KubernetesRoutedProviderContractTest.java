@@ -19,7 +19,7 @@ class KubernetesRoutedProviderContractTest extends RoutedProviderContract {
 
   @Override
   protected Provider createProvider() {
-    cluster = new MockCluster(Duration.ofMillis(50));
+    cluster = new MockCluster(Duration.ofMillis(50)).withNodesInZones();
     return cluster.routedProvider(GatewayRoute.of("public", 8080));
   }
 
@@ -31,6 +31,12 @@ class KubernetesRoutedProviderContractTest extends RoutedProviderContract {
   @Override
   protected LaunchSpec otherLaunchSpec() {
     return KubernetesProviderContractTest.spec(V2);
+  }
+
+  /** One Node in each of them: a zoned launch's pods are bound to that zone's node. */
+  @Override
+  protected java.util.List<String> placementZones() {
+    return MockCluster.ZONES;
   }
 
   @Override

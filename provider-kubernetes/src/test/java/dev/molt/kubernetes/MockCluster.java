@@ -21,10 +21,12 @@ import java.util.Optional;
 
 /**
  * A fresh fabric8 mock API server in CRUD mode, a client of it, and a {@link FakeKubelet} playing
- * the ReplicaSet controller and kubelet on it. One per test.
+ * the ReplicaSet controller, scheduler and kubelet on it. One per test.
  */
 final class MockCluster implements AutoCloseable {
   static final String NAMESPACE = "molt-test";
+  /** The zones of {@link #withNodesInZones()}'s nodes. */
+  static final List<String> ZONES = List.of("eu-west-1a", "eu-west-1b", "eu-west-1c");
   final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
       new HashMap<>(), new KubernetesCrudDispatcher(), false);
   final NamespacedKubernetesClient client;
@@ -61,6 +63,25 @@ final class MockCluster implements AutoCloseable {
     return provider.observe(request.fleet()).stream()
         .filter(i -> key.equals(i.labels().get(PodTemplates.LAUNCH)))
         .sorted(Comparator.comparing(Instance::launchedAt).thenComparing(Instance::id)).toList();
+  }
+
+  /**
+   * Registers one Node per zone of {@link #ZONES}, {@code node-<zone>}, labelled with its zone
+   * ({@code topology.kubernetes.io/zone}), and has the fake scheduler bind pods to them in turn.
+   *
+   * @return this cluster
+   */
+  MockCluster withNodesInZones() {
+    List<String> names = new java.util.ArrayList<>();
+    for (String zone : ZONES) {
+      String name = "node-" + zone;
+      client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+          .withName(name).addToLabels("kubernetes.io/hostname", name)
+          .addToLabels(NodeZones.NODE_LABEL, zone).endMetadata().build()).create();
+      names.add(name);
+    }
+    kubelet.scheduleOnto(names);
+    return this;
   }
 
   /** @return a provider on this cluster: short drain grace, for tests */

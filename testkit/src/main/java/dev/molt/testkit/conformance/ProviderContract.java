@@ -48,7 +48,9 @@ import org.junit.jupiter.api.Test;
  *       than the moment it was seen not healthy;
  *   <li>drain then terminate removes an instance, and terminating twice is not an error;
  *   <li>drain and terminate refuse (non-retryable) an instance Molt does not own, and leave it;
- *       a batch mixing owned and foreign instances is refused whole, before anything is touched.
+ *       a batch mixing owned and foreign instances is refused whole, before anything is touched;
+ *   <li>for a provider that places by zone (opted in through {@link #placementZones()}): a launch
+ *       asked for a zone reports that zone on every instance, and an unzoned launch still works.
  * </ul>
  *
  * Providers with a traffic router extend {@link RoutedProviderContract}, which adds the traffic
@@ -205,6 +207,21 @@ public abstract class ProviderContract {
       }));
     }
     return Scheduler.of(realTime.get());
+  }
+
+  /**
+   * The opt-in hook of the zone clauses: a provider that places by zone ({@link
+   * LaunchRequest#zone()}) returns zones of the platform under test it can launch {@link
+   * #launchSpec()} into (two or three; the first is used where one is enough). Then a launch
+   * asked for zone {@code z} must report {@code z} as {@link OwnerLabels#ZONE} on every instance,
+   * and an unzoned launch must still work beside it. Default: none, for a provider that cannot
+   * place by zone and so ignores the request's zone, as {@link LaunchRequest#zone()} allows; the
+   * zone clauses are then skipped, saying so.
+   *
+   * @return the zones to launch into, or empty
+   */
+  protected List<String> placementZones() {
+    return List.of();
   }
 
   /** @return how long an instance of {@link #launchSpec()} may take to be judged (default 3 min) */
@@ -456,6 +473,23 @@ public abstract class ProviderContract {
     reported.ifPresent(since -> assertThat(since)
         .as("the healthySince %s reports (seen not healthy at %s)", provider.name(), notHealthy)
         .isAfterOrEqualTo(notHealthy));
+  }
+
+  @Test
+  void aLaunchAskedForAZoneReportsThatZoneOnEveryInstance() {
+    ZoneRules.eachLaunchLandsInTheZoneAskedFor(this, zonesOrSkip());
+  }
+
+  @Test
+  void anUnzonedLaunchStillWorksBesideAZonedOne() {
+    ZoneRules.anUnzonedLaunchStillWorksBesideAZonedOne(this, zonesOrSkip().get(0));
+  }
+
+  private List<String> zonesOrSkip() {
+    List<String> zones = List.copyOf(placementZones());
+    org.junit.jupiter.api.Assumptions.assumeFalse(zones.isEmpty(), () -> provider.name()
+        + " does not declare that it places by zone (placementZones() is empty)");
+    return zones;
   }
 
   /** Waits until the clock has moved on from now. */

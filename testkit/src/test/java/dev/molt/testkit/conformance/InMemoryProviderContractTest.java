@@ -39,6 +39,12 @@ class InMemoryProviderContractTest extends RoutedProviderContract {
     return SimulatedPlatform.spec("contract-b");
   }
 
+  /** The in-memory provider places a launch in whatever zone it asks for. */
+  @Override
+  protected java.util.List<String> placementZones() {
+    return java.util.List.of("zone-a", "zone-b", "zone-c");
+  }
+
   @Override
   protected boolean await(BooleanSupplier condition, Duration deadline) {
     java.time.Instant end = time.now().plus(deadline);
