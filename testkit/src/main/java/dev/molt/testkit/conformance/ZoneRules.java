@@ -11,13 +11,36 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The zone clauses of the {@link ProviderContract}, for providers that place by zone ({@link
- * ProviderContract#placementZones()} not empty). Kept apart so the contract's own file stays
+ * The zone clauses of the {@link ProviderContract}: a provider that places by zone ({@link
+ * ProviderContract#placementZones()} not empty) puts each launch there; one that does not ignores
+ * the zone, as {@link LaunchRequest#zone()} allows, and launches anyway. Kept apart so the contract's own file stays
  * small; every check goes through the contract's provider and its {@link
  * ProviderContract#launchAll}.
  */
 final class ZoneRules {
+  /** The zone asked of a provider that does not place by zone. */
+  static final String UNPLACED = "zone-molt-cannot-place";
+
   private ZoneRules() {}
+
+  /**
+   * A provider that does not place by zone launches a zoned request anyway (wherever it places
+   * instances), never refuses it, and the same request again launches nothing more.
+   */
+  static void aZoneItCannotPlaceByIsIgnored(ProviderContract kit) {
+    Provider provider = kit.provider();
+    String fleet = kit.newFleet();
+    LaunchRequest request = new LaunchRequest(fleet, kit.launchSpec(), 2, "ro-contract",
+        "ro-contract-z-ignored").inZone(UNPLACED);
+    List<Instance> made = kit.launchAll(request);
+    assertThat(made).as("%s, which does not place by zone, launches a zoned request",
+        provider.name()).hasSize(2);
+    List<String> ids = made.stream().map(Instance::id).toList();
+    assertThat(provider.launch(request)).as("the same zoned request launches nothing more")
+        .extracting(Instance::id).isSubsetOf(ids);
+    assertThat(provider.observe(fleet)).extracting(Instance::id)
+        .containsExactlyInAnyOrderElementsOf(ids);
+  }
 
   /**
    * Each zone in turn: a launch of 2 asked for it reports that zone on every instance, in what
@@ -49,7 +72,8 @@ final class ZoneRules {
    * A launch without a zone, beside a zoned one of the same revision, still launches its
    * instances (placed wherever the provider chooses), and the zoned ones keep their zone.
    */
-  static void anUnzonedLaunchStillWorksBesideAZonedOne(ProviderContract kit, String zone) {
+  static void anUnzonedLaunchStillWorksBesideAZonedOne(ProviderContract kit, String zone,
+      boolean placed) {
     Provider provider = kit.provider();
     String fleet = kit.newFleet();
     List<Instance> zoned = kit.launchAll(new LaunchRequest(fleet, kit.launchSpec(), 1,
@@ -62,8 +86,10 @@ final class ZoneRules {
     assertThat(seen).extracting(Instance::id).containsExactlyInAnyOrderElementsOf(
         java.util.stream.Stream.concat(zoned.stream(), unzoned.stream()).map(Instance::id)
             .toList());
-    assertThat(seen).filteredOn(i -> i.id().equals(zoned.get(0).id())).singleElement()
-        .satisfies(i -> assertThat(i.labels()).containsEntry(OwnerLabels.ZONE, zone));
+    if (placed) {
+      assertThat(seen).filteredOn(i -> i.id().equals(zoned.get(0).id())).singleElement()
+          .satisfies(i -> assertThat(i.labels()).containsEntry(OwnerLabels.ZONE, zone));
+    }
   }
 
   private static Map<String, Integer> byZone(List<Instance> instances) {
