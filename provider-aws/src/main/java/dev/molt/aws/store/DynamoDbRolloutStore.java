@@ -11,6 +11,7 @@ import dev.molt.store.ControlRequest;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
 import dev.molt.store.RolloutStore;
+import dev.molt.store.SavedCampaign;
 import dev.molt.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -143,27 +144,76 @@ public final class DynamoDbRolloutStore implements RolloutStore, AutoCloseable {
       DynamoDbErrors.call("save rollout " + record.id(), table,
           () -> client.transactWriteItems(b -> b.transactItems(items)));
     } catch (TransactionCanceledException e) {
-      throw refusal(writer, record, e);
+      throw refusal(writer, "rollout " + record.id(), "the stored record of that id belongs to"
+          + " another fleet", e);
     }
     LOG.debug("saved rollout={} fleet={} token={} phase={}", record.id(), record.fleet(),
         writer.token(), record.rollout().phase());
   }
 
-  private StoreException refusal(Lease writer, RolloutRecord record,
+  /**
+   * Says why a save transaction (lease check first, the item's put second) was cancelled: a stale
+   * lease, an item of that id that {@code conflict} describes, or a failure.
+   */
+  private StoreException refusal(Lease writer, String what, String conflict,
       TransactionCanceledException e) {
     List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons()
         : List.of();
     if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
       Map<String, AttributeValue> lease = reasons.get(0).hasItem() ? reasons.get(0).item()
           : Map.of();
-      return LeaseItems.stale(writer, lease, "save of rollout " + record.id());
+      return LeaseItems.stale(writer, lease, "save of " + what);
     }
     if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
-      return new StoreException("refused to save rollout " + record.id() + " of fleet "
-          + record.fleet() + " in DynamoDB table " + table + ": the stored record of that id"
-          + " belongs to another fleet or was written under a newer lease", e);
+      return new StoreException("refused to save " + what + " in DynamoDB table " + table + ": "
+          + conflict + ", or it was written under a newer lease", e);
     }
-    return DynamoDbErrors.failure("save rollout " + record.id(), table, e);
+    return DynamoDbErrors.failure("save " + what, table, e);
+  }
+
+  @Override
+  public boolean keepsCampaigns() {
+    return true;
+  }
+
+  @Override
+  public void saveCampaign(Lease writer, SavedCampaign campaign) {
+    Arguments.required(campaign, "campaign").requireWriter(writer);
+    int bytes = campaign.state().getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_RECORD_BYTES) {
+      throw new StoreException("cannot save campaign " + campaign.id() + " in DynamoDB table "
+          + table + ": its state is " + bytes + " bytes and a DynamoDB item holds at most 400 KB;"
+          + " use the PostgreSQL or file store for campaigns this long");
+    }
+    try {
+      DynamoDbErrors.call("save campaign " + campaign.id(), table,
+          () -> client.transactWriteItems(b -> b.transactItems(CampaignItems.save(table, writer,
+              campaign))));
+    } catch (TransactionCanceledException e) {
+      throw refusal(writer, "campaign " + campaign.id(), "the stored campaign of that id is"
+          + " fenced by another lease", e);
+    }
+  }
+
+  @Override
+  public Optional<SavedCampaign> campaign(String campaignId) {
+    Arguments.notBlank(campaignId, "campaignId");
+    Map<String, AttributeValue> item = DynamoDbErrors.call("load campaign " + campaignId, table,
+        () -> client.getItem(b -> b.tableName(table).key(CampaignItems.key(campaignId))
+            .consistentRead(true)).item());
+    return item == null || item.isEmpty() ? Optional.empty()
+        : Optional.of(CampaignItems.read(campaignId, item));
+  }
+
+  @Override
+  public List<SavedCampaign> unfinishedCampaigns() {
+    List<SavedCampaign> out = new ArrayList<>();
+    for (Map<String, AttributeValue> entry : query("list unfinished campaigns",
+        CampaignItems.UNFINISHED_PK)) {
+      campaign(Items.text(entry, Items.SK)).filter(c -> !c.finished()).ifPresent(out::add);
+    }
+    out.sort(Comparator.comparing(SavedCampaign::id));
+    return out;
   }
 
   private Optional<Instant> ttl(RolloutRecord record) {

@@ -47,7 +47,7 @@ final class Items {
   /** Every attribute name the store writes (the TTL attribute must be another). */
   static final Set<String> NAMES = Set.of(PK, SK, HOLDER, EXPIRES_AT, TOKEN,
       RELEASED, GRANTED_AT, FLEET, RECORD, FINISHED, STARTED_AT, ROLLOUT_ID, "control", "reason",
-      "requestedBy", "requestedAt");
+      "requestedBy", "requestedAt", CampaignItems.NAME, CampaignItems.LEASE, CampaignItems.STATE);
 
   private Items() {}
 
