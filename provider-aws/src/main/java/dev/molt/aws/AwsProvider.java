@@ -22,14 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -117,9 +116,6 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  */
 public final class AwsProvider implements Provider, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AwsProvider.class);
-  /** TerminateInstances' documented batch limit. */
-  static final int TERMINATE_BATCH = 1000;
-
   private final Ec2Client ec2;
   private final Optional<ElasticLoadBalancingV2Client> elb;
   private final boolean ownsClients;
@@ -132,7 +128,10 @@ public final class AwsProvider implements Provider, AutoCloseable {
   private final FleetHealth health;
   private final Drains drains;
   private final RequestPacer pacer;
-  private final Map<String, String> rootDevices = new ConcurrentHashMap<>();
+  private final RootDevices rootDevices;
+  private final Optional<AutoScalingClient> autoScaling;
+  private final boolean ownsAutoScaling;
+  private final Launcher launcher;
 
   private AwsProvider(Builder b) {
     this.ec2 = b.ec2;
@@ -147,6 +146,12 @@ public final class AwsProvider implements Provider, AutoCloseable {
     this.clock = b.clock;
     this.health = new FleetHealth(ec2, targetGroups, groups, router, pacer);
     this.drains = new Drains(targetGroups, groups);
+    this.rootDevices = new RootDevices(ec2, pacer);
+    this.autoScaling = b.autoScaling;
+    this.ownsAutoScaling = b.ownsAutoScaling;
+    this.launcher = autoScaling.<Launcher>map(asg -> new GroupLauncher(asg, ec2, groups,
+            router.isPresent(), this::runRequest))
+        .orElseGet(() -> new Ec2Launcher(ec2, pacer, clock, this::runRequest));
   }
 
   /**
@@ -158,10 +163,12 @@ public final class AwsProvider implements Provider, AutoCloseable {
    */
   public static Builder builder(Region region) {
     required(region, "region");
-    return new Builder(Ec2Client.builder().region(region)
+    Builder b = new Builder(Ec2Client.builder().region(region)
         .httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
         Optional.of(ElasticLoadBalancingV2Client.builder().region(region)
             .httpClientBuilder(UrlConnectionHttpClient.builder()).build()), true);
+    b.region = Optional.of(region);
+    return b;
   }
 
   /**
@@ -182,56 +189,13 @@ public final class AwsProvider implements Provider, AutoCloseable {
 
   @Override
   public List<Instance> launch(LaunchRequest request) {
-    LaunchSpec spec = request.spec();
-    RunInstancesRequest run = runRequest(request);
-    String fleet = request.fleet();
-    pacer.launches.take("launch", fleet, request.count());
-    List<String> subnets = Ec2LaunchOptions.parse(spec.options()).subnetIds();
-    List<software.amazon.awssdk.services.ec2.model.Instance> started = subnets.isEmpty()
-        ? AwsErrors.call("launch", fleet, () -> ec2.runInstances(run)).instances()
-        : ZonedLaunch.run(ec2, pacer, fleet, run, subnets);
-    Instant now = clock.instant();
-    List<Instance> launched = new ArrayList<>();
-    for (software.amazon.awssdk.services.ec2.model.Instance i : started) {
-      // RunInstances may answer without the tags it applied: the request's are authoritative
-      Map<String, String> labels = new LinkedHashMap<>(Ec2Tags.labels(i.tags()));
-      run.tagSpecifications().get(0).tags().forEach(t -> labels.put(t.key(), t.value()));
-      Ec2Instances.toMolt(fleet, i.toBuilder().tags(Ec2Tags.tags(labels)).build(), now,
-          id -> true).ifPresent(launched::add); // a new instance carries no drain tag
-    }
-    // not registered here: ELBv2 refuses a pending instance (InvalidTarget); health registers
-    // each one in its revision's groups once EC2 reports it running
-    List<String> ids = launched.stream().map(Instance::id).toList();
-    LOG.info("fleet={} action=launch revision={} key={} instances={}", fleet, spec.revision(),
-        request.requestKey(), ids);
-    return launched;
+    return launcher.launch(request);
   }
 
   /** @return the RunInstances request for {@code request}, validated before any call */
   RunInstancesRequest runRequest(LaunchRequest request) {
-    return RunRequests.of(request, this::rootDevice,
+    return RunRequests.of(request, rootDevices::of,
         Optional.ofNullable(ec2.serviceClientConfiguration().region()).map(Region::id));
-  }
-
-  /**
-   * The AMI's root device name, so that the encrypted-volume mapping replaces the root volume
-   * instead of adding one: one DescribeImages per AMI, remembered (an AMI never changes).
-   */
-  private String rootDevice(String ami) {
-    String known = rootDevices.get(ami);
-    if (known != null) {
-      return known;
-    }
-    pacer.describes.take("launch", ami, 1);
-    List<Image> images = AwsErrors.call("launch", ami,
-        () -> ec2.describeImages(r -> r.imageIds(ami))).images();
-    String device = images.stream().map(Image::rootDeviceName)
-        .filter(d -> d != null && !d.isBlank()).findFirst()
-        .orElseThrow(() -> new ProviderException("launch", ami, false, "EC2 does not report a"
-            + " root device for " + ami + "; set aws.rootDeviceName, or"
-            + " aws.encryptedRootVolume=false to launch with the AMI's own volumes"));
-    rootDevices.putIfAbsent(ami, device);
-    return device;
   }
 
   @Override
@@ -242,6 +206,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         instances.fleet("observe", fleet).stream()
             .filter(i -> OwnerLabels.isOwned(Ec2Tags.labels(i.tags()), fleet))
             .filter(Ec2Instances::isLive).toList();
+    owned = launcher.observed(fleet, owned);
     Set<String> draining = drains.stillDraining(fleet, owned);
     List<Instance> out = new ArrayList<>();
     for (software.amazon.awssdk.services.ec2.model.Instance i : owned) {
@@ -286,14 +251,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     List<software.amazon.awssdk.services.ec2.model.Instance> owned =
         instances.requireOwned("terminate", fleet, terminated);
     router.ifPresent(r -> health.refuseServing(r, fleet, owned));
-    List<String> ids = owned.stream()
-        .map(software.amazon.awssdk.services.ec2.model.Instance::instanceId).toList();
-    for (int from = 0; from < ids.size(); from += TERMINATE_BATCH) {
-      List<String> batch = ids.subList(from, Math.min(ids.size(), from + TERMINATE_BATCH));
-      AwsErrors.run("terminate", "instances " + batch,
-          () -> ec2.terminateInstances(r -> r.instanceIds(batch)));
-    }
-    LOG.info("fleet={} action=terminate instances={}", fleet, ids);
+    launcher.terminate(fleet, owned);
   }
 
   @Override
@@ -332,12 +290,15 @@ public final class AwsProvider implements Provider, AutoCloseable {
     return targetGroups.orElseThrow(TargetGroups::missingClient);
   }
 
-  /** Closes the SDK clients if the builder created them. */
+  /** Closes the SDK clients the builder created. */
   @Override
   public void close() {
     if (ownsClients) {
       ec2.close();
       elb.ifPresent(ElasticLoadBalancingV2Client::close);
+    }
+    if (ownsAutoScaling) {
+      autoScaling.ifPresent(AutoScalingClient::close);
     }
   }
 
@@ -352,6 +313,9 @@ public final class AwsProvider implements Provider, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Optional<String> listener = Optional.empty();
     private boolean paceRequests = true;
+    private Optional<AutoScalingClient> autoScaling = Optional.empty();
+    private Optional<Region> region = Optional.empty();
+    private boolean ownsAutoScaling;
 
     private Builder(Ec2Client ec2, Optional<ElasticLoadBalancingV2Client> elb,
         boolean ownsClients) {
@@ -422,6 +386,42 @@ public final class AwsProvider implements Provider, AutoCloseable {
         throw new InvalidSpecException("deregistrationDelay", "must not be negative, was " + delay);
       }
       this.deregistrationDelay = delay;
+      return this;
+    }
+
+    /**
+     * Switches to the Auto Scaling mode (default off: instances are launched directly): each
+     * revision runs as one Auto Scaling group made from a launch template of its own, carrying
+     * the same hardened defaults; {@code launch} raises the revision's group's desired capacity
+     * (once per request key, recorded on the group's tags), {@code terminate} removes the exact
+     * instances given from their group and lowers its desired capacity, and a group whose
+     * revision has no instance left is deleted with its template. Observe, health, drain, taint
+     * and the router are the EC2 mode's. Specs need {@code aws.subnetId} or {@code
+     * aws.subnetIds} (the group's subnets); {@code LaunchRequest.zone} is not honoured (the group
+     * spreads over its subnets). See docs/aws-provider.md.
+     *
+     * @param client the Auto Scaling client (the caller closes it)
+     * @return this builder
+     */
+    public Builder autoScaling(AutoScalingClient client) {
+      this.autoScaling = Optional.of(required(client, "autoScaling"));
+      this.ownsAutoScaling = false;
+      return this;
+    }
+
+    /**
+     * The Auto Scaling mode ({@link #autoScaling(AutoScalingClient)}) with a client this provider
+     * creates and closes, in the region of {@link AwsProvider#builder(Region)}.
+     *
+     * @return this builder
+     * @throws InvalidSpecException when the builder was given clients instead of a region
+     */
+    public Builder autoScaling() {
+      Region in = region.orElseThrow(() -> new InvalidSpecException("autoScaling", "a builder"
+          + " made from clients needs the Auto Scaling client too: autoScaling(client)"));
+      autoScaling(AutoScalingClient.builder().region(in)
+          .httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+      this.ownsAutoScaling = true;
       return this;
     }
 
