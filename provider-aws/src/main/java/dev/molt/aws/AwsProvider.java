@@ -144,7 +144,8 @@ public final class AwsProvider implements Provider, AutoCloseable {
     this.router = b.listener.map(arn -> new ListenerRouter(b.elb.orElseThrow(), arn, groups));
     this.deregistrationDelay = b.deregistrationDelay;
     this.clock = b.clock;
-    this.health = new FleetHealth(ec2, targetGroups, groups, router, pacer);
+    this.health = new FleetHealth(ec2, targetGroups, groups, router, pacer,
+        b.autoScaling.isPresent());
     this.drains = new Drains(targetGroups, groups);
     this.rootDevices = new RootDevices(ec2, pacer);
     this.autoScaling = b.autoScaling;

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
 /**
  * The Auto Scaling mode: each revision of a fleet is one Auto Scaling group, {@code
  * molt-<fleet>-<revision>}, launching from a launch template of its own ({@link LaunchTemplates})
- * into the spec's subnets, attached to the revision's target groups, its new instances protected
+ * into the spec's subnets, attached to the revision's own target group, its new instances protected
  * from scale-in, its {@code AZRebalance} and {@code ReplaceUnhealthy} processes suspended, so that
  * the group never chooses a victim: only Molt removes instances, the exact ones it chose.
  *
@@ -171,16 +171,18 @@ final class GroupLauncher implements Launcher {
   }
 
   /**
-   * The groups the group registers its instances in: the revision's own and the shared one; a
-   * revision held out of traffic ({@code holdTraffic}, with a router) only its own, since the
-   * shared group serves an even split (health adds them there once a split is in force).
+   * The target group the group registers its instances in: the revision's own (with a router it
+   * has weight 0 until a split gives it traffic, so a new instance gets none by joining it);
+   * without one, the shared group when there is no router. Health adds the instances to the
+   * shared group as in the EC2 mode ({@link FleetHealth}: at once for a rolling update, under a
+   * split for a held revision), so that joining traffic stays Molt's decision.
    */
   private List<String> attached(LaunchRequest request) {
-    List<String> all = groups.of(request.revision());
-    if (request.holdTraffic() && routed && groups.shared().isPresent()) {
-      return all.stream().filter(g -> !g.equals(groups.shared().get())).toList();
+    Optional<String> own = Optional.ofNullable(groups.byRevision().get(request.revision()));
+    if (own.isPresent()) {
+      return List.of(own.get());
     }
-    return all;
+    return routed ? List.of() : groups.shared().map(List::of).orElse(List.of());
   }
 
   private static List<String> subnets(LaunchRequest request) {
