@@ -80,6 +80,15 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *   <li><b>taint</b> tags the instance {@code molt.dev/tainted=<reason>}.
  * </ul>
  *
+ * <p><b>Auto Scaling mode</b> ({@link Builder#autoScaling(AutoScalingClient)}): each revision is
+ * one Auto Scaling group {@code molt-<fleet>-<revision>} made from a launch template of its own
+ * carrying the same hardened launch; launch raises the group's desired capacity (once per request
+ * key, recorded on the group's tags before the raise), terminate removes exactly the instances
+ * given ({@code TerminateInstanceInAutoScalingGroup}, decrementing), new instances are protected
+ * from scale-in and the group's {@code AZRebalance}/{@code ReplaceUnhealthy} processes suspended,
+ * and observe deletes a group (then its template) whose revision has no instance left. Observe,
+ * health, drain, taint and the router are the same as above.
+ *
  * <p>Drain, terminate and taint first describe the instances by id and refuse, with a
  * non-retryable {@link dev.molt.ProviderException} naming it and before touching any, a batch
  * holding an instance whose tags lack Molt's owner labels for the fleet. AWS errors become {@code

@@ -6,9 +6,7 @@ import dev.molt.aws.FakeAws.Answer;
 import dev.molt.aws.FakeAws.Refusal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,59 +30,12 @@ import java.util.Set;
  */
 final class FakeAutoScaling {
   private final FakeAws fake;
-  private final Map<String, Group> groups = new LinkedHashMap<>();
+  private final Map<String, FakeGroup> groups = new LinkedHashMap<>();
   private Duration activityDelay = Duration.ZERO;
   private int activities;
 
   FakeAutoScaling(FakeAws fake) {
     this.fake = fake;
-  }
-
-  /** One group's member. */
-  private static final class Member {
-    final String id;
-    final String subnet;
-    String lifecycle = "Pending";
-    boolean protectedFromScaleIn;
-
-    Member(String id, String subnet, boolean protectedFromScaleIn) {
-      this.id = id;
-      this.subnet = subnet;
-      this.protectedFromScaleIn = protectedFromScaleIn;
-    }
-  }
-
-  /** A tag of a group. */
-  private record GroupTag(String value, boolean propagate) {}
-
-  private static final class Group {
-    final String name;
-    final String template;
-    final String version;
-    final List<String> subnets;
-    final List<String> targetGroups;
-    final boolean protectNew;
-    final Instant created;
-    final Map<String, GroupTag> tags = new LinkedHashMap<>();
-    final Set<String> suspended = new LinkedHashSet<>();
-    final List<Member> members = new ArrayList<>();
-    int min;
-    int max;
-    int desired;
-    Instant activityDue;
-    int launched;
-
-    Group(String name, String template, String version, List<String> subnets,
-        List<String> targetGroups, boolean protectNew, Instant created) {
-      this.name = name;
-      this.template = template;
-      this.version = version;
-      this.subnets = subnets;
-      this.targetGroups = targetGroups;
-      this.protectNew = protectNew;
-      this.created = created;
-      this.activityDue = created;
-    }
   }
 
   /** Makes each group act this long after its desired capacity changes (default at once). */
@@ -141,9 +92,9 @@ final class FakeAutoScaling {
   /** Creates a group nobody tagged for Molt, as another team would. */
   void createForeignGroup(String name, Map<String, String> tags) {
     synchronized (fake) {
-      Group g = new Group(name, "theirs", "1", List.of("subnet-theirs"), List.of(), false,
+      FakeGroup g = new FakeGroup(name, "theirs", "1", List.of("subnet-theirs"), List.of(), false,
           fake.now());
-      tags.forEach((k, v) -> g.tags.put(k, new GroupTag(v, true)));
+      tags.forEach((k, v) -> g.tags.put(k, new FakeGroup.GroupTag(v, true)));
       groups.put(name, g);
     }
   }
@@ -159,9 +110,9 @@ final class FakeAutoScaling {
   /** Every group's activity loop, on the fake's clock. Caller holds the fake's lock. */
   void runActivities() {
     Instant now = fake.now();
-    for (Group g : groups.values()) {
+    for (FakeGroup g : groups.values()) {
       g.members.removeIf(m -> !fake.alive(m.id)); // terminated behind the group's back
-      for (Member m : g.members) {
+      for (FakeGroup.Member m : g.members) {
         if (m.lifecycle.equals("Pending") && fake.running(m.id)) {
           m.lifecycle = "InService";
           g.targetGroups.forEach(arn -> fake.elb.attach(arn, m.id));
@@ -180,10 +131,10 @@ final class FakeAutoScaling {
         tags.put("aws:autoscaling:groupName", g.name);
         String id = fake.launchForGroup(fake.templates.get(g.template).orElseThrow().data(),
             subnet, tags);
-        g.members.add(new Member(id, subnet, g.protectNew));
+        g.members.add(new FakeGroup.Member(id, subnet, g.protectNew));
       }
       while (g.members.size() > g.desired) {
-        Member victim = g.members.stream().filter(m -> !m.protectedFromScaleIn).findFirst()
+        FakeGroup.Member victim = g.members.stream().filter(m -> !m.protectedFromScaleIn).findFirst()
             .orElse(null);
         if (victim == null) {
           break; // every instance is protected from scale-in: the group waits
@@ -193,7 +144,7 @@ final class FakeAutoScaling {
     }
   }
 
-  private Map<String, String> instanceTags(Group g) {
+  private Map<String, String> instanceTags(FakeGroup g) {
     Map<String, String> data = fake.templates.get(g.template).orElseThrow().data();
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 1; data.containsKey("TagSpecification." + i + ".ResourceType"); i++) {
@@ -209,7 +160,7 @@ final class FakeAutoScaling {
     return out;
   }
 
-  private void remove(Group g, String id) {
+  private void remove(FakeGroup g, String id) {
     g.members.removeIf(m -> m.id.equals(id));
     fake.terminateForGroup(id);
   }
@@ -248,13 +199,13 @@ final class FakeAutoScaling {
       throw validation("Provided Target Groups may not be valid. Please ensure they exist and"
           + " try again. " + t);
     });
-    Group g = new Group(name, template, p.getOrDefault("LaunchTemplate.Version", "$Default"),
+    FakeGroup g = new FakeGroup(name, template, p.getOrDefault("LaunchTemplate.Version", "$Default"),
         List.of(zones.split(",")), targets,
         "true".equals(p.get("NewInstancesProtectedFromScaleIn")), fake.now());
     sizes(g, p, true);
     for (int i = 1; p.containsKey("Tags.member." + i + ".Key"); i++) {
       String t = "Tags.member." + i + ".";
-      g.tags.put(p.get(t + "Key"), new GroupTag(p.getOrDefault(t + "Value", ""),
+      g.tags.put(p.get(t + "Key"), new FakeGroup.GroupTag(p.getOrDefault(t + "Value", ""),
           "true".equals(p.get(t + "PropagateAtLaunch"))));
     }
     if (g.tags.size() > 50) {
@@ -265,7 +216,7 @@ final class FakeAutoScaling {
   }
 
   /** Applies MinSize/MaxSize/DesiredCapacity, checking min ≤ desired ≤ max as the API does. */
-  private void sizes(Group g, Map<String, String> p, boolean creating) {
+  private void sizes(FakeGroup g, Map<String, String> p, boolean creating) {
     if (creating && (!p.containsKey("MinSize") || !p.containsKey("MaxSize"))) {
       throw validation("MinSize and MaxSize are required");
     }
@@ -290,9 +241,9 @@ final class FakeAutoScaling {
     g.desired = desired;
   }
 
-  private Group group(Map<String, String> p) {
+  private FakeGroup group(Map<String, String> p) {
     String name = p.getOrDefault("AutoScalingGroupName", "");
-    Group g = groups.get(name);
+    FakeGroup g = groups.get(name);
     if (g == null) {
       throw validation("AutoScalingGroup name not found - AutoScalingGroup '" + name
           + "' not found");
@@ -308,18 +259,18 @@ final class FakeAutoScaling {
   private Answer tag(Map<String, String> p) {
     for (int i = 1; p.containsKey("Tags.member." + i + ".Key"); i++) {
       String t = "Tags.member." + i + ".";
-      Group g = groups.get(p.getOrDefault(t + "ResourceId", ""));
+      FakeGroup g = groups.get(p.getOrDefault(t + "ResourceId", ""));
       if (g == null || !"auto-scaling-group".equals(p.get(t + "ResourceType"))) {
         throw validation("AutoScalingGroup name not found - " + p.get(t + "ResourceId"));
       }
-      g.tags.put(p.get(t + "Key"), new GroupTag(p.getOrDefault(t + "Value", ""),
+      g.tags.put(p.get(t + "Key"), new FakeGroup.GroupTag(p.getOrDefault(t + "Value", ""),
           "true".equals(p.get(t + "PropagateAtLaunch"))));
     }
     return ok("CreateOrUpdateTags", "");
   }
 
   private Answer suspend(Map<String, String> p) {
-    Group g = group(p);
+    FakeGroup g = group(p);
     List<String> processes = FakeAws.list(p, "ScalingProcesses.member");
     g.suspended.addAll(processes.isEmpty() ? List.of("Launch", "Terminate", "AddToLoadBalancer",
         "AlarmNotification", "AZRebalance", "HealthCheck", "InstanceRefresh", "ReplaceUnhealthy",
@@ -328,10 +279,10 @@ final class FakeAutoScaling {
   }
 
   private Answer protect(Map<String, String> p) {
-    Group g = group(p);
+    FakeGroup g = group(p);
     boolean on = "true".equals(p.get("ProtectedFromScaleIn"));
     for (String id : FakeAws.list(p, "InstanceIds.member")) {
-      Member m = g.members.stream().filter(x -> x.id.equals(id)).findFirst().orElseThrow(
+      FakeGroup.Member m = g.members.stream().filter(x -> x.id.equals(id)).findFirst().orElseThrow(
           () -> validation("The instance " + id + " is not part of Auto Scaling group "
               + g.name + "."));
       m.protectedFromScaleIn = on;
@@ -344,7 +295,7 @@ final class FakeAutoScaling {
     if (!p.containsKey("ShouldDecrementDesiredCapacity")) {
       throw validation("ShouldDecrementDesiredCapacity is required");
     }
-    Group g = groups.values().stream().filter(x -> x.members.stream()
+    FakeGroup g = groups.values().stream().filter(x -> x.members.stream()
         .anyMatch(m -> m.id.equals(id))).findFirst().orElseThrow(() -> validation(
             "Instance Id not found - No managed instance found for instance ID: " + id));
     boolean decrement = "true".equals(p.get("ShouldDecrementDesiredCapacity"));
@@ -368,7 +319,7 @@ final class FakeAutoScaling {
   }
 
   private Answer delete(Map<String, String> p) {
-    Group g = group(p);
+    FakeGroup g = group(p);
     if ("true".equals(p.get("ForceDelete"))) {
       List.copyOf(g.members).forEach(m -> remove(g, m.id));
     } else if (!g.members.isEmpty()) {
@@ -389,80 +340,18 @@ final class FakeAutoScaling {
       throw validation("1 validation error detected: Value '" + max + "' at 'maxRecords' failed"
           + " to satisfy constraint: Member must have value less than or equal to 100");
     }
-    List<Group> all = groups.values().stream()
-        .filter(g -> names.isEmpty() || names.contains(g.name)).filter(g -> matches(g, p))
+    List<FakeGroup> all = groups.values().stream()
+        .filter(g -> names.isEmpty() || names.contains(g.name)).filter(g -> g.matches(p))
         .toList();
     int from = Integer.parseInt(p.getOrDefault("NextToken", "0"));
     StringBuilder x = new StringBuilder("<AutoScalingGroups>");
     all.subList(Math.min(from, all.size()), Math.min(all.size(), from + max))
-        .forEach(g -> x.append(groupXml(g)));
+        .forEach(g -> x.append(g.xml()));
     x.append("</AutoScalingGroups>");
     if (from + max < all.size()) {
       x.append("<NextToken>").append(from + max).append("</NextToken>");
     }
     return ok("DescribeAutoScalingGroups", x.toString());
-  }
-
-  private static boolean matches(Group g, Map<String, String> p) {
-    for (int i = 1; p.containsKey("Filters.member." + i + ".Name"); i++) {
-      String name = p.get("Filters.member." + i + ".Name");
-      List<String> values = FakeAws.list(p, "Filters.member." + i + ".Values.member");
-      boolean hit;
-      if (name.startsWith("tag:")) {
-        GroupTag t = g.tags.get(name.substring(4));
-        hit = t != null && values.contains(t.value());
-      } else if (name.equals("tag-key")) {
-        hit = values.stream().anyMatch(g.tags::containsKey);
-      } else if (name.equals("tag-value")) {
-        hit = g.tags.values().stream().anyMatch(t -> values.contains(t.value()));
-      } else {
-        throw validation("Filter type " + name + " is not valid.");
-      }
-      if (!hit) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private String groupXml(Group g) {
-    StringBuilder x = new StringBuilder("<member><AutoScalingGroupName>").append(esc(g.name))
-        .append("</AutoScalingGroupName><AutoScalingGroupARN>arn:aws:autoscaling:us-east-1:")
-        .append("123456789012:autoScalingGroup:0000:autoScalingGroupName/").append(esc(g.name))
-        .append("</AutoScalingGroupARN>").append(templateXml(g)).append("<MinSize>")
-        .append(g.min).append("</MinSize><MaxSize>").append(g.max).append("</MaxSize>")
-        .append("<DesiredCapacity>").append(g.desired).append("</DesiredCapacity>")
-        .append("<DefaultCooldown>300</DefaultCooldown><AvailabilityZones><member>us-east-1a")
-        .append("</member></AvailabilityZones><TargetGroupARNs>");
-    g.targetGroups.forEach(t -> x.append("<member>").append(esc(t)).append("</member>"));
-    x.append("</TargetGroupARNs><HealthCheckType>EC2</HealthCheckType><HealthCheckGracePeriod>")
-        .append("300</HealthCheckGracePeriod><Instances>");
-    for (Member m : g.members) {
-      x.append("<member><InstanceId>").append(m.id).append("</InstanceId><InstanceType>")
-          .append("t3.micro</InstanceType><AvailabilityZone>us-east-1a</AvailabilityZone>")
-          .append("<LifecycleState>").append(m.lifecycle).append("</LifecycleState>")
-          .append("<HealthStatus>Healthy</HealthStatus>").append(templateXml(g))
-          .append("<ProtectedFromScaleIn>").append(m.protectedFromScaleIn)
-          .append("</ProtectedFromScaleIn></member>");
-    }
-    x.append("</Instances><CreatedTime>").append(g.created).append("</CreatedTime>")
-        .append("<SuspendedProcesses>");
-    g.suspended.forEach(s -> x.append("<member><ProcessName>").append(s).append("</ProcessName>")
-        .append("<SuspensionReason>User suspended</SuspensionReason></member>"));
-    x.append("</SuspendedProcesses><VPCZoneIdentifier>").append(esc(String.join(",", g.subnets)))
-        .append("</VPCZoneIdentifier><Tags>");
-    g.tags.forEach((k, v) -> x.append("<member><ResourceId>").append(esc(g.name))
-        .append("</ResourceId><ResourceType>auto-scaling-group</ResourceType><Key>")
-        .append(esc(k)).append("</Key><Value>").append(esc(v.value())).append("</Value>")
-        .append("<PropagateAtLaunch>").append(v.propagate()).append("</PropagateAtLaunch>")
-        .append("</member>"));
-    return x.append("</Tags><NewInstancesProtectedFromScaleIn>").append(g.protectNew)
-        .append("</NewInstancesProtectedFromScaleIn></member>").toString();
-  }
-
-  private static String templateXml(Group g) {
-    return "<LaunchTemplate><LaunchTemplateName>" + esc(g.template) + "</LaunchTemplateName>"
-        + "<Version>" + esc(g.version) + "</Version></LaunchTemplate>";
   }
 
   private static Refusal validation(String message) {
