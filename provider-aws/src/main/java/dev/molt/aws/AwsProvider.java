@@ -129,7 +129,6 @@ public final class AwsProvider implements Provider, AutoCloseable {
   private final Optional<ElasticLoadBalancingV2Client> elb;
   private final boolean ownsClients;
   private final Ec2Instances instances;
-  private final Optional<TargetGroups> targetGroups;
   private final GroupMap groups;
   private final Optional<ListenerRouter> router;
   private final Duration deregistrationDelay;
@@ -148,14 +147,14 @@ public final class AwsProvider implements Provider, AutoCloseable {
     this.ownsClients = b.ownsClients;
     this.pacer = new RequestPacer(b.clock, b.paceRequests);
     this.instances = new Ec2Instances(ec2, pacer);
-    this.targetGroups = elb.map(TargetGroups::new);
+    Optional<TargetGroups> targetGroups = elb.map(TargetGroups::new);
     this.groups = new GroupMap(b.groupByRevision, b.groupForAll);
     this.router = b.listener.map(arn -> new ListenerRouter(b.elb.orElseThrow(), arn, groups));
     this.deregistrationDelay = b.deregistrationDelay;
     this.clock = b.clock;
     this.health = new FleetHealth(ec2, targetGroups, groups, router, pacer,
         b.autoScaling.isPresent());
-    this.drains = new Drains(targetGroups, groups);
+    this.drains = new Drains(ec2, targetGroups, groups, clock);
     this.rootDevices = new RootDevices(ec2, pacer);
     this.autoScaling = b.autoScaling;
     this.ownsAutoScaling = b.ownsAutoScaling;
@@ -234,23 +233,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
   public void drain(String fleet, List<Instance> drained) {
     List<software.amazon.awssdk.services.ec2.model.Instance> owned =
         instances.requireOwned("drain", fleet, drained);
-    Map<String, List<String>> byGroup = new LinkedHashMap<>();
-    List<String> untagged = new ArrayList<>();
-    for (software.amazon.awssdk.services.ec2.model.Instance i : owned) {
-      Map<String, String> labels = Ec2Tags.labels(i.tags());
-      revisionOf(labels).map(groups::of).orElse(List.of()).forEach(
-          arn -> byGroup.computeIfAbsent(arn, k -> new ArrayList<>()).add(i.instanceId()));
-      if (!labels.containsKey(Ec2Tags.DRAIN_STARTED)) {
-        untagged.add(i.instanceId());
-      }
-    }
-    byGroup.forEach((arn, ids) -> groups().deregister("drain", arn, ids));
-    if (!untagged.isEmpty()) {
-      Tag started = Tag.builder().key(Ec2Tags.DRAIN_STARTED).value(clock.instant().toString())
-          .build();
-      AwsErrors.run("drain", "instances " + untagged,
-          () -> ec2.createTags(r -> r.resources(untagged).tags(started)));
-    }
+    drains.start(fleet, owned);
     LOG.info("fleet={} action=drain instances={}", fleet,
         owned.stream().map(software.amazon.awssdk.services.ec2.model.Instance::instanceId)
             .toList());
@@ -286,18 +269,6 @@ public final class AwsProvider implements Provider, AutoCloseable {
   @Override
   public Optional<TrafficRouter> router() {
     return router.map(r -> r);
-  }
-
-  private static Optional<Revision> revisionOf(Map<String, String> labels) {
-    try {
-      return Optional.of(Revision.of(labels.getOrDefault(OwnerLabels.REVISION, "")));
-    } catch (InvalidSpecException e) {
-      return Optional.empty();
-    }
-  }
-
-  private TargetGroups groups() {
-    return targetGroups.orElseThrow(TargetGroups::missingClient);
   }
 
   /** Closes the SDK clients the builder created. */

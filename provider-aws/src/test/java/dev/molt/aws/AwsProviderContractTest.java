@@ -17,14 +17,24 @@ import java.util.Map;
  * target group and a shared one, with a 300 ms deregistration delay.
  */
 class AwsProviderContractTest extends RoutedProviderContract {
-  private AwsFixture aws;
+  AwsFixture aws;
+
+  /** @return the provider's mode: instances launched directly */
+  AwsProvider.Builder mode() {
+    return aws.provider();
+  }
+
+  /** @return a spec of {@code ami} for this mode */
+  LaunchSpec spec(String ami) {
+    return AwsFixture.spec(ami);
+  }
 
   @Override
   protected Provider createProvider() {
     aws = new AwsFixture(Clock.systemUTC(), Duration.ofMillis(200), Duration.ofMillis(200),
         Duration.ofMillis(300));
     String shared = aws.fake.elb.createTargetGroup("contract");
-    return aws.provider().targetGroup(shared)
+    return mode().targetGroup(shared)
         .targetGroup(launchSpec().revision(), aws.fake.elb.createTargetGroup("contract-v1"))
         .targetGroup(otherLaunchSpec().revision(), aws.fake.elb.createTargetGroup("contract-v2"))
         .listener(aws.fake.elb.createListener("contract", shared))
@@ -33,12 +43,12 @@ class AwsProviderContractTest extends RoutedProviderContract {
 
   @Override
   protected LaunchSpec otherLaunchSpec() {
-    return AwsFixture.spec(AwsFixture.AMI_V2);
+    return spec(AwsFixture.AMI_V2);
   }
 
   @Override
   protected LaunchSpec launchSpec() {
-    return AwsFixture.spec(AwsFixture.AMI_V1);
+    return spec(AwsFixture.AMI_V1);
   }
 
   @Override
