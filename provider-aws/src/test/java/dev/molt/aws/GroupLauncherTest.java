@@ -104,11 +104,14 @@ class GroupLauncherTest {
     assertThat(aws.fake.autoScaling.launched(asg)).isEqualTo(3);
   }
 
-  /** The key is written before the raise: a raise that failed is made by the retry, once. */
+  /**
+   * The key is written before the raise: a raise that failed (Auto Scaling busy, which is
+   * retryable) is made by the retry, once.
+   */
   @Test
   void aLaunchRetriedAfterItsRaiseFailedRaisesOnceAndAnotherRetryNotAgain() {
     provider.launch(request(v1, 2, "first"));
-    aws.fake.failNext("UpdateAutoScalingGroup", 503, "ServiceUnavailable", 1);
+    aws.fake.failNext("UpdateAutoScalingGroup", 400, "ScalingActivityInProgress", 1);
 
     assertThatThrownBy(() -> provider.launch(request(v1, 1, "second")))
         .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.retryable()).isTrue());
@@ -126,7 +129,7 @@ class GroupLauncherTest {
   @Test
   void aLaunchRetriedAfterItsKeyCouldNotBeWrittenRaisesOnce() {
     provider.launch(request(v1, 2, "first"));
-    aws.fake.failNext("CreateOrUpdateTags", 400, "Throttling", 1);
+    aws.fake.failNext("CreateOrUpdateTags", 400, "ResourceContention", 1);
 
     assertThatThrownBy(() -> provider.launch(request(v1, 1, "second")))
         .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.retryable()).isTrue());
