@@ -216,24 +216,27 @@ final class GroupLauncher implements Launcher {
             + " did not create");
       }
     }
-    inGroup.forEach((id, group) -> {
-      try {
-        asg.terminateInstanceInAutoScalingGroup(r -> r.instanceId(id)
-            .shouldDecrementDesiredCapacity(true));
-      } catch (AwsServiceException e) {
-        if (!"ValidationError".equals(LaunchTemplates.code(e))
-            || !String.valueOf(e.awsErrorDetails().errorMessage()).contains("not found")) {
-          throw AwsErrors.translate("terminate", id, e);
-        } // already out of the group: terminating twice is not an error
-      } catch (RuntimeException e) {
-        throw AwsErrors.translate("terminate", id, e);
-      }
-    });
+    inGroup.keySet().forEach(this::terminateInGroup);
     if (!inGroup.isEmpty()) {
       LOG.info("fleet={} action=terminate instances={} decrement=true", fleet, inGroup);
     }
     if (!direct.isEmpty()) {
       Ec2Launcher.terminate(ec2, fleet, direct);
+    }
+  }
+
+  /** Removes one instance from its group, lowering the desired capacity: no replacement. */
+  private void terminateInGroup(String id) {
+    try {
+      asg.terminateInstanceInAutoScalingGroup(r -> r.instanceId(id)
+          .shouldDecrementDesiredCapacity(true));
+    } catch (AwsServiceException e) {
+      if (!"ValidationError".equals(LaunchTemplates.code(e))
+          || !String.valueOf(e.awsErrorDetails().errorMessage()).contains("not found")) {
+        throw AwsErrors.translate("terminate", id, e);
+      } // already out of the group: terminating twice is not an error
+    } catch (RuntimeException e) {
+      throw AwsErrors.translate("terminate", id, e);
     }
   }
 
