@@ -21,6 +21,9 @@ final class AwsErrors {
   private static final Set<String> THROTTLING = Set.of("RequestLimitExceeded", "Throttling",
       "ThrottlingException", "TooManyRequestsException", "RequestThrottled",
       "RequestThrottledException", "SlowDown", "PriorRequestNotComplete");
+  /** EC2 Auto Scaling's "busy, try again": a pending update or a scaling activity. */
+  private static final Set<String> BUSY = Set.of("ResourceContention",
+      "ScalingActivityInProgress");
   /** EC2 documents these as eventual consistency right after a launch: retry. */
   private static final Set<String> NOT_YET_VISIBLE = Set.of("InvalidInstanceID.NotFound");
 
@@ -50,6 +53,7 @@ final class AwsErrors {
           ? "(no code)" : ase.awsErrorDetails().errorCode();
       int status = ase.statusCode();
       boolean retryable = THROTTLING.contains(code) || NOT_YET_VISIBLE.contains(code)
+          || BUSY.contains(code)
           || ase.isThrottlingException() || status >= 500;
       String message = ase.awsErrorDetails() == null ? ase.getMessage()
           : ase.awsErrorDetails().errorMessage();

@@ -22,14 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -87,6 +86,15 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  *   <li><b>taint</b> tags the instance {@code molt.dev/tainted=<reason>}.
  * </ul>
  *
+ * <p><b>Auto Scaling mode</b> ({@link Builder#autoScaling(AutoScalingClient)}): each revision is
+ * one Auto Scaling group {@code molt-<fleet>-<revision>} made from a launch template of its own
+ * carrying the same hardened launch; launch raises the group's desired capacity (once per request
+ * key, recorded on the group's tags before the raise), terminate removes exactly the instances
+ * given ({@code TerminateInstanceInAutoScalingGroup}, decrementing), new instances are protected
+ * from scale-in and the group's {@code AZRebalance}/{@code ReplaceUnhealthy} processes suspended,
+ * and observe deletes a group (then its template) whose revision has no instance left. Observe,
+ * health, drain, taint and the router are the same as above.
+ *
  * <p>Drain, terminate and taint first describe the instances by id and refuse, with a
  * non-retryable {@link dev.molt.ProviderException} naming it and before touching any, a batch
  * holding an instance whose tags lack Molt's owner labels for the fleet. AWS errors become {@code
@@ -123,14 +131,10 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  */
 public final class AwsProvider implements Provider, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AwsProvider.class);
-  /** TerminateInstances' documented batch limit. */
-  static final int TERMINATE_BATCH = 1000;
-
   private final Ec2Client ec2;
   private final Optional<ElasticLoadBalancingV2Client> elb;
   private final boolean ownsClients;
   private final Ec2Instances instances;
-  private final Optional<TargetGroups> targetGroups;
   private final GroupMap groups;
   private final Optional<ListenerRouter> router;
   private final Duration deregistrationDelay;
@@ -138,23 +142,31 @@ public final class AwsProvider implements Provider, AutoCloseable {
   private final FleetHealth health;
   private final Drains drains;
   private final RequestPacer pacer;
-  private final SubnetZones subnetZones;
-  private final Map<String, String> rootDevices = new ConcurrentHashMap<>();
+  private final RootDevices rootDevices;
+  private final Optional<AutoScalingClient> autoScaling;
+  private final boolean ownsAutoScaling;
+  private final Launcher launcher;
 
   private AwsProvider(Builder b) {
     this.ec2 = b.ec2;
     this.elb = b.elb;
     this.ownsClients = b.ownsClients;
     this.pacer = new RequestPacer(b.clock, b.paceRequests);
-    this.subnetZones = new SubnetZones(ec2, pacer);
     this.instances = new Ec2Instances(ec2, pacer);
-    this.targetGroups = elb.map(TargetGroups::new);
+    Optional<TargetGroups> targetGroups = elb.map(TargetGroups::new);
     this.groups = new GroupMap(b.groupByRevision, b.groupForAll);
     this.router = b.listener.map(arn -> new ListenerRouter(b.elb.orElseThrow(), arn, groups));
     this.deregistrationDelay = b.deregistrationDelay;
     this.clock = b.clock;
-    this.health = new FleetHealth(ec2, targetGroups, groups, router, pacer);
-    this.drains = new Drains(targetGroups, groups);
+    this.health = new FleetHealth(ec2, targetGroups, groups, router, pacer,
+        b.autoScaling.isPresent());
+    this.drains = new Drains(ec2, targetGroups, groups, clock);
+    this.rootDevices = new RootDevices(ec2, pacer);
+    this.autoScaling = b.autoScaling;
+    this.ownsAutoScaling = b.ownsAutoScaling;
+    this.launcher = autoScaling.<Launcher>map(asg -> new GroupLauncher(asg, ec2, groups,
+            router.isPresent(), this::runRequest))
+        .orElseGet(() -> new Ec2Launcher(ec2, pacer, clock, this::runRequest));
   }
 
   /**
@@ -166,10 +178,12 @@ public final class AwsProvider implements Provider, AutoCloseable {
    */
   public static Builder builder(Region region) {
     required(region, "region");
-    return new Builder(Ec2Client.builder().region(region)
+    Builder b = new Builder(Ec2Client.builder().region(region)
         .httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
         Optional.of(ElasticLoadBalancingV2Client.builder().region(region)
             .httpClientBuilder(UrlConnectionHttpClient.builder()).build()), true);
+    b.region = Optional.of(region);
+    return b;
   }
 
   /**
@@ -190,62 +204,13 @@ public final class AwsProvider implements Provider, AutoCloseable {
 
   @Override
   public List<Instance> launch(LaunchRequest request) {
-    LaunchSpec spec = request.spec();
-    RunInstancesRequest run = runRequest(request);
-    String fleet = request.fleet();
-    Ec2LaunchOptions options = Ec2LaunchOptions.parse(spec.options());
-    // a pinned zone is checked against the subnets' zones before anything is paid or launched
-    Optional<List<String>> pinned = request.zone().map(z -> options.subnets().isEmpty()
-        ? List.of() : subnetZones.in(fleet, options.subnets(), z));
-    pacer.launches.take("launch", fleet, request.count());
-    List<String> subnets = options.subnetIds();
-    List<software.amazon.awssdk.services.ec2.model.Instance> started = pinned.isPresent()
-        ? ZonedLaunch.inZone(ec2, pacer, fleet, run, pinned.get(), request.zone().get())
-        : subnets.isEmpty()
-        ? AwsErrors.call("launch", fleet, () -> ec2.runInstances(run)).instances()
-        : ZonedLaunch.run(ec2, pacer, fleet, run, subnets);
-    Instant now = clock.instant();
-    List<Instance> launched = new ArrayList<>();
-    for (software.amazon.awssdk.services.ec2.model.Instance i : started) {
-      // RunInstances may answer without the tags it applied: the request's are authoritative
-      Map<String, String> labels = new LinkedHashMap<>(Ec2Tags.labels(i.tags()));
-      run.tagSpecifications().get(0).tags().forEach(t -> labels.put(t.key(), t.value()));
-      Ec2Instances.toMolt(fleet, i.toBuilder().tags(Ec2Tags.tags(labels)).build(), now,
-          id -> true).ifPresent(launched::add); // a new instance carries no drain tag
-    }
-    // not registered here: ELBv2 refuses a pending instance (InvalidTarget); health registers
-    // each one in its revision's groups once EC2 reports it running
-    List<String> ids = launched.stream().map(Instance::id).toList();
-    LOG.info("fleet={} action=launch revision={} key={} zone={} instances={}", fleet,
-        spec.revision(), request.requestKey(), request.zone().orElse("any"), ids);
-    return launched;
+    return launcher.launch(request);
   }
 
   /** @return the RunInstances request for {@code request}, validated before any call */
   RunInstancesRequest runRequest(LaunchRequest request) {
-    return RunRequests.of(request, this::rootDevice,
+    return RunRequests.of(request, rootDevices::of,
         Optional.ofNullable(ec2.serviceClientConfiguration().region()).map(Region::id));
-  }
-
-  /**
-   * The AMI's root device name, so that the encrypted-volume mapping replaces the root volume
-   * instead of adding one: one DescribeImages per AMI, remembered (an AMI never changes).
-   */
-  private String rootDevice(String ami) {
-    String known = rootDevices.get(ami);
-    if (known != null) {
-      return known;
-    }
-    pacer.describes.take("launch", ami, 1);
-    List<Image> images = AwsErrors.call("launch", ami,
-        () -> ec2.describeImages(r -> r.imageIds(ami))).images();
-    String device = images.stream().map(Image::rootDeviceName)
-        .filter(d -> d != null && !d.isBlank()).findFirst()
-        .orElseThrow(() -> new ProviderException("launch", ami, false, "EC2 does not report a"
-            + " root device for " + ami + "; set aws.rootDeviceName, or"
-            + " aws.encryptedRootVolume=false to launch with the AMI's own volumes"));
-    rootDevices.putIfAbsent(ami, device);
-    return device;
   }
 
   @Override
@@ -256,6 +221,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         instances.fleet("observe", fleet).stream()
             .filter(i -> OwnerLabels.isOwned(Ec2Tags.labels(i.tags()), fleet))
             .filter(Ec2Instances::isLive).toList();
+    owned = launcher.observed(fleet, owned);
     Set<String> draining = drains.stillDraining(fleet, owned);
     List<Instance> out = new ArrayList<>();
     for (software.amazon.awssdk.services.ec2.model.Instance i : owned) {
@@ -273,23 +239,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
   public void drain(String fleet, List<Instance> drained) {
     List<software.amazon.awssdk.services.ec2.model.Instance> owned =
         instances.requireOwned("drain", fleet, drained);
-    Map<String, List<String>> byGroup = new LinkedHashMap<>();
-    List<String> untagged = new ArrayList<>();
-    for (software.amazon.awssdk.services.ec2.model.Instance i : owned) {
-      Map<String, String> labels = Ec2Tags.labels(i.tags());
-      revisionOf(labels).map(groups::of).orElse(List.of()).forEach(
-          arn -> byGroup.computeIfAbsent(arn, k -> new ArrayList<>()).add(i.instanceId()));
-      if (!labels.containsKey(Ec2Tags.DRAIN_STARTED)) {
-        untagged.add(i.instanceId());
-      }
-    }
-    byGroup.forEach((arn, ids) -> groups().deregister("drain", arn, ids));
-    if (!untagged.isEmpty()) {
-      Tag started = Tag.builder().key(Ec2Tags.DRAIN_STARTED).value(clock.instant().toString())
-          .build();
-      AwsErrors.run("drain", "instances " + untagged,
-          () -> ec2.createTags(r -> r.resources(untagged).tags(started)));
-    }
+    drains.start(fleet, owned);
     LOG.info("fleet={} action=drain instances={}", fleet,
         owned.stream().map(software.amazon.awssdk.services.ec2.model.Instance::instanceId)
             .toList());
@@ -300,14 +250,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     List<software.amazon.awssdk.services.ec2.model.Instance> owned =
         instances.requireOwned("terminate", fleet, terminated);
     router.ifPresent(r -> health.refuseServing(r, fleet, owned));
-    List<String> ids = owned.stream()
-        .map(software.amazon.awssdk.services.ec2.model.Instance::instanceId).toList();
-    for (int from = 0; from < ids.size(); from += TERMINATE_BATCH) {
-      List<String> batch = ids.subList(from, Math.min(ids.size(), from + TERMINATE_BATCH));
-      AwsErrors.run("terminate", "instances " + batch,
-          () -> ec2.terminateInstances(r -> r.instanceIds(batch)));
-    }
-    LOG.info("fleet={} action=terminate instances={}", fleet, ids);
+    launcher.terminate(fleet, owned);
   }
 
   @Override
@@ -334,24 +277,15 @@ public final class AwsProvider implements Provider, AutoCloseable {
     return router.map(r -> r);
   }
 
-  private static Optional<Revision> revisionOf(Map<String, String> labels) {
-    try {
-      return Optional.of(Revision.of(labels.getOrDefault(OwnerLabels.REVISION, "")));
-    } catch (InvalidSpecException e) {
-      return Optional.empty();
-    }
-  }
-
-  private TargetGroups groups() {
-    return targetGroups.orElseThrow(TargetGroups::missingClient);
-  }
-
-  /** Closes the SDK clients if the builder created them. */
+  /** Closes the SDK clients the builder created. */
   @Override
   public void close() {
     if (ownsClients) {
       ec2.close();
       elb.ifPresent(ElasticLoadBalancingV2Client::close);
+    }
+    if (ownsAutoScaling) {
+      autoScaling.ifPresent(AutoScalingClient::close);
     }
   }
 
@@ -366,6 +300,9 @@ public final class AwsProvider implements Provider, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Optional<String> listener = Optional.empty();
     private boolean paceRequests = true;
+    private Optional<AutoScalingClient> autoScaling = Optional.empty();
+    private Optional<Region> region = Optional.empty();
+    private boolean ownsAutoScaling;
 
     private Builder(Ec2Client ec2, Optional<ElasticLoadBalancingV2Client> elb,
         boolean ownsClients) {
@@ -436,6 +373,42 @@ public final class AwsProvider implements Provider, AutoCloseable {
         throw new InvalidSpecException("deregistrationDelay", "must not be negative, was " + delay);
       }
       this.deregistrationDelay = delay;
+      return this;
+    }
+
+    /**
+     * Switches to the Auto Scaling mode (default off: instances are launched directly): each
+     * revision runs as one Auto Scaling group made from a launch template of its own, carrying
+     * the same hardened defaults; {@code launch} raises the revision's group's desired capacity
+     * (once per request key, recorded on the group's tags), {@code terminate} removes the exact
+     * instances given from their group and lowers its desired capacity, and a group whose
+     * revision has no instance left is deleted with its template. Observe, health, drain, taint
+     * and the router are the EC2 mode's. Specs need {@code aws.subnetId} or {@code
+     * aws.subnetIds} (the group's subnets); {@code LaunchRequest.zone} is not honoured (the group
+     * spreads over its subnets). See docs/aws-provider.md.
+     *
+     * @param client the Auto Scaling client (the caller closes it)
+     * @return this builder
+     */
+    public Builder autoScaling(AutoScalingClient client) {
+      this.autoScaling = Optional.of(required(client, "autoScaling"));
+      this.ownsAutoScaling = false;
+      return this;
+    }
+
+    /**
+     * The Auto Scaling mode ({@link #autoScaling(AutoScalingClient)}) with a client this provider
+     * creates and closes, in the region of {@link AwsProvider#builder(Region)}.
+     *
+     * @return this builder
+     * @throws InvalidSpecException when the builder was given clients instead of a region
+     */
+    public Builder autoScaling() {
+      Region in = region.orElseThrow(() -> new InvalidSpecException("autoScaling", "a builder"
+          + " made from clients needs the Auto Scaling client too: autoScaling(client)"));
+      autoScaling(AutoScalingClient.builder().region(in)
+          .httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+      this.ownsAutoScaling = true;
       return this;
     }
 

@@ -1,8 +1,6 @@
 package dev.molt.aws;
 
-import dev.molt.InvalidSpecException;
-import dev.molt.OwnerLabels;
-import dev.molt.Revision;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * When a drain is over: when ELBv2 says so, never by a delay of Molt's own. A drain-tagged instance
@@ -19,12 +19,42 @@ import java.util.Set;
  * rollout's drain timeout. Without target groups nothing routes through Molt: drained at once.
  */
 final class Drains {
+  private final Ec2Client ec2;
   private final Optional<TargetGroups> targetGroups;
   private final GroupMap groups;
+  private final Clock clock;
 
-  Drains(Optional<TargetGroups> targetGroups, GroupMap groups) {
+  Drains(Ec2Client ec2, Optional<TargetGroups> targetGroups, GroupMap groups, Clock clock) {
+    this.ec2 = ec2;
     this.targetGroups = targetGroups;
     this.groups = groups;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts draining owned instances: one DeregisterTargets per target group of their revisions,
+   * then one CreateTags {@code molt.dev/drain-started=<now>} for those not tagged yet (a drain
+   * repeated keeps its first date).
+   */
+  void start(String fleet, List<software.amazon.awssdk.services.ec2.model.Instance> owned) {
+    Map<String, List<String>> byGroup = new LinkedHashMap<>();
+    List<String> untagged = new ArrayList<>();
+    for (software.amazon.awssdk.services.ec2.model.Instance i : owned) {
+      Map<String, String> labels = Ec2Tags.labels(i.tags());
+      Ec2Tags.revisionOf(labels).map(groups::of).orElse(List.of()).forEach(
+          arn -> byGroup.computeIfAbsent(arn, k -> new ArrayList<>()).add(i.instanceId()));
+      if (!labels.containsKey(Ec2Tags.DRAIN_STARTED)) {
+        untagged.add(i.instanceId());
+      }
+    }
+    byGroup.forEach((arn, ids) -> targetGroups.orElseThrow(TargetGroups::missingClient)
+        .deregister("drain", arn, ids));
+    if (!untagged.isEmpty()) {
+      Tag started = Tag.builder().key(Ec2Tags.DRAIN_STARTED).value(clock.instant().toString())
+          .build();
+      AwsErrors.run("drain", "instances " + untagged,
+          () -> ec2.createTags(r -> r.resources(untagged).tags(started)));
+    }
   }
 
   /**
@@ -42,7 +72,7 @@ final class Drains {
           || !"running".equals(i.state().nameAsString())) {
         continue;
       }
-      revisionOf(labels).map(groups::of).orElse(List.of()).forEach(
+      Ec2Tags.revisionOf(labels).map(groups::of).orElse(List.of()).forEach(
           arn -> byGroup.computeIfAbsent(arn, k -> new ArrayList<>()).add(i.instanceId()));
     }
     Set<String> out = new LinkedHashSet<>();
@@ -56,13 +86,5 @@ final class Drains {
           || !"unused".equals(verdicts.get(id).state())).forEach(out::add);
     });
     return out;
-  }
-
-  private static Optional<Revision> revisionOf(Map<String, String> labels) {
-    try {
-      return Optional.of(Revision.of(labels.getOrDefault(OwnerLabels.REVISION, "")));
-    } catch (InvalidSpecException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -1,10 +1,13 @@
 package dev.molt.aws;
 
+import dev.molt.InvalidSpecException;
 import dev.molt.OwnerLabels;
+import dev.molt.Revision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -74,6 +77,15 @@ final class Ec2Tags {
 
   static Filter filter(String name, List<String> values) {
     return Filter.builder().name(name).values(values).build();
+  }
+
+  /** @return the revision a {@code molt.dev/revision} tag names, if readable */
+  static Optional<Revision> revisionOf(Map<String, String> labels) {
+    try {
+      return Optional.of(Revision.of(labels.getOrDefault(OwnerLabels.REVISION, "")));
+    } catch (InvalidSpecException e) {
+      return Optional.empty();
+    }
   }
 
   /** @return {@code value} cut to EC2's tag value limit */

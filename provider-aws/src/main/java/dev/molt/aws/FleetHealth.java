@@ -31,10 +31,18 @@ final class FleetHealth {
   private final Optional<ListenerRouter> router;
 
   private final RequestPacer pacer;
+  /** The platform registers instances in their revision's own group (Auto Scaling mode). */
+  private final boolean ownGroupByPlatform;
 
+  /**
+   * @param ownGroupByPlatform whether the platform registers each instance in its revision's own
+   *     group itself (an Auto Scaling group attached to it): health then adds the instances that
+   *     should share even traffic to the shared group, which the judging group cannot tell
+   */
   FleetHealth(Ec2Client ec2, Optional<TargetGroups> targetGroups, GroupMap groups,
-      Optional<ListenerRouter> router, RequestPacer pacer) {
+      Optional<ListenerRouter> router, RequestPacer pacer, boolean ownGroupByPlatform) {
     this.ec2 = ec2;
+    this.ownGroupByPlatform = ownGroupByPlatform;
     this.pacer = pacer;
     this.targetGroups = targetGroups;
     this.groups = groups;
@@ -58,7 +66,7 @@ final class FleetHealth {
     Map<String, Health> out = new LinkedHashMap<>();
     Holds holds = new Holds(fleet);
     byGroup.forEach((arn, members) -> out.putAll(targetHealth(fleet, arn, members, holds)));
-    holds.joinSharedUnderASplit(judged);
+    holds.joinShared(judged);
     out.putAll(statusChecks(byStatus));
     return out;
   }
@@ -93,19 +101,34 @@ final class FleetHealth {
       return all.stream().filter(g -> !g.equals(groups.shared().get())).toList();
     }
 
-    /** Under a split, held instances serving in their own group join the shared group. */
-    void joinSharedUnderASplit(List<Instance> judged) {
-      List<String> held = judged.stream().filter(this::held).filter(FleetHealth::joinable)
-          .filter(i -> OwnerLabels.isOwned(i.labels(), fleet)).map(Instance::id).toList();
-      if (held.isEmpty() || sharedServes()) {
+    /**
+     * Under a split, held instances serving in their own group join the shared group; when the
+     * platform registered the instances in their own group ({@code ownGroupByPlatform}), so do
+     * the others, at once. One DescribeTargetHealth on the shared group when any is concerned.
+     */
+    void joinShared(List<Instance> judged) {
+      if (groups.shared().isEmpty()) {
         return;
       }
       String shared = groups.shared().get();
-      List<String> missing = groups().health(shared, held).entrySet().stream()
+      List<Instance> joinable = judged.stream().filter(FleetHealth::joinable)
+          .filter(i -> OwnerLabels.isOwned(i.labels(), fleet)).toList();
+      List<String> joining = new ArrayList<>(!ownGroupByPlatform ? List.of() : joinable.stream()
+          .filter(i -> !held(i)).filter(i -> groups.byRevision().containsKey(i.revision()))
+          .filter(i -> !groups.byRevision().get(i.revision()).equals(shared))
+          .map(Instance::id).toList());
+      List<String> held = joinable.stream().filter(this::held).map(Instance::id).toList();
+      if (!held.isEmpty() && !sharedServes()) {
+        joining.addAll(held);
+      }
+      if (joining.isEmpty()) {
+        return;
+      }
+      List<String> missing = groups().health(shared, joining).entrySet().stream()
           .filter(e -> !e.getValue().registered()).map(Map.Entry::getKey).toList();
       if (!missing.isEmpty()) {
-        LOG.info("fleet={} action=register targetGroup={} instances={} reason=split-in-force",
-            fleet, shared, missing);
+        LOG.info("fleet={} action=register targetGroup={} instances={} reason=shared", fleet,
+            shared, missing);
         groups().register("health", shared, missing);
       }
     }

@@ -10,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
@@ -24,6 +25,7 @@ final class AwsFixture implements AutoCloseable {
   final FakeAws fake;
   final Ec2Client ec2;
   final ElasticLoadBalancingV2Client elb;
+  final AutoScalingClient autoScaling;
 
   AwsFixture(Clock clock, Duration pendingFor, Duration checksAfter, Duration deregistration) {
     fake = new FakeAws(clock, pendingFor, checksAfter, deregistration);
@@ -33,6 +35,10 @@ final class AwsFixture implements AutoCloseable {
         .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder())
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
     elb = ElasticLoadBalancingV2Client.builder().endpointOverride(fake.endpoint())
+        .region(Region.US_EAST_1).credentialsProvider(credentials)
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+    autoScaling = AutoScalingClient.builder().endpointOverride(fake.endpoint())
         .region(Region.US_EAST_1).credentialsProvider(credentials)
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
@@ -47,6 +53,16 @@ final class AwsFixture implements AutoCloseable {
     return AwsProvider.builder(ec2).loadBalancing(elb);
   }
 
+  /** @return a builder in the Auto Scaling mode */
+  AwsProvider.Builder autoScalingProvider() {
+    return provider().autoScaling(autoScaling);
+  }
+
+  /** @return {@link #spec} launching into two subnets, as the Auto Scaling mode needs */
+  static LaunchSpec groupSpec(String ami) {
+    return spec(ami).toBuilder().option("aws.subnetIds", "subnet-a,subnet-b").build();
+  }
+
   static LaunchSpec spec(String ami) {
     return LaunchSpec.builder(Image.of(ami, ami.equals(AMI_V1) ? "v1" : "v2")).ports(8080)
         .healthCheck(HealthCheck.http(8080, "/health")).build();
@@ -56,6 +72,7 @@ final class AwsFixture implements AutoCloseable {
   public void close() {
     ec2.close();
     elb.close();
+    autoScaling.close();
     fake.close();
   }
 }

@@ -18,7 +18,17 @@ import java.util.Map;
  * target group and a shared one, with a 300 ms deregistration delay.
  */
 class AwsProviderContractTest extends RoutedProviderContract {
-  private AwsFixture aws;
+  AwsFixture aws;
+
+  /** @return the provider's mode: instances launched directly */
+  AwsProvider.Builder mode() {
+    return aws.provider();
+  }
+
+  /** @return a spec of {@code ami} for this mode */
+  LaunchSpec spec(String ami) {
+    return inTwoZones(AwsFixture.spec(ami));
+  }
 
   @Override
   protected Provider createProvider() {
@@ -27,7 +37,7 @@ class AwsProviderContractTest extends RoutedProviderContract {
     aws.fake.subnet("subnet-contract-a", "us-east-1a");
     aws.fake.subnet("subnet-contract-b", "us-east-1b");
     String shared = aws.fake.elb.createTargetGroup("contract");
-    return aws.provider().targetGroup(shared)
+    return mode().targetGroup(shared)
         .targetGroup(launchSpec().revision(), aws.fake.elb.createTargetGroup("contract-v1"))
         .targetGroup(otherLaunchSpec().revision(), aws.fake.elb.createTargetGroup("contract-v2"))
         .listener(aws.fake.elb.createListener("contract", shared))
@@ -36,12 +46,12 @@ class AwsProviderContractTest extends RoutedProviderContract {
 
   @Override
   protected LaunchSpec otherLaunchSpec() {
-    return inTwoZones(AwsFixture.spec(AwsFixture.AMI_V2));
+    return spec(AwsFixture.AMI_V2);
   }
 
   @Override
   protected LaunchSpec launchSpec() {
-    return inTwoZones(AwsFixture.spec(AwsFixture.AMI_V1));
+    return spec(AwsFixture.AMI_V1);
   }
 
   /** Launches spread over a subnet in each of {@link #placementZones()}. */

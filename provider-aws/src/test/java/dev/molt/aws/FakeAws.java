@@ -36,6 +36,8 @@ final class FakeAws implements AutoCloseable {
   static final String EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
   static final String ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
   static final String ELB_VERSION = "2015-12-01";
+  static final String ASG_NS = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
+  static final String ASG_VERSION = "2011-01-01";
 
   private final HttpServer server;
   private final Clock clock;
@@ -45,6 +47,9 @@ final class FakeAws implements AutoCloseable {
   private final Map<String, Token> tokens = new LinkedHashMap<>();
   /** The ELBv2 half: target groups and listeners, under this object's lock. */
   final FakeElb elb;
+  /** The EC2 Auto Scaling half: groups launching from these launch templates. */
+  final FakeLaunchTemplates templates = new FakeLaunchTemplates();
+  final FakeAutoScaling autoScaling;
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, Deque<Fault>> faults = new LinkedHashMap<>();
   private int nextId = 0x1000;
@@ -88,6 +93,7 @@ final class FakeAws implements AutoCloseable {
     this.pendingFor = pendingFor;
     this.checksAfter = checksAfter;
     this.elb = new FakeElb(this, deregistrationDelay);
+    this.autoScaling = new FakeAutoScaling(this);
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
@@ -114,6 +120,36 @@ final class FakeAws implements AutoCloseable {
     Vm vm = newVm(imageId, "t3.micro", "");
     vm.tags.putAll(tags);
     return vm.id;
+  }
+
+  /**
+   * Starts an instance for an Auto Scaling group, from launch template data. Caller holds the lock.
+   *
+   * @param data the template's data, as its request carried it without the {@code
+   *     LaunchTemplateData.} prefix
+   * @return its id
+   */
+  String launchForGroup(Map<String, String> data, String subnet, Map<String, String> tags) {
+    Vm vm = newVm(data.getOrDefault("ImageId", ""), data.getOrDefault("InstanceType",
+        "m1.small"), "asg-" + tags.getOrDefault("aws:autoscaling:groupName", ""));
+    vm.tags.putAll(tags);
+    vm.userData = Optional.ofNullable(data.get("UserData"));
+    vm.request = Map.copyOf(data);
+    vm.zone = zones.getOrDefault(subnet, "us-east-1a");
+    return vm.id;
+  }
+
+  /** Terminates an instance for its Auto Scaling group, as TerminateInstances would. Caller holds the lock. */
+  void terminateForGroup(String id) {
+    Vm vm = vms.get(id);
+    Instant now = clock.instant();
+    if (vm != null && vm.terminatedAt.isEmpty()) {
+      if (elb.draining(id, now)) {
+        terminatedWhileDraining.add(id);
+      }
+      vm.terminatedAt = Optional.of(now);
+      elb.forget(id);
+    }
   }
 
   /** Terminates an instance outside EC2's API, as its owner would. */
@@ -250,18 +286,22 @@ final class FakeAws implements AutoCloseable {
           StandardCharsets.UTF_8));
       String action = p.getOrDefault("Action", "");
       calls.computeIfAbsent(action, k -> new AtomicInteger()).incrementAndGet();
-      boolean elb = ELB_VERSION.equals(p.get("Version"));
+      String version = p.getOrDefault("Version", "");
+      Optional<String> ns = ELB_VERSION.equals(version) ? Optional.of(ELB_NS)
+          : ASG_VERSION.equals(version) ? Optional.of(ASG_NS) : Optional.empty();
       Answer answer;
       synchronized (this) {
+        autoScaling.runActivities();
         Deque<Fault> queue = faults.get(action);
         Fault fault = queue == null ? null : queue.poll();
         if (fault != null) {
-          answer = error(elb, fault.status(), fault.code(), "injected fault");
+          answer = error(ns, fault.status(), fault.code(), "injected fault");
         } else {
           try {
-            answer = elb ? this.elb.handle(action, p) : ec2(action, p);
+            answer = ns.isEmpty() ? ec2(action, p) : ns.get().equals(ELB_NS)
+                ? this.elb.handle(action, p) : autoScaling.handle(action, p);
           } catch (Refusal r) {
-            answer = error(elb, r.status, r.code, r.getMessage());
+            answer = error(ns, r.status, r.code, r.getMessage());
           }
         }
       }
@@ -288,9 +328,10 @@ final class FakeAws implements AutoCloseable {
     }
   }
 
-  private static Answer error(boolean elb, int status, String code, String message) {
-    String xml = elb
-        ? "<ErrorResponse xmlns=\"" + ELB_NS + "\"><Error><Type>Sender</Type><Code>" + esc(code)
+  /** An error document: ELBv2's and Auto Scaling's ({@code ns}) or EC2's. */
+  private static Answer error(Optional<String> ns, int status, String code, String message) {
+    String xml = ns.isPresent()
+        ? "<ErrorResponse xmlns=\"" + ns.get() + "\"><Error><Type>Sender</Type><Code>" + esc(code)
             + "</Code><Message>" + esc(message) + "</Message></Error><RequestId>req-1</RequestId>"
             + "</ErrorResponse>"
         : "<Response><Errors><Error><Code>" + esc(code) + "</Code><Message>" + esc(message)
@@ -347,6 +388,8 @@ final class FakeAws implements AutoCloseable {
       case "DescribeInstanceStatus" -> describeInstanceStatus(p);
       case "DescribeImages" -> describeImages(p);
       case "DescribeSubnets" -> describeSubnets(p);
+      case "CreateLaunchTemplate", "DescribeLaunchTemplates", "DeleteLaunchTemplate" ->
+          templates.handle(action, p, clock.instant());
       default -> throw new Refusal(400, "InvalidAction", "the fake does not do " + action);
     };
   }

@@ -116,6 +116,19 @@ final class FakeElb {
         && now.isBefore(e.getValue().get(id).plus(delays.get(e.getKey()))));
   }
 
+  /** Registers a running instance, as an Auto Scaling group does. Caller holds the lock. */
+  void attach(String arn, String id) {
+    if (registered.containsKey(arn)) {
+      draining.get(arn).remove(id);
+      registered.get(arn).putIfAbsent(id, fake.now());
+    }
+  }
+
+  /** @return whether the target group exists. Caller holds the lock. */
+  boolean exists(String arn) {
+    return registered.containsKey(arn);
+  }
+
   /** A terminated instance leaves every target group. Caller holds the lock. */
   void forget(String id) {
     registered.values().forEach(targets -> targets.remove(id));
