@@ -7,6 +7,7 @@ import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutHandle;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,7 +74,7 @@ final class EngineEffects implements CampaignMachine.Effects {
     }
     RolloutHandle handle;
     try {
-      handle = engines.get(fleet.engine()).start(fleet.rollout().withTarget(spec));
+      handle = engines.get(fleet.engine()).start(fleetSpec(machine.spec(), fleet, spec));
     } catch (MoltException e) {
       machine.fleetEnded(fleet.name(), FleetStatus.FAILED, Optional.of("rollout not started: "
           + e.getMessage()));
@@ -83,6 +84,17 @@ final class EngineEffects implements CampaignMachine.Effects {
     machine.fleetStarted(fleet.name(), spec.revision(), handle.id());
     handle.completion().whenComplete((end, failure) -> later(() -> machine.fleetEnded(
         fleet.name(), status(end, failure), reason(end, failure))));
+  }
+
+  /**
+   * The fleet's rollout on the rebuilt spec, under the campaign's windows and window end (a
+   * campaign that is always open leaves the fleet's own windows as they are).
+   */
+  private static RolloutSpec fleetSpec(CampaignSpec campaign, CampaignFleet fleet,
+      LaunchSpec rebuilt) {
+    RolloutSpec.Builder b = fleet.rollout().toBuilder().target(rebuilt);
+    return campaign.windows().isAlwaysOpen() ? b.build()
+        : b.windows(campaign.windows()).atWindowEnd(campaign.windowEnd()).build();
   }
 
   private static boolean onNewBase(Image image, BaseChange change) {

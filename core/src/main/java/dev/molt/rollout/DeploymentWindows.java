@@ -1,4 +1,4 @@
-package dev.molt.campaign;
+package dev.molt.rollout;
 
 import dev.molt.Arguments;
 import dev.molt.InvalidSpecException;
@@ -15,10 +15,13 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * When a campaign may start a fleet: inside one of the weekly {@code windows} (in {@code zone}, so
- * "Tuesday 09:00 for 8 h" follows daylight saving), and in none of the {@code freezes}. No
- * windows means always open. Starting is all it governs: a fleet that started inside a window
- * finishes its rollout after the window closed. Immutable and thread-safe.
+ * When a rollout may change its fleet, and when a campaign may start one: inside one of the weekly
+ * {@code windows} (in {@code zone}, so "Tuesday 09:00 for 8 h" opens at 09:00 local time on
+ * either side of a daylight-saving change, and stays open 8 real hours), and in none of the
+ * {@code freezes}, which override the windows. No windows means always open. What happens when a
+ * window ends under a running rollout is {@link RolloutSpec#atWindowEnd()}: it finishes (the
+ * default) or pauses between steps until the next window; a rollback is never held. Immutable and
+ * thread-safe.
  *
  * <p>Example: Monday to Thursday 09:00-17:00 Europe/Berlin, frozen from 20 December to 2 January:
  *
@@ -110,6 +113,11 @@ public record DeploymentWindows(ZoneId zone, List<Weekly> windows, List<Freeze> 
     List<Freeze> more = new ArrayList<>(freezes);
     more.add(new Freeze(from, until, reason));
     return new DeploymentWindows(zone, windows, more);
+  }
+
+  /** @return whether these windows never hold anything: no weekly window and no freeze */
+  public boolean isAlwaysOpen() {
+    return windows.isEmpty() && freezes.isEmpty();
   }
 
   /**
