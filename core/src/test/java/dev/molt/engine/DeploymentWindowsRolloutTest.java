@@ -262,4 +262,33 @@ class DeploymentWindowsRolloutTest {
     assertThatThrownBy(() -> Fixtures.rollout(Fixtures.V2, 2).atWindowEnd(null).build())
         .hasMessageContaining("atWindowEnd").hasMessageContaining("FINISH");
   }
+
+  @Test
+  void thePlanShowsTheWaitsForWindows() {
+    Fixtures f = new Fixtures();
+    f.deployV1(10);
+    long calls = f.platform.callCount("launch");
+    Instant now = f.time.now();
+    DeploymentWindows windows = new DeploymentWindows(UTC, List.of(
+        new DeploymentWindows.Weekly(THURSDAY, LocalTime.of(0, 10), Duration.ofMinutes(3)),
+        new DeploymentWindows.Weekly(FRIDAY, LocalTime.of(0, 10), Duration.ofHours(1))),
+        List.of());
+
+    RolloutPlan plan = f.engine.plan(slowRolling(windows, WindowEnd.PAUSE).build());
+
+    assertThat(plan.windowWaits()).hasSize(2);
+    RolloutPlan.WindowWait first = plan.windowWaits().get(0);
+    assertThat(first.startsAfter()).isZero();
+    assertThat(now.plus(first.lasts())).isEqualTo("2026-01-01T00:10:00Z");
+    assertThat(first.detail()).isEqualTo("waiting for window: opens Thu 2026-01-01 00:10 UTC");
+    RolloutPlan.WindowWait second = plan.windowWaits().get(1);
+    assertThat(now.plus(second.startsAfter())).isAfterOrEqualTo("2026-01-01T00:13:00Z");
+    assertThat(now.plus(second.startsAfter()).plus(second.lasts()))
+        .isEqualTo("2026-01-02T00:10:00Z");
+    assertThat(second.detail()).startsWith("window ended, paused between steps; ");
+    assertThat(plan.expectedDuration()).isGreaterThan(Duration.ofHours(24));
+    assertThat(plan.toText()).contains("window: at 0s waits ", "(waiting for window: opens Thu");
+    assertThat(f.platform.callCount("launch")).as("a plan touches nothing").isEqualTo(calls);
+    assertThat(f.engine.plan(Fixtures.rollout(Fixtures.V2, 10).build()).windowWaits()).isEmpty();
+  }
 }
