@@ -1,6 +1,7 @@
 package dev.molt.rollout;
 
 import dev.molt.Arguments;
+import dev.molt.Durations;
 import dev.molt.InvalidSpecException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -62,8 +63,8 @@ public record DeploymentWindows(ZoneId zone, List<Weekly> windows, List<Freeze> 
       Arguments.required(start, "start");
       Arguments.positive(length, "length");
       if (length.compareTo(Duration.ofDays(7)) > 0) {
-        throw new InvalidSpecException("length", "is " + length + "; a weekly window lasts at"
-            + " most 7 days");
+        throw new InvalidSpecException("length", "is " + Durations.text(length) + "; a weekly"
+            + " window lasts at most 7 days (for longer, list more days)");
       }
     }
   }
