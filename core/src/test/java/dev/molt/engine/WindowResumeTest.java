@@ -12,6 +12,9 @@ import dev.molt.rollout.RolloutEvent.Type;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.rollout.Wait;
 import dev.molt.rollout.WindowEnd;
+import dev.molt.store.ControlAnswer;
+import dev.molt.store.ControlRequest;
+import dev.molt.store.ControlRequest.Control;
 import dev.molt.store.FileRolloutStore;
 import dev.molt.store.RolloutStore;
 import dev.molt.strategy.Amount;
@@ -66,5 +69,38 @@ class WindowResumeTest {
     assertThat(done.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
     assertThat(done.events(Type.LAUNCHED)).filteredOn(e -> e.at().isAfter(Instant.parse(
         "2026-01-01T00:13:00Z"))).isNotEmpty().allMatch(e -> !e.at().isBefore(FRIDAY_OPEN));
+  }
+
+  @Test
+  void controlsThroughTheStoreReachAHeldRolloutResumeIsRefusedAndAbortRollsBack(
+      @TempDir Path dir) {
+    // a file store does not notify: the held run, which does not tick, polls it on a timer
+    RolloutStore store = FileRolloutStore.open(dir);
+    RolloutEngine engine = engine(store, "holder");
+    engine.run(Fixtures.rollout(Fixtures.V1, 3).build());
+    RolloutHandle held = engine.start(Fixtures.rollout(Fixtures.V2, 3).windows(
+        DeploymentWindows.weekly(ZoneId.of("UTC"), List.of(FRIDAY), LocalTime.of(9, 0),
+            Duration.ofHours(1))).build());
+    time.advance(Duration.ofSeconds(1));
+    assertThat(held.current().waiting()).map(Wait::reason).contains(Wait.Reason.OUTSIDE_WINDOW);
+
+    ControlRequest resume = ControlRequest.of(held.id(), Control.RESUME, "cli-alice",
+        time.now());
+    store.request(resume);
+    time.advance(Duration.ofSeconds(6)); // one poll
+    assertThat(store.load(held.id()).flatMap(r -> r.answer(resume.id())))
+        .hasValueSatisfying(a -> {
+          assertThat(a.outcome()).isEqualTo(ControlAnswer.Outcome.REFUSED);
+          assertThat(a.message()).contains("does not override");
+        });
+    assertThat(held.current().phase()).isEqualTo(RolloutPhase.PENDING);
+
+    store.request(ControlRequest.abort(held.id(), "not this week", "cli-alice", time.now()));
+    time.advance(Duration.ofSeconds(6));
+    Rollout done = held.await();
+    assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+    assertThat(done.updatedAt()).isBefore(Instant.parse("2026-01-01T01:00:00Z"));
+    assertThat(platform.instances(Fixtures.FLEET)).hasSize(3)
+        .allMatch(i -> i.revision().equals(Fixtures.V1.revision()));
   }
 }
