@@ -1,5 +1,6 @@
 package dev.molt.campaign;
 
+import dev.molt.rollout.DeploymentWindows;
 import dev.molt.campaign.CampaignAction.Abort;
 import dev.molt.campaign.CampaignAction.AwaitApproval;
 import dev.molt.campaign.CampaignAction.EndWave;

@@ -1,5 +1,7 @@
 package dev.molt.campaign;
 
+import dev.molt.rollout.DeploymentWindows;
+import dev.molt.rollout.WindowEnd;
 import dev.molt.Arguments;
 import dev.molt.InvalidSpecException;
 import dev.molt.reconcile.ImageCatalog;
@@ -33,11 +35,16 @@ import java.util.Set;
  * @param rollBackOnHalt whether a halted campaign aborts its running rollouts and returns the
  *     fleets it already changed to their previous revision (default false: they stay)
  * @param windows when fleets may start: weekly windows and freezes (default {@link
- *     DeploymentWindows#always()}); a fleet that started finishes after its window closed
+ *     DeploymentWindows#always()}); each fleet's rollout is given them too (unless they are always
+ *     open: the fleet's own then stay), so a fleet whose rebuild ends after the window closed
+ *     waits for the next one
+ * @param windowEnd what a fleet's rollout that started inside a window does when the window ends
+ *     (default {@link WindowEnd#FINISH}: it finishes; {@link WindowEnd#PAUSE}: it stops between
+ *     steps and goes on in the next window)
  */
 public record CampaignSpec(String name, BaseChange change, List<CampaignFleet> fleets,
     List<Wave> waves, int maxExposure, Amount maxFailures, boolean rollBackOnHalt,
-    DeploymentWindows windows) {
+    DeploymentWindows windows, WindowEnd windowEnd) {
 
   /**
    * Validates the fields and resolves the waves against the fleets.
@@ -53,6 +60,7 @@ public record CampaignSpec(String name, BaseChange change, List<CampaignFleet> f
     waves = Arguments.copyOf(waves, "waves");
     Arguments.required(maxFailures, "maxFailures");
     Arguments.required(windows, "windows");
+    Arguments.required(windowEnd, "windowEnd");
     if (fleets.isEmpty()) {
       throw new InvalidSpecException("fleets", "is empty: give every fleet the campaign may patch");
     }
@@ -201,6 +209,7 @@ public record CampaignSpec(String name, BaseChange change, List<CampaignFleet> f
     private Amount maxFailures = Amount.of(0);
     private boolean rollBackOnHalt;
     private DeploymentWindows windows = DeploymentWindows.always();
+    private WindowEnd windowEnd = WindowEnd.FINISH;
 
     private Builder(String name, BaseChange change) {
       this.name = name;
@@ -243,13 +252,19 @@ public record CampaignSpec(String name, BaseChange change, List<CampaignFleet> f
       return this;
     }
 
+    /** Sets what a fleet's rollout does at its window's end. @return this builder */
+    public Builder windowEnd(WindowEnd end) {
+      windowEnd = end;
+      return this;
+    }
+
     /**
      * @return the validated spec
      * @throws InvalidSpecException naming the first invalid field
      */
     public CampaignSpec build() {
       return new CampaignSpec(name, change, fleets, waves, maxExposure, maxFailures,
-          rollBackOnHalt, windows);
+          rollBackOnHalt, windows, windowEnd);
     }
   }
 }

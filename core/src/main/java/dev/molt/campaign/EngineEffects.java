@@ -8,6 +8,7 @@ import dev.molt.engine.RolloutHandle;
 import dev.molt.store.FleetLockedException;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,7 +81,7 @@ final class EngineEffects implements CampaignMachine.Effects {
       Optional<RolloutHandle> running = engine.active(fleet.name())
           .filter(h -> h.current().to().equals(spec.revision()));
       handle = running.isPresent() ? running.get()
-          : engine.start(fleet.rollout().withTarget(spec));
+          : engine.start(fleetSpec(machine.spec(), fleet, spec));
     } catch (MoltException e) {
       machine.fleetEnded(fleet.name(), FleetStatus.FAILED, Optional.of("rollout not started: "
           + e.getMessage()));
@@ -173,6 +174,17 @@ final class EngineEffects implements CampaignMachine.Effects {
       RolloutHandle undo = running.isPresent() ? running.get() : engine.start(spec.rollout());
       watchRevert(machine, fleet.fleet(), undo);
     }
+  }
+
+  /**
+   * The fleet's rollout on the rebuilt spec, under the campaign's windows and window end (a
+   * campaign that is always open leaves the fleet's own windows as they are).
+   */
+  private static RolloutSpec fleetSpec(CampaignSpec campaign, CampaignFleet fleet,
+      LaunchSpec rebuilt) {
+    RolloutSpec.Builder b = fleet.rollout().toBuilder().target(rebuilt);
+    return campaign.windows().isAlwaysOpen() ? b.build()
+        : b.windows(campaign.windows()).atWindowEnd(campaign.windowEnd()).build();
   }
 
   private static boolean onNewBase(Image image, BaseChange change) {

@@ -2,6 +2,8 @@ package dev.molt.codec;
 
 import dev.molt.gate.Gate;
 import dev.molt.internal.Json;
+import dev.molt.rollout.DeploymentWindows;
+import dev.molt.rollout.WindowEnd;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
@@ -9,6 +11,8 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,12 +28,14 @@ import java.util.Set;
  *
  * <p>Records become objects; a value whose declared type is a sealed interface carries its record's
  * simple name under {@value #TYPE}. {@link Optional} becomes the value or {@code null}; {@link
- * Duration} and {@link Instant} their ISO-8601 text; enums their name; lists and sets arrays; a
+ * Duration}, {@link Instant}, {@link ZoneId} and {@link LocalTime} their ISO-8601 text (a zone its
+ * id); enums their name; lists and sets arrays; a
  * map an object, its keys strings, enums or records of one string (such as {@code Revision}); a
  * {@link Gate} its name only, read back as a {@link StoredGate}. Reading calls the canonical
  * constructor, so every value is validated again. A component that an earlier version did not
- * write (a field added since) reads as empty (optionals, collections) or zero (primitives), which
- * is the default every such component is given.
+ * write (a field added since) reads as empty (optionals, collections), zero (primitives), always
+ * open ({@link DeploymentWindows}) or {@link WindowEnd#FINISH}, which is the default every such
+ * component is given.
  */
 public final class RecordJson {
   static final String TYPE = "@type";
@@ -61,7 +67,8 @@ public final class RecordJson {
     if (value instanceof Enum<?> e) {
       return e.name();
     }
-    if (value instanceof Duration || value instanceof Instant) {
+    if (value instanceof Duration || value instanceof Instant || value instanceof ZoneId
+        || value instanceof LocalTime) {
       return value.toString();
     }
     if (value instanceof Collection<?> list) {
@@ -131,6 +138,12 @@ public final class RecordJson {
     if (raw == Instant.class) {
       return Instant.parse((String) tree);
     }
+    if (raw == ZoneId.class) {
+      return ZoneId.of((String) tree);
+    }
+    if (raw == LocalTime.class) {
+      return LocalTime.parse((String) tree);
+    }
     if (raw == List.class || raw == Set.class) {
       List<Object> out = new ArrayList<>();
       ((List<?>) tree).forEach(v -> out.add(fromTree(v, arg(type, 0))));
@@ -185,6 +198,12 @@ public final class RecordJson {
     }
     if (type == int.class || type == long.class || type == double.class) {
       return type == int.class ? (Object) 0 : type == long.class ? (Object) 0L : (Object) 0.0;
+    }
+    if (type == DeploymentWindows.class) {
+      return DeploymentWindows.always(); // a spec written before rollouts had windows
+    }
+    if (type == WindowEnd.class) {
+      return WindowEnd.FINISH;
     }
     return type == boolean.class ? Boolean.FALSE : null;
   }

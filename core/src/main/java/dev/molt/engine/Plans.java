@@ -56,7 +56,8 @@ final class Plans {
     Rollout end = drive(time, handle, recorder, now.plus(LIMIT));
     recorder.finishLast(end);
     return new RolloutPlan(spec.fleet(), spec.strategy().name(), routed, spec.capacity(),
-        recorder.steps, recorder.peak, Duration.between(now, end.updatedAt()));
+        recorder.steps, recorder.peak, Duration.between(now, end.updatedAt()),
+        recorder.windowWaits(end));
   }
 
   /** Runs the simulation to its end, granting every hold at once. */
@@ -148,6 +149,8 @@ final class Plans {
     int peak;
     int stepPeak;
     int seenEvents;
+    final List<RolloutPlan.WindowWait> waits = new ArrayList<>();
+    RolloutEvent heldBy; // the WINDOW hold event whose release has not been seen yet
 
     Recorder(InMemoryProvider sim, RolloutSpec spec, ExpectedLatencies latency, boolean routed,
         Instant start) {
@@ -167,6 +170,7 @@ final class Plans {
       boolean stepwise = !(spec.strategy() instanceof dev.molt.strategy.RollingUpdate);
       for (; seenEvents < history.size(); seenEvents++) {
         RolloutEvent e = history.get(seenEvents);
+        windowEvent(e);
         int index = stepwise ? strategyStep(e) : e.type() == RolloutEvent.Type.PROGRESS
             ? e.step() : -1;
         if (e.type() == RolloutEvent.Type.STARTED && stepwise) {
@@ -181,6 +185,40 @@ final class Plans {
         }
       }
       return false;
+    }
+
+    /** Notes a hold for a deployment window, and its end at the release. */
+    private void windowEvent(RolloutEvent e) {
+      if (e.type() != RolloutEvent.Type.WINDOW) {
+        return;
+      }
+      if (e.message().startsWith("action=hold") && heldBy == null) {
+        heldBy = e;
+      } else if (e.message().startsWith("action=release") && heldBy != null) {
+        waits.add(new RolloutPlan.WindowWait(Duration.between(start, heldBy.at()),
+            Duration.between(heldBy.at(), e.at()), detail(heldBy)));
+        heldBy = null;
+      }
+    }
+
+    /** @return the waits seen, one still running at the end lasting until then */
+    List<RolloutPlan.WindowWait> windowWaits(Rollout end) {
+      for (; seenEvents < end.history().size(); seenEvents++) {
+        windowEvent(end.history().get(seenEvents));
+      }
+      if (heldBy != null) {
+        waits.add(new RolloutPlan.WindowWait(Duration.between(start, heldBy.at()),
+            Duration.between(heldBy.at(), end.updatedAt()), detail(heldBy)));
+        heldBy = null;
+      }
+      return List.copyOf(waits);
+    }
+
+    private static String detail(RolloutEvent hold) {
+      String m = hold.message();
+      int from = m.indexOf("detail=\"") + "detail=\"".length();
+      int to = m.indexOf('"', from);
+      return to > from ? m.substring(from, to) : m;
     }
 
     /**

@@ -155,7 +155,7 @@ final class RolloutPersistence implements RolloutListener {
     }
     t.lastPoll = null; // the run's next poll is due now
     try {
-      if (t.run.current().phase() == RolloutPhase.PAUSED) {
+      if (idle(t.run.current())) {
         // a paused run does not tick: poll as its paused timer does
         scheduler.schedule(() -> {
           if (tracked.get(rolloutId) == t) {
@@ -437,9 +437,15 @@ final class RolloutPersistence implements RolloutListener {
     }
   }
 
+  /** @return whether the run does not tick by itself: paused, or held by a deployment window */
+  private static boolean idle(Rollout rollout) {
+    return rollout.phase() == RolloutPhase.PAUSED || rollout.waiting().filter(w -> w.reason()
+        == dev.molt.rollout.Wait.Reason.OUTSIDE_WINDOW).isPresent();
+  }
+
   /** A paused run does not tick: poll its controls on a timer until it is no longer paused. */
   private void pollWhilePaused(Tracked t, Rollout rollout) {
-    if (rollout.phase() == RolloutPhase.PAUSED && t.pausedPolling.compareAndSet(false, true)) {
+    if (idle(rollout) && t.pausedPolling.compareAndSet(false, true)) {
       scheduler.schedule(() -> pausedPoll(t), pollInterval);
     }
   }
@@ -449,7 +455,7 @@ final class RolloutPersistence implements RolloutListener {
       return;
     }
     t.pausedPolling.set(false); // first: a pause that comes meanwhile starts the timer again
-    if (t.run.current().phase() != RolloutPhase.PAUSED
+    if (!idle(t.run.current())
         || !t.pausedPolling.compareAndSet(false, true)) {
       return;
     }

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  * @param desired the desired capacity
  * @param steps the steps in order, each with its start, traffic and rollback cost
  * @param peakInstances the most live instances at any moment (launching and draining included)
- * @param expectedDuration from start to end
+ * @param expectedDuration from start to end, waits for deployment windows included
+ * @param windowWaits the waits for the spec's deployment windows (outside them, in a freeze, or
+ *     paused at a window's end), in order; empty when the windows never hold the rollout
  */
 public record RolloutPlan(
     String fleet,
@@ -30,7 +32,8 @@ public record RolloutPlan(
     int desired,
     List<Step> steps,
     int peakInstances,
-    Duration expectedDuration) {
+    Duration expectedDuration,
+    List<WindowWait> windowWaits) {
 
   /** Validates and copies the fields. */
   public RolloutPlan {
@@ -38,6 +41,40 @@ public record RolloutPlan(
     Arguments.notBlank(strategy, "strategy");
     steps = Arguments.copyOf(steps, "steps");
     Arguments.nonNegative(expectedDuration, "expectedDuration");
+    windowWaits = Arguments.copyOf(windowWaits, "windowWaits");
+  }
+
+  /**
+   * A plan without waits for windows.
+   *
+   * @param fleet the fleet
+   * @param strategy the strategy name
+   * @param routed whether the platform has a traffic router
+   * @param desired the desired capacity
+   * @param steps the steps in order
+   * @param peakInstances the most live instances at any moment
+   * @param expectedDuration from start to end
+   */
+  public RolloutPlan(String fleet, String strategy, boolean routed, int desired, List<Step> steps,
+      int peakInstances, Duration expectedDuration) {
+    this(fleet, strategy, routed, desired, steps, peakInstances, expectedDuration, List.of());
+  }
+
+  /**
+   * A wait for the rollout's deployment windows.
+   *
+   * @param startsAfter when it begins, from the rollout's start
+   * @param lasts how long it lasts
+   * @param detail why and until when, as the rollout's {@code OUTSIDE_WINDOW} wait says it, such
+   *     as {@code waiting for window: opens Tue 2026-12-08 09:00 Europe/Berlin}
+   */
+  public record WindowWait(Duration startsAfter, Duration lasts, String detail) {
+    /** Validates the fields. */
+    public WindowWait {
+      Arguments.nonNegative(startsAfter, "startsAfter");
+      Arguments.nonNegative(lasts, "lasts");
+      Arguments.notBlank(detail, "detail");
+    }
   }
 
   /**
@@ -61,6 +98,10 @@ public record RolloutPlan(
       out.append(String.format(Locale.ROOT, "  %-4d %-9s %-40s %-34s %-9d %s, ~%s%n", s.index(),
           Durations.text(s.startsAfter()), s.description(), traffic(s.traffic()), s.instances(),
           rollback, Durations.text(r.expectedTime())));
+    }
+    for (WindowWait w : windowWaits) {
+      out.append("  window: at ").append(Durations.text(w.startsAfter())).append(" waits ")
+          .append(Durations.text(w.lasts())).append(" (").append(w.detail()).append(")\n");
     }
     return out.append("  peak ").append(peakInstances).append(" instances (+")
         .append(peakOverDesired()).append(" over desired ").append(desired)

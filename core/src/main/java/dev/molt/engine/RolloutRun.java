@@ -296,7 +296,11 @@ final class RolloutRun implements RolloutHandle {
     synchronized (state) {
       if (state.phase() != RolloutPhase.PAUSED) {
         throw new IllegalControlException("cannot resume rollout " + id() + " in phase "
-            + state.phase() + ": resume is valid only while PAUSED");
+            + state.phase() + ": resume is valid only while PAUSED" + state.waiting()
+            .filter(w -> w.reason() == Wait.Reason.OUTSIDE_WINDOW)
+            .map(w -> "; it waits for its deployment window (" + w.detail() + "), which resume"
+                + " does not override: it goes on by itself when the window opens, and abort()"
+                + " rolls back at any time").orElse(""));
       }
       state.resume(now());
     }
@@ -405,7 +409,10 @@ final class RolloutRun implements RolloutHandle {
       return;
     }
     if (phase == RolloutPhase.PAUSED && state.begun()) {
-      finishDrainsWhilePaused();
+      finishDrainsWhilePaused(Optional.empty());
+      return;
+    }
+    if (heldByWindow(phase)) {
       return;
     }
     observer.observe(spec.fleet(), state.desired())
@@ -421,16 +428,62 @@ final class RolloutRun implements RolloutHandle {
   }
 
   /**
-   * A paused run decides nothing, but drains it started before the pause still end: what is over
-   * ({@link Drains}) is terminated, and the run wakes for the next drain due, then sleeps until a
-   * control. A held canary leaves nothing drained behind however long it waits.
+   * Asks the rollout's deployment windows (never for a rollback): outside them, or in a freeze, a
+   * run that has not passed a window (or one that pauses at a window's end) holds, and its tick
+   * ends here.
+   *
+   * @return whether the tick was handled (held, or failed because no window ever opens)
    */
-  private void finishDrainsWhilePaused() {
+  private boolean heldByWindow(RolloutPhase phase) {
+    if (spec.windows().isAlwaysOpen() || state.rollingBack()) {
+      return false;
+    }
+    Instant now = now();
+    Optional<Wait> hold = WindowGate.holdAt(spec, now, state.windowPassed());
+    if (hold.isEmpty()) {
+      state.windowOpen(now);
+      return false;
+    }
+    if (phase == RolloutPhase.PAUSED) {
+      endTick(Optional.empty()); // paused before its first observation: resume meets the window
+      return true;
+    }
+    if (hold.get().until().isEmpty()) {
+      synchronized (state) {
+        if (state.begun()) {
+          fail(hold.get().detail());
+        } else {
+          state.finish(now, RolloutPhase.FAILED, Optional.of(hold.get().detail()
+              + "; nothing was touched. Check the spec's windows and freezes"));
+        }
+      }
+      state.deliver();
+      endTick(Optional.empty());
+      return true;
+    }
+    state.holdForWindow(now, hold.get());
+    if (state.begun()) {
+      finishDrainsWhilePaused(hold.get().until());
+    } else {
+      endTick(hold.get().until()); // touches nothing, not even an observation, until it opens
+    }
+    return true;
+  }
+
+  /**
+   * A paused (or window-held) run decides nothing, but drains it started before the pause still
+   * end: what is over ({@link Drains}) is terminated, and the run wakes for the next drain due (or
+   * at {@code until}, when its window opens), then sleeps until a control. A held canary leaves
+   * nothing drained behind however long it waits.
+   */
+  private void finishDrainsWhilePaused(Optional<Instant> until) {
     observer.observe(spec.fleet(), state.desired()).thenCompose(fleet -> {
       Instant now = now();
       state.observed(now, fleet);
       List<Instance> over = Drains.over(fleet, now, spec.drainTimeout());
-      Optional<Instant> next = Drains.nextDue(fleet, now, spec.drainTimeout());
+      Optional<Instant> due = Drains.nextDue(fleet, now, spec.drainTimeout());
+      Optional<Instant> next = until.isEmpty() ? due : Optional.of(due.filter(d -> d.isBefore(
+          until.get())).orElse(until.get()));
       if (over.isEmpty()) {
         return CompletableFuture.completedFuture(next);
       }
@@ -664,8 +717,9 @@ final class RolloutRun implements RolloutHandle {
         wake = engine.scheduler().schedule(this::tick, Duration.ZERO);
         return;
       }
-      if (state.phase() == RolloutPhase.PAUSED) {
-        // resume or abort triggers the next decision; only a drain still running wakes it before
+      if (state.phase() == RolloutPhase.PAUSED || state.heldForWindow()) {
+        // resume or abort triggers the next decision; only a drain still running (or the
+        // window's opening) wakes it before
         wakeAt.ifPresent(at -> wake = engine.scheduler().schedule(this::tick,
             Duration.between(now(), at).isNegative() ? Duration.ZERO : Duration.between(now(), at)));
         return;

@@ -17,6 +17,7 @@ import dev.molt.rollout.RolloutSpec;
 import dev.molt.store.RolloutRecord;
 import dev.molt.store.StepRecord;
 import dev.molt.strategy.RollingUpdate;
+import java.time.Duration;
 import java.time.Instant;
 import dev.molt.gate.AnalysisResult;
 import dev.molt.gate.Measurement;
@@ -79,6 +80,11 @@ final class RolloutState {
   private Map<Revision, Instant> dark = Map.of();
   // the counts of the last OBSERVED event, so that only a change is recorded
   private String lastObserved = "";
+  // since when a deployment window holds the run (null: not held)
+  private Instant heldSince;
+  // whether the run went on inside a window and has moved since without a pause: a FINISH
+  // rollout then keeps going after the window's end
+  private boolean windowPassed;
 
   /**
    * Restores the state saved in {@code record}, for an engine resuming it: phase, origin, rollback
@@ -100,6 +106,11 @@ final class RolloutState {
       record.steps().ifPresent(s::restoreSteps);
       s.rollingBack = saved.phase() == RolloutPhase.ABORTING;
       s.begun = saved.history().stream().anyMatch(e -> e.type() == Type.STARTED);
+      boolean held = saved.waiting().filter(w -> w.reason() == Wait.Reason.OUTSIDE_WINDOW)
+          .isPresent();
+      s.heldSince = held ? now : null;
+      s.windowPassed = s.begun && !held && (s.phase == RolloutPhase.PROGRESSING
+          || s.phase == RolloutPhase.PROMOTING);
       saved.history().stream().filter(e -> e.type() == Type.OBSERVED)
           .reduce((first, second) -> second).ifPresent(e -> s.lastObserved = e.message());
       if (s.rollingBack) {
@@ -267,6 +278,8 @@ final class RolloutState {
   void pause(Instant now, Wait wait) {
     try {
       synchronized (this) {
+        heldSince = null; // a pause replaces a window's hold; its resume meets the window again
+        windowPassed = false;
         phase = RolloutPhase.PAUSED;
         reason = Optional.of(wait.detail());
         waiting = Optional.of(wait);
@@ -305,6 +318,7 @@ final class RolloutState {
         holding = false;
         analyzing = false;
         rollingBack = true;
+        heldSince = null; // a rollback is never held by a window
         phase = RolloutPhase.ABORTING;
         reason = Optional.of(why);
         waiting = Optional.empty();
@@ -329,6 +343,7 @@ final class RolloutState {
     try {
       synchronized (this) {
         waiting = Optional.empty();
+        heldSince = null;
         if (end == RolloutPhase.SUCCEEDED && step != totalSteps) {
           // progress reaches its end before the end is told, in a snapshot still in progress:
           // only the end event's snapshot is terminal (the store saves the last one it sees)
@@ -566,6 +581,64 @@ final class RolloutState {
 
   synchronized Optional<Wait> waiting() {
     return waiting;
+  }
+
+  /** @return whether a deployment window holds the run now */
+  synchronized boolean heldForWindow() {
+    return heldSince != null;
+  }
+
+  /** @return whether the run went on inside a window and has not been paused since */
+  synchronized boolean windowPassed() {
+    return windowPassed;
+  }
+
+  /**
+   * A deployment window holds the run: {@code wait} is told once (a {@link Type#WINDOW} event),
+   * and the time held does not count toward the progress deadline.
+   */
+  void holdForWindow(Instant now, Wait wait) {
+    try {
+      synchronized (this) {
+        if (heldSince == null) {
+          heldSince = now;
+        }
+        if (!waiting.equals(Optional.of(wait))) {
+          waiting = Optional.of(wait);
+          record(now, Type.WINDOW, "action=hold wait=" + wait.reason() + " detail=\""
+              + wait.detail() + "\"" + wait.until().map(u -> " until=" + u).orElse(""));
+        }
+      }
+    } finally {
+      deliver();
+    }
+  }
+
+  /**
+   * The run may go on inside a window: a hold ends (its time moves the progress and analysis
+   * deadlines on), and the run counts as having passed a window unless a person paused it.
+   */
+  void windowOpen(Instant now) {
+    try {
+      synchronized (this) {
+        if (phase != RolloutPhase.PAUSED) {
+          windowPassed = true;
+        }
+        if (heldSince == null) {
+          return;
+        }
+        Duration held = Duration.between(heldSince, now);
+        heldSince = null;
+        lastProgressAt = lastProgressAt.plus(held);
+        analysisStartedAt = analysisStartedAt.plus(held);
+        if (waiting.filter(w -> w.reason() == Wait.Reason.OUTSIDE_WINDOW).isPresent()) {
+          waiting = Optional.empty();
+        }
+        record(now, Type.WINDOW, "action=release held=" + dev.molt.Durations.text(held));
+      }
+    } finally {
+      deliver();
+    }
   }
 
   void promoteFull(Instant now) {

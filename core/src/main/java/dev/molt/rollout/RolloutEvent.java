@@ -71,6 +71,12 @@ public record RolloutEvent(Instant at, Type type, RolloutPhase phase, int step, 
     /** Another engine picked the rollout up from the store after its engine stopped. */
     RECOVERED,
     /**
+     * A deployment window held the rollout ({@code action=hold wait=OUTSIDE_WINDOW detail="..."
+     * until=...}: outside its windows or in a freeze) or let it go again ({@code action=release
+     * held=<duration>}). The phase is unchanged.
+     */
+    WINDOW,
+    /**
      * This engine stopped driving the rollout, before its next platform call, because it may no
      * longer hold the fleet's lease: the store refused its fencing token (another engine was
      * granted the fleet), or by its clock the lease was within the skew margin of its expiry. The

@@ -26,6 +26,12 @@ import java.time.Duration;
  * @param allowScaleToZero whether a {@code capacity} of 0 may take a fleet that serves down to no
  *     instance at all (default false: such a rollout fails on its first observation, touching
  *     nothing; the anchors call this a traffic guard)
+ * @param windows when the rollout may change the fleet (default {@link DeploymentWindows#always()}):
+ *     a rollout started outside its windows, or in a freeze, touches nothing until one opens; its
+ *     progress deadline does not run while it waits. A rollback (after {@code abort()} or a
+ *     failure) is never held: going back to the known-good revision is always allowed
+ * @param atWindowEnd what a rollout that started inside a window does when the window ends
+ *     before it is done (default {@link WindowEnd#FINISH})
  */
 public record RolloutSpec(
     String fleet,
@@ -36,7 +42,9 @@ public record RolloutSpec(
     Duration progressDeadline,
     Duration drainTimeout,
     Duration trafficGrace,
-    boolean allowScaleToZero) {
+    boolean allowScaleToZero,
+    DeploymentWindows windows,
+    WindowEnd atWindowEnd) {
 
   /** Validates the fields, including the strategy against the capacity. */
   public RolloutSpec {
@@ -53,6 +61,14 @@ public record RolloutSpec(
     Arguments.positive(progressDeadline, "progressDeadline");
     Arguments.nonNegative(drainTimeout, "drainTimeout");
     Arguments.nonNegative(trafficGrace, "trafficGrace");
+    if (windows == null) {
+      throw new InvalidSpecException("windows", "is required: give DeploymentWindows.always() for"
+          + " a rollout that may run at any time");
+    }
+    if (atWindowEnd == null) {
+      throw new InvalidSpecException("atWindowEnd", "is required: FINISH (keep going once"
+          + " started) or PAUSE (stop between steps and go on in the next window)");
+    }
     try {
       strategy.validateFor(capacity);
     } catch (InvalidSpecException e) {
@@ -74,7 +90,8 @@ public record RolloutSpec(
   public Builder toBuilder() {
     return new Builder(fleet).capacity(capacity).target(target).strategy(strategy)
         .onFailure(onFailure).progressDeadline(progressDeadline).drainTimeout(drainTimeout)
-        .trafficGrace(trafficGrace).allowScaleToZero(allowScaleToZero);
+        .trafficGrace(trafficGrace).allowScaleToZero(allowScaleToZero).windows(windows)
+        .atWindowEnd(atWindowEnd);
   }
 
   /** @return a copy targeting another launch spec */
@@ -93,6 +110,8 @@ public record RolloutSpec(
     private Duration drainTimeout = Duration.ofSeconds(30);
     private Duration trafficGrace = Duration.ofSeconds(10);
     private boolean allowScaleToZero;
+    private DeploymentWindows windows = DeploymentWindows.always();
+    private WindowEnd atWindowEnd = WindowEnd.FINISH;
 
     private Builder(String fleet) {
       this.fleet = fleet;
@@ -147,6 +166,28 @@ public record RolloutSpec(
     }
 
     /**
+     * Sets when the rollout may change the fleet (default always).
+     *
+     * @param allowed weekly windows in a time zone, and freezes
+     * @return this builder
+     */
+    public Builder windows(DeploymentWindows allowed) {
+      windows = allowed;
+      return this;
+    }
+
+    /**
+     * Sets what a rollout does when its window ends before it is done (default FINISH).
+     *
+     * @param end FINISH or PAUSE
+     * @return this builder
+     */
+    public Builder atWindowEnd(WindowEnd end) {
+      atWindowEnd = end;
+      return this;
+    }
+
+    /**
      * Builds the spec.
      *
      * @return the validated spec
@@ -157,7 +198,7 @@ public record RolloutSpec(
         throw new InvalidSpecException("capacity", "is required: how many instances should serve?");
       }
       return new RolloutSpec(fleet, capacity, target, strategy, onFailure, progressDeadline,
-          drainTimeout, trafficGrace, allowScaleToZero);
+          drainTimeout, trafficGrace, allowScaleToZero, windows, atWindowEnd);
     }
   }
 }

@@ -36,11 +36,17 @@ public record Wait(Reason reason, String detail, Optional<Instant> until) {
     /** Blue-green with manual promotion: green is ready and waits for {@code promote()}. */
     AWAITING_PROMOTION,
     /** An analysis was inconclusive: {@code resume()} accepts it, {@code abort()} rolls back. */
-    INCONCLUSIVE_ANALYSIS;
+    INCONCLUSIVE_ANALYSIS,
+    /**
+     * Outside the rollout's {@link DeploymentWindows}, or in a freeze: nothing changes until
+     * {@link Wait#until()}, when the next window opens; ends by itself. {@code resume()} does not
+     * override it; {@code abort()} rolls back at once.
+     */
+    OUTSIDE_WINDOW;
 
     /** @return whether only a person (a control call) ends this wait */
     public boolean needsPerson() {
-      return this != TIMED_PAUSE;
+      return this != TIMED_PAUSE && this != OUTSIDE_WINDOW;
     }
   }
 

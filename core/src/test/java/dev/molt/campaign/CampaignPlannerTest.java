@@ -2,6 +2,7 @@ package dev.molt.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.molt.rollout.DeploymentWindows;
 import dev.molt.HealthCheck;
 import dev.molt.Image;
 import dev.molt.LaunchSpec;

@@ -6,6 +6,7 @@ import static java.time.DayOfWeek.THURSDAY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.molt.rollout.DeploymentWindows;
 import dev.molt.InvalidSpecException;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.InvalidSpecException;
 import dev.molt.Revision;
+import dev.molt.rollout.DeploymentWindows;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.rollout.RolloutSpec;
+import dev.molt.rollout.WindowEnd;
 import dev.molt.gate.Analysis;
 import dev.molt.gate.AnalysisResult;
 import dev.molt.gate.Effect;
@@ -70,5 +73,24 @@ class RecordJsonTest {
     tree.remove("maxExtraMeasurements");
     assertThat(((Analysis) RecordJson.fromTree(tree, Analysis.class)).maxExtraMeasurements())
         .isZero();
+  }
+
+  @Test
+  void windowsRoundTripAndASpecWrittenBeforeThemIsAlwaysOpen() {
+    RolloutSpec spec = Records.rolloutSpec("web");
+    assertThat(spec.windows().windows()).isNotEmpty();
+
+    String text = Json.write(RecordJson.toTree(spec, RolloutSpec.class));
+
+    assertThat(RecordJson.fromTree(Json.parse(text), RolloutSpec.class)).isEqualTo(spec);
+    assertThat(text).contains("\"zone\":\"Europe/Berlin\"", "\"start\":\"09:30\"",
+        "\"atWindowEnd\":\"PAUSE\"");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree = (Map<String, Object>) RecordJson.toTree(spec, RolloutSpec.class);
+    tree.remove("windows");
+    tree.remove("atWindowEnd");
+    RolloutSpec old = (RolloutSpec) RecordJson.fromTree(tree, RolloutSpec.class);
+    assertThat(old.windows()).isEqualTo(DeploymentWindows.always());
+    assertThat(old.atWindowEnd()).isEqualTo(WindowEnd.FINISH);
   }
 }

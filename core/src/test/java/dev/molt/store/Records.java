@@ -3,14 +3,19 @@ package dev.molt.store;
 import dev.molt.HealthCheck;
 import dev.molt.Image;
 import dev.molt.LaunchSpec;
+import dev.molt.rollout.DeploymentWindows;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.rollout.RolloutSpec;
+import dev.molt.rollout.WindowEnd;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.RollingUpdate;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +43,11 @@ final class Records {
     return RolloutSpec.builder(fleet).capacity(10).target(spec("v2"))
         .strategy(RollingUpdate.of(Amount.percent(25), Amount.of(1))
             .withMinReadyTime(Duration.ofSeconds(15)).withMaxReplacements(2))
-        .progressDeadline(Duration.ofMinutes(7)).drainTimeout(Duration.ofSeconds(12)).build();
+        .progressDeadline(Duration.ofMinutes(7)).drainTimeout(Duration.ofSeconds(12))
+        .windows(DeploymentWindows.weekly(ZoneId.of("Europe/Berlin"), List.of(DayOfWeek.TUESDAY,
+            DayOfWeek.THURSDAY), LocalTime.of(9, 30), Duration.ofHours(6)).withFreeze(T0,
+            T0.plus(Duration.ofDays(2)), "new-year \"freeze\""))
+        .atWindowEnd(WindowEnd.PAUSE).build();
   }
 
   static RolloutRecord record(String id, String fleet, int events, RolloutPhase phase) {

@@ -14,7 +14,11 @@ final class Keys {
   private Keys() {}
 
   static final Set<String> ROLLOUT = of("fleet", "capacity", "target", "strategy", "onFailure",
-      "progressDeadline", "drainTimeout", "trafficGrace", "allowScaleToZero");
+      "progressDeadline", "drainTimeout", "trafficGrace", "allowScaleToZero", "windows",
+      "atWindowEnd");
+  static final Set<String> WINDOWS = of("zone", "weekly", "freezes");
+  static final Set<String> WEEKLY = of("days", "start", "length");
+  static final Set<String> FREEZE = of("from", "until", "reason");
   static final Set<String> RECONCILE = of("fleet", "capacity", "declared", "rolling",
       "unhealthyGrace", "dryRun", "progressDeadline", "drainTimeout");
   static final Set<String> HEADER = of("apiVersion", "kind");

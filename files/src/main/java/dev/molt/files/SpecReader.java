@@ -14,6 +14,7 @@ import dev.molt.gate.PrometheusMetricSource;
 import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.rollout.FailurePolicy;
 import dev.molt.rollout.RolloutSpec;
+import dev.molt.rollout.WindowEnd;
 import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;
 import dev.molt.strategy.CanaryStep;
@@ -134,6 +135,8 @@ final class SpecReader {
     n.opt("drainTimeout").ifPresent(v -> b.drainTimeout(v.duration()));
     n.opt("trafficGrace").ifPresent(v -> b.trafficGrace(v.duration()));
     n.opt("allowScaleToZero").ifPresent(v -> b.allowScaleToZero(v.bool()));
+    n.opt("windows").ifPresent(v -> b.windows(WindowsText.read(v)));
+    n.opt("atWindowEnd").ifPresent(v -> b.atWindowEnd(v.enumValue(WindowEnd.class)));
     return n.build(b::build);
   }
 

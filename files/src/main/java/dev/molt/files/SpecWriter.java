@@ -18,6 +18,7 @@ import dev.molt.gate.PrometheusMetricSource;
 import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.rollout.FailurePolicy;
 import dev.molt.rollout.RolloutSpec;
+import dev.molt.rollout.WindowEnd;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.BlueGreen;
 import dev.molt.strategy.Canary;
@@ -98,6 +99,12 @@ final class SpecWriter {
     duration(o, "trafficGrace", s.trafficGrace(), Duration.ofSeconds(10));
     if (s.allowScaleToZero()) {
       o.put("allowScaleToZero", true);
+    }
+    if (!s.windows().isAlwaysOpen()) {
+      o.set("windows", WindowsText.write(s.windows()));
+    }
+    if (s.atWindowEnd() != WindowEnd.FINISH) {
+      o.put("atWindowEnd", s.atWindowEnd().name());
     }
   }
 

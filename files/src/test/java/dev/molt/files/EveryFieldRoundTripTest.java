@@ -26,7 +26,9 @@ import dev.molt.gate.MetricSource;
 import dev.molt.gate.PrometheusMetricSource;
 import dev.molt.gate.Verdict;
 import dev.molt.reconcile.ReconcileSpec;
+import dev.molt.rollout.DeploymentWindows;
 import dev.molt.rollout.FailurePolicy;
+import dev.molt.rollout.WindowEnd;
 import dev.molt.rollout.RolloutSpec;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.BlueGreen;
@@ -34,8 +36,11 @@ import dev.molt.strategy.Canary;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.ZonalRollout;
 import java.net.URI;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,7 +101,16 @@ class EveryFieldRoundTripTest {
     return RolloutSpec.builder("web").capacity(10).target(launch()).strategy(canary)
         .onFailure(FailurePolicy.STOP).progressDeadline(Duration.ofMinutes(20))
         .drainTimeout(Duration.ofSeconds(45)).trafficGrace(Duration.ofSeconds(5))
-        .allowScaleToZero(true).build();
+        .allowScaleToZero(true).windows(new DeploymentWindows(ZoneId.of("Europe/Berlin"),
+            List.of(new DeploymentWindows.Weekly(DayOfWeek.MONDAY, LocalTime.of(9, 0),
+                    Duration.ofHours(8)),
+                new DeploymentWindows.Weekly(DayOfWeek.TUESDAY, LocalTime.of(9, 0),
+                    Duration.ofHours(8)),
+                new DeploymentWindows.Weekly(DayOfWeek.SATURDAY, LocalTime.of(22, 30),
+                    Duration.ofMinutes(90))),
+            List.of(new DeploymentWindows.Freeze(Instant.parse("2026-12-20T00:00:00Z"),
+                Instant.parse("2027-01-04T00:00:00Z"), "year-end freeze"))))
+        .atWindowEnd(WindowEnd.PAUSE).build();
   }
 
   static RolloutSpec blueGreen() {

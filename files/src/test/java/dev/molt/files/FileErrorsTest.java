@@ -45,6 +45,11 @@ class FileErrorsTest {
           - setWeight: 100
       """.formatted(DIGEST);
 
+  /** @return the good file with a {@code windows} block of {@code body} at its end, line 22 */
+  static String windows(String body) {
+    return GOOD + "windows:\n" + body;
+  }
+
   static String with(String line, String replacement) {
     assertThat(GOOD).contains(line);
     return GOOD.replace(line, replacement);
@@ -63,9 +68,36 @@ class FileErrorsTest {
         Arguments.of("an unknown key with a close one",
             with("capacity: 10", "capacty: 10"),
             "rollout.yaml:4:1 capacty: is not a key here (did you mean 'capacity'?); the keys"
-                + " are allowScaleToZero, apiVersion, capacity, drainTimeout, fleet, kind,"
-                + " metricSources, onFailure, progressDeadline, strategy, target, templates,"
-                + " trafficGrace"),
+                + " are allowScaleToZero, apiVersion, atWindowEnd, capacity, drainTimeout, fleet,"
+                + " kind, metricSources, onFailure, progressDeadline, strategy, target,"
+                + " templates, trafficGrace, windows"),
+        Arguments.of("a time zone that does not exist",
+            windows("  zone: Europe/Berln\n"),
+            "rollout.yaml:23:9 windows.zone: 'Europe/Berln' is not a time zone: give a region id"
+                + " such as Europe/Berlin or America/New_York, or UTC"),
+        Arguments.of("a window's start that is no local time",
+            windows("  zone: UTC\n  weekly:\n    - days: [MONDAY]\n      start: 9am\n"
+                + "      length: 8h\n"),
+            "rollout.yaml:26:14 windows.weekly[0].start: '9am' is not a local time: write it as"
+                + " \"09:00\" (24-hour, quoted in YAML)"),
+        Arguments.of("a day that does not exist",
+            windows("  zone: UTC\n  weekly:\n    - days: [MONDY]\n      start: \"09:00\"\n"
+                + "      length: 8h\n"),
+            "rollout.yaml:25:14 windows.weekly[0].days[0]: 'MONDY' is not one of MONDAY, TUESDAY,"
+                + " WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY (did you mean 'MONDAY'?)"),
+        Arguments.of("a window longer than a week",
+            windows("  zone: UTC\n  weekly:\n    - days: [MONDAY]\n      start: \"09:00\"\n"
+                + "      length: 8d\n"),
+            "rollout.yaml:27:15 windows.weekly[0].length: is 8d00h00m; a weekly window lasts at most"
+                + " 7 days (for longer, list more days)"),
+        Arguments.of("a freeze that ends before it begins",
+            windows("  zone: UTC\n  freezes:\n    - from: 2026-12-20T00:00:00Z\n"
+                + "      until: 2026-12-01T00:00:00Z\n      reason: year-end\n"),
+            "rollout.yaml:26:14 windows.freezes[0].until: is 2026-12-01T00:00:00Z, not after from"
+                + " 2026-12-20T00:00:00Z"),
+        Arguments.of("an unknown window end",
+            with("capacity: 10", "capacity: 10\natWindowEnd: STOP"),
+            "rollout.yaml:5:14 atWindowEnd: 'STOP' is not one of FINISH, PAUSE"),
         Arguments.of("an unknown step",
             with("  - pause: 10m", "  - paws: 10m"),
             "rollout.yaml:19:7 strategy.steps[1].paws: is not a key here (did you mean"

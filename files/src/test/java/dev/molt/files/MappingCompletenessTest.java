@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.molt.rollout.DeploymentWindows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,7 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MappingCompletenessTest {
   /** Components written under another key, and keys that are the file's own. */
-  static final Map<String, String> RENAMED = Map.of("kind", "type", "baseUri", "url");
+  static final Map<String, String> RENAMED = Map.of("kind", "type", "baseUri", "url", "day",
+      "days");
 
   static List<Object[]> specs() {
     return List.of(
@@ -50,7 +52,9 @@ class MappingCompletenessTest {
         new Object[] {HttpProbe.class, Keys.HTTP_PROBE, Set.of()},
         new Object[] {MetricComparison.class, Keys.METRIC_COMPARISON, Set.of()},
         new Object[] {CanaryScore.class, Keys.CANARY_SCORE, Set.of()},
-        new Object[] {PrometheusMetricSource.class, Keys.METRIC_SOURCE, Set.of("type")});
+        new Object[] {PrometheusMetricSource.class, Keys.METRIC_SOURCE, Set.of("type")},
+        new Object[] {DeploymentWindows.Weekly.class, Keys.WEEKLY, Set.of()},
+        new Object[] {DeploymentWindows.Freeze.class, Keys.FREEZE, Set.of()});
   }
 
   @ParameterizedTest(name = "{0}")
@@ -63,6 +67,17 @@ class MappingCompletenessTest {
     List<String> fileKeys = keys.stream().filter(k -> !own.contains(k)).toList();
 
     assertThat(fileKeys).as(spec.getSimpleName()).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void deploymentWindowsWriteTheirWeeklyWindowsUnderWeekly() {
+    List<String> components = new ArrayList<>();
+    for (RecordComponent c : DeploymentWindows.class.getRecordComponents()) {
+      components.add(c.getName());
+    }
+
+    assertThat(components).containsExactly("zone", "windows", "freezes");
+    assertThat(Keys.WINDOWS).containsExactly("zone", "weekly", "freezes");
   }
 
   @Test

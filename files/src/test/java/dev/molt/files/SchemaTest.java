@@ -88,7 +88,10 @@ class SchemaTest {
         Map.entry("healthyShare", Keys.HEALTHY_SHARE),
         Map.entry("httpProbe", Keys.HTTP_PROBE),
         Map.entry("metricComparison", Keys.METRIC_COMPARISON),
-        Map.entry("canaryScore", Keys.CANARY_SCORE));
+        Map.entry("canaryScore", Keys.CANARY_SCORE),
+        Map.entry("windows", Keys.WINDOWS),
+        Map.entry("weekly", Keys.WEEKLY),
+        Map.entry("freeze", Keys.FREEZE));
     expected.forEach((def, keys) -> {
       List<String> inSchema = new ArrayList<>();
       defs.get(def).get("properties").fieldNames().forEachRemaining(inSchema::add);

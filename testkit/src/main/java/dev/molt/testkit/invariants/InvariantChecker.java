@@ -55,6 +55,10 @@ import java.util.stream.Collectors;
  *       at one virtual instant;
  *   <li><b>liveness</b> ({@link #checkLiveness}): every run ends within a {@link Liveness} bound
  *       computed from its spec;
+ *   <li><b>windows</b> ({@link WindowRule}): no launch, drain, weight change or terminate outside
+ *       the spec's deployment windows before the rollout first acted inside one, nor, under
+ *       {@code WindowEnd.PAUSE}, after a window's end (but the terminate of instances it had
+ *       drained); a rollback is never held;
  *   <li><b>ownership</b>: nothing without Molt's owner labels is drained or terminated, and every
  *       foreign instance present at the start is still alive at the end;
  *   <li><b>end</b>: SUCCEEDED leaves exactly {@code capacity} healthy instances of the new revision
@@ -70,6 +74,8 @@ import java.util.stream.Collectors;
 public final class InvariantChecker implements RolloutListener {
   /** The poll interval assumed unless given: the simulated platform's engines' 5 s. */
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
+  /** The calls that change a fleet, besides terminate (checked with the instances it ends). */
+  private static final Set<String> CHANGES = Set.of("launch", "drain", "set-weights");
 
   private final InMemoryProvider platform;
   private final RolloutSpec spec;
@@ -87,6 +93,7 @@ public final class InvariantChecker implements RolloutListener {
   private final Clock clock;
   private final TrafficFollowsHealth followsHealth;
   private final CallsPerInstant calls = new CallsPerInstant();
+  private final WindowRule windows;
   private final Map<String, Instant> runStarts = new LinkedHashMap<>();
   private final Map<String, Instant> runEnds = new HashMap<>();
   private String run = "";
@@ -106,6 +113,7 @@ public final class InvariantChecker implements RolloutListener {
     this.limits = Limits.of(spec, platform.router().isPresent());
     this.afterSwitch = Limits.afterSwitch(spec, platform.router().isPresent());
     this.traffic = traffic;
+    this.windows = new WindowRule(spec);
     List<Instance> all = platform.instances(spec.fleet());
     this.foreign = all.stream().filter(i -> !owned(i)).map(Instance::id)
         .collect(Collectors.toSet());
@@ -218,6 +226,7 @@ public final class InvariantChecker implements RolloutListener {
     if (!rollout.id().equals(run)) {
       newRun(rollout, event);
     }
+    windows.event(rollout);
     if (event.type() == RolloutEvent.Type.ABORTING && event.message().contains(" to=none")) {
       toNothing = true;
     }
@@ -251,12 +260,16 @@ public final class InvariantChecker implements RolloutListener {
     switched = false;
     toNothing = false;
     end = null;
+    windows.newRun();
   }
 
   /** Counts a platform call and samples whether traffic follows health. */
   synchronized void call(String fleet, String operation) {
     Instant now = clock.instant();
     calls.call(fleet, operation, now).ifPresent(violations::add);
+    if (fleet.equals(spec.fleet()) && CHANGES.contains(operation)) {
+      windows.change(operation, now, false).ifPresent(violations::add);
+    }
     if (fleet.equals(spec.fleet()) && end == null && !now.equals(sampledAt)) {
       sampledAt = now; // once per instant: the fleet cannot change between calls of one instant
       followsHealth.sample(now, split(), truth()).ifPresent(violations::add);
@@ -340,6 +353,8 @@ public final class InvariantChecker implements RolloutListener {
     checkOwned("terminate", terminated);
     Map<String, Instance> truth = truth().stream()
         .collect(Collectors.toMap(Instance::id, i -> i));
+    windows.change("terminate", clock.instant(), terminated.stream().allMatch(i -> truth.get(
+        i.id()) == null || truth.get(i.id()).state().isDraining())).ifPresent(violations::add);
     for (Instance i : terminated) {
       Instance now = truth.get(i.id());
       if (now != null && now.isHealthy() && lastVerdict.get(i.id()) == Health.HEALTHY) {

@@ -7,6 +7,12 @@ import dev.molt.rollout.RolloutEvent;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.rollout.Wait;
 import dev.molt.rollout.RolloutSpec;
+import dev.molt.rollout.DeploymentWindows;
+import dev.molt.rollout.WindowEnd;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import dev.molt.store.RolloutRecord;
 import dev.molt.testkit.SimulatedPlatform;
 import java.time.Instant;
@@ -40,7 +46,13 @@ public final class StoreRecords {
       Instant startedAt, int events) {
     LaunchSpec from = SimulatedPlatform.spec("store-v1");
     LaunchSpec to = target(fleet);
-    RolloutSpec spec = RolloutSpec.builder(fleet).capacity(4).target(to).build();
+    // windows with a zone, local times and a freeze: every store keeps them (a resumed rollout
+    // goes on respecting them)
+    RolloutSpec spec = RolloutSpec.builder(fleet).capacity(4).target(to)
+        .windows(DeploymentWindows.weekly(ZoneId.of("Europe/Berlin"), List.of(DayOfWeek.MONDAY,
+            DayOfWeek.WEDNESDAY), LocalTime.of(8, 15), Duration.ofHours(9)).withFreeze(startedAt,
+            startedAt.plus(Duration.ofDays(3)), "freeze " + AWKWARD))
+        .atWindowEnd(WindowEnd.PAUSE).build();
     List<RolloutEvent> history = new ArrayList<>();
     RolloutEvent.Type[] types = RolloutEvent.Type.values();
     for (int i = 0; i < events; i++) {

@@ -1,6 +1,7 @@
-package dev.molt.campaign;
+package dev.molt.rollout;
 
 import dev.molt.Arguments;
+import dev.molt.Durations;
 import dev.molt.InvalidSpecException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -15,10 +16,13 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * When a campaign may start a fleet: inside one of the weekly {@code windows} (in {@code zone}, so
- * "Tuesday 09:00 for 8 h" follows daylight saving), and in none of the {@code freezes}. No
- * windows means always open. Starting is all it governs: a fleet that started inside a window
- * finishes its rollout after the window closed. Immutable and thread-safe.
+ * When a rollout may change its fleet, and when a campaign may start one: inside one of the weekly
+ * {@code windows} (in {@code zone}, so "Tuesday 09:00 for 8 h" opens at 09:00 local time on
+ * either side of a daylight-saving change, and stays open 8 real hours), and in none of the
+ * {@code freezes}, which override the windows. No windows means always open. What happens when a
+ * window ends under a running rollout is {@link RolloutSpec#atWindowEnd()}: it finishes (the
+ * default) or pauses between steps until the next window; a rollback is never held. Immutable and
+ * thread-safe.
  *
  * <p>Example: Monday to Thursday 09:00-17:00 Europe/Berlin, frozen from 20 December to 2 January:
  *
@@ -59,8 +63,8 @@ public record DeploymentWindows(ZoneId zone, List<Weekly> windows, List<Freeze> 
       Arguments.required(start, "start");
       Arguments.positive(length, "length");
       if (length.compareTo(Duration.ofDays(7)) > 0) {
-        throw new InvalidSpecException("length", "is " + length + "; a weekly window lasts at"
-            + " most 7 days");
+        throw new InvalidSpecException("length", "is " + Durations.text(length) + "; a weekly"
+            + " window lasts at most 7 days (for longer, list more days)");
       }
     }
   }
@@ -110,6 +114,11 @@ public record DeploymentWindows(ZoneId zone, List<Weekly> windows, List<Freeze> 
     List<Freeze> more = new ArrayList<>(freezes);
     more.add(new Freeze(from, until, reason));
     return new DeploymentWindows(zone, windows, more);
+  }
+
+  /** @return whether these windows never hold anything: no weekly window and no freeze */
+  public boolean isAlwaysOpen() {
+    return windows.isEmpty() && freezes.isEmpty();
   }
 
   /**
