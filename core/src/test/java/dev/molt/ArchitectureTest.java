@@ -42,7 +42,7 @@ class ArchitectureTest {
     allow("strategy", "", "gate");
     allow("rollout", "", "strategy", "gate");
     allow("reconcile", "", "strategy", "rollout");
-    allow("codec", "gate", "internal");
+    allow("codec", "gate", "rollout", "internal");
     allow("store", "", "time", "gate", "strategy", "rollout", "reconcile", "internal", "codec");
     allow("inmemory", "", "spi", "time");
     allow("decide", "", "strategy", "gate", "rollout", "reconcile");
