@@ -108,7 +108,8 @@ public final class FailureCauses {
     for (Instance i : failed) {
       Optional<String> k = key(i);
       if (k.isPresent() && counts.get(k.get()) >= limit) {
-        return Optional.of(counts.get(k.get()) + " instances of " + target
+        int n = counts.get(k.get());
+        return Optional.of(n + (n == 1 ? " instance" : " instances") + " of " + target
             + " failed for the same cause within " + Durations.text(deadline) + " of launch"
             + " (replacement budget " + maxReplacements + "): " + detail(i).orElseThrow());
       }

@@ -75,7 +75,7 @@ class SameCauseFailureTest {
     assertThat(run.done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
     assertThat(run.v2Launched()).hasSize(1);
     assertThat(run.done.reason()).hasValueSatisfying(r -> assertThat(r)
-        .contains("1 instances of").contains("failed for the same cause"));
+        .contains("1 instance of").contains("failed for the same cause"));
   }
 
   @Test

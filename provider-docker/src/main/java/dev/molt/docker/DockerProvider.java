@@ -205,7 +205,8 @@ public final class DockerProvider implements Provider, AutoCloseable {
       InstanceState state = drainState(view.name(), view.state(), servers);
       Instant since = state.isDraining()
           ? drainingSince.computeIfAbsent(view.name(), k -> now) : view.created();
-      view.toInstance(fleet, publishOn, state, since).map(i -> failures.annotate(i, view))
+      view.toInstance(fleet, publishOn, state, since)
+          .map(i -> failures.annotate(i, view, probe.failure(view), now))
           .ifPresent(out::add);
     }
     router.ifPresent(r -> r.adopt(out));
