@@ -24,9 +24,10 @@ import java.util.Optional;
  *     update). Providers without a router ignore it
  * @param zone the zone to place every instance in ({@link OwnerLabels#ZONE}), as a zonal rolling
  *     update asks; empty: wherever the provider places them. A provider that can place by zone
- *     puts them there and reports the zone in that label; one that cannot (Docker, Kubernetes,
- *     AWS today) ignores it, and a zonal rolling update then sees them in whatever zone (or none)
- *     they report
+ *     puts them there and reports the zone in that label (the Docker provider, whose one host
+ *     places nothing, labels the containers with it); one that cannot (Kubernetes, AWS today)
+ *     ignores it, and a zonal rolling update then sees them in whatever zone (or none) they
+ *     report
  */
 public record LaunchRequest(
     String fleet, LaunchSpec spec, int count, String rolloutId, String requestKey,

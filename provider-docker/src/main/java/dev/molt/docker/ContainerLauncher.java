@@ -14,6 +14,7 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.molt.HealthCheck;
 import dev.molt.LaunchSpec;
+import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.spi.LaunchRequest;
 import java.util.ArrayList;
@@ -33,14 +34,16 @@ final class ContainerLauncher {
   private final Optional<String> publishOn;
   private final ImagePuller images;
   private final Batches batches;
+  private final Optional<String> defaultZone;
 
   ContainerLauncher(DockerClient client, SecretResolver secrets, Optional<String> publishOn,
-      ImagePuller images, Batches batches) {
+      ImagePuller images, Batches batches, Optional<String> defaultZone) {
     this.client = client;
     this.secrets = secrets;
     this.publishOn = publishOn;
     this.images = images;
     this.batches = batches;
+    this.defaultZone = defaultZone;
   }
 
   /**
@@ -120,6 +123,8 @@ final class ContainerLauncher {
     LaunchSpec spec = request.spec();
     Map<String, String> labels = new LinkedHashMap<>(request.ownerLabels());
     labels.put(DockerLabels.LAUNCH_KEY, request.requestKey());
+    // the zone asked for, else the host's; the container's label is the instance's zone
+    request.zone().or(() -> defaultZone).ifPresent(z -> labels.put(OwnerLabels.ZONE, z));
     labels.put(DockerLabels.HEALTH, DockerLabels.health(spec.healthCheck()));
     primaryPort(spec).ifPresent(p -> labels.put(DockerLabels.PORT, Integer.toString(p)));
     if (!spec.secrets().isEmpty()) {

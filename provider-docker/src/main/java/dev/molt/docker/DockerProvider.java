@@ -128,7 +128,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
     this.clock = b.clock;
     this.batches = new Batches(b.parallelism);
     this.launcher = new ContainerLauncher(client, b.secrets, publishOn,
-        new ImagePuller(client, b.credentials, b.pullTimeout), batches);
+        new ImagePuller(client, b.credentials, b.pullTimeout), batches, b.zone);
     this.containers = new FleetContainers(client, batches);
     this.failures = new FailureDetails(client);
   }
@@ -356,6 +356,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
     private final Map<String, RegistryCredentials> credentials = new LinkedHashMap<>();
     private Duration pullTimeout = Duration.ofMinutes(5);
     private int parallelism = 4;
+    private Optional<String> zone = Optional.empty();
 
     private Builder(DockerClient client, boolean ownsClient) {
       this.client = client;
@@ -448,6 +449,21 @@ public final class DockerProvider implements Provider, AutoCloseable {
      */
     public Builder parallelism(int containers) {
       this.parallelism = Arguments.positive(containers, "parallelism");
+      return this;
+    }
+
+    /**
+     * Sets the zone of this engine's host (default: none): containers launched without a zone in
+     * their request ({@code LaunchRequest.zone}) are labelled with it ({@code molt.dev/zone}), and
+     * the provider reports it on their instances. A request's own zone always wins: an engine
+     * cannot place a container elsewhere, so it is the caller's to ask each host's provider only
+     * for the zone it is in.
+     *
+     * @param name the zone, not blank
+     * @return this builder
+     */
+    public Builder zone(String name) {
+      this.zone = Optional.of(Arguments.notBlank(name, "zone"));
       return this;
     }
 
