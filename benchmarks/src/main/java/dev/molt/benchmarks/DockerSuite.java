@@ -35,7 +35,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * stop + remove of 5, one after another through the Engine API, as the same client would. Each
  * figure is the median of {@code --runs} (default 5). Molt and the floor use one client. The engine comes from {@code
  * scripts/docker-env.sh up}, as for the demo. Prints {@code docker_rolling n=5 surge=<s>
- * molt_ms=<m> floor_ms=<f> ratio=<m/f>}.
+ * molt_ms=<m> floor_ms=<f> ratio=<m/f>}, then {@code docker_floor surge=<s> create_start_ms=<a>
+ * stop_remove_ms=<b>}: the floor's two halves.
  */
 final class DockerSuite implements Suite {
   static final int CONTAINERS = 5;
@@ -69,11 +70,18 @@ final class DockerSuite implements Suite {
       for (int surge : List.of(1, 2)) {
         List<Long> molt = new ArrayList<>();
         List<Long> floor = new ArrayList<>();
+        List<Long> up = new ArrayList<>();
+        List<Long> down = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
           molt.add(rolling(docker, v1, v2, surge));
-          floor.add(floor(client, v2));
+          long[] f = floor(client, v2);
+          up.add(f[0]);
+          down.add(f[1]);
+          floor.add(f[0] + f[1]);
         }
         out.println(line(surge, median(molt), median(floor)));
+        out.println("docker_floor surge=" + surge + " create_start_ms=" + median(up)
+            + " stop_remove_ms=" + median(down));
       }
     } catch (java.io.IOException e) {
       throw new MoltException("closing the Docker client: " + e.getMessage(), e);
@@ -120,8 +128,11 @@ final class DockerSuite implements Suite {
     }
   }
 
-  /** @return milliseconds of create + start, then stop + remove, of 5 containers, in sequence */
-  private static long floor(DockerClient client, Image image) {
+  /**
+   * @return milliseconds of create + start of 5 containers, then of stop + remove of the 5, each
+   *     one call after another
+   */
+  private static long[] floor(DockerClient client, Image image) {
     String prefix = "bench-floor-" + HexFormat.of().toHexDigits(
         ThreadLocalRandom.current().nextInt());
     ExposedPort http = ExposedPort.tcp(80);
@@ -138,12 +149,13 @@ final class DockerSuite implements Suite {
         ids.add(id);
         client.startContainerCmd(id).exec();
       }
+      long started = System.nanoTime();
       for (String id : List.copyOf(ids)) {
         client.stopContainerCmd(id).withTimeout((int) STOP_GRACE.toSeconds()).exec();
         client.removeContainerCmd(id).exec();
         ids.remove(id);
       }
-      return (System.nanoTime() - start) / 1_000_000;
+      return new long[] {(started - start) / 1_000_000, (System.nanoTime() - started) / 1_000_000};
     } finally {
       for (String id : ids) {
         client.removeContainerCmd(id).withForce(true).exec();
