@@ -35,6 +35,7 @@ final class ContainerLauncher {
   private final ImagePuller images;
   private final Batches batches;
   private final Optional<String> defaultZone;
+  private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   ContainerLauncher(DockerClient client, SecretResolver secrets, Optional<String> publishOn,
       ImagePuller images, Batches batches, Optional<String> defaultZone) {
@@ -70,7 +71,22 @@ final class ContainerLauncher {
     return user == null || user.isBlank() ? Optional.empty() : Optional.of(user.strip());
   }
 
+  /** @return whether a launch of this provider is creating or starting {@code name} right now */
+  boolean launching(String name) {
+    return inFlight.contains(name);
+  }
+
   private String createOrFind(String name, LaunchRequest request, LaunchOptions options,
+      Optional<String> user, List<String> env) {
+    inFlight.add(name);
+    try {
+      return createOrFindNow(name, request, options, user, env);
+    } finally {
+      inFlight.remove(name);
+    }
+  }
+
+  private String createOrFindNow(String name, LaunchRequest request, LaunchOptions options,
       Optional<String> user, List<String> env) {
     try {
       String id = DockerErrors.call("launch", name,

@@ -117,6 +117,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
   private final HealthProbe probe = new HealthProbe();
   private final Batches batches;
   private final FailureDetails failures;
+  private final CreatedLeftovers leftovers;
   private final Map<String, Instant> drainingSince = new ConcurrentHashMap<>();
 
   private DockerProvider(Builder b) {
@@ -131,6 +132,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
         new ImagePuller(client, b.credentials, b.pullTimeout), batches, b.zone);
     this.containers = new FleetContainers(client, batches);
     this.failures = new FailureDetails(client);
+    this.leftovers = new CreatedLeftovers(b.createdLeftoverAfter, launcher::launching);
   }
 
   /**
@@ -202,11 +204,13 @@ public final class DockerProvider implements Provider, AutoCloseable {
     List<Instance> out = new ArrayList<>();
     Instant now = clock.instant();
     for (ContainerView view : containers.byName("observe", fleet).values()) {
-      InstanceState state = drainState(view.name(), view.state(), servers);
+      InstanceState state = leftovers.state(view, drainState(view.name(), view.state(),
+          servers), now);
       Instant since = state.isDraining()
           ? drainingSince.computeIfAbsent(view.name(), k -> now) : view.created();
+      boolean leftover = leftovers.isLeftover(view, view.state(), now);
       view.toInstance(fleet, publishOn, state, since)
-          .map(i -> failures.annotate(i, view, probe.failure(view), now))
+          .map(i -> leftover ? i : failures.annotate(i, view, probe.failure(view), now))
           .ifPresent(out::add);
     }
     router.ifPresent(r -> r.adopt(out));
@@ -289,6 +293,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
       drainingSince.remove(view.name());
       probe.forget(view.name());
       failures.forget(view.id());
+      leftovers.forget(view.id());
     }
     LOG.info("fleet={} action=terminate containers={}", fleet,
         owned.stream().map(ContainerView::name).toList());
@@ -357,6 +362,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
     private Duration pullTimeout = Duration.ofMinutes(5);
     private int parallelism = 4;
     private Optional<String> zone = Optional.empty();
+    private Duration createdLeftoverAfter = CreatedLeftovers.DEFAULT_AFTER;
 
     private Builder(DockerClient client, boolean ownsClient) {
       this.client = client;
@@ -464,6 +470,12 @@ public final class DockerProvider implements Provider, AutoCloseable {
      */
     public Builder zone(String name) {
       this.zone = Optional.of(Arguments.notBlank(name, "zone"));
+      return this;
+    }
+
+    /** Tests: how long a container may stay {@code Created} before it is a leftover (30 s). */
+    Builder createdLeftoverAfter(Duration after) {
+      this.createdLeftoverAfter = Arguments.positive(after, "createdLeftoverAfter");
       return this;
     }
 
