@@ -8,6 +8,10 @@
 #   scripts/docker-env.sh down     # stop the private engine and registry this script started
 #                                  # (never another engine)
 #   scripts/docker-env.sh down --purge   # ... and delete its state dir (images, data-root)
+#   scripts/docker-env.sh restart  # restart the private engine `up` chose (as a host restart
+#                                  # would: containers are stopped, the daemon comes back on the
+#                                  # same state); an external engine only through
+#                                  # MOLT_DOCKER_RESTART_CMD
 #   scripts/docker-env.sh status   # which engine is reachable, if any (exit 1 when none)
 #   scripts/docker-env.sh env      # print the env file written by `up`
 #
@@ -22,6 +26,8 @@
 #   MOLT_DOCKER_IPTABLES=true  let the private dockerd manage iptables/NAT and ip_forward
 #                           (default false: host firewall untouched, containers get no outbound NAT)
 #   MOLT_REGISTRY_TIMEOUT   seconds to wait for the registry to answer (default 30)
+#   MOLT_DOCKER_RESTART_CMD command that restarts an external engine for `restart` (e.g.
+#                           'sudo systemctl restart docker'); without it `restart` refuses one
 #
 # See scripts/README-docker-env.md for the findings behind the choices made here.
 set -euo pipefail
@@ -676,6 +682,34 @@ cmd_down() {
   fi
 }
 
+# Restarts the engine `up` chose and waits until it answers again. The private dockerd is stopped
+# (SIGTERM: it stops its containers, as at a host shutdown) and started on the same data-root, so
+# the containers come back Exited; nothing restarts them (Molt sets no restart policy).
+cmd_restart() {
+  lock_state_dir
+  [[ -s $ENGINE_FILE ]] || die "no engine chosen yet: run '$0 up' first"
+  local kind host t0
+  kind=$(cut -d' ' -f1 "$ENGINE_FILE")
+  host=$(cut -d' ' -f2 "$ENGINE_FILE")
+  t0=$(now)
+  if [[ $kind == private ]]; then
+    private_pid >/dev/null || die "the private dockerd is not running: run '$0 up'"
+    stop_private_engine
+    start_private_engine
+  elif [[ -n ${MOLT_DOCKER_RESTART_CMD:-} ]]; then
+    log "restarting the external engine at $host: $MOLT_DOCKER_RESTART_CMD"
+    bash -c "$MOLT_DOCKER_RESTART_CMD" >&2 || die "MOLT_DOCKER_RESTART_CMD failed"
+    local deadline=$(($(now) + START_TIMEOUT))
+    until engine_ok "$host"; do
+      (($(now) < deadline)) || die "the engine at $host did not answer within ${START_TIMEOUT}s of its restart"
+      sleep 0.2
+    done
+  else
+    die "the engine at $host is not this script's (external): it restarts only its private one; set MOLT_DOCKER_RESTART_CMD (e.g. 'sudo systemctl restart docker') or MOLT_DOCKER_PRIVATE=1"
+  fi
+  log "engine at $host restarted in $(($(now) - t0))s"
+}
+
 cmd_status() {
   local rc=1 pid
   if [[ -n ${DOCKER_HOST:-} && ${DOCKER_HOST} != "$PRIVATE_HOST" ]]; then
@@ -709,10 +743,11 @@ cmd_status() {
 case ${1:-} in
   up) cmd_up ;;
   down) cmd_down "${2:-}" ;;
+  restart) cmd_restart ;;
   status) cmd_status ;;
   env) cat "$ENV_FILE" 2>/dev/null || die "no env file at $ENV_FILE: run '$0 up' first" ;;
   *)
-    echo "usage: $0 up | down [--purge] | status | env" >&2
+    echo "usage: $0 up | down [--purge] | restart | status | env" >&2
     exit 2
     ;;
 esac

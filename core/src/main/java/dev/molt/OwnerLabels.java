@@ -22,8 +22,11 @@ public final class OwnerLabels {
   public static final String TAINTED = "molt.dev/tainted";
   /**
    * On a {@code FAILED} instance, when its provider can tell: why it failed in the platform's words
-   * (a container's exit code and last log lines), short, never a secret. The engine quotes it in
-   * the replacement's event and in the reason of a rollout whose replacement budget ran out.
+   * (a container's exit code and last log lines), short, never a secret; and on a running one that
+   * fails its health check, why (the Docker provider: "still running", what its probe saw, its
+   * last log lines). The engine quotes it in the replacement's event and in the reason of a
+   * rollout whose replacement budget ran out, and compares it (normalised) to fail a revision
+   * whose instances keep failing for the same cause ({@code dev.molt.decide.FailureCauses}).
    */
   public static final String FAILURE = "molt.dev/failure";
   /**

@@ -93,7 +93,7 @@ public record Options(
         "  --drain 5s                  drain time",
         "  --poll 2s                   engine poll interval (the engine's default is 2s)",
         "  --notifications on          off: the platform never signals changes; the engine polls",
-        "  --runs 5                    timed simulations per figure (overhead)",
+        "  --runs 5                    timed runs per figure (overhead; docker: the median)",
         "  --jmh-forks 1               JMH forks (overhead)",
         "  --jmh-iterations 5          JMH warm-up and measurement iterations of 1s (overhead)",
         "  --schedules 1000            random fault schedules (faults)",

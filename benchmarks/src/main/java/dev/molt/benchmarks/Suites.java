@@ -16,6 +16,7 @@ public final class Suites {
         new OverheadSuite(),
         new FaultsSuite(),
         new JudgeSuite(),
+        new DockerSuite(),
         new dev.molt.benchmarks.ha.HaSuite());
   }
 

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param steps where a step-wise strategy (blue-green, canary) is, from the rollout's state
  * @param unhealthySince for a reconcile, when each instance unhealthy now was first seen failing
  *     (the run loop keeps that memory between observations; the planner only reads it)
+ * @param failureCauses the causes ({@link FailureCauses#key}) of the failed new instances replaced
+ *     so far, with how many failed for each: the same-cause rule counts them
  */
 public record PlanContext(
     Fleet observed,
@@ -34,13 +36,23 @@ public record PlanContext(
     Set<String> retire,
     Set<String> hold,
     StepState steps,
-    Map<String, Instant> unhealthySince) {
+    Map<String, Instant> unhealthySince,
+    Map<String, Integer> failureCauses) {
 
   /** Copies the sets. */
   public PlanContext {
     retire = Set.copyOf(retire);
     hold = Set.copyOf(hold);
     unhealthySince = Map.copyOf(unhealthySince);
+    failureCauses = Map.copyOf(failureCauses);
+  }
+
+  /** A context with no failure causes recorded. */
+  public PlanContext(Fleet observed, LaunchSpec targetSpec, int desired, Instant now,
+      int replacements, Duration drainTimeout, Set<String> retire, Set<String> hold,
+      StepState steps, Map<String, Instant> unhealthySince) {
+    this(observed, targetSpec, desired, now, replacements, drainTimeout, retire, hold, steps,
+        unhealthySince, Map.of());
   }
 
   /** A context for strategies without steps (rolling): step 0 started {@code now}, no router. */
@@ -57,21 +69,27 @@ public record PlanContext(
         steps, Map.of());
   }
 
+  /** @return a copy with these causes of the failed new instances replaced so far */
+  public PlanContext withFailureCauses(Map<String, Integer> causes) {
+    return new PlanContext(observed, targetSpec, desired, now, replacements, drainTimeout, retire,
+        hold, steps, unhealthySince, causes);
+  }
+
   /** @return a copy with these instances retired and held */
   public PlanContext withRetiredAndHeld(Set<String> retired, Set<String> held) {
     return new PlanContext(observed, targetSpec, desired, now, replacements, drainTimeout, retired,
-        held, steps, unhealthySince);
+        held, steps, unhealthySince, failureCauses);
   }
 
   /** @return a copy with this record of when instances turned unhealthy */
   public PlanContext withUnhealthySince(Map<String, Instant> since) {
     return new PlanContext(observed, targetSpec, desired, now, replacements, drainTimeout, retire,
-        hold, steps, since);
+        hold, steps, since, failureCauses);
   }
 
   /** @return a copy observing {@code fleet} instead */
   public PlanContext withObserved(Fleet fleet) {
     return new PlanContext(fleet, targetSpec, desired, now, replacements, drainTimeout, retire,
-        hold, steps, unhealthySince);
+        hold, steps, unhealthySince, failureCauses);
   }
 }

@@ -3,7 +3,6 @@ package dev.molt.decide;
 import dev.molt.Durations;
 import dev.molt.Instance;
 import dev.molt.InstanceState;
-import dev.molt.OwnerLabels;
 import dev.molt.Revision;
 import dev.molt.strategy.RollingUpdate;
 import java.time.Instant;
@@ -17,7 +16,9 @@ import java.util.Optional;
  * <ol>
  *   <li>Draining instances that are drained, or past the drain timeout, are terminated.
  *   <li>New instances that failed, or are not healthy by their deadline, are terminated and count
- *       against the replacement budget; past the budget the rollout fails.
+ *       against the replacement budget; past the budget the rollout fails, and so it does as soon
+ *       as {@code max(1, maxReplacements)} of them failed for the same cause ({@link
+ *       FailureCauses}).
  *   <li>Old instances that do not serve (unhealthy, failed, still launching) are terminated: they
  *       hold no capacity that the limits protect.
  *   <li>New instances launch while {@code total < desired + surge} and {@code new < desired}.
@@ -86,12 +87,18 @@ public final class RollingPlanner implements Planner {
     int replacements = ctx.replacements();
     if (!s.failed.isEmpty()) {
       // the platform's words on the failure (OwnerLabels.FAILURE), when the provider can tell
-      String cause = s.failed.stream().map(i -> i.labels().get(OwnerLabels.FAILURE))
-          .filter(c -> c != null && !c.isBlank()).findFirst().map(c -> "; " + c).orElse("");
+      String cause = s.failed.stream().map(FailureCauses::detail).flatMap(Optional::stream)
+          .findFirst().map(c -> "; " + c).orElse("");
       actions.add(new Action.Terminate(s.failed, true,
           "not healthy within " + Durations.text(params.healthyDeadline())
           + " of launch, or failed" + cause));
       replacements += s.failed.size();
+      Optional<String> sameCause = FailureCauses.sameCause(ctx.failureCauses(), s.failed,
+          params.maxReplacements(), target, params.healthyDeadline());
+      if (sameCause.isPresent()) {
+        return new Decision(actions, Optional.empty(), Decision.Status.FAILED, sameCause,
+            Math.min(s.ready.size(), desired), desired, "failed");
+      }
       if (replacements > params.maxReplacements()) {
         String reason = replacements + " instances of " + target + " failed to become healthy"
             + " within " + Durations.text(params.healthyDeadline()) + " (replacement budget "

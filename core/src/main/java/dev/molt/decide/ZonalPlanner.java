@@ -109,14 +109,23 @@ final class ZonalPlanner implements Planner {
     int failedElsewhere = 0;
     int others = 0;
     int drainingElsewhere = 0;
+    List<Instance> failed = new ArrayList<>();
     for (Zone z : order) {
       if (z != zone) {
         failedElsewhere += z.cleanup(cleanup);
+        failed.addAll(z.failedNew);
         others += z.size();
         drainingElsewhere += z.draining.size();
       }
     }
     int replacements = ctx.replacements() + failedElsewhere;
+    Optional<String> sameCause = FailureCauses.sameCause(ctx.failureCauses(), failed,
+        params.maxReplacements(), ctx.targetSpec().revision(), params.healthyDeadline());
+    if (sameCause.isPresent()) {
+      return new Decision(cleanup, Optional.empty(), Decision.Status.FAILED, sameCause,
+          readyNew(order, ctx), ctx.desired(), "failed");
+    }
+    ctx = ctx.withFailureCauses(FailureCauses.plus(ctx.failureCauses(), failed));
     if (replacements > params.maxReplacements()) {
       return new Decision(cleanup, Optional.empty(), Decision.Status.FAILED, Optional.of(
           replacements + " instances of " + ctx.targetSpec().revision() + " failed to become"
@@ -186,7 +195,7 @@ final class ZonalPlanner implements Planner {
     Fleet f = ctx.observed();
     PlanContext sub = new PlanContext(new Fleet(f.name(), size, zone.all, f.traffic()),
         ctx.targetSpec(), size, ctx.now(), replacements, ctx.drainTimeout(), ctx.retire(),
-        ctx.hold(), ctx.steps(), ctx.unhealthySince());
+        ctx.hold(), ctx.steps(), ctx.unhealthySince(), ctx.failureCauses());
     Decision d = new RollingPlanner(inside).decide(sub);
     List<Action> actions = new ArrayList<>(cleanup);
     for (Action a : d.actions()) {

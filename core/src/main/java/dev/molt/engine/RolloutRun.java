@@ -561,7 +561,8 @@ final class RolloutRun implements RolloutHandle {
     Decision decision = planner.decide(new PlanContext(fleet, state.targetSpec(),
         state.desired(), now, state.replacements(), spec.drainTimeout(),
         state.stepState(engine.provider().router().isPresent())
-            .withStableSpec(state.from().flatMap(engine::knownSpec))));
+            .withStableSpec(state.from().flatMap(engine::knownSpec)))
+        .withFailureCauses(state.failureCauses()));
     decision = TrafficGuard.movingWeightBeforeDrains(decision, fleet);
     Optional<Instant> graceEnds = back ? Optional.empty()
         : TrafficGuard.wakeAt(dark, spec.trafficGrace());

@@ -1,5 +1,6 @@
 package dev.molt.engine;
 
+import dev.molt.decide.FailureCauses;
 import dev.molt.decide.TrafficGuard;
 import dev.molt.decide.StepState;
 import dev.molt.Fleet;
@@ -59,6 +60,9 @@ final class RolloutState {
   private int step;
   private int totalSteps;
   private int replacements;
+  // causes of the failed new instances replaced (FailureCauses keys); in memory only: a resumed
+  // rollout counts its earlier replacements against the budget, not by cause
+  private Map<String, Integer> failureCauses = Map.of();
   private Optional<String> reason = Optional.empty();
   private Optional<Wait> waiting = Optional.empty();
   private Instant lastProgressAt;
@@ -166,6 +170,10 @@ final class RolloutState {
     return replacements;
   }
 
+  synchronized Map<String, Integer> failureCauses() {
+    return failureCauses;
+  }
+
   synchronized boolean rollingBack() {
     return rollingBack;
   }
@@ -245,6 +253,7 @@ final class RolloutState {
       synchronized (this) {
         if (failed) {
           replacements += instances.size();
+          failureCauses = Map.copyOf(FailureCauses.plus(failureCauses, instances));
           record(now, Type.INSTANCE_FAILED, "action=replace count=" + instances.size()
               + " instances=" + ids(instances) + " replacements=" + replacements + " reason=\"" + why
               + "\"");
@@ -296,6 +305,7 @@ final class RolloutState {
       synchronized (this) {
         phase = RolloutPhase.PROGRESSING;
         replacements = 0;
+        failureCauses = Map.of();
         lastProgressAt = now;
         reason = Optional.empty();
         waiting = Optional.empty();
@@ -323,6 +333,7 @@ final class RolloutState {
         reason = Optional.of(why);
         waiting = Optional.empty();
         replacements = 0;
+        failureCauses = Map.of();
         lastProgressAt = now;
         progressKey = "";
         if (previous.isPresent()) {

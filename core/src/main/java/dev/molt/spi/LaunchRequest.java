@@ -28,7 +28,8 @@ import java.util.Optional;
  *     (the pods of a revision's per-zone ReplicaSet, bound by a node selector on {@code
  *     topology.kubernetes.io/zone} to that zone's nodes); AWS EC2 (the configured subnets in that
  *     zone only, or EC2's placement in the zone without subnets; a zone no configured subnet is
- *     in is refused). One that cannot (Docker) ignores it, and a zonal rolling update then sees
+ *     in is refused); Docker (whose one host places nothing: it labels the containers with it).
+ *     One that cannot (the AWS Auto Scaling mode) ignores it, and a zonal rolling update then sees
  *     its instances in whatever zone (or none) they report. The provider conformance kit checks
  *     the zone rules for the providers that declare they place by zone
  */

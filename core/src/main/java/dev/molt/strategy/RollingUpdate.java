@@ -19,7 +19,8 @@ import java.util.Optional;
  * A new instance counts as serving once it has been healthy for {@code minReadyTime} (default 0).
  * One that is not healthy within {@code healthyDeadline} (default 5 min) of its launch, or that
  * fails later, is terminated and replaced; after {@code maxReplacements} (default 3) such
- * replacements the rollout fails.
+ * replacements the rollout fails, and as soon as {@code max(1, maxReplacements)} failed for the
+ * same cause in the provider's words (docs/engine.md, "Failure handling").
  *
  * <p>Worked example: desired 10, maxSurge 25% (= 3), maxUnavailable 0. Three new instances launch
  * at once; when the first is ready, serving capacity is 11, so one old instance drains; when it is

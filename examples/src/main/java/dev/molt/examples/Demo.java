@@ -48,7 +48,8 @@ public final class Demo {
       return;
     }
     int code = switch (options.scenario()) {
-      case "reconcile" -> ReconcileScenario.run(options, System.out);
+      case "reconcile" -> options.provider().equals("docker") ? run(options, System.out)
+          : ReconcileScenario.run(options, System.out);
       case "patch-wave" -> PatchWaveScenario.run(options, System.out);
       default -> run(options, System.out);
     };
@@ -57,7 +58,8 @@ public final class Demo {
 
   static int run(DemoOptions options, PrintStream out) {
     if (options.provider().equals("docker")) {
-      return DockerScenario.run(options, out);
+      return options.scenario().equals("reconcile") ? DockerReconcileScenario.run(options, out)
+          : DockerScenario.run(options, out);
     }
     long wallStart = System.nanoTime();
     VirtualTime time = VirtualTime.create();

@@ -47,10 +47,11 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
             + " lists them)");
       }
     }
-    if (scenario.equals("reconcile") && (provider.equals("docker") || plan
-        || !strategy.equals("rolling") || timeline.isPresent())) {
-      throw new IllegalArgumentException("--scenario reconcile runs alone on the in-memory"
-          + " provider: drop --provider, --strategy, --plan and --timeline");
+    if (scenario.equals("reconcile") && (plan || !strategy.equals("rolling")
+        || timeline.isPresent())) {
+      throw new IllegalArgumentException("--scenario reconcile runs alone (on the in-memory"
+          + " provider, or with --provider docker a daemon restart healed by continuous"
+          + " reconcile): drop --strategy, --plan and --timeline");
     }
     if (plan && timeline.isPresent()) {
       throw new IllegalArgumentException("--timeline draws a rollout that ran, and --plan runs"
@@ -78,7 +79,9 @@ record DemoOptions(int capacity, long seed, boolean help, String scenario, Strin
         "  --capacity <n>   fleet size (default 10; 5 with --provider docker)",
         "  --seed <n>       seed for rollout ids and retry jitter (default 42)",
         "  --scenario <s>   rolling (default): roll v1 to v2; reconcile: find and replace the",
-        "                   drifted, tainted and unhealthy instances of a messy fleet;",
+        "                   drifted, tainted and unhealthy instances of a messy fleet (with",
+        "                   --provider docker: restart the Docker daemon under a fleet behind",
+        "                   HAProxy and watch continuous reconcile replace every container);",
         "                   patch-wave: replace 12 fleets built on base v1 in waves under a",
         "                   25% exposure budget (with --plan: the campaign's plan)",
         "  --provider <p>   in-memory (default: simulated, virtual time) or docker (real containers",

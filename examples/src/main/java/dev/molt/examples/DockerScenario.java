@@ -118,7 +118,7 @@ final class DockerScenario {
         Optional.of(ProgressPrinter.summary(done, (int) onTarget, options.capacity(), wallMs)));
   }
 
-  private static LaunchSpec spec(Image image) {
+  static LaunchSpec spec(Image image) {
     return LaunchSpec.builder(image).ports(80)
         .healthCheck(HealthCheck.http(80, "/health").withTimeout(Duration.ofSeconds(1))
             .withInterval(Duration.ofMillis(500))).build(); // probed as often as the engine polls
@@ -126,6 +126,11 @@ final class DockerScenario {
 
   /** Waits for a condition, checking every 100 ms, for at most 30 s. */
   private static void await(BooleanSupplier condition, String what) {
+    await(condition, what, Duration.ofSeconds(30));
+  }
+
+  /** Waits for a condition, checking every 100 ms, for at most {@code limit}. */
+  static void await(BooleanSupplier condition, String what, Duration limit) {
     ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor();
     CompletableFuture<Void> met = new CompletableFuture<>();
     checker.scheduleWithFixedDelay(() -> {
@@ -134,9 +139,9 @@ final class DockerScenario {
       }
     }, 0, 100, TimeUnit.MILLISECONDS);
     try {
-      met.get(30, TimeUnit.SECONDS);
+      met.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new MoltException("timed out after 30 s waiting for " + what, e);
+      throw new MoltException("timed out after " + limit.toSeconds() + " s waiting for " + what, e);
     } finally {
       checker.shutdownNow();
     }

@@ -14,6 +14,7 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.molt.HealthCheck;
 import dev.molt.LaunchSpec;
+import dev.molt.OwnerLabels;
 import dev.molt.ProviderException;
 import dev.molt.spi.LaunchRequest;
 import java.util.ArrayList;
@@ -33,14 +34,17 @@ final class ContainerLauncher {
   private final Optional<String> publishOn;
   private final ImagePuller images;
   private final Batches batches;
+  private final Optional<String> defaultZone;
+  private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   ContainerLauncher(DockerClient client, SecretResolver secrets, Optional<String> publishOn,
-      ImagePuller images, Batches batches) {
+      ImagePuller images, Batches batches, Optional<String> defaultZone) {
     this.client = client;
     this.secrets = secrets;
     this.publishOn = publishOn;
     this.images = images;
     this.batches = batches;
+    this.defaultZone = defaultZone;
   }
 
   /**
@@ -67,7 +71,22 @@ final class ContainerLauncher {
     return user == null || user.isBlank() ? Optional.empty() : Optional.of(user.strip());
   }
 
+  /** @return whether a launch of this provider is creating or starting {@code name} right now */
+  boolean launching(String name) {
+    return inFlight.contains(name);
+  }
+
   private String createOrFind(String name, LaunchRequest request, LaunchOptions options,
+      Optional<String> user, List<String> env) {
+    inFlight.add(name);
+    try {
+      return createOrFindNow(name, request, options, user, env);
+    } finally {
+      inFlight.remove(name);
+    }
+  }
+
+  private String createOrFindNow(String name, LaunchRequest request, LaunchOptions options,
       Optional<String> user, List<String> env) {
     try {
       String id = DockerErrors.call("launch", name,
@@ -120,6 +139,8 @@ final class ContainerLauncher {
     LaunchSpec spec = request.spec();
     Map<String, String> labels = new LinkedHashMap<>(request.ownerLabels());
     labels.put(DockerLabels.LAUNCH_KEY, request.requestKey());
+    // the zone asked for, else the host's; the container's label is the instance's zone
+    request.zone().or(() -> defaultZone).ifPresent(z -> labels.put(OwnerLabels.ZONE, z));
     labels.put(DockerLabels.HEALTH, DockerLabels.health(spec.healthCheck()));
     primaryPort(spec).ifPresent(p -> labels.put(DockerLabels.PORT, Integer.toString(p)));
     if (!spec.secrets().isEmpty()) {

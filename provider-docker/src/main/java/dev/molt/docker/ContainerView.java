@@ -50,6 +50,11 @@ final class ContainerView {
     }
   }
 
+  /** @return whether the engine lists it {@code created}: made, never started */
+  boolean isCreated() {
+    return "created".equals(container.getState());
+  }
+
   /** The container's lifecycle as Molt sees it, before any drain overlay. */
   InstanceState state() {
     String s = container.getState() == null ? "" : container.getState();

@@ -117,6 +117,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
   private final HealthProbe probe = new HealthProbe();
   private final Batches batches;
   private final FailureDetails failures;
+  private final CreatedLeftovers leftovers;
   private final Map<String, Instant> drainingSince = new ConcurrentHashMap<>();
 
   private DockerProvider(Builder b) {
@@ -128,9 +129,10 @@ public final class DockerProvider implements Provider, AutoCloseable {
     this.clock = b.clock;
     this.batches = new Batches(b.parallelism);
     this.launcher = new ContainerLauncher(client, b.secrets, publishOn,
-        new ImagePuller(client, b.credentials, b.pullTimeout), batches);
+        new ImagePuller(client, b.credentials, b.pullTimeout), batches, b.zone);
     this.containers = new FleetContainers(client, batches);
     this.failures = new FailureDetails(client);
+    this.leftovers = new CreatedLeftovers(b.createdLeftoverAfter, launcher::launching);
   }
 
   /**
@@ -202,10 +204,13 @@ public final class DockerProvider implements Provider, AutoCloseable {
     List<Instance> out = new ArrayList<>();
     Instant now = clock.instant();
     for (ContainerView view : containers.byName("observe", fleet).values()) {
-      InstanceState state = drainState(view.name(), view.state(), servers);
+      InstanceState state = leftovers.state(view, drainState(view.name(), view.state(),
+          servers), now);
       Instant since = state.isDraining()
           ? drainingSince.computeIfAbsent(view.name(), k -> now) : view.created();
-      view.toInstance(fleet, publishOn, state, since).map(i -> failures.annotate(i, view))
+      boolean leftover = leftovers.isLeftover(view, view.state(), now);
+      view.toInstance(fleet, publishOn, state, since)
+          .map(i -> leftover ? i : failures.annotate(i, view, probe.failure(view), now))
           .ifPresent(out::add);
     }
     router.ifPresent(r -> r.adopt(out));
@@ -288,6 +293,7 @@ public final class DockerProvider implements Provider, AutoCloseable {
       drainingSince.remove(view.name());
       probe.forget(view.name());
       failures.forget(view.id());
+      leftovers.forget(view.id());
     }
     LOG.info("fleet={} action=terminate containers={}", fleet,
         owned.stream().map(ContainerView::name).toList());
@@ -355,6 +361,8 @@ public final class DockerProvider implements Provider, AutoCloseable {
     private final Map<String, RegistryCredentials> credentials = new LinkedHashMap<>();
     private Duration pullTimeout = Duration.ofMinutes(5);
     private int parallelism = 4;
+    private Optional<String> zone = Optional.empty();
+    private Duration createdLeftoverAfter = CreatedLeftovers.DEFAULT_AFTER;
 
     private Builder(DockerClient client, boolean ownsClient) {
       this.client = client;
@@ -447,6 +455,27 @@ public final class DockerProvider implements Provider, AutoCloseable {
      */
     public Builder parallelism(int containers) {
       this.parallelism = Arguments.positive(containers, "parallelism");
+      return this;
+    }
+
+    /**
+     * Sets the zone of this engine's host (default: none): containers launched without a zone in
+     * their request ({@code LaunchRequest.zone}) are labelled with it ({@code molt.dev/zone}), and
+     * the provider reports it on their instances. A request's own zone always wins: an engine
+     * cannot place a container elsewhere, so it is the caller's to ask each host's provider only
+     * for the zone it is in.
+     *
+     * @param name the zone, not blank
+     * @return this builder
+     */
+    public Builder zone(String name) {
+      this.zone = Optional.of(Arguments.notBlank(name, "zone"));
+      return this;
+    }
+
+    /** Tests: how long a container may stay {@code Created} before it is a leftover (30 s). */
+    Builder createdLeftoverAfter(Duration after) {
+      this.createdLeftoverAfter = Arguments.positive(after, "createdLeftoverAfter");
       return this;
     }
 

@@ -8,6 +8,8 @@ import dev.molt.Instance;
 import dev.molt.InstanceState;
 import dev.molt.OwnerLabels;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,16 +26,26 @@ import org.slf4j.LoggerFactory;
  * kernel killed it for memory) and its last log lines, with the value of every secret the launch
  * injected ({@link DockerLabels#SECRET_VARS} names them) replaced by {@code ***}. One inspect and
  * one bounded log read per failed container, remembered: an exited container does not change.
- * Best effort: when the engine cannot say, there is no detail. Thread-safe.
+ *
+ * <p>A container that still runs but fails its health check (a server that never listens) gets
+ * {@code container still running, not healthy: <what the probe saw>} and its last log lines,
+ * read again at most every {@link #RUNNING_REFRESH} (its log may grow) and its secrets' values
+ * inspected once. The engine quotes it when the instance misses its healthy deadline. Best
+ * effort: when the engine cannot say, there is no detail. Thread-safe.
  */
 final class FailureDetails {
   private static final Logger LOG = LoggerFactory.getLogger(DockerProvider.class);
   static final int LOG_LINES = 5;
+  static final Duration RUNNING_REFRESH = Duration.ofSeconds(5);
   private static final int LINE_CHARS = 160;
   private static final long LOG_WAIT_MS = 3_000;
 
+  private record Lines(String text, Instant at) {}
+
   private final DockerClient client;
   private final Map<String, String> known = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> secrets = new ConcurrentHashMap<>();
+  private final Map<String, Lines> running = new ConcurrentHashMap<>();
 
   FailureDetails(DockerClient client) {
     this.client = client;
@@ -44,13 +56,50 @@ final class FailureDetails {
     if (instance.state() != InstanceState.FAILED) {
       return instance;
     }
-    return describe(view).map(detail -> {
-      Map<String, String> labels = new LinkedHashMap<>(instance.labels());
-      labels.put(OwnerLabels.FAILURE, detail);
-      return new Instance(instance.id(), instance.fleet(), instance.revision(),
-          instance.address(), instance.state(), instance.launchedAt(), instance.stateSince(),
-          instance.healthySince(), labels);
-    }).orElse(instance);
+    return describe(view).map(detail -> withFailure(instance, detail)).orElse(instance);
+  }
+
+  /**
+   * @param unhealthy what its health check saw go wrong, when it is failing it
+   * @return {@code instance} with {@link OwnerLabels#FAILURE} when it failed, or runs and fails
+   *     its health check
+   */
+  Instance annotate(Instance instance, ContainerView view, Optional<String> unhealthy,
+      Instant now) {
+    if (instance.state() == InstanceState.RUNNING && unhealthy.isPresent()) {
+      return withFailure(instance, "container still running, not healthy: " + unhealthy.get()
+          + runningLines(view, now));
+    }
+    return annotate(instance, view);
+  }
+
+  private static Instance withFailure(Instance instance, String detail) {
+    Map<String, String> labels = new LinkedHashMap<>(instance.labels());
+    labels.put(OwnerLabels.FAILURE, detail);
+    return new Instance(instance.id(), instance.fleet(), instance.revision(),
+        instance.address(), instance.state(), instance.launchedAt(), instance.stateSince(),
+        instance.healthySince(), labels);
+  }
+
+  /** {@code "; last log lines: ..."} of a running container, or {@code ""}; cached a while. */
+  private String runningLines(ContainerView view, Instant now) {
+    Lines cached = running.get(view.id());
+    if (cached != null && now.isBefore(cached.at().plus(RUNNING_REFRESH))
+        && !now.isBefore(cached.at())) {
+      return cached.text();
+    }
+    String text = "";
+    try {
+      List<String> hidden = secrets.computeIfAbsent(view.id(), id -> secretValues(view,
+          client.inspectContainerCmd(id).exec()));
+      List<String> lines = lastLines(view.id()).stream().map(l -> redact(line(l), hidden))
+          .filter(l -> !l.isBlank()).toList();
+      text = lines.isEmpty() ? "" : "; last log lines: " + String.join(" | ", lines);
+    } catch (RuntimeException e) {
+      LOG.debug("container={} action=read-logs error=\"{}\"", view.name(), e.toString());
+    }
+    running.put(view.id(), new Lines(text, now));
+    return text;
   }
 
   Optional<String> describe(ContainerView view) {
@@ -69,6 +118,8 @@ final class FailureDetails {
 
   void forget(String containerId) {
     known.remove(containerId);
+    secrets.remove(containerId);
+    running.remove(containerId);
   }
 
   private String read(ContainerView view) {

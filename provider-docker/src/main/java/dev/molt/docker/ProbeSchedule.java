@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * to 3.5 s HEALTHY without touching the container. Thread-safe.
  */
 final class ProbeSchedule {
-  private record Last(Health verdict, Instant at) {}
+  private record Last(Health verdict, Instant at, String failure) {}
 
   private final Map<String, Last> last = new ConcurrentHashMap<>();
 
@@ -36,7 +36,22 @@ final class ProbeSchedule {
 
   /** Records the verdict of a probe of {@code container} started at {@code at}. */
   void record(String container, Health verdict, Instant at) {
-    last.put(container, new Last(verdict, at));
+    record(container, verdict, at, "");
+  }
+
+  /**
+   * Records the verdict of a probe of {@code container} started at {@code at}, with what went
+   * wrong when it failed ({@code ""} when it did not say).
+   */
+  void record(String container, Health verdict, Instant at, String failure) {
+    last.put(container, new Last(verdict, at, failure));
+  }
+
+  /** @return what the last probe of {@code container} saw go wrong, when it failed */
+  Optional<String> lastFailure(String container) {
+    Last l = last.get(container);
+    return l == null || l.verdict() != Health.UNHEALTHY || l.failure().isEmpty()
+        ? Optional.empty() : Optional.of(l.failure());
   }
 
   /** Forgets {@code container} (terminated). */

@@ -36,6 +36,12 @@ class DockerProviderContractIT extends RoutedProviderContract {
     return launchSpec().toBuilder().env("MOLT_CONTRACT_REVISION", "2").build();
   }
 
+  /** Docker labels each container with the zone asked for (its one host places nothing). */
+  @Override
+  protected List<String> placementZones() {
+    return List.of("zone-a", "zone-b");
+  }
+
   @Override
   protected Duration healthDeadline() {
     return Duration.ofSeconds(20);

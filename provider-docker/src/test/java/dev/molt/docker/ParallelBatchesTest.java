@@ -88,7 +88,7 @@ class ParallelBatchesTest {
     DockerClient engine = engine();
     ContainerLauncher launcher = new ContainerLauncher(engine, SecretResolver.none(),
         Optional.of("127.0.0.1"), new ImagePuller(engine, Map.of(),
-            Duration.ofMinutes(1)), batches);
+            Duration.ofMinutes(1)), batches, Optional.empty());
     LaunchSpec spec = DockerFixture.spec(Image.of("sha256:" + "a".repeat(64), "v1"));
 
     List<String> created = launcher.launch(new LaunchRequest("web", spec, 4, "ro-1", "ro-1-1"));

@@ -99,6 +99,37 @@ public record DockerEnvironment(
     return load(envDir.resolve("env"));
   }
 
+  /**
+   * Runs {@code <script> restart}: the engine {@code up} chose is restarted (its containers are
+   * stopped, as at a host restart, and stay so) and answers again when this returns. Its progress
+   * goes to this process's stderr.
+   *
+   * @param script the path of {@code scripts/docker-env.sh}
+   * @param envDir its state directory ({@code MOLT_ENV_DIR})
+   * @throws MoltException if the script fails or takes more than 3 minutes
+   */
+  public static void restartEngine(Path script, Path envDir) {
+    ProcessBuilder pb = new ProcessBuilder(List.of("bash", script.toString(), "restart"))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().put("MOLT_ENV_DIR", envDir.toString());
+    try {
+      Process p = pb.start();
+      if (!p.waitFor(3, TimeUnit.MINUTES)) {
+        p.destroy();
+        throw new MoltException(script + " restart did not finish within 3 minutes");
+      }
+      if (p.exitValue() != 0) {
+        throw new MoltException(script + " restart failed (see its messages above)");
+      }
+    } catch (IOException e) {
+      throw new MoltException("cannot run " + script + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MoltException("interrupted while running " + script, e);
+    }
+  }
+
   private static String need(Map<String, String> vars, String name, Path file) {
     String v = vars.get(name);
     if (v == null || v.isBlank()) {
