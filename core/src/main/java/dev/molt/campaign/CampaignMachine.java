@@ -2,6 +2,7 @@ package dev.molt.campaign;
 
 import dev.molt.Arguments;
 import dev.molt.Durations;
+import dev.molt.InvalidSpecException;
 import dev.molt.Revision;
 import dev.molt.campaign.CampaignAction.Abort;
 import dev.molt.campaign.CampaignAction.AwaitApproval;
@@ -20,6 +21,8 @@ import dev.molt.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.molt.MoltException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +42,8 @@ import org.slf4j.MDC;
 final class CampaignMachine implements CampaignHandle {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignMachine.class);
   private static final int MAX_ACTIONS_PER_TICK = 10_000;
+  private static final Duration SAVE_RETRY_FIRST = Duration.ofSeconds(1);
+  private static final Duration SAVE_RETRY_MAX = Duration.ofSeconds(30);
 
   /** Where the work of the actions is done. */
   interface Effects {
@@ -77,6 +82,11 @@ final class CampaignMachine implements CampaignHandle {
   private Cancellable wake = () -> { };
   private Optional<CampaignStore> kept = Optional.empty();
   private volatile boolean stopped;
+  // what reacts to the snapshots, in order, run once the snapshot before it is saved
+  private final Object effectsLock = new Object();
+  private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+  private boolean saveFailing; // guarded by effectsLock
+  private Duration saveRetry = SAVE_RETRY_FIRST; // guarded by effectsLock
 
   CampaignMachine(String id, CampaignSpec spec, Effects effects, Clock clock, Scheduler scheduler,
       List<CampaignListener> listeners) {
@@ -109,7 +119,7 @@ final class CampaignMachine implements CampaignHandle {
     List<String> expected = state.fleets().stream().map(f -> f.wave() + "/" + f.fleet()).toList();
     List<String> saved = restored.fleets().stream().map(f -> f.wave() + "/" + f.fleet()).toList();
     if (!expected.equals(saved) || restored.wave() > spec.waves().size()) {
-      throw new dev.molt.InvalidSpecException("spec", "campaign " + restored.id() + " was saved"
+      throw new InvalidSpecException("spec", "campaign " + restored.id() + " was saved"
           + " with the fleets (wave/fleet) " + saved + ", but this spec gives " + expected
           + "; resume it with the spec it was started with");
     }
@@ -152,18 +162,28 @@ final class CampaignMachine implements CampaignHandle {
    * back at once (else it lapses), so that another process may resume the campaign.
    */
   void stop(boolean release) {
+    stop(release, "it was stopped (Campaigns." + (release ? "close" : "shutdownNow") + "()); resume"
+        + " it from its store with Campaigns.resume(spec)");
+  }
+
+  private void stop(boolean release, String why) {
     synchronized (this) {
       stopped = true;
       wake.cancel();
     }
     kept.ifPresent(k -> k.stop(release));
+    completion.completeExceptionally(new MoltException("campaign " + id() + " is no longer"
+        + " driven by this process: " + why));
   }
 
   /** The lease was lost: stop, and fail the completion naming why. */
   void lost(String why) {
-    stop(false);
-    completion.completeExceptionally(new dev.molt.MoltException("campaign " + id()
-        + " stopped: " + why + "; the process that holds it now drives it"));
+    stop(false, why + "; the process that holds it now drives it");
+  }
+
+  /** @return whether this process still drives the campaign: effects check it before acting */
+  boolean isDriven() {
+    return !stopped;
   }
 
   /** Records the start and takes the first decisions. */
@@ -202,6 +222,13 @@ final class CampaignMachine implements CampaignHandle {
     return state;
   }
 
+  /** A control whose change could not be saved (the lease was lost meanwhile) did not happen. */
+  private IllegalControlException notKept(String control) {
+    return new IllegalControlException("campaign " + id() + " lost its lease while " + control
+        + "() was saved: the control did not happen here; send it to the process that drives"
+        + " the campaign now");
+  }
+
   /** Refuses a control on a campaign this process no longer drives. */
   private void requireDriven(String control) {
     if (stopped) {
@@ -226,7 +253,9 @@ final class CampaignMachine implements CampaignHandle {
       state = state.withStage(state.wave(), Campaign.Stage.APPROVED, Optional.empty());
       event(CampaignEvent.Type.APPROVED, wave, null, "wave " + wave + " approved", after);
     }
-    run(after);
+    if (!run(after)) {
+      throw notKept("approve");
+    }
     tick();
   }
 
@@ -256,7 +285,9 @@ final class CampaignMachine implements CampaignHandle {
       event(pause ? CampaignEvent.Type.PAUSED : CampaignEvent.Type.RESUMED, null, null, pause
           ? "paused: no fleet or wave starts; running rollouts go on" : "resumed", after);
     }
-    run(after);
+    if (!run(after)) {
+      throw notKept(pause ? "pause" : "resume");
+    }
     tick();
   }
 
@@ -276,7 +307,9 @@ final class CampaignMachine implements CampaignHandle {
       state = state.halted("aborted: " + reason, true);
       event(CampaignEvent.Type.HALTED, null, null, "aborted: " + reason + "; rolling back", after);
     }
-    run(after);
+    if (!run(after)) {
+      throw notKept("abort");
+    }
     tick();
   }
 
@@ -527,19 +560,61 @@ final class CampaignMachine implements CampaignHandle {
     }
   }
 
-  /** Saves the snapshot, then runs what reacts to it, unless the campaign stopped. */
-  private void run(List<Runnable> after) {
-    if (stopped) {
-      return;
-    }
-    if (kept.isPresent() && !kept.get().save(state())) {
-      return; // the lease was lost: CampaignStore tells lost()
-    }
-    for (Runnable r : after) {
+  /**
+   * Saves the latest snapshot, then runs what reacts to it (and what waited before it), in order,
+   * unless the campaign stopped. The snapshot is read under the effects' lock, so saves never go
+   * backwards. A save the store could not make (not a lost lease) is retried with a growing delay,
+   * up to {@value #SAVE_RETRY_MAX_S} s apart, and nothing reacts until it is made; a lease that
+   * lapses meanwhile stops the campaign.
+   */
+  private boolean run(List<Runnable> after) {
+    synchronized (effectsLock) {
       if (stopped) {
-        return;
+        return false;
       }
-      r.run();
+      pending.addAll(after);
+      return saveFailing || flush();
+    }
+  }
+
+  private static final long SAVE_RETRY_MAX_S = 30;
+
+  /**
+   * Saves, then runs what waited for the save. The effects' lock is held.
+   *
+   * @return false if the lease was lost, so the snapshot was not kept
+   */
+  private boolean flush() {
+    if (kept.isPresent()) {
+      try {
+        if (!kept.get().save(state())) {
+          pending.clear(); // the lease was lost: CampaignStore tells lost()
+          return false;
+        }
+      } catch (MoltException e) {
+        saveFailing = true;
+        Duration wait = saveRetry;
+        saveRetry = saveRetry.multipliedBy(2).compareTo(SAVE_RETRY_MAX) > 0 ? SAVE_RETRY_MAX
+            : saveRetry.multipliedBy(2);
+        LOG.warn("campaign={} action=save failed, retried in {}: {}", id(), wait,
+            e.getMessage());
+        scheduler.schedule(this::retrySave, wait);
+        return true; // kept in memory; saved by the retry before anything reacts
+      }
+    }
+    saveFailing = false;
+    saveRetry = SAVE_RETRY_FIRST;
+    while (!pending.isEmpty() && !stopped) {
+      pending.poll().run();
+    }
+    return true;
+  }
+
+  private void retrySave() {
+    synchronized (effectsLock) {
+      if (!stopped) {
+        flush();
+      }
     }
   }
 }

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Runs patch-wave campaigns over one or more engines (one per platform: in-memory, Docker,
@@ -55,6 +56,7 @@ public final class Campaigns implements AutoCloseable {
   private final Random random;
   private final Optional<RolloutStore> store;
   private final String identity;
+  private final String holder;
   private final Duration leaseTtl;
   private final Set<CampaignMachine> driven = ConcurrentHashMap.newKeySet();
 
@@ -66,9 +68,11 @@ public final class Campaigns implements AutoCloseable {
     this.listeners = List.copyOf(b.listeners);
     this.random = b.random;
     this.store = b.store;
-    // not from the seeded random: a seed must give the same campaign ids with or without a store
-    this.identity = b.identity.orElseGet(() -> String.format("campaigns-%08x",
-        java.util.concurrent.ThreadLocalRandom.current().nextInt()));
+    // not from the seeded random: a seed must give the same campaign ids with or without a store;
+    // a nonce per object, so a second object of the same identity cannot take a lease this holds
+    this.identity = b.identity.orElse("campaigns");
+    this.holder = identity + String.format("-%08x",
+        ThreadLocalRandom.current().nextInt());
     this.leaseTtl = b.leaseTtl;
   }
 
@@ -94,21 +98,23 @@ public final class Campaigns implements AutoCloseable {
    */
   public CampaignHandle start(CampaignSpec spec) {
     checkEngines(Arguments.required(spec, "spec"));
-    store.ifPresent(s -> {
-      CampaignStore.requireKeepable(spec, s);
-      CampaignStore.unfinished(s, spec.name()).ifPresent(c -> {
-        throw new InvalidSpecException("name", "campaign " + c.id() + " named " + spec.name()
-            + " is unfinished in the store (" + c.phase() + " at wave " + c.wave() + "): resume"
-            + " it with Campaigns.resume(spec), or abort it, before starting another");
-      });
-    });
+    store.ifPresent(s -> CampaignStore.requireKeepable(spec, s));
+    // the lease first, then the check: two processes starting the same name cannot both pass
+    Lost lost = new Lost();
+    Optional<CampaignStore> kept = store.map(s -> take(s, spec, lost));
+    kept.ifPresent(k -> CampaignStore.unfinished(store.get(), spec.name()).ifPresent(c -> {
+      k.stop(true);
+      throw new InvalidSpecException("name", "campaign " + c.id() + " named " + spec.name()
+          + " is unfinished in the store (" + c.phase() + " at wave " + c.wave() + "): resume"
+          + " it with Campaigns.resume(spec), or abort it, before starting another");
+    }));
     String id;
     synchronized (random) {
       id = String.format("ca-%08x", random.nextInt());
     }
     CampaignMachine machine = new CampaignMachine(id, spec, effects(), clock, scheduler,
         listeners);
-    drive(machine, spec);
+    drive(machine, kept, lost);
     machine.start();
     return machine;
   }
@@ -131,12 +137,20 @@ public final class Campaigns implements AutoCloseable {
     RolloutStore s = store.orElseThrow(() -> new InvalidSpecException("store", "is required to"
         + " resume a campaign: give Campaigns.Builder.store the store it was kept in"));
     CampaignStore.requireKeepable(spec, s);
-    Campaign saved = CampaignStore.unfinished(s, spec.name()).orElseThrow(() ->
-        new InvalidSpecException("name", "the store has no unfinished campaign named "
-            + spec.name() + "; start it with Campaigns.start(spec)"));
-    CampaignMachine machine = new CampaignMachine(saved, spec, effects(), clock, scheduler,
-        listeners);
-    drive(machine, spec);
+    // the lease first, then the read: a slow process cannot save after the snapshot was read
+    Lost lost = new Lost();
+    CampaignStore kept = take(s, spec, lost);
+    CampaignMachine machine;
+    try {
+      Campaign saved = CampaignStore.unfinished(s, spec.name()).orElseThrow(() ->
+          new InvalidSpecException("name", "the store has no unfinished campaign named "
+              + spec.name() + "; start it with Campaigns.start(spec)"));
+      machine = new CampaignMachine(saved, spec, effects(), clock, scheduler, listeners);
+    } catch (RuntimeException e) {
+      kept.stop(true);
+      throw e;
+    }
+    drive(machine, Optional.of(kept), lost);
     machine.recover(identity);
     return machine;
   }
@@ -159,9 +173,37 @@ public final class Campaigns implements AutoCloseable {
     return new EngineEffects(engines, rebuild, scheduler, clock);
   }
 
-  private void drive(CampaignMachine machine, CampaignSpec spec) {
-    store.ifPresent(s -> machine.keepIn(CampaignStore.take(s, spec.name(), identity, clock,
-        scheduler, leaseTtl, machine::lost)));
+  /** Tells the machine, once there is one, that its lease was lost. */
+  private static final class Lost implements java.util.function.Consumer<String> {
+    private final java.util.concurrent.atomic.AtomicReference<CampaignMachine> machine =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile String early;
+
+    @Override
+    public void accept(String why) {
+      CampaignMachine m = machine.get();
+      if (m != null) {
+        m.lost(why);
+      } else {
+        early = why;
+      }
+    }
+
+    void tell(CampaignMachine m) {
+      machine.set(m);
+      if (early != null) {
+        m.lost(early);
+      }
+    }
+  }
+
+  private CampaignStore take(RolloutStore s, CampaignSpec spec, Lost lost) {
+    return CampaignStore.take(s, spec.name(), holder, clock, scheduler, leaseTtl, lost);
+  }
+
+  private void drive(CampaignMachine machine, Optional<CampaignStore> kept, Lost lost) {
+    kept.ifPresent(machine::keepIn);
+    lost.tell(machine);
     driven.add(machine);
     machine.completion().whenComplete((end, error) -> driven.remove(machine));
   }
@@ -331,9 +373,9 @@ public final class Campaigns implements AutoCloseable {
     }
 
     /**
-     * Keeps every campaign's state in {@code s} (an {@link dev.molt.store.InMemoryRolloutStore}
-     * or a {@link dev.molt.store.FileRolloutStore}; usually the engines' own store), so that it
-     * can be resumed after a crash. Default: none, campaigns live in memory only.
+     * Keeps every campaign's state in {@code s} (one that {@link RolloutStore#keepsCampaigns()}:
+     * the in-memory, file, PostgreSQL and DynamoDB stores; usually the engines' own store), so
+     * that it can be resumed after a crash. Default: none, campaigns live in memory only.
      *
      * @return this builder
      */
@@ -342,7 +384,12 @@ public final class Campaigns implements AutoCloseable {
       return this;
     }
 
-    /** Names this process on the campaigns' leases (default {@code campaigns-<random>}). @return this */
+    /**
+     * Names this process on the campaigns' leases (default {@code campaigns}); each {@code
+     * Campaigns} object adds a random suffix, so two objects never share a lease.
+     *
+     * @return this builder
+     */
     public Builder identity(String name) {
       this.identity = Optional.of(Arguments.notBlank(name, "identity"));
       return this;

@@ -5,6 +5,7 @@ import dev.molt.LaunchSpec;
 import dev.molt.MoltException;
 import dev.molt.engine.RolloutEngine;
 import dev.molt.engine.RolloutHandle;
+import dev.molt.FleetBusyException;
 import dev.molt.store.FleetLockedException;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutPhase;
@@ -58,6 +59,9 @@ final class EngineEffects implements CampaignMachine.Effects {
 
   private void rebuilt(CampaignMachine machine, CampaignFleet fleet, LaunchSpec spec,
       Throwable error) {
+    if (!machine.isDriven()) {
+      return; // stopped, or another process drives it now: that one rebuilds again
+    }
     if (machine.current().phase() != CampaignPhase.RUNNING) {
       machine.fleetEnded(fleet.name(), FleetStatus.PENDING,
           Optional.of("not started: the campaign halted during its rebuild"));
@@ -73,24 +77,65 @@ final class EngineEffects implements CampaignMachine.Effects {
       machine.fleetEnded(fleet.name(), FleetStatus.FAILED, refused);
       return;
     }
-    RolloutHandle handle;
-    try {
-      // a rollout of this very revision already running is one a crashed process started
-      // before it could save so: it is adopted, not started twice
-      RolloutEngine engine = engines.get(fleet.engine());
-      Optional<RolloutHandle> running = engine.active(fleet.name())
-          .filter(h -> h.current().to().equals(spec.revision()));
-      handle = running.isPresent() ? running.get()
-          : engine.start(fleetSpec(machine.spec(), fleet, spec));
-    } catch (MoltException e) {
-      machine.fleetEnded(fleet.name(), FleetStatus.FAILED, Optional.of("rollout not started: "
-          + e.getMessage()));
-      return;
-    }
-    handles.put(fleet.name(), handle);
-    machine.fleetStarted(fleet.name(), spec.revision(), handle.id());
-    watch(machine, fleet.name(), handle);
+    new Start(machine, fleet, spec).run();
   }
+
+  /**
+   * Starts a fleet's rollout on its rebuilt spec. A rollout of this very revision already running
+   * is one a crashed process started before it could save so: it is adopted, not started twice.
+   * A fleet that another rollout or engine holds is tried again with a growing delay, for at most
+   * {@value #HELD_LIMIT_MIN} minutes, then fails naming the holder.
+   */
+  private final class Start implements Runnable {
+    private final CampaignMachine machine;
+    private final CampaignFleet fleet;
+    private final LaunchSpec spec;
+    private final java.time.Instant giveUpAt;
+    private Duration delay = Duration.ofSeconds(2);
+
+    Start(CampaignMachine machine, CampaignFleet fleet, LaunchSpec spec) {
+      this.machine = machine;
+      this.fleet = fleet;
+      this.spec = spec;
+      this.giveUpAt = clock.instant().plus(Duration.ofMinutes(HELD_LIMIT_MIN));
+    }
+
+    @Override
+    public void run() {
+      if (!machine.isDriven()) {
+        return;
+      }
+      RolloutHandle handle;
+      try {
+        RolloutEngine engine = engines.get(fleet.engine());
+        Optional<RolloutHandle> running = engine.active(fleet.name())
+            .filter(h -> h.current().to().equals(spec.revision()));
+        handle = running.isPresent() ? running.get()
+            : engine.start(fleetSpec(machine.spec(), fleet, spec));
+      } catch (FleetBusyException | FleetLockedException e) {
+        if (clock.instant().isBefore(giveUpAt)) {
+          scheduler.schedule(this, delay);
+          delay = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY
+              : delay.multipliedBy(2);
+          return;
+        }
+        machine.fleetEnded(fleet.name(), FleetStatus.FAILED, Optional.of("rollout not started:"
+            + " the fleet stayed held for " + HELD_LIMIT_MIN + " minutes: " + e.getMessage()));
+        return;
+      } catch (MoltException e) {
+        machine.fleetEnded(fleet.name(), FleetStatus.FAILED, Optional.of("rollout not started: "
+            + e.getMessage()));
+        return;
+      }
+      handles.put(fleet.name(), handle);
+      machine.fleetStarted(fleet.name(), spec.revision(), handle.id());
+      watch(machine, fleet.name(), handle);
+    }
+  }
+
+  /** How long a fleet held by another rollout or engine is waited for before it fails. */
+  private static final long HELD_LIMIT_MIN = 10;
+  private static final Duration MAX_DELAY = Duration.ofMinutes(1);
 
   private void watch(CampaignMachine machine, String fleet, RolloutHandle handle) {
     handle.completion().whenComplete((end, failure) -> later(() -> machine.fleetEnded(
@@ -109,7 +154,6 @@ final class EngineEffects implements CampaignMachine.Effects {
    */
   private final class Reattach implements Runnable {
     private static final Duration FIRST_DELAY = Duration.ofSeconds(2);
-    private static final Duration MAX_DELAY = Duration.ofMinutes(1);
     private final CampaignMachine machine;
     private final FleetProgress fleet;
     private final CampaignFleet spec;
@@ -125,14 +169,17 @@ final class EngineEffects implements CampaignMachine.Effects {
 
     @Override
     public void run() {
+      if (!machine.isDriven()) {
+        return;
+      }
       try {
         switch (fleet.status()) {
-          case REBUILDING -> startFleet(machine, spec); // adopts a rollout that started
+          case REBUILDING -> rebuilding();
           case ROLLING, ABORTING -> rolling();
           case REVERTING -> reverting();
           default -> { }
         }
-      } catch (FleetLockedException e) {
+      } catch (FleetLockedException | FleetBusyException | dev.molt.store.StoreException e) {
         Duration wait = delay;
         delay = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay.multipliedBy(2);
         scheduler.schedule(this, wait);
@@ -140,6 +187,24 @@ final class EngineEffects implements CampaignMachine.Effects {
         later(() -> machine.fleetEnded(fleet.fleet(), FleetStatus.FAILED, Optional.of(
             "could not be found again after the campaign was resumed: " + e.getMessage())));
       }
+    }
+
+    /**
+     * The crash came after the rebuild was asked for and before its rollout was saved: a rollout
+     * of the fleet moving it off its old revision is the one the crashed process started (a
+     * pipeline may give a new digest on each build, so the revision need not match); else the
+     * fleet is rebuilt and started now.
+     */
+    private void rebuilding() {
+      Optional<RolloutHandle> running = engine.active(fleet.fleet())
+          .filter(h -> !h.current().to().equals(fleet.from()));
+      if (running.isEmpty()) {
+        startFleet(machine, spec);
+        return;
+      }
+      handles.put(fleet.fleet(), running.get());
+      machine.fleetStarted(fleet.fleet(), running.get().current().to(), running.get().id());
+      watch(machine, fleet.fleet(), running.get());
     }
 
     private void rolling() {
@@ -161,7 +226,9 @@ final class EngineEffects implements CampaignMachine.Effects {
       }
       handles.put(fleet.fleet(), handle);
       watch(machine, fleet.fleet(), handle);
-      if (fleet.status() == FleetStatus.ABORTING) {
+      // aborting when saved, or since (a halt while this looked): the rollout is aborted now
+      if (machine.current().fleet(fleet.fleet()).map(FleetProgress::status)
+          .filter(st -> st == FleetStatus.ABORTING).isPresent()) {
         abort(machine, fleet, "campaign " + machine.id() + " halted: " + machine.current()
             .reason().orElse("halted"));
       }
@@ -214,6 +281,9 @@ final class EngineEffects implements CampaignMachine.Effects {
   @Override
   public void abort(CampaignMachine machine, FleetProgress fleet, String reason) {
     RolloutHandle handle = handles.get(fleet.fleet());
+    if (handle == null || !machine.isDriven()) {
+      return; // not found again yet after a resume: Reattach aborts it once it is
+    }
     try {
       handle.abort(reason);
     } catch (MoltException e) {
@@ -223,6 +293,9 @@ final class EngineEffects implements CampaignMachine.Effects {
 
   @Override
   public void revert(CampaignMachine machine, FleetProgress fleet) {
+    if (!machine.isDriven()) {
+      return;
+    }
     try {
       // a fleet that succeeded before a crash has no handle here: its original spec (the
       // revision it ran before the campaign) is started again, which is what undo() starts

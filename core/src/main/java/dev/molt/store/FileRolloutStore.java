@@ -131,6 +131,7 @@ public final class FileRolloutStore implements RolloutStore {
       LeaseFile current = readLease(writer.fleet());
       Lease.requireCurrent(current.lease(), current.newestToken(), writer,
           "save of campaign " + campaign.id());
+      SavedCampaign.requireSameLease(campaign(campaign.id()), campaign);
       writeAtomically(campaigns.resolve(fileName(campaign.id())), text);
       return null;
     });

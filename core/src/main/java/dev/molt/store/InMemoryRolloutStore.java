@@ -58,6 +58,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
     Arguments.required(campaign, "campaign").requireWriter(writer);
     Lease.requireCurrent(lease(writer.fleet()), newest(writer.fleet()), writer,
         "save of campaign " + campaign.id());
+    SavedCampaign.requireSameLease(Optional.ofNullable(campaigns.get(campaign.id())), campaign);
     campaigns.put(campaign.id(), campaign);
   }
 

@@ -4,8 +4,8 @@ import dev.molt.Arguments;
 
 /**
  * A patch-wave campaign's state as a {@link RolloutStore} keeps it: the campaign's latest snapshot
- * ({@code dev.molt.campaign.Campaign}) as JSON text, written and read by {@code
- * dev.molt.campaign.Campaigns}, with the few fields a store indexes. A store keeps the text as it
+ * ({@code dev.molt.campaign.Campaign}) as JSON text, written and read by the campaign package,
+ * with the few fields a store indexes. A store keeps the text as it
  * is; it never parses it.
  *
  * @param id the campaign id, such as {@code ca-1a2b3c4d}
@@ -24,6 +24,23 @@ public record SavedCampaign(String id, String name, String lease, boolean finish
     Arguments.notBlank(name, "name");
     Arguments.notBlank(lease, "lease");
     Arguments.notBlank(state, "state");
+  }
+
+  /**
+   * Refuses to replace a campaign stored under another lease name (another campaign that drew the
+   * same id). Public for stores in other modules.
+   *
+   * @param stored what the store holds under the id, if anything
+   * @param next what is to be saved
+   * @throws StoreException if {@code stored} is fenced by another lease
+   */
+  public static void requireSameLease(java.util.Optional<SavedCampaign> stored,
+      SavedCampaign next) {
+    if (stored.isPresent() && !stored.get().lease().equals(next.lease())) {
+      throw new StoreException("refused to save campaign " + next.id() + " under the lease "
+          + next.lease() + ": the store holds a campaign of that id fenced by the lease "
+          + stored.get().lease() + " (campaign " + stored.get().name() + ")");
+    }
   }
 
   /**

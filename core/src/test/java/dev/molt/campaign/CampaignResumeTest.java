@@ -116,9 +116,10 @@ class CampaignResumeTest {
     CampaignHandle before = first[0].start(spec);
     fx.time.runUntil(() -> seen.get() >= n || before.completion().isDone(),
         fx.time.now().plus(Duration.ofDays(2)));
-    if (before.completion().isDone()) {
-      return java.util.Optional.empty();
+    if (seen.get() < n) {
+      return java.util.Optional.empty(); // it ended with fewer events
     }
+    assertThat(before.completion()).as("a stopped campaign says so").isCompletedExceptionally();
     fx.time.advance(LAPSE);
     Campaign saved = CampaignStore.read(store.campaign(before.id()).orElseThrow());
     if (saved.phase().isTerminal()) {
@@ -197,14 +198,34 @@ class CampaignResumeTest {
   void aSecondProcessCannotDriveACampaignWhoseLeaseHolds() {
     CampaignFixture fx = new CampaignFixture();
     CampaignSpec spec = goesOn(fx);
-    CampaignHandle running = kept(fx, fx.store, "first").start(spec);
+    Campaigns first = kept(fx, fx.store, "first");
+    CampaignHandle running = first.start(spec);
 
     assertThatThrownBy(() -> kept(fx, fx.store, "second").resume(spec))
         .isInstanceOf(FleetLockedException.class);
     assertThatThrownBy(() -> kept(fx, fx.store, "second").start(spec))
+        .isInstanceOf(FleetLockedException.class);
+    assertThatThrownBy(() -> kept(fx, fx.store, "first").start(spec))
+        .as("the same identity in another object").isInstanceOf(FleetLockedException.class);
+    assertThat(running.await().phase()).isEqualTo(CampaignPhase.SUCCEEDED);
+  }
+
+  @Test
+  void anUnfinishedCampaignIsResumedNotStartedAgain() {
+    CampaignFixture fx = new CampaignFixture();
+    CampaignSpec spec = goesOn(fx);
+    Campaigns first = kept(fx, fx.store, "first");
+    CampaignHandle running = first.start(spec);
+    fx.time.advance(Duration.ofMinutes(1));
+    first.close();
+
+    assertThatThrownBy(() -> kept(fx, fx.store, "second").start(spec))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("is unfinished")
         .hasMessageContaining(running.id());
-    assertThat(running.await().phase()).isEqualTo(CampaignPhase.SUCCEEDED);
+    assertThat(fx.store.lease(CampaignStore.leaseName("patch"))).as("released by the refusal")
+        .isEmpty();
+    assertThat(kept(fx, fx.store, "second").resume(spec).await().phase())
+        .isEqualTo(CampaignPhase.SUCCEEDED);
   }
 
   @Test
@@ -268,6 +289,43 @@ class CampaignResumeTest {
 
     assertThatThrownBy(() -> kept(fx, fx.store, "second").resume(oneWave))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("was saved with");
+  }
+
+  @Test
+  void aSaveTheStoreCannotMakeIsRetriedAndNothingReactsBeforeIt() {
+    InMemoryRolloutStore real = new InMemoryRolloutStore();
+    AtomicInteger saves = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    java.util.List<Integer> rebuiltWhileRefusing = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CampaignFixture[] fixture = new CampaignFixture[1];
+    RolloutStore flaky = (RolloutStore) java.lang.reflect.Proxy.newProxyInstance(
+        RolloutStore.class.getClassLoader(), new Class<?>[] {RolloutStore.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("saveCampaign")) {
+            int n = saves.incrementAndGet();
+            if (n >= 4 && n < 8) { // four saves in a row fail, as a database blip would
+              refused.incrementAndGet();
+              rebuiltWhileRefusing.add(fixture[0].rebuilt.size());
+              throw new dev.molt.store.StoreException("injected: the database did not answer");
+            }
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    CampaignFixture fx = new CampaignFixture(real);
+    fixture[0] = fx;
+    CampaignSpec spec = goesOn(fx);
+
+    Campaign done = kept(fx, flaky, "first").run(spec);
+
+    assertThat(refused.get()).isEqualTo(4);
+    assertThat(rebuiltWhileRefusing).as("no rebuild was asked for while the save was refused")
+        .containsOnly(rebuiltWhileRefusing.get(0));
+    assertThat(End.of(done, fx)).isEqualTo(wentOn());
+    assertThat(real.unfinishedCampaigns()).isEmpty();
   }
 
   @Test

@@ -166,6 +166,7 @@ final class CampaignDrive {
     private synchronized void crashAt(int n) {
       if (!dead && n > 0 && ++events == n) {
         dead = true;
+        died.set(true);
         campaigns.shutdownNow();
         engine.shutdownNow();
       }
@@ -181,6 +182,14 @@ final class CampaignDrive {
     }
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean died =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** @return whether the campaign's first process died: approvals may reach its dead handle */
+  private boolean crashed() {
+    return died.get();
+  }
+
   /** Longer than every lease the engine and the campaign take (30 s by default). */
   private static final Duration LEASES_LAPSE = Duration.ofSeconds(31);
 
@@ -193,7 +202,7 @@ final class CampaignDrive {
       VirtualTime time = sim.time();
       java.time.Instant limit = time.now().plus(bound.multipliedBy(2));
       time.runUntil(() -> handle.get().completion().isDone() || process.dead, limit);
-      if (process.dead && !handle.get().completion().isDone()) {
+      if (process.dead) { // its handle's completion says it stopped
         Campaign saved = Campaigns.saved(sim.store(), handle.get().id()).orElseThrow();
         if (saved.isDone()) {
           return Optional.of(saved); // it died right after saving its end: nothing to resume
@@ -228,14 +237,15 @@ final class CampaignDrive {
    */
   private void approve(AtomicReference<CampaignHandle> handle) {
     CampaignHandle h = handle.get();
-    if (schedule.crashAfterEvent() > 0 && (h.current().phase() != CampaignPhase.RUNNING
+    boolean crashed = crashed();
+    if (crashed && (h.current().phase() != CampaignPhase.RUNNING
         || h.current().stage() != Campaign.Stage.AWAITING_APPROVAL)) {
       return;
     }
     try {
       h.approve();
     } catch (IllegalControlException e) {
-      if (schedule.crashAfterEvent() == 0) { // else: the handle of the process that died
+      if (!crashed) { // else: the handle of the process that died
         problems.add("approve() of wave " + h.current().wave() + " threw: " + e.getMessage());
       }
     }

@@ -87,5 +87,15 @@ final class CampaignRules {
     SavedCampaign resumed = campaign("ca-1", "campaign-a", false, "{\"wave\":3}");
     store.saveCampaign(current, resumed);
     assertThat(store.campaign("ca-1")).contains(resumed);
+
+    // another campaign that drew the same id, under its own (current) lease, replaces nothing
+    Lease otherName = store.acquire("campaign-z", "process-z", t0, ttl);
+    assertThatThrownBy(() -> store.saveCampaign(otherName, new SavedCampaign("ca-1", "patch-z",
+        "campaign-z", false, "{\"other\":true}"))).isInstanceOf(StoreException.class)
+        .isNotInstanceOf(StaleLeaseException.class);
+    assertThat(store.campaign("ca-1")).contains(resumed);
+    store.release(current);
+    assertThatThrownBy(() -> store.saveCampaign(current, resumed)).as("a released lease")
+        .isInstanceOf(StaleLeaseException.class);
   }
 }
