@@ -123,6 +123,17 @@ final class CampaignMachine implements CampaignHandle {
           + " with the fleets (wave/fleet) " + saved + ", but this spec gives " + expected
           + "; resume it with the spec it was started with");
     }
+    for (FleetProgress f : restored.fleets()) {
+      CampaignFleet declared = byName.get(f.fleet());
+      if (declared.capacity() != f.capacity()
+          || !declared.rollout().target().revision().equals(f.from())) {
+        throw new InvalidSpecException("spec", "campaign " + restored.id() + " was saved with"
+            + " fleet " + f.fleet() + " at capacity " + f.capacity() + " on " + f.from()
+            + ", but this spec gives capacity " + declared.capacity() + " on "
+            + declared.rollout().target().revision() + "; resume it with the spec it was started"
+            + " with");
+      }
+    }
     this.state = restored;
   }
 

@@ -244,6 +244,13 @@ class CampaignResumeTest {
     assertThat(first.completion()).isCompletedExceptionally();
     assertThatThrownBy(first.completion()::join).hasCauseInstanceOf(MoltException.class)
         .hasMessageContaining("granted to another process");
+    int rebuilt = fx.rebuilt.size();
+    Campaign last = first.current();
+    fx.time.advance(Duration.ofHours(3));
+    assertThat(fx.rebuilt).as("nothing rebuilt after the lease was lost").hasSize(rebuilt);
+    assertThat(first.current()).as("nothing decided after the lease was lost").isEqualTo(last);
+    assertThatThrownBy(first::pause).isInstanceOf(
+        dev.molt.rollout.IllegalControlException.class).hasMessageContaining("no longer driven");
   }
 
   @ParameterizedTest

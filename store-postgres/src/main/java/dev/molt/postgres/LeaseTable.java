@@ -103,7 +103,6 @@ final class LeaseTable {
     return jdbc.call("read the lease of fleet " + fleet, c -> read(c, fleet).lease());
   }
 
-  /** The refusal of {@code writer}, naming the fleet's newest token and holder as they are now. */
   /**
    * Says why a write conditional on {@code writer} wrote nothing: a stale lease, or, when the lease
    * is current, a row that belongs to another lease name or was written under a newer token.
@@ -113,12 +112,13 @@ final class LeaseTable {
     StaleLeaseException refused = stale(c, writer, what);
     if (refused.newestToken() == writer.token()
         && refused.newestHolder().filter(writer.holder()::equals).isPresent()) {
-      return new dev.molt.store.StoreException("refused the " + what + ": the lease is current,"
+      return new StoreException("refused the " + what + ": the lease is current,"
           + " but " + rowOwner + ", or it was written under a newer lease");
     }
     return refused;
   }
 
+  /** The refusal of {@code writer}, naming the fleet's newest token and holder as they are now. */
   StaleLeaseException stale(Connection c, Lease writer, String what) throws SQLException {
     Row row = read(c, writer.fleet());
     return new StaleLeaseException(writer, row.newestToken(), row.lease().map(Lease::holder),
