@@ -11,10 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -46,13 +44,7 @@ final class CampaignItems {
 
   static List<TransactWriteItem> save(String table, Lease writer, SavedCampaign campaign) {
     List<TransactWriteItem> out = new ArrayList<>();
-    out.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
-        .key(Items.leaseKey(writer.fleet())).conditionExpression(LeaseItems.CURRENT_IF)
-        .expressionAttributeNames(LeaseItems.names("#holder", "#token", "#released"))
-        .expressionAttributeValues(Map.of(":holder", Items.s(writer.holder()), ":token",
-            Items.n(writer.token()), ":false", Items.bool(false)))
-        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-        .build()).build());
+    out.add(RecordItems.currentLease(table, writer));
     Map<String, AttributeValue> item = new HashMap<>(key(campaign.id()));
     item.put(NAME, Items.s(campaign.name()));
     item.put(LEASE, Items.s(campaign.lease()));

@@ -58,13 +58,7 @@ final class RecordItems {
   static List<TransactWriteItem> save(String table, Lease writer, RolloutRecord record,
       String json, Optional<Instant> ttl, String ttlAttribute) {
     List<TransactWriteItem> out = new ArrayList<>();
-    out.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
-        .key(Items.leaseKey(writer.fleet())).conditionExpression(LeaseItems.CURRENT_IF)
-        .expressionAttributeNames(LeaseItems.names("#holder", "#token", "#released"))
-        .expressionAttributeValues(Map.of(":holder", Items.s(writer.holder()), ":token",
-            Items.n(writer.token()), ":false", Items.bool(false)))
-        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-        .build()).build());
+    out.add(currentLease(table, writer));
 
     Map<String, AttributeValue> item = new HashMap<>(Items.recordKey(record.id()));
     item.put(FLEET, Items.s(record.fleet()));
@@ -101,6 +95,21 @@ final class RecordItems {
           .build()).build());
     }
     return out;
+  }
+
+  /**
+   * The first item of a save's transaction: a {@code ConditionCheck} that {@code writer} is the
+   * current lease of its name ({@value LeaseItems#CURRENT_IF}), returning the lease item as it was
+   * when it is not, for the refusal's message.
+   */
+  static TransactWriteItem currentLease(String table, Lease writer) {
+    return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+        .key(Items.leaseKey(writer.fleet())).conditionExpression(LeaseItems.CURRENT_IF)
+        .expressionAttributeNames(LeaseItems.names("#holder", "#token", "#released"))
+        .expressionAttributeValues(Map.of(":holder", Items.s(writer.holder()), ":token",
+            Items.n(writer.token()), ":false", Items.bool(false)))
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+        .build()).build();
   }
 
   static Map<String, AttributeValue> request(ControlRequest request) {
