@@ -71,7 +71,8 @@ class MixedPlatformCampaignTest {
   private final Scheduler scheduler = Scheduler.of(threads);
   private final Clock clock = Clock.systemUTC();
   private final InMemoryProvider memory = InMemoryProvider.builder(clock, scheduler)
-      .defaultBehavior(InstanceBehavior.healthy(Duration.ofMillis(50), MS_100)).build();
+      .defaultBehavior(InstanceBehavior.healthy(Duration.ofMillis(50), MS_100)
+          .withDrainTime(MS_100)).build();
   private final KubernetesTestCluster kube = KubernetesTestCluster.start(MS_100);
   private final AwsTestCloud aws = AwsTestCloud.start(MS_100, MS_100);
   private final Map<String, Provider> providers = Map.of(MEMORY, memory, KUBERNETES,
