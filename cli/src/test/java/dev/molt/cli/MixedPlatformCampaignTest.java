@@ -104,15 +104,7 @@ class MixedPlatformCampaignTest {
     fleet("kube-api", KUBERNETES, "rest", image("kube-api", RUNTIME_V1));
     fleet("aws-api", AWS, "rest", Image.of("ami-0fedcba9876543210", "aws-api-1")
         .withBase(RUNTIME_V1));
-    CampaignSpec.Builder b = CampaignSpec.builder("base-v2", CHANGE);
-    fleets.forEach(b::fleet);
-    // 14 instances, budget 4 (30%): two fleets of 2 at once, whatever the waves allow
-    CampaignSpec spec = b.wave(Wave.matching("canary", Map.of("wave", "canary"))
-            .withBake(Duration.ofMillis(200)))
-        .wave(Wave.matching("mixed", Map.of("wave", "mixed")).withMaxConcurrentFleets(2)
-            .withBake(Duration.ofMillis(200)))
-        .wave(Wave.matching("rest", Map.of("wave", "rest")).withMaxConcurrentFleets(3))
-        .maxExposure(30).maxFailures(Amount.of(1)).build();
+    CampaignSpec spec = spec();
     CampaignChecker checker = CampaignChecker.ofProviders(spec, providers);
     for (String platform : List.of(MEMORY, KUBERNETES, AWS)) {
       engines.put(platform, RolloutEngine.builder(providers.get(platform)).clock(clock)
@@ -140,27 +132,47 @@ class MixedPlatformCampaignTest {
     assertThat(pipeline.rebuilt().get(0)).isEqualTo("mem-canary");
     assertThat(pipeline.rebuilt().subList(1, 4))
         .containsExactlyInAnyOrder("mem-web", "kube-web", "aws-web");
-    for (CampaignFleet f : fleets) {
-      FleetProgress p = done.fleet(f.name()).orElseThrow();
-      Revision expected = f.name().equals(BROKEN) ? f.rollout().target().revision()
-          : p.target().orElseThrow();
-      assertThat(p.status()).as(f.name())
-          .isEqualTo(f.name().equals(BROKEN) ? FleetStatus.ROLLED_BACK : FleetStatus.SUCCEEDED);
-      assertOnlyRevision(f, expected);
-      RolloutRecord record = stores.get(f.engine()).load(p.rolloutId().orElseThrow())
-          .orElseThrow();
-      assertThat(record.rollout().fleet()).isEqualTo(f.name());
-      assertThat(record.rollout().to()).isEqualTo(p.target().orElseThrow());
-      assertThat(record.rollout().phase()).as(f.name()).isEqualTo(f.name().equals(BROKEN)
-          ? RolloutPhase.ROLLED_BACK : RolloutPhase.SUCCEEDED);
-      stores.entrySet().stream().filter(e -> !e.getKey().equals(f.engine())).forEach(e ->
-          assertThat(e.getValue().load(p.rolloutId().orElseThrow())).as("%s in %s's store",
-              f.name(), e.getKey()).isEmpty());
-    }
+    fleets.forEach(f -> assertEndedOnItsPlatform(done, f));
     assertThat(checker.violations()).isEmpty();
     assertThat(checker.checks()).isGreaterThan(50);
     assertThat(checker.peakServing()).isPositive().isLessThanOrEqualTo(spec.exposureBudget());
+    assertThat(done.peakExposure()).isLessThanOrEqualTo(spec.exposureBudget());
     assertNothingForeignLeft();
+  }
+
+  /** 14 instances, budget 4 (30%): two fleets of 2 at once, whatever the waves allow. */
+  private CampaignSpec spec() {
+    CampaignSpec.Builder b = CampaignSpec.builder("base-v2", CHANGE);
+    fleets.forEach(b::fleet);
+    return b.wave(Wave.matching("canary", Map.of("wave", "canary"))
+            .withBake(Duration.ofMillis(200)))
+        .wave(Wave.matching("mixed", Map.of("wave", "mixed")).withMaxConcurrentFleets(2)
+            .withBake(Duration.ofMillis(200)))
+        .wave(Wave.matching("rest", Map.of("wave", "rest")).withMaxConcurrentFleets(3))
+        .maxExposure(30).maxFailures(Amount.of(1)).build();
+  }
+
+  /**
+   * Fails unless the fleet ended as it should (the broken one rolled back to its old revision, the
+   * others on their rebuilt one), on its platform, with its rollout's record in its engine's store
+   * only.
+   */
+  private void assertEndedOnItsPlatform(Campaign done, CampaignFleet f) {
+    FleetProgress p = done.fleet(f.name()).orElseThrow();
+    Revision expected = f.name().equals(BROKEN) ? f.rollout().target().revision()
+        : p.target().orElseThrow();
+    assertThat(p.status()).as(f.name())
+        .isEqualTo(f.name().equals(BROKEN) ? FleetStatus.ROLLED_BACK : FleetStatus.SUCCEEDED);
+    assertOnlyRevision(f, expected);
+    RolloutRecord record = stores.get(f.engine()).load(p.rolloutId().orElseThrow())
+        .orElseThrow();
+    assertThat(record.rollout().fleet()).isEqualTo(f.name());
+    assertThat(record.rollout().to()).isEqualTo(p.target().orElseThrow());
+    assertThat(record.rollout().phase()).as(f.name()).isEqualTo(f.name().equals(BROKEN)
+        ? RolloutPhase.ROLLED_BACK : RolloutPhase.SUCCEEDED);
+    stores.entrySet().stream().filter(e -> !e.getKey().equals(f.engine())).forEach(e ->
+        assertThat(e.getValue().load(p.rolloutId().orElseThrow())).as("%s in %s's store",
+            f.name(), e.getKey()).isEmpty());
   }
 
   private void fleet(String name, String engine, String wave, Image image) {
