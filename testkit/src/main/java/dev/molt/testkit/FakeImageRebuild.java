@@ -14,15 +14,19 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A build pipeline for tests: rebuilds an image on the new base by replacing the old base in its
  * lineage and giving every layer above it a new digest derived from the layer and the new base
  * (so base → runtime → app becomes base' → runtime' → app', deterministically: the same inputs
- * give the same revision). Records which fleets it rebuilt, in order, and fails the fleets it was
- * told to with {@link #failing}. Thread-safe.
+ * give the same revision). A machine image ({@code ami-<hex>}, as the AWS provider runs) is
+ * rebuilt as another machine image: {@code ami-} and 17 hex digits of that digest. Records which
+ * fleets it rebuilt, in order, and fails the fleets it was told to with {@link #failing}.
+ * Thread-safe.
  */
 public final class FakeImageRebuild implements ImageRebuild {
+  private static final Pattern AMI = Pattern.compile("ami-(?:[0-9a-f]{8}|[0-9a-f]{17})");
   private final Set<String> failing = new HashSet<>();
   private final List<String> rebuilt = new ArrayList<>();
 
@@ -83,6 +87,9 @@ public final class FakeImageRebuild implements ImageRebuild {
     try {
       byte[] d = MessageDigest.getInstance("SHA-256")
           .digest((reference + "|" + onto).getBytes(StandardCharsets.UTF_8));
+      if (AMI.matcher(reference).matches()) { // a baked machine image: another AMI id
+        return "ami-" + HexFormat.of().formatHex(d).substring(0, 17);
+      }
       int at = reference.indexOf("@sha256:");
       String repo = at > 0 ? reference.substring(0, at) : "registry.example/rebuilt";
       return repo + "@sha256:" + HexFormat.of().formatHex(d);

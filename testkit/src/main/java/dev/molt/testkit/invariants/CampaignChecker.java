@@ -15,6 +15,8 @@ import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
 import dev.molt.rollout.RolloutPhase;
+import dev.molt.spi.Health;
+import dev.molt.spi.Provider;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,11 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Checks a campaign's promises at every event, its own and every fleet rollout's, from the
  * platforms' ground truth. Register it as a listener of the campaign ({@code
- * Campaigns.Builder.listener}) and of every engine the campaign drives.
+ * Campaigns.Builder.listener}) and of every engine the campaign drives. The platforms are
+ * simulated ones ({@link InMemoryProvider}, read directly) or any others, read through their
+ * provider ({@link #ofProviders}: observe, then health) at every event.
  *
  * <ul>
  *   <li><b>exposure</b>: the healthy (serving) instances of revisions that have not yet passed
@@ -43,7 +48,8 @@ import java.util.Set;
  */
 public final class CampaignChecker implements RolloutListener, CampaignListener {
   private final CampaignSpec spec;
-  private final Map<String, InMemoryProvider> platforms;
+  /** Each engine name's ground truth: a fleet's serving (healthy) instances. */
+  private final Map<String, Function<String, List<Instance>>> platforms;
   private final Map<String, CampaignFleet> fleets = new HashMap<>();
   private final Map<String, Integer> waveIndex = new HashMap<>();
   private final Map<String, Rollout> active = new HashMap<>();
@@ -53,9 +59,16 @@ public final class CampaignChecker implements RolloutListener, CampaignListener 
   private int peakServing;
   private int checks;
 
-  private CampaignChecker(CampaignSpec spec, Map<String, InMemoryProvider> platforms) {
+  private CampaignChecker(CampaignSpec spec,
+      Map<String, Function<String, List<Instance>>> platforms) {
     this.spec = spec;
     this.platforms = Map.copyOf(platforms);
+    spec.fleets().stream().filter(f -> !platforms.containsKey(f.engine())).findFirst()
+        .ifPresent(f -> {
+          throw new IllegalArgumentException("fleet " + f.name() + " runs on engine "
+              + f.engine() + ", which the checker has no platform for: give each engine's"
+              + " platform (engines " + new java.util.TreeSet<>(platforms.keySet()) + ")");
+        });
     spec.fleets().forEach(f -> fleets.put(f.name(), f));
     List<List<CampaignFleet>> waves = spec.waveFleets();
     for (int w = 0; w < waves.size(); w++) {
@@ -84,8 +97,33 @@ public final class CampaignChecker implements RolloutListener, CampaignListener 
    * @return the checker
    */
   public static CampaignChecker of(CampaignSpec spec, Map<String, InMemoryProvider> platforms) {
-    return new CampaignChecker(Arguments.required(spec, "spec"),
-        Arguments.required(platforms, "platforms"));
+    Map<String, Function<String, List<Instance>>> serving = new HashMap<>();
+    Arguments.required(platforms, "platforms").forEach((engine, platform) -> serving.put(engine,
+        fleet -> platform.instances(fleet).stream().filter(Instance::isHealthy).toList()));
+    return new CampaignChecker(Arguments.required(spec, "spec"), serving);
+  }
+
+  /**
+   * Starts checking a campaign over platforms of any kind (in-memory, Docker, Kubernetes, AWS),
+   * each read through its provider at every event: its fleet's instances ({@link
+   * Provider#observe}) whose {@link Provider#health} is {@link Health#HEALTHY} serve. Give the
+   * providers the engines run on, or others on the same platform; their calls happen on the
+   * threads that report events, under the checker's lock.
+   *
+   * @param spec the campaign's spec
+   * @param providers each engine name's provider
+   * @return the checker
+   * @throws IllegalArgumentException if a fleet's engine has no provider here
+   */
+  public static CampaignChecker ofProviders(CampaignSpec spec, Map<String, Provider> providers) {
+    Map<String, Function<String, List<Instance>>> serving = new HashMap<>();
+    Arguments.required(providers, "providers").forEach((engine, provider) -> serving.put(engine,
+        fleet -> {
+          List<Instance> observed = provider.observe(fleet);
+          Map<String, Health> health = provider.health(fleet, observed);
+          return observed.stream().filter(i -> health.get(i.id()) == Health.HEALTHY).toList();
+        }));
+    return new CampaignChecker(Arguments.required(spec, "spec"), serving);
   }
 
   @Override
@@ -155,9 +193,11 @@ public final class CampaignChecker implements RolloutListener, CampaignListener 
           .ifPresent(unproven::add);
       unproven.removeIf(r -> passed.contains(key(f.name(), r))
           || r.equals(f.rollout().target().revision()));
-      InMemoryProvider platform = platforms.get(f.engine());
-      for (Instance i : platform.instances(f.name())) {
-        if (i.isHealthy() && unproven.contains(i.revision())) {
+      if (unproven.isEmpty()) {
+        continue; // nothing to count: spare the platform a read
+      }
+      for (Instance i : platforms.get(f.engine()).apply(f.name())) {
+        if (unproven.contains(i.revision())) {
           serving++;
         }
       }
