@@ -5,6 +5,7 @@ import dev.molt.InvalidSpecException;
 import dev.molt.LaunchSpec;
 import dev.molt.MoltException;
 import dev.molt.engine.RolloutEngine;
+import dev.molt.rollout.RolloutSpec;
 import dev.molt.store.RolloutStore;
 import dev.molt.time.Scheduler;
 import dev.molt.time.VirtualTime;
@@ -12,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,32 +242,25 @@ public final class Campaigns implements AutoCloseable {
   }
 
   /**
-   * Works out what {@code spec} would do, touching nothing: each affected fleet's rollout is
-   * planned by its engine ({@link RolloutEngine#plan}, with the fleet's target relabelled as a
-   * stand-in for the rebuilt image, which is not built for a plan), then the campaign's planner
-   * runs in virtual time with those durations.
+   * Works out what {@code spec} would do, touching nothing: the campaign's own planner and machine
+   * run in virtual time from now; each fleet's rollout is planned by its engine ({@link
+   * RolloutEngine#plan(RolloutSpec, Instant)}) at the moment the campaign would start it, with
+   * the campaign's windows and window end as the run gives them, and with the fleet's target
+   * relabelled as a stand-in for the rebuilt image, which is not built for a plan.
    *
    * @param spec what to plan
-   * @return the waves, their fleets and times, the peak exposure and the expected duration
+   * @return the waves, their fleets and times, the waits for windows, the peak exposure and the
+   *     expected duration
    * @throws InvalidSpecException if {@code spec} is null or names an engine this object lacks
    * @throws dev.molt.ProviderException if reading a fleet fails
    */
   public CampaignPlan plan(CampaignSpec spec) {
     checkEngines(Arguments.required(spec, "spec"));
-    Map<String, Duration> durations = new HashMap<>();
-    for (List<CampaignFleet> wave : spec.waveFleets()) {
-      for (CampaignFleet f : wave) {
-        LaunchSpec current = f.rollout().target();
-        Map<String, String> labels = new TreeMap<>(current.image().labels());
-        labels.put("molt.dev/campaign-plan", spec.change().to().reference());
-        LaunchSpec standIn = current.withImage(current.image().withLabels(labels));
-        durations.put(f.name(), engines.get(f.engine()).plan(f.rollout().withTarget(standIn))
-            .expectedDuration());
-      }
-    }
     VirtualTime time = VirtualTime.startingAt(clock.instant());
-    CampaignMachine machine = new CampaignMachine("plan", spec, new PlannedEffects(durations,
-        time), time.clock(), time, List.of());
+    PlannedEffects effects = new PlannedEffects((f, at) -> engines.get(f.engine())
+        .plan(EngineEffects.fleetSpec(spec, f, standIn(spec, f)), at), time, time.clock());
+    CampaignMachine machine = new CampaignMachine("plan", spec, effects, time.clock(), time,
+        List.of());
     machine.start();
     Campaign end;
     try {
@@ -276,35 +269,15 @@ public final class Campaigns implements AutoCloseable {
       throw new MoltException("planning campaign " + spec.name() + " failed: "
           + EngineEffects.unwrap(e), e);
     }
-    return new CampaignPlan(spec.name(), wavePlans(spec, end), end.elapsed(), end.peakExposure(),
-        spec.exposureBudget(), spec.totalCapacity());
+    return PlanReport.of(spec, end, effects.holds());
   }
 
-  private static List<CampaignPlan.WavePlan> wavePlans(CampaignSpec spec, Campaign end) {
-    Map<String, Instant> started = new LinkedHashMap<>();
-    Map<String, Instant> ended = new HashMap<>();
-    Map<String, Instant> firstSeen = new HashMap<>();
-    for (CampaignEvent e : end.history()) {
-      e.wave().ifPresent(w -> firstSeen.putIfAbsent(w, e.at()));
-      if (e.type() == CampaignEvent.Type.WAVE_STARTED) {
-        started.put(e.wave().orElseThrow(), e.at());
-      } else if (e.type() == CampaignEvent.Type.WAVE_ENDED) {
-        ended.put(e.wave().orElseThrow(), e.at());
-      }
-    }
-    List<CampaignPlan.WavePlan> out = new ArrayList<>();
-    List<List<CampaignFleet>> members = spec.waveFleets();
-    for (int i = 0; i < spec.waves().size(); i++) {
-      Wave w = spec.waves().get(i);
-      Instant start = started.get(w.name());
-      Instant stop = ended.get(w.name());
-      Instant next = i + 1 < spec.waves().size()
-          ? firstSeen.get(spec.waves().get(i + 1).name()) : end.updatedAt();
-      out.add(new CampaignPlan.WavePlan(w.name(), members.get(i).stream()
-          .map(CampaignFleet::name).toList(), Duration.between(end.startedAt(), start),
-          Duration.between(start, stop), Duration.between(stop, next), w.approval()));
-    }
-    return out;
+  /** The fleet's current launch spec, relabelled: what a plan rolls out instead of the rebuild. */
+  private static LaunchSpec standIn(CampaignSpec spec, CampaignFleet fleet) {
+    LaunchSpec current = fleet.rollout().target();
+    Map<String, String> labels = new TreeMap<>(current.image().labels());
+    labels.put("molt.dev/campaign-plan", spec.change().to().reference());
+    return current.withImage(current.image().withLabels(labels));
   }
 
   private void checkEngines(CampaignSpec spec) {

@@ -247,7 +247,7 @@ final class EngineEffects implements CampaignMachine.Effects {
    * The fleet's rollout on the rebuilt spec, under the campaign's windows and window end (a
    * campaign that is always open leaves the fleet's own windows as they are).
    */
-  private static RolloutSpec fleetSpec(CampaignSpec campaign, CampaignFleet fleet,
+  static RolloutSpec fleetSpec(CampaignSpec campaign, CampaignFleet fleet,
       LaunchSpec rebuilt) {
     RolloutSpec.Builder b = fleet.rollout().toBuilder().target(rebuilt);
     return campaign.windows().isAlwaysOpen() ? b.build()

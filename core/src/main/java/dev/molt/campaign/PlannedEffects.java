@@ -1,34 +1,62 @@
 package dev.molt.campaign;
 
 import dev.molt.Revision;
+import dev.molt.engine.RolloutPlan;
 import dev.molt.gate.Analysis;
 import dev.molt.time.Scheduler;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 
 /**
- * A campaign's work simulated for {@link Campaigns#plan}: each fleet's rollout takes the duration
- * its engine's {@code plan()} expects and succeeds, gates pass after their measurements, an
- * approval is given at once. The campaign's own machine and planner run unchanged.
+ * A campaign's work simulated for {@link Campaigns#plan}: each fleet's rollout is planned by its
+ * engine at the moment the campaign starts it (so the campaign's windows and window end hold it
+ * there as they would), takes the duration that plan expects and succeeds; gates pass after their
+ * measurements, an approval is given at once. The campaign's own machine and planner run
+ * unchanged.
  */
 final class PlannedEffects implements CampaignMachine.Effects {
-  private final Map<String, Duration> durations;
+  private final BiFunction<CampaignFleet, Instant, RolloutPlan> planner;
   private final Scheduler scheduler;
+  private final Clock clock;
+  private final List<Hold> holds = new CopyOnWriteArrayList<>();
 
-  PlannedEffects(Map<String, Duration> durations, Scheduler scheduler) {
-    this.durations = Map.copyOf(durations);
+  /** A wait for a window inside a fleet's planned rollout, from {@code at} for {@code lasts}. */
+  record Hold(String fleet, Instant at, Duration lasts, String detail) {}
+
+  /**
+   * @param planner a fleet's rollout plan if it started at the given instant
+   * @param scheduler the plan's virtual time
+   * @param clock its clock
+   */
+  PlannedEffects(BiFunction<CampaignFleet, Instant, RolloutPlan> planner, Scheduler scheduler,
+      Clock clock) {
+    this.planner = planner;
     this.scheduler = scheduler;
+    this.clock = clock;
+  }
+
+  /** @return the waits for windows inside the fleets' rollouts, in the order the fleets started */
+  List<Hold> holds() {
+    return List.copyOf(holds);
   }
 
   @Override
   public void startFleet(CampaignMachine machine, CampaignFleet fleet) {
     scheduler.schedule(() -> {
+      Instant start = clock.instant();
+      RolloutPlan plan = planner.apply(fleet, start);
+      for (RolloutPlan.WindowWait w : plan.windowWaits()) {
+        holds.add(new Hold(fleet.name(), start.plus(w.startsAfter()), w.lasts(), w.detail()));
+      }
       Revision from = fleet.rollout().target().revision();
       machine.fleetStarted(fleet.name(), from, "planned-" + fleet.name());
       scheduler.schedule(() -> machine.fleetEnded(fleet.name(), FleetStatus.SUCCEEDED,
-          Optional.empty()), durations.get(fleet.name()));
+          Optional.empty()), plan.expectedDuration());
     }, Duration.ZERO);
   }
 

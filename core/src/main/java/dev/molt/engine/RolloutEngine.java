@@ -20,6 +20,7 @@ import dev.molt.time.VirtualTime;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -335,12 +336,30 @@ public final class RolloutEngine implements AutoCloseable {
    * @throws MoltException if this engine was stopped
    */
   public RolloutPlan plan(RolloutSpec spec) {
+    return plan(spec, context.clock().instant());
+  }
+
+  /**
+   * Works out what {@code spec} would do if it started at {@code start}, as {@link
+   * #plan(RolloutSpec)} does for now: the fleet is read as it is now, and the spec's deployment
+   * windows are judged from {@code start} on, so a rollout planned for tonight shows tonight's
+   * waits. {@link dev.molt.campaign.Campaigns#plan} plans each fleet at the moment the campaign would start it.
+   *
+   * @param spec what to plan
+   * @param start when the rollout would start
+   * @return the steps, traffic, peak instance count, expected duration (from {@code start}),
+   *     rollback costs and waits for windows
+   * @throws InvalidSpecException if {@code spec} or {@code start} is null
+   * @throws dev.molt.ProviderException if reading the fleet fails
+   * @throws MoltException if this engine was stopped
+   */
+  public RolloutPlan plan(RolloutSpec spec, Instant start) {
     Arguments.required(spec, "spec");
+    Arguments.required(start, "start");
     requireRunning();
     List<LaunchSpec> specs = new ArrayList<>(registry.knownSpecs());
     specs.add(spec.target());
-    return Plans.plan(context.provider(), spec, context.clock().instant(), context.pollInterval(),
-        specs);
+    return Plans.plan(context.provider(), spec, start, context.pollInterval(), specs);
   }
 
   /**

@@ -61,6 +61,45 @@ class CampaignWindowEndTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(WindowEnd.class)
+  void thePlanHoldsEachFleetAtTheWindowsEndAsTheRunDoes(WindowEnd end) {
+    CampaignFixture fx = new CampaignFixture();
+    CampaignSpec.Builder b = CampaignSpec.builder("patch", CampaignFixture.CHANGE)
+        .windows(MORNINGS).windowEnd(end);
+    b.fleet(fx.fleet("a", 6, Map.of("tier", "dev"), false));
+    b.fleet(fx.fleet("b", 2, Map.of("tier", "prod"), false));
+    CampaignSpec spec = b.wave(Wave.matching("dev", Map.of("tier", "dev")))
+        .wave(Wave.matching("prod", Map.of("tier", "prod"))).build();
+    Campaigns campaigns = fx.campaigns();
+
+    CampaignPlan plan = campaigns.plan(spec);
+    Campaign done = campaigns.start(spec).await();
+
+    assertThat(done.phase()).isEqualTo(CampaignPhase.SUCCEEDED);
+    // the plan simulates the fleets with the provider's expected latencies, as a run meets them
+    assertThat(plan.expectedDuration()).isEqualTo(done.elapsed());
+    List<CampaignPlan.WindowHold> paused = plan.windowHolds().stream()
+        .filter(h -> h.fleet().isPresent()).toList();
+    if (end == WindowEnd.PAUSE) {
+      // a pauses at Thursday's end, b (next wave, Friday) at Friday's, until next Thursday
+      assertThat(paused).extracting(h -> h.fleet().orElseThrow()).containsExactly("a", "b");
+      assertThat(paused.get(0)).satisfies(h -> {
+        assertThat(h.fleet()).hasValue("a");
+        assertThat(h.wave()).isEqualTo("dev");
+        assertThat(done.startedAt().plus(h.startsAfter())).isAfterOrEqualTo(THURSDAY_END)
+            .isBefore(THURSDAY_END.plusSeconds(60));
+        assertThat(done.startedAt().plus(h.startsAfter()).plus(h.lasts()))
+            .isEqualTo(FRIDAY_OPEN);
+      });
+      assertThat(plan.toText()).contains("wave dev fleet a paused for 23h5");
+    } else {
+      assertThat(paused).isEmpty();
+    }
+    assertThat(plan.windowHolds()).filteredOn(h -> h.fleet().isEmpty())
+        .extracting(CampaignPlan.WindowHold::wave).first().isEqualTo("dev");
+  }
+
   @Test
   void theDefaultIsFinish() {
     assertThat(CampaignSpec.builder("patch", CampaignFixture.CHANGE)

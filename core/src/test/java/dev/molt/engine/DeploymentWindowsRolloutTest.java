@@ -6,6 +6,7 @@ import static java.time.DayOfWeek.THURSDAY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.molt.InvalidSpecException;
 import dev.molt.Fixtures;
 import dev.molt.inmemory.InMemoryProvider;
 import dev.molt.inmemory.InstanceBehavior;
@@ -290,5 +291,19 @@ class DeploymentWindowsRolloutTest {
     assertThat(plan.toText()).contains("window: at 0s waits ", "(waiting for window: opens Thu");
     assertThat(f.platform.callCount("launch")).as("a plan touches nothing").isEqualTo(calls);
     assertThat(f.engine.plan(Fixtures.rollout(Fixtures.V2, 10).build()).windowWaits()).isEmpty();
+
+    // planned for Friday's hour-long window, the same spec never waits
+    RolloutPlan friday = f.engine.plan(slowRolling(windows, WindowEnd.PAUSE).build(),
+        Instant.parse("2026-01-02T00:10:00Z"));
+    assertThat(friday.windowWaits()).isEmpty();
+    assertThat(friday.expectedDuration()).isLessThan(Duration.ofHours(1));
+    // planned for Thursday's window, it pauses at its end and goes on on Friday
+    RolloutPlan thursday = f.engine.plan(slowRolling(windows, WindowEnd.PAUSE).build(),
+        Instant.parse("2026-01-01T00:10:00Z"));
+    assertThat(thursday.windowWaits()).singleElement().satisfies(w -> assertThat(w.detail())
+        .startsWith("window ended, paused between steps; "));
+    assertThatThrownBy(() -> f.engine.plan(Fixtures.rollout(Fixtures.V2, 10).build(), null))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("start");
+    assertThat(f.platform.callCount("launch")).as("a plan touches nothing").isEqualTo(calls);
   }
 }
