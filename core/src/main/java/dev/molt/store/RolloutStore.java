@@ -172,7 +172,7 @@ public interface RolloutStore {
    */
   default void saveCampaign(Lease writer, SavedCampaign campaign) {
     throw new StoreException(getClass().getSimpleName() + " does not keep campaigns: keep a"
-        + " campaign's state in the in-memory, file, PostgreSQL or DynamoDB store");
+        + " campaign's state in the in-memory, file, PostgreSQL, DynamoDB or Kubernetes store");
   }
 
   /**

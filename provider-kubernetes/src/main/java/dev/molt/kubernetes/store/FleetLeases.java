@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * TTL rounded up, and {@code leaseTransitions} mirrors the fencing token for {@code kubectl}
  * readers. The exact values are annotations: {@value StoreObjects#TOKEN} (the fleet's newest
  * token, a {@code long}, kept after a release) and {@value StoreObjects#EXPIRES_AT}; {@value
- * StoreObjects#WRITTEN} lists the rollout objects written under the current token, which the next
- * grant fences (see {@link KubernetesRolloutStore}). Every write is a compare-and-swap on the
- * object's resourceVersion, repeated on 409 after reading again, at most {@link
- * StoreCalls#ATTEMPTS} times, without waiting.
+ * StoreObjects#WRITTEN} lists the rollout and campaign objects written under the current token,
+ * which the next grant fences (see {@link KubernetesRolloutStore}). Every write is a
+ * compare-and-swap on the object's resourceVersion, repeated on 409 after reading again, at most
+ * {@link StoreCalls#ATTEMPTS} times, without waiting.
  */
 final class FleetLeases {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesRolloutStore.class);
@@ -44,14 +44,14 @@ final class FleetLeases {
   private final KubernetesClient client;
   private final String namespace;
   private final StoreCalls calls;
-  private final RolloutObjects rollouts;
+  private final FencedMaps fenced;
 
   FleetLeases(KubernetesClient client, String namespace, StoreCalls calls,
-      RolloutObjects rollouts) {
+      FencedMaps fenced) {
     this.client = client;
     this.namespace = namespace;
     this.calls = calls;
-    this.rollouts = rollouts;
+    this.fenced = fenced;
   }
 
   /** @return the fleet's Lease object, if there is one; a foreign object of its name refused */
@@ -183,7 +183,7 @@ final class FleetLeases {
   private void fence(Lease granted, Map<String, Long> written) {
     written.forEach((name, token) -> {
       if (token < granted.token()) {
-        rollouts.fence(name, granted);
+        fenced.fence(name, granted);
       }
     });
     if (written.values().stream().noneMatch(t -> t < granted.token())) {

@@ -8,6 +8,7 @@ import dev.molt.store.ControlRequest;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
 import dev.molt.store.RolloutStore;
+import dev.molt.store.SavedCampaign;
 import dev.molt.store.StaleLeaseException;
 import dev.molt.store.StoreException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,14 +91,17 @@ public final class KubernetesRolloutStore implements RolloutStore {
   private final String namespace;
   private final StoreCalls calls;
   private final RolloutObjects rollouts;
+  private final CampaignObjects campaigns;
   private final FleetLeases leases;
   private final ControlObjects controls;
 
   private KubernetesRolloutStore(Builder b) {
     this.namespace = b.namespace;
     this.calls = new StoreCalls(namespace);
-    this.rollouts = new RolloutObjects(b.client, namespace, calls);
-    this.leases = new FleetLeases(b.client, namespace, calls, rollouts);
+    FencedMaps fenced = new FencedMaps(b.client, namespace, calls);
+    this.rollouts = new RolloutObjects(fenced);
+    this.campaigns = new CampaignObjects(fenced);
+    this.leases = new FleetLeases(b.client, namespace, calls, fenced);
     this.controls = new ControlObjects(b.client, namespace, calls);
   }
 
@@ -118,33 +123,69 @@ public final class KubernetesRolloutStore implements RolloutStore {
   @Override
   public void save(Lease writer, RolloutRecord record) {
     Lease.requireFleet(writer, record);
-    String name = StoreObjects.rolloutName(record.id());
     String what = "save of rollout " + record.id();
+    fencedSave(writer, StoreObjects.rolloutName(record.id()), what,
+        () -> rollouts.write(writer, record), "rollout " + record.id() + " of fleet "
+            + record.fleet());
+    LOG.debug("rollout={} fleet={} token={} action=saved phase={}", record.id(),
+        record.fleet(), writer.token(), record.rollout().phase());
+  }
+
+  /** Always true: a campaign's state is a ConfigMap fenced by its lease, as a rollout's record. */
+  @Override
+  public boolean keepsCampaigns() {
+    return true;
+  }
+
+  @Override
+  public void saveCampaign(Lease writer, SavedCampaign campaign) {
+    Arguments.required(campaign, "campaign").requireWriter(writer);
+    campaigns.requireSameLease(campaign);
+    fencedSave(writer, StoreObjects.campaignName(campaign.id()), "save of campaign "
+        + campaign.id(), () -> campaigns.write(writer, campaign), "campaign " + campaign.id());
+    LOG.debug("campaign={} lease={} token={} action=saved finished={}", campaign.id(),
+        campaign.lease(), writer.token(), campaign.finished());
+  }
+
+  @Override
+  public Optional<SavedCampaign> campaign(String campaignId) {
+    return campaigns.load(Arguments.notBlank(campaignId, "campaignId"));
+  }
+
+  @Override
+  public List<SavedCampaign> unfinishedCampaigns() {
+    return campaigns.unfinished();
+  }
+
+  /**
+   * Lists object {@code name} on the writer's lease while checking the lease is current, then
+   * writes it if its fence allows; again on a 409, at most {@link StoreCalls#ATTEMPTS} times.
+   */
+  private void fencedSave(Lease writer, String name, String what,
+      Supplier<FencedMaps.Outcome> write, String object) {
     for (int attempt = 0; attempt < StoreCalls.ATTEMPTS; attempt++) {
       leases.admit(writer, name, what);
-      switch (rollouts.write(writer, record)) {
+      switch (write.get()) {
         case WRITTEN -> {
-          LOG.debug("rollout={} fleet={} token={} action=saved phase={}", record.id(),
-              record.fleet(), writer.token(), record.rollout().phase());
           return;
         }
-        case FENCED -> throw refusal(writer, record);
+        case FENCED -> throw refusal(writer, what, object);
         case CONFLICT -> {
           // another writer changed the object since it was read: check the lease again
         }
         default -> throw new IllegalStateException("unknown outcome");
       }
     }
-    throw calls.contended("save rollout " + record.id());
+    throw calls.contended(what.replaceFirst("^save of", "save"));
   }
 
-  private StoreException refusal(Lease writer, RolloutRecord record) {
-    StaleLeaseException stale = leases.stale(writer, "save of rollout " + record.id());
+  private StoreException refusal(Lease writer, String what, String object) {
+    StaleLeaseException stale = leases.stale(writer, what);
     if (stale.newestToken() == writer.token()
         && stale.newestHolder().filter(writer.holder()::equals).isPresent()) {
-      return new StoreException("refused to save rollout " + record.id() + " of fleet "
-          + record.fleet() + ": its ConfigMap was fenced by a newer token than the fleet's"
-          + " lease has; was the Lease object deleted and created again?");
+      return new StoreException("refused to save " + object + ": its ConfigMap was fenced by a"
+          + " newer token than the lease " + writer.fleet() + " has; was the Lease object"
+          + " deleted and created again?");
     }
     return stale;
   }

@@ -14,29 +14,39 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Names, labels and annotations of the store's objects. A fleet, rollout or request id may hold
- * characters (capitals, underscores) or lengths that a Kubernetes name or label value cannot, so
- * names are a readable slug plus a hash of the exact id, label values are hashes only, and the
- * exact ids are kept in annotations and checked on every read: a hash collision is refused, never
- * mistaken for the other id.
+ * Names, labels and annotations of the store's objects. A fleet, rollout, campaign or request id
+ * may hold characters (capitals, underscores) or lengths that a Kubernetes name or label value
+ * cannot, so names are a readable slug plus a hash of the exact id, label values are hashes only,
+ * and the exact ids are kept in annotations and checked on every read: a hash collision is
+ * refused, never mistaken for the other id.
  */
 final class StoreObjects {
-  /** What kind of store object it is: {@link #LEASE}, {@link #ROLLOUT} or {@link #CONTROL}. */
+  /**
+   * What kind of store object it is: {@link #LEASE}, {@link #ROLLOUT}, {@link #CAMPAIGN} or
+   * {@link #CONTROL}.
+   */
   static final String KIND = "molt.dev/store-object";
   static final String LEASE = "fleet-lease";
   static final String ROLLOUT = "rollout";
+  static final String CAMPAIGN = "campaign";
   static final String CONTROL = "control-request";
   /** Label: the hash key of the fleet (on leases and rollouts). */
   static final String FLEET_KEY = "molt.dev/fleet-key";
   /** Label: the hash key of the rollout id (on rollouts and control requests). */
   static final String ROLLOUT_KEY = "molt.dev/rollout-key";
-  /** Label on a rollout: {@code true} once its record is in a terminal phase. */
+  /** Label: the hash key of the campaign id (on campaigns). */
+  static final String CAMPAIGN_KEY = "molt.dev/campaign-key";
+  /** Label on a rollout or campaign: {@code true} once it ended. */
   static final String FINISHED = "molt.dev/finished";
 
   /** Annotation: the exact fleet name. */
   static final String FLEET = "molt.dev/fleet";
   /** Annotation: the exact rollout id. */
   static final String ROLLOUT_ID = "molt.dev/rollout-id";
+  /** Annotation: the exact campaign id. */
+  static final String CAMPAIGN_ID = "molt.dev/campaign-id";
+  /** Annotation: the exact campaign name. */
+  static final String CAMPAIGN_NAME = "molt.dev/campaign-name";
   /** Annotation: the exact control request id. */
   static final String REQUEST_ID = "molt.dev/request-id";
   /** Annotation on a lease: the fleet's newest fencing token (decimal, exact). */
@@ -44,12 +54,14 @@ final class StoreObjects {
   /** Annotation on a lease: when the current lease lapses (ISO-8601, exact); absent if released. */
   static final String EXPIRES_AT = "molt.dev/expires-at";
   /**
-   * Annotation on a lease: the rollout objects written under each token not yet fenced by a later
+   * Annotation on a lease: the rollout and campaign objects written under each token not yet fenced by a later
    * grant, as {@code name=token} entries separated by commas.
    */
   static final String WRITTEN = "molt.dev/written-under-token";
-  /** Annotation on a rollout: the highest token that wrote or fenced it. */
+  /** Annotation on a rollout or campaign: the highest token that wrote or fenced it. */
   static final String FENCE = "molt.dev/fence";
+
+  private static final String CAMPAIGN_PREFIX = "molt-campaign-";
 
   /** Keeps every name within 63 characters, as a DNS label, for tools that expect it. */
   private static final int SLUG = 30;
@@ -64,6 +76,16 @@ final class StoreObjects {
   /** @return the name of the rollout's ConfigMap */
   static String rolloutName(String rolloutId) {
     return name("molt-rollout-", rolloutId, rolloutId);
+  }
+
+  /** @return the name of the campaign's ConfigMap */
+  static String campaignName(String campaignId) {
+    return name(CAMPAIGN_PREFIX, campaignId, campaignId);
+  }
+
+  /** @return the kind of the lease-fenced object of that name: a campaign's or a rollout's */
+  static String fencedKind(String name) {
+    return name.startsWith(CAMPAIGN_PREFIX) ? CAMPAIGN : ROLLOUT;
   }
 
   /** @return the name of the control request's ConfigMap */

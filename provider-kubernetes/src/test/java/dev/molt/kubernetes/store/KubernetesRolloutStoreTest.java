@@ -9,6 +9,7 @@ import dev.molt.rollout.RolloutPhase;
 import dev.molt.store.ControlRequest;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutRecord;
+import dev.molt.store.SavedCampaign;
 import dev.molt.store.StoreException;
 import dev.molt.testkit.store.StoreRecords;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -152,6 +153,59 @@ class KubernetesRolloutStoreTest {
   }
 
   @Test
+  void aCampaignIsAConfigMapFencedByItsLeaseAsARolloutIs() {
+    Lease first = store.acquire("campaign-base-2", "process-a", T0, TTL);
+    SavedCampaign running = new SavedCampaign("ca-1A_b", "base-2", "campaign-base-2", false,
+        "{\"phase\":\"RUNNING\"}");
+    store.saveCampaign(first, running);
+
+    ConfigMap object = configMap(StoreObjects.campaignName("ca-1A_b"));
+    assertThat(object.getMetadata().getName()).startsWith("molt-campaign-ca-1a-b-");
+    assertThat(object.getMetadata().getLabels()).containsEntry(OwnerLabels.MANAGED_BY, "molt")
+        .containsEntry(StoreObjects.KIND, StoreObjects.CAMPAIGN)
+        .containsEntry(StoreObjects.FINISHED, "false");
+    assertThat(object.getMetadata().getAnnotations())
+        .containsEntry(StoreObjects.CAMPAIGN_ID, "ca-1A_b")
+        .containsEntry(StoreObjects.CAMPAIGN_NAME, "base-2")
+        .containsEntry(StoreObjects.FLEET, "campaign-base-2")
+        .containsEntry(StoreObjects.FENCE, Long.toString(first.token()));
+    assertThat(object.getData()).containsEntry(CampaignObjects.STATE, running.state());
+    assertThat(leaseObject("campaign-base-2").getMetadata().getAnnotations()
+        .get(StoreObjects.WRITTEN)).contains(object.getMetadata().getName() + "="
+            + first.token());
+
+    // a takeover fences the campaign's object before acquire returns
+    Lease second = store.acquire("campaign-base-2", "process-b", T0.plus(TTL).plusSeconds(1),
+        TTL);
+    assertThat(configMap(StoreObjects.campaignName("ca-1A_b")).getMetadata().getAnnotations())
+        .containsEntry(StoreObjects.FENCE, Long.toString(second.token()));
+    assertThat(store.unfinishedCampaigns()).containsExactly(running);
+    SavedCampaign ended = new SavedCampaign("ca-1A_b", "base-2", "campaign-base-2", true,
+        "{\"phase\":\"SUCCEEDED\"}");
+    store.saveCampaign(second, ended);
+    assertThat(store.campaign("ca-1A_b")).contains(ended);
+    assertThat(store.unfinishedCampaigns()).isEmpty();
+    assertThat(configMap(StoreObjects.campaignName("ca-1A_b")).getMetadata().getLabels())
+        .containsEntry(StoreObjects.FINISHED, "true");
+  }
+
+  @Test
+  void aConfigMapOfACampaignsNameThatMoltDidNotCreateIsNeverChanged() {
+    client.configMaps().inNamespace(MockApi.NAMESPACE).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName(StoreObjects.campaignName("ca-1"))
+        .withLabels(Map.of("app", "someone-else")).endMetadata()
+        .withData(Map.of("state", "theirs")).build()).create();
+    Lease lease = store.acquire("campaign-a", "process-a", T0, TTL);
+
+    assertThatThrownBy(() -> store.saveCampaign(lease, new SavedCampaign("ca-1", "a",
+        "campaign-a", false, "{}"))).isInstanceOf(StoreException.class)
+        .hasMessageContaining(StoreObjects.campaignName("ca-1")).hasMessageContaining("not a Molt");
+    assertThat(configMap(StoreObjects.campaignName("ca-1")).getData())
+        .containsEntry("state", "theirs");
+    assertThat(store.unfinishedCampaigns()).isEmpty();
+  }
+
+  @Test
   void theStoreLivesInItsNamespaceAndAnotherNamespaceSeesNothing() {
     Lease web = store.acquire("web", "engine-a", T0, TTL);
     store.save(web, StoreRecords.record("ro-1", "web", RolloutPhase.PROGRESSING, T0, 1));
@@ -209,6 +263,8 @@ class KubernetesRolloutStoreTest {
           .hasMessageContaining(MockApi.NAMESPACE).hasMessageContaining("cannot talk to");
       assertThatThrownBy(() -> unreachable.unfinished()).isInstanceOf(StoreException.class)
           .hasMessageContaining("list rollout records");
+      assertThatThrownBy(() -> unreachable.unfinishedCampaigns())
+          .isInstanceOf(StoreException.class).hasMessageContaining("list unfinished campaigns");
     }
   }
 
