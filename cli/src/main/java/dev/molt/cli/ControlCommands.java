@@ -54,23 +54,12 @@ final class ControlCommands {
           ? ControlRequest.abort(running.id(), reason.orElseThrow(), who, Instant.now())
           : ControlRequest.of(running.id(), control, who, Instant.now());
       stores.store().request(request);
-      String verb = control.name().toLowerCase(Locale.ROOT).replace('_', '-');
-      Optional<ControlAnswer> answer = Waiting.until(() -> stores.store().load(running.id())
-          .flatMap(r -> r.answer(request.id()))
-          .filter(a -> a.outcome() != ControlAnswer.Outcome.TAKEN), wait);
-      if (answer.isEmpty()) {
-        throw new CliException(ExitCode.NO_ANSWER, "no engine answered the " + verb
-            + " of rollout " + running.id() + " within " + Durations.text(wait)
-            + "; the request waits in the store until an engine drives the rollout (is its molt"
-            + " apply still running?)");
-      }
-      if (answer.get().outcome() == ControlAnswer.Outcome.REFUSED) {
-        throw new CliException(ExitCode.REFUSED, verb + " of rollout " + running.id()
-            + " refused by " + answer.get().answeredBy() + ": "
-            + Molt.oneLine(answer.get().message()));
-      }
+      String verb = verb(control);
+      ControlAnswer answer = applied(() -> stores.store().load(running.id())
+          .flatMap(r -> r.answer(request.id())), wait, verb, "rollout " + running.id(),
+          "no engine", "an engine drives the rollout (is its molt apply still running?)");
       terminal.out().println("molt: " + verb + " applied to rollout " + running.id()
-          + " of fleet " + fleet + " by " + answer.get().answeredBy());
+          + " of fleet " + fleet + " by " + answer.answeredBy());
       stores.store().load(running.id()).ifPresent(r -> terminal.out().println(
           r.rollout().summary()));
       return ExitCode.OK.code();
@@ -197,6 +186,39 @@ final class ControlCommands {
       return new RolloutRunner(terminal, platform, store).run(latest.spec(), latest.previous())
           .code();
     }
+  }
+
+  /** @return the control's name as a command says it: {@code promote-full} */
+  static String verb(Control control) {
+    return control.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * Waits for the final answer to a request sent through the store.
+   *
+   * @param answer reads the request's answer from the store
+   * @param wait how long to wait for it
+   * @param verb the control, as {@link #verb} says it
+   * @param what what it was sent to: {@code rollout ro-...}
+   * @param driver who answers: {@code no engine}
+   * @param until when a request left unanswered is taken
+   * @return the answer, APPLIED
+   * @throws CliException NO_ANSWER if none came in time, REFUSED with the driver's words
+   */
+  static ControlAnswer applied(java.util.function.Supplier<Optional<ControlAnswer>> answer,
+      Duration wait, String verb, String what, String driver, String until) {
+    Optional<ControlAnswer> got = Waiting.until(() -> answer.get()
+        .filter(a -> a.outcome() != ControlAnswer.Outcome.TAKEN), wait);
+    if (got.isEmpty()) {
+      throw new CliException(ExitCode.NO_ANSWER, driver + " answered the " + verb + " of "
+          + what + " within " + Durations.text(wait) + "; the request waits in the store until "
+          + until);
+    }
+    if (got.get().outcome() == ControlAnswer.Outcome.REFUSED) {
+      throw new CliException(ExitCode.REFUSED, verb + " of " + what + " refused by "
+          + got.get().answeredBy() + ": " + Molt.oneLine(got.get().message()));
+    }
+    return got.get();
   }
 
   private static RolloutRecord latest(Base command) {

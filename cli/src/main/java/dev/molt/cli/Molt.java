@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
     subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class,
         HistoryCommand.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
         ControlCommands.Promote.class, ControlCommands.Abort.class, ControlCommands.Undo.class,
-        ControlCommands.Retry.class, ReconcileCommand.class, TimelineCommand.class},
+        ControlCommands.Retry.class, ReconcileCommand.class, TimelineCommand.class,
+        CampaignCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:succeeded, or the command did what it was asked",
         "1:the rollout FAILED", "2:bad input (option, value or rollout file); nothing ran",
@@ -74,7 +75,7 @@ public final class Molt implements Runnable {
   public void run() {
     throw new ParameterException(spec.commandLine(), "a command is needed: molt --help lists"
         + " them (plan, apply, status, history, pause, resume, promote, abort, undo, retry,"
-        + " reconcile, timeline)");
+        + " reconcile, timeline, campaign)");
   }
 
   private static int badInput(ParameterException e, String[] args) {

@@ -2,6 +2,7 @@ package dev.molt.campaign;
 
 import dev.molt.Arguments;
 import dev.molt.Durations;
+import dev.molt.store.ControlAnswer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,13 +29,17 @@ import java.util.Optional;
  * @param peakExposure the most instances counted against the budget at one moment so far
  * @param totalCapacity the capacity of all the spec's fleets: what exposure is a share of
  * @param history what happened, oldest first
+ * @param answers the answers to the control requests sent through the store ({@link
+ *     dev.molt.store.ControlRequest} with the campaign's id), oldest first: each is saved with the
+ *     change it made, so a request is applied at most once, whichever process drives the campaign
  * @param startedAt when it started
  * @param updatedAt when the snapshot was taken
  */
 public record Campaign(String id, String name, CampaignPhase phase, int wave, Stage stage,
     List<FleetProgress> fleets, Optional<CampaignWait> waiting, Optional<String> reason,
-    boolean paused, boolean rollBack, int peakExposure, int totalCapacity, List<CampaignEvent> history,
-    Instant startedAt, Instant updatedAt) {
+    boolean paused, boolean rollBack, int peakExposure, int totalCapacity,
+    List<CampaignEvent> history, List<ControlAnswer> answers, Instant startedAt,
+    Instant updatedAt) {
 
   /** Where the wave in progress is. */
   public enum Stage {
@@ -67,6 +72,7 @@ public record Campaign(String id, String name, CampaignPhase phase, int wave, St
     Arguments.nonNegative(peakExposure, "peakExposure");
     Arguments.positive(totalCapacity, "totalCapacity");
     history = Arguments.copyOf(history, "history");
+    answers = Arguments.copyOf(answers, "answers");
     Arguments.required(startedAt, "startedAt");
     Arguments.required(updatedAt, "updatedAt");
   }
@@ -74,6 +80,14 @@ public record Campaign(String id, String name, CampaignPhase phase, int wave, St
   /** @return the fleet called {@code name}, if the campaign patches it */
   public Optional<FleetProgress> fleet(String name) {
     return fleets.stream().filter(f -> f.fleet().equals(name)).findFirst();
+  }
+
+  /**
+   * @param requestId a control request's id
+   * @return the answer to it, once the driving process applied or refused it
+   */
+  public Optional<ControlAnswer> answer(String requestId) {
+    return answers.stream().filter(a -> a.requestId().equals(requestId)).findFirst();
   }
 
   /** @return how many fleets have {@code status} */
@@ -139,40 +153,47 @@ public record Campaign(String id, String name, CampaignPhase phase, int wave, St
     List<FleetProgress> copy = new ArrayList<>(fleets);
     copy.replaceAll(f -> f.fleet().equals(next.fleet()) ? next : f);
     Campaign c = new Campaign(id, name, phase, wave, stage, copy, waiting, reason, paused,
-        rollBack, peakExposure, totalCapacity, history, startedAt, updatedAt);
+        rollBack, peakExposure, totalCapacity, history, answers, startedAt, updatedAt);
     return c.withPeak(Math.max(peakExposure, c.exposure()));
   }
 
   private Campaign withPeak(int peak) {
     return new Campaign(id, name, phase, wave, stage, fleets, waiting, reason, paused, rollBack,
-        peak, totalCapacity, history, startedAt, updatedAt);
+        peak, totalCapacity, history, answers, startedAt, updatedAt);
   }
 
   Campaign withStage(int nextWave, Stage nextStage, Optional<CampaignWait> nextWaiting) {
     return new Campaign(id, name, phase, nextWave, nextStage, fleets, nextWaiting, reason,
-        paused, rollBack, peakExposure, totalCapacity, history, startedAt, updatedAt);
+        paused, rollBack, peakExposure, totalCapacity, history, answers, startedAt, updatedAt);
   }
 
   Campaign halted(String why, boolean andRollBack) {
     return new Campaign(id, name, CampaignPhase.HALTING, wave, stage, fleets, Optional.empty(),
-        Optional.of(why), false, andRollBack, peakExposure, totalCapacity, history, startedAt,
-        updatedAt);
+        Optional.of(why), false, andRollBack, peakExposure, totalCapacity, history, answers,
+        startedAt, updatedAt);
   }
 
   Campaign ended(CampaignPhase end) {
     return new Campaign(id, name, end, wave, stage, fleets, Optional.empty(), reason, false,
-        rollBack, peakExposure, totalCapacity, history, startedAt, updatedAt);
+        rollBack, peakExposure, totalCapacity, history, answers, startedAt, updatedAt);
   }
 
   Campaign withPaused(boolean on) {
     return new Campaign(id, name, phase, wave, stage, fleets, waiting, reason, on, rollBack,
-        peakExposure, totalCapacity, history, startedAt, updatedAt);
+        peakExposure, totalCapacity, history, answers, startedAt, updatedAt);
+  }
+
+  Campaign withAnswer(ControlAnswer answer) {
+    List<ControlAnswer> copy = new ArrayList<>(answers);
+    copy.add(answer);
+    return new Campaign(id, name, phase, wave, stage, fleets, waiting, reason, paused, rollBack,
+        peakExposure, totalCapacity, history, copy, startedAt, answer.answeredAt());
   }
 
   Campaign withEvent(CampaignEvent event) {
     List<CampaignEvent> copy = new ArrayList<>(history);
     copy.add(event);
     return new Campaign(id, name, phase, wave, stage, fleets, waiting, reason, paused, rollBack,
-        peakExposure, totalCapacity, copy, startedAt, event.at());
+        peakExposure, totalCapacity, copy, answers, startedAt, event.at());
   }
 }

@@ -16,6 +16,8 @@ import dev.molt.campaign.CampaignAction.StartFleet;
 import dev.molt.campaign.CampaignAction.StartWave;
 import dev.molt.campaign.CampaignAction.WindowWait;
 import dev.molt.rollout.IllegalControlException;
+import dev.molt.store.ControlAnswer;
+import dev.molt.store.ControlRequest;
 import dev.molt.time.Cancellable;
 import dev.molt.time.Scheduler;
 import java.time.Clock;
@@ -109,7 +111,7 @@ final class CampaignMachine implements CampaignHandle {
     Instant now = clock.instant();
     this.state = new Campaign(id, spec.name(), CampaignPhase.RUNNING, 0, Campaign.Stage.PENDING,
         fleets, Optional.empty(), Optional.empty(), false, spec.rollBackOnHalt(), 0,
-        Math.max(1, spec.totalCapacity()), List.of(), now, now);
+        Math.max(1, spec.totalCapacity()), List.of(), List.of(), now, now);
   }
 
   /** A machine that goes on from {@code restored}, a snapshot a crashed process saved. */
@@ -251,77 +253,119 @@ final class CampaignMachine implements CampaignHandle {
 
   @Override
   public void approve() {
-    List<Runnable> after = new ArrayList<>();
-    synchronized (this) {
-      requireDriven("approve");
-      if (state.phase() != CampaignPhase.RUNNING
-          || state.stage() != Campaign.Stage.AWAITING_APPROVAL) {
-        throw new IllegalControlException("campaign " + state.id() + " is " + state.phase()
-            + " at wave " + state.wave() + " " + state.stage() + ": approve() is valid only while"
-            + " a wave waits for approval");
-      }
-      String wave = spec.waves().get(state.wave()).name();
-      state = state.withStage(state.wave(), Campaign.Stage.APPROVED, Optional.empty());
-      event(CampaignEvent.Type.APPROVED, wave, null, "wave " + wave + " approved", after);
-    }
-    if (!run(after)) {
-      throw notKept("approve");
-    }
-    tick();
+    steer("approve", after -> approveNow(after, ""));
   }
 
   @Override
   public void pause() {
-    control(true);
+    steer("pause", after -> pauseNow(true, after, ""));
   }
 
   @Override
   public void resume() {
-    control(false);
-  }
-
-  private void control(boolean pause) {
-    List<Runnable> after = new ArrayList<>();
-    synchronized (this) {
-      requireDriven(pause ? "pause" : "resume");
-      if (state.phase() != CampaignPhase.RUNNING || (!pause && !state.paused())) {
-        throw new IllegalControlException("campaign " + state.id() + " is " + state.phase()
-            + (state.paused() ? " (paused)" : "") + ": " + (pause ? "pause() is valid while it"
-            + " runs" : "resume() is valid only after pause()"));
-      }
-      if (pause == state.paused()) {
-        return;
-      }
-      state = state.withPaused(pause);
-      event(pause ? CampaignEvent.Type.PAUSED : CampaignEvent.Type.RESUMED, null, null, pause
-          ? "paused: no fleet or wave starts; running rollouts go on" : "resumed", after);
-    }
-    if (!run(after)) {
-      throw notKept(pause ? "pause" : "resume");
-    }
-    tick();
+    steer("resume", after -> pauseNow(false, after, ""));
   }
 
   @Override
   public void abort(String reason) {
     Arguments.notBlank(reason, "reason");
+    steer("abort", after -> abortNow(reason, after, ""));
+  }
+
+  /** Makes a control's change under the lock, saves it, then lets the campaign act on it. */
+  private void steer(String control, java.util.function.Consumer<List<Runnable>> change) {
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
-      requireDriven("abort");
-      if (state.phase().isTerminal()) {
-        throw new IllegalControlException("campaign " + state.id() + " already ended "
-            + state.phase() + "; nothing to abort");
-      }
-      if (state.phase() == CampaignPhase.HALTING) {
-        return;
-      }
-      state = state.halted("aborted: " + reason, true);
-      event(CampaignEvent.Type.HALTED, null, null, "aborted: " + reason + "; rolling back", after);
+      requireDriven(control);
+      change.accept(after);
     }
     if (!run(after)) {
-      throw notKept("abort");
+      throw notKept(control);
     }
     tick();
+  }
+
+  /**
+   * Applies the control requests sent through the store that the campaign has not answered yet,
+   * each with its answer in the same snapshot as its change: a request is applied at most once,
+   * whichever process drives the campaign, and one whose save was lost with the lease is taken
+   * again by the next.
+   *
+   * @param requests what the store holds for the campaign's id
+   * @param answeredBy this process's identity, for the answers
+   */
+  void requested(List<ControlRequest> requests, String answeredBy) {
+    for (ControlRequest r : requests) {
+      List<Runnable> after = new ArrayList<>();
+      synchronized (this) {
+        if (stopped || state.phase().isTerminal() || state.answer(r.id()).isPresent()) {
+          continue;
+        }
+        String by = " (request " + r.id() + " by " + r.requestedBy() + ")";
+        ControlAnswer answer;
+        try {
+          switch (r.control()) {
+            case PAUSE -> pauseNow(true, after, by);
+            case RESUME -> pauseNow(false, after, by);
+            case APPROVE -> approveNow(after, by);
+            case ABORT -> abortNow(r.reason().orElseThrow(), after, by);
+            default -> throw new IllegalControlException(r.control() + " is a rollout's"
+                + " control: campaign " + state.id() + " takes pause, resume, approve and abort");
+          }
+          answer = new ControlAnswer(r.id(), ControlAnswer.Outcome.APPLIED, "applied",
+              answeredBy, clock.instant());
+        } catch (IllegalControlException e) {
+          answer = new ControlAnswer(r.id(), ControlAnswer.Outcome.REFUSED, e.getMessage(),
+              answeredBy, clock.instant());
+        }
+        state = state.withAnswer(answer);
+        LOG.info("campaign={} action=control request={} control={} by={} outcome={}",
+            state.id(), r.id(), r.control(), r.requestedBy(), answer.outcome());
+      }
+      if (!run(after)) {
+        return; // the lease was lost: the process that holds it now answers
+      }
+      tick();
+    }
+  }
+
+  private void approveNow(List<Runnable> after, String by) {
+    if (state.phase() != CampaignPhase.RUNNING
+        || state.stage() != Campaign.Stage.AWAITING_APPROVAL) {
+      throw new IllegalControlException("campaign " + state.id() + " is " + state.phase()
+          + " at wave " + state.wave() + " " + state.stage() + ": approve() is valid only while"
+          + " a wave waits for approval");
+    }
+    String wave = spec.waves().get(state.wave()).name();
+    state = state.withStage(state.wave(), Campaign.Stage.APPROVED, Optional.empty());
+    event(CampaignEvent.Type.APPROVED, wave, null, "wave " + wave + " approved" + by, after);
+  }
+
+  private void pauseNow(boolean pause, List<Runnable> after, String by) {
+    if (state.phase() != CampaignPhase.RUNNING || (!pause && !state.paused())) {
+      throw new IllegalControlException("campaign " + state.id() + " is " + state.phase()
+          + (state.paused() ? " (paused)" : "") + ": " + (pause ? "pause() is valid while it"
+          + " runs" : "resume() is valid only after pause()"));
+    }
+    if (pause == state.paused()) {
+      return;
+    }
+    state = state.withPaused(pause);
+    event(pause ? CampaignEvent.Type.PAUSED : CampaignEvent.Type.RESUMED, null, null, (pause
+        ? "paused: no fleet or wave starts; running rollouts go on" : "resumed") + by, after);
+  }
+
+  private void abortNow(String reason, List<Runnable> after, String by) {
+    if (state.phase().isTerminal()) {
+      throw new IllegalControlException("campaign " + state.id() + " already ended "
+          + state.phase() + "; nothing to abort");
+    }
+    if (state.phase() == CampaignPhase.HALTING) {
+      return;
+    }
+    state = state.halted("aborted: " + reason, true);
+    event(CampaignEvent.Type.HALTED, null, null, "aborted: " + reason + "; rolling back" + by,
+        after);
   }
 
   @Override

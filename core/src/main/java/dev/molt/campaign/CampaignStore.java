@@ -4,6 +4,7 @@ import dev.molt.InvalidSpecException;
 import dev.molt.MoltException;
 import dev.molt.internal.Json;
 import dev.molt.codec.RecordJson;
+import dev.molt.store.ControlRequest;
 import dev.molt.store.Lease;
 import dev.molt.store.RolloutStore;
 import dev.molt.store.SavedCampaign;
@@ -13,6 +14,7 @@ import dev.molt.time.Cancellable;
 import dev.molt.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * that only one process holds at a time: every snapshot is saved under it (fenced as rollout
  * records are), it is renewed every third of its TTL, and it is released when the campaign ends.
  * When the lease is lost (another process was granted it, or it lapsed before a renewal got
- * through), {@code lost} is told once and nothing more is saved: the campaign stops acting.
+ * through), {@code lost} is told once and nothing more is saved: the campaign stops acting. While
+ * it holds the lease it polls the store for the campaign's control requests ({@link
+ * #pollControls}).
  */
 final class CampaignStore {
   private static final Logger LOG = LoggerFactory.getLogger(CampaignStore.class);
@@ -39,6 +43,7 @@ final class CampaignStore {
   private Campaign saved;
   private boolean over;
   private Cancellable renewal = Cancellable.none();
+  private Cancellable polling = Cancellable.none();
 
   private CampaignStore(RolloutStore store, Lease lease, Clock clock, Scheduler scheduler,
       Duration ttl, Consumer<String> lost) {
@@ -76,7 +81,7 @@ final class CampaignStore {
     if (!store.keepsCampaigns()) {
       throw new InvalidSpecException("store", store.getClass().getSimpleName() + " does not keep"
           + " campaigns: give Campaigns.Builder.store one that does (the in-memory, file,"
-          + " PostgreSQL or DynamoDB store), or none (the campaign is then not resumable)");
+          + " PostgreSQL, DynamoDB or Kubernetes store), or none (the campaign is then not resumable)");
     }
     if (!spec.name().matches("[a-z0-9]([a-z0-9-]{0,29}[a-z0-9])?")) {
       throw new InvalidSpecException("name", "'" + spec.name() + "' must be 1-31 lowercase"
@@ -131,9 +136,37 @@ final class CampaignStore {
     if (campaign.phase().isTerminal()) {
       over = true;
       renewal.cancel();
+      polling.cancel();
       release(campaign.id());
     }
     return true;
+  }
+
+  /**
+   * Hands the store's control requests for {@code campaignId} to {@code apply} every {@code
+   * every}, until the campaign ends or the lease is lost. A read the store fails is tried again at
+   * the next poll.
+   */
+  void pollControls(String campaignId, Duration every, Consumer<List<ControlRequest>> apply) {
+    synchronized (this) {
+      if (over) {
+        return;
+      }
+      polling = scheduler.schedule(() -> {
+        List<ControlRequest> requests;
+        try {
+          requests = store.requests(campaignId);
+        } catch (MoltException e) {
+          LOG.warn("campaign={} action=poll-controls failed (retried in {}): {}", campaignId,
+              every, e.getMessage());
+          requests = List.of();
+        }
+        if (!requests.isEmpty()) {
+          apply.accept(requests);
+        }
+        pollControls(campaignId, every, apply);
+      }, every);
+    }
   }
 
   /** Stops renewing and, if {@code release}, gives the lease back (else it lapses). */
@@ -143,6 +176,7 @@ final class CampaignStore {
     }
     over = true;
     renewal.cancel();
+    polling.cancel();
     if (release) {
       release(saved == null ? lease.fleet() : saved.id());
     }
@@ -191,6 +225,7 @@ final class CampaignStore {
   private void lose(String campaignId, String why) {
     over = true;
     renewal.cancel();
+    polling.cancel();
     LOG.warn("campaign={} lease={} action=stop: {}", campaignId, lease.fleet(), why);
     scheduler.schedule(() -> lost.accept(why), Duration.ZERO);
   }

@@ -58,6 +58,7 @@ public final class Campaigns implements AutoCloseable {
   private final String identity;
   private final String holder;
   private final Duration leaseTtl;
+  private final Duration pollInterval;
   private final Set<CampaignMachine> driven = ConcurrentHashMap.newKeySet();
 
   private Campaigns(Builder b) {
@@ -74,6 +75,7 @@ public final class Campaigns implements AutoCloseable {
     this.holder = identity + String.format("-%08x",
         ThreadLocalRandom.current().nextInt());
     this.leaseTtl = b.leaseTtl;
+    this.pollInterval = b.pollInterval;
   }
 
   /**
@@ -169,6 +171,20 @@ public final class Campaigns implements AutoCloseable {
     return store.campaign(Arguments.notBlank(campaignId, "campaignId")).map(CampaignStore::read);
   }
 
+  /**
+   * Lists the campaigns a store holds that did not end, from any process: for a status page or a
+   * command line, without driving them.
+   *
+   * @param store the store they are kept in
+   * @return their latest snapshots, oldest start first
+   * @throws dev.molt.store.StoreException if the store cannot be read, or what it holds cannot
+   */
+  public static List<Campaign> unfinished(RolloutStore store) {
+    return Arguments.required(store, "store").unfinishedCampaigns().stream()
+        .map(CampaignStore::read).sorted(java.util.Comparator.comparing(Campaign::startedAt)
+            .thenComparing(Campaign::id)).toList();
+  }
+
   private EngineEffects effects() {
     return new EngineEffects(engines, rebuild, scheduler, clock);
   }
@@ -203,6 +219,8 @@ public final class Campaigns implements AutoCloseable {
 
   private void drive(CampaignMachine machine, Optional<CampaignStore> kept, Lost lost) {
     kept.ifPresent(machine::keepIn);
+    kept.ifPresent(k -> k.pollControls(machine.id(), pollInterval,
+        requests -> machine.requested(requests, holder)));
     lost.tell(machine);
     driven.add(machine);
     machine.completion().whenComplete((end, error) -> driven.remove(machine));
@@ -303,6 +321,7 @@ public final class Campaigns implements AutoCloseable {
     private Optional<RolloutStore> store = Optional.empty();
     private Optional<String> identity = Optional.empty();
     private Duration leaseTtl = Duration.ofSeconds(30);
+    private Duration pollInterval = Duration.ofSeconds(5);
 
     private Builder(ImageRebuild rebuild) {
       this.rebuild = Arguments.required(rebuild, "rebuild");
@@ -376,6 +395,18 @@ public final class Campaigns implements AutoCloseable {
      */
     public Builder leaseTtl(Duration ttl) {
       this.leaseTtl = Arguments.positive(ttl, "leaseTtl");
+      return this;
+    }
+
+    /**
+     * Sets how often a campaign kept in a store looks for control requests sent through it
+     * ({@link dev.molt.store.ControlRequest} with the campaign's id: pause, resume, approve,
+     * abort from another process, such as {@code molt campaign approve}); default 5 s.
+     *
+     * @return this builder
+     */
+    public Builder pollInterval(Duration every) {
+      this.pollInterval = Arguments.positive(every, "pollInterval");
       return this;
     }
 

@@ -159,6 +159,8 @@ final class RolloutRun implements RolloutHandle {
       case PROMOTE_FULL -> promoteFull();
       case ABORT -> abort(request.reason().orElseThrow());
       case UNDO -> undo();
+      case APPROVE -> throw new IllegalControlException("approve is a campaign's control:"
+          + " rollout " + id() + " takes promote to move past a step that waits");
     }
   }
 

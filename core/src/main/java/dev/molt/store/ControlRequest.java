@@ -14,8 +14,14 @@ import java.util.Optional;
  * RolloutRecord#answer}). Requests for a rollout that no engine drives (ended, or its engine
  * stopped) wait until one resumes it.
  *
+ * <p>A patch-wave campaign kept in a store is steered the same way: {@code rolloutId} is then the
+ * campaign's id ({@code ca-...}), the process that drives the campaign polls for it, and the
+ * answer is in the campaign's snapshot ({@code Campaign.answer}). A campaign takes {@link
+ * Control#PAUSE}, {@link Control#RESUME}, {@link Control#APPROVE} and {@link Control#ABORT}; it
+ * refuses the others, and a rollout refuses {@code APPROVE}.
+ *
  * @param id the request's id, unique per rollout; letters, digits, {@code . _ -}
- * @param rolloutId the rollout it is for
+ * @param rolloutId the rollout it is for (or the campaign)
  * @param control what to do
  * @param reason why; required for {@link Control#ABORT}
  * @param requestedBy who asked, for the audit trail
@@ -25,7 +31,7 @@ public record ControlRequest(String id, String rolloutId, Control control,
     Optional<String> reason, String requestedBy, Instant requestedAt) {
   private static final SecureRandom IDS = new SecureRandom();
 
-  /** The controls a request can carry: those of a running rollout's handle. */
+  /** The controls a request can carry: those of a running rollout's or campaign's handle. */
   public enum Control {
     /** {@code RolloutHandle.pause()}. */
     PAUSE,
@@ -38,7 +44,9 @@ public record ControlRequest(String id, String rolloutId, Control control,
     /** {@code RolloutHandle.abort(reason)}. */
     ABORT,
     /** {@code RolloutHandle.undo()} of a running rollout: back to the previous revision. */
-    UNDO
+    UNDO,
+    /** {@code CampaignHandle.approve()}: a campaign's wave that waits for approval starts. */
+    APPROVE
   }
 
   /** Validates the fields. */

@@ -137,8 +137,8 @@ class CampaignPlannerTest {
           Optional.empty()));
     }
     return new Campaign("ca-1", "patch", CampaignPhase.RUNNING, 0, Campaign.Stage.ROLLING, fleets,
-        Optional.empty(), Optional.empty(), false, false, 0, spec.totalCapacity(), List.of(), NOW,
-        NOW);
+        Optional.empty(), Optional.empty(), false, false, 0, spec.totalCapacity(), List.of(),
+        List.of(), NOW, NOW);
   }
 
   private static CampaignFleet fleet(String name, int capacity) {

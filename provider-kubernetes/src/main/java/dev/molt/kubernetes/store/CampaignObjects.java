@@ -33,7 +33,8 @@ final class CampaignObjects {
 
   /** @return the campaigns that did not end, by id */
   List<SavedCampaign> unfinished() {
-    return maps.list("list unfinished campaigns", StoreObjects.CAMPAIGN, Map.of(StoreObjects.FINISHED, "false")).stream()
+    return maps.list("list unfinished campaigns", StoreObjects.CAMPAIGN,
+        Map.of(StoreObjects.FINISHED, "false")).stream()
         .flatMap(o -> saved(o).stream()).filter(c -> !c.finished())
         .sorted(Comparator.comparing(SavedCampaign::id)).toList();
   }

@@ -54,8 +54,8 @@ final class StoreObjects {
   /** Annotation on a lease: when the current lease lapses (ISO-8601, exact); absent if released. */
   static final String EXPIRES_AT = "molt.dev/expires-at";
   /**
-   * Annotation on a lease: the rollout and campaign objects written under each token not yet fenced by a later
-   * grant, as {@code name=token} entries separated by commas.
+   * Annotation on a lease: the rollout and campaign objects written under each token not yet
+   * fenced by a later grant, as {@code name=token} entries separated by commas.
    */
   static final String WRITTEN = "molt.dev/written-under-token";
   /** Annotation on a rollout or campaign: the highest token that wrote or fenced it. */
