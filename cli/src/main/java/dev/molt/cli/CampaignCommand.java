@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,12 +31,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "campaign", mixinStandardHelpOptions = true,
     description = "Patch-wave campaigns in the store: list, status, and the controls pause,"
-        + " resume, approve and abort, sent to the process that drives the campaign.",
-    subcommands = {CampaignCommand.ListCampaigns.class, CampaignCommand.Status.class,
-        CampaignCommand.Pause.class, CampaignCommand.Resume.class, CampaignCommand.Approve.class,
-        CampaignCommand.Abort.class})
+        + " resume, approve and abort, sent to the process that drives the campaign.")
 final class CampaignCommand implements Runnable {
+  private final Terminal terminal;
   @Spec CommandSpec spec;
+
+  CampaignCommand(Terminal terminal) {
+    this.terminal = terminal;
+  }
 
   @Override
   public void run() {
@@ -45,8 +46,92 @@ final class CampaignCommand implements Runnable {
         + " pause, resume, approve or abort");
   }
 
+  /** What names a campaign and where it is kept: every subcommand but {@code list} takes it. */
+  static final class Target {
+    @Parameters(index = "0", paramLabel = "<campaign>",
+        description = "The campaign's id (ca-...) or, while it runs, its name.")
+    String ref;
+    @Mixin StoreOptions store;
+  }
+
+  /** How long a control waits for the driving process's answer. */
+  static final class Answer {
+    @Option(names = "--wait", paramLabel = "<duration>", defaultValue = "15s",
+        converter = DurationConverter.class,
+        description = "How long to wait for the driving process's answer (default 15s).")
+    Duration wait;
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "One line per running campaign in the store.")
+  int list(@Mixin StoreOptions store) {
+    Stores stores = Stores.open(store.location(terminal));
+    List<Campaign> running = Campaigns.unfinished(stores.store());
+    if (running.isEmpty()) {
+      terminal.out().println("no campaign is running (store " + stores.location() + ")");
+    }
+    running.forEach(c -> terminal.out().println(c.summary()));
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = {"A campaign's summary, what it waits for, each fleet, and its last events.",
+          "Exit status 6 when the store holds no such campaign."})
+  int status(@Mixin Target target, @Option(names = "--events", paramLabel = "<n>",
+      defaultValue = "5", description = "How many of the last events to show (default 5).")
+      int events) {
+    Campaign c = find(Stores.open(target.store.location(terminal)), target.ref);
+    PrintStream out = terminal.out();
+    out.println(c.summary());
+    out.println("  started " + c.startedAt() + ", last saved " + c.updatedAt() + " ("
+        + Durations.text(Duration.between(c.updatedAt(), Instant.now()).abs()) + " ago)");
+    c.waiting().ifPresent(w -> out.println("  waiting " + w));
+    for (FleetProgress f : c.fleets()) {
+      out.println(String.format(Locale.ROOT, "  %-10s %-14s %-12s %s%s%s", f.wave(),
+          f.fleet(), f.status(), f.from(), f.target().map(t -> " -> " + t).orElse(""),
+          f.rolloutId().map(id -> " (" + id + ")").orElse("")));
+    }
+    List<CampaignEvent> history = c.history();
+    for (CampaignEvent e : history.subList(Math.max(0, history.size() - events),
+        history.size())) {
+      out.println("  " + e.at() + " " + e.type() + e.wave().map(w -> " wave=" + w).orElse("")
+          + e.fleet().map(f -> " fleet=" + f).orElse("") + " " + e.detail());
+    }
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+      description = "No further fleet or wave starts until molt campaign resume; running"
+          + " rollouts go on.")
+  int pause(@Mixin Target target, @Mixin Answer answer) {
+    return ask(target, answer, Control.PAUSE, Optional.empty());
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true,
+      description = "Continues a paused campaign.")
+  int resume(@Mixin Target target, @Mixin Answer answer) {
+    return ask(target, answer, Control.RESUME, Optional.empty());
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true,
+      description = "Lets the wave that waits for approval start.")
+  int approve(@Mixin Target target, @Mixin Answer answer) {
+    return ask(target, answer, Control.APPROVE, Optional.empty());
+  }
+
+  @Command(name = "abort", mixinStandardHelpOptions = true,
+      description = "Halts the campaign: running rollouts are aborted and the fleets it changed"
+          + " return to their previous revision.")
+  int abort(@Mixin Target target, @Mixin Answer answer, @Option(names = "--reason",
+      paramLabel = "<text>", description = "Why; it becomes the campaign's reason (default:"
+          + " aborted with molt campaign abort).") String reason) {
+    String why = reason == null || reason.isBlank() ? "aborted with molt campaign abort by "
+        + RolloutRunner.identity() : reason;
+    return ask(target, answer, Control.ABORT, Optional.of(why));
+  }
+
   /** Finds the campaign {@code ref} names in the store: an id, else a running campaign's name. */
-  static Campaign find(Stores stores, String ref) {
+  private static Campaign find(Stores stores, String ref) {
     Optional<Campaign> byId = Campaigns.saved(stores.store(), ref);
     if (byId.isPresent()) {
       return byId.get();
@@ -57,174 +142,27 @@ final class CampaignCommand implements Runnable {
             + " running campaign); molt campaign list shows the running ones"));
   }
 
-  /** {@code molt campaign list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "One line per running campaign in the store.")
-  static final class ListCampaigns implements Callable<Integer> {
-    private final Terminal terminal;
-    @Mixin StoreOptions store;
-
-    ListCampaigns(Terminal terminal) {
-      this.terminal = terminal;
+  /** Sends {@code control} to the campaign and reports the answer. */
+  private int ask(Target target, Answer wait, Control control, Optional<String> reason) {
+    Stores stores = Stores.open(target.store.location(terminal));
+    Campaign c = find(stores, target.ref);
+    String verb = ControlCommands.verb(control);
+    if (c.isDone()) {
+      throw new CliException(ExitCode.REFUSED, "campaign " + c.id() + " ended " + c.phase()
+          + ": nothing to " + verb);
     }
-
-    @Override
-    public Integer call() {
-      Stores stores = Stores.open(store.location(terminal));
-      List<Campaign> running = Campaigns.unfinished(stores.store());
-      if (running.isEmpty()) {
-        terminal.out().println("no campaign is running (store " + stores.location() + ")");
-      }
-      running.forEach(c -> terminal.out().println(c.summary()));
-      return ExitCode.OK.code();
-    }
-  }
-
-  /** {@code molt campaign status <campaign>}. */
-  @Command(name = "status", mixinStandardHelpOptions = true,
-      description = {"A campaign's summary, what it waits for, each fleet, and its last events.",
-          "Exit status 6 when the store holds no such campaign."})
-  static final class Status implements Callable<Integer> {
-    private final Terminal terminal;
-    @Parameters(index = "0", paramLabel = "<campaign>",
-        description = "The campaign's id (ca-...) or, while it runs, its name.")
-    String ref;
-    @Option(names = "--events", paramLabel = "<n>", defaultValue = "5",
-        description = "How many of the last events to show (default 5).")
-    int events;
-    @Mixin StoreOptions store;
-
-    Status(Terminal terminal) {
-      this.terminal = terminal;
-    }
-
-    @Override
-    public Integer call() {
-      Campaign c = find(Stores.open(store.location(terminal)), ref);
-      PrintStream out = terminal.out();
-      out.println(c.summary());
-      out.println("  started " + c.startedAt() + ", last saved " + c.updatedAt() + " ("
-          + Durations.text(Duration.between(c.updatedAt(), Instant.now()).abs()) + " ago)");
-      c.waiting().ifPresent(w -> out.println("  waiting " + w));
-      for (FleetProgress f : c.fleets()) {
-        out.println(String.format(Locale.ROOT, "  %-10s %-14s %-12s %s%s%s", f.wave(),
-            f.fleet(), f.status(), f.from(), f.target().map(t -> " -> " + t).orElse(""),
-            f.rolloutId().map(id -> " (" + id + ")").orElse("")));
-      }
-      List<CampaignEvent> history = c.history();
-      for (CampaignEvent e : history.subList(Math.max(0, history.size() - events),
-          history.size())) {
-        out.println("  " + e.at() + " " + e.type() + e.wave().map(w -> " wave=" + w).orElse("")
-            + e.fleet().map(f -> " fleet=" + f).orElse("") + " " + e.detail());
-      }
-      return ExitCode.OK.code();
-    }
-  }
-
-  /** What the four controls share: the campaign, the store and how long to wait for an answer. */
-  abstract static class Control4 implements Callable<Integer> {
-    final Terminal terminal;
-    @Parameters(index = "0", paramLabel = "<campaign>",
-        description = "The campaign's id (ca-...) or, while it runs, its name.")
-    String ref;
-    @Mixin StoreOptions store;
-    @Option(names = "--wait", paramLabel = "<duration>", defaultValue = "15s",
-        converter = DurationConverter.class,
-        description = "How long to wait for the driving process's answer (default 15s).")
-    Duration wait;
-
-    Control4(Terminal terminal) {
-      this.terminal = terminal;
-    }
-
-    /** Sends {@code control} to the campaign and reports the answer. */
-    int ask(Control control, Optional<String> reason) {
-      Stores stores = Stores.open(store.location(terminal));
-      Campaign c = find(stores, ref);
-      String verb = ControlCommands.verb(control);
-      if (c.isDone()) {
-        throw new CliException(ExitCode.REFUSED, "campaign " + c.id() + " ended " + c.phase()
-            + ": nothing to " + verb);
-      }
-      String who = RolloutRunner.identity();
-      ControlRequest request = control == Control.ABORT
-          ? ControlRequest.abort(c.id(), reason.orElseThrow(), who, Instant.now())
-          : ControlRequest.of(c.id(), control, who, Instant.now());
-      stores.store().request(request);
-      ControlAnswer answer = ControlCommands.applied(() -> Campaigns.saved(stores.store(),
-          c.id()).flatMap(s -> s.answer(request.id())), wait, verb, "campaign " + c.id(),
-          "no process", "a process drives the campaign (Campaigns.start or resume, kept in this"
-          + " store)");
-      terminal.out().println("molt: " + verb + " applied to campaign " + c.id() + " ("
-          + c.name() + ") by " + answer.answeredBy());
-      Campaigns.saved(stores.store(), c.id()).ifPresent(s -> terminal.out()
-          .println(s.summary()));
-      return ExitCode.OK.code();
-    }
-  }
-
-  /** {@code molt campaign pause <campaign>}. */
-  @Command(name = "pause", mixinStandardHelpOptions = true,
-      description = "No further fleet or wave starts until molt campaign resume; running"
-          + " rollouts go on.")
-  static final class Pause extends Control4 {
-    Pause(Terminal terminal) {
-      super(terminal);
-    }
-
-    @Override
-    public Integer call() {
-      return ask(Control.PAUSE, Optional.empty());
-    }
-  }
-
-  /** {@code molt campaign resume <campaign>}. */
-  @Command(name = "resume", mixinStandardHelpOptions = true,
-      description = "Continues a paused campaign.")
-  static final class Resume extends Control4 {
-    Resume(Terminal terminal) {
-      super(terminal);
-    }
-
-    @Override
-    public Integer call() {
-      return ask(Control.RESUME, Optional.empty());
-    }
-  }
-
-  /** {@code molt campaign approve <campaign>}. */
-  @Command(name = "approve", mixinStandardHelpOptions = true,
-      description = "Lets the wave that waits for approval start.")
-  static final class Approve extends Control4 {
-    Approve(Terminal terminal) {
-      super(terminal);
-    }
-
-    @Override
-    public Integer call() {
-      return ask(Control.APPROVE, Optional.empty());
-    }
-  }
-
-  /** {@code molt campaign abort <campaign> [--reason text]}. */
-  @Command(name = "abort", mixinStandardHelpOptions = true,
-      description = "Halts the campaign: running rollouts are aborted and the fleets it changed"
-          + " return to their previous revision.")
-  static final class Abort extends Control4 {
-    @Option(names = "--reason", paramLabel = "<text>",
-        description = "Why; it becomes the campaign's reason (default: aborted with molt"
-            + " campaign abort).")
-    String reason;
-
-    Abort(Terminal terminal) {
-      super(terminal);
-    }
-
-    @Override
-    public Integer call() {
-      String why = reason == null || reason.isBlank() ? "aborted with molt campaign abort by "
-          + RolloutRunner.identity() : reason;
-      return ask(Control.ABORT, Optional.of(why));
-    }
+    String who = RolloutRunner.identity();
+    ControlRequest request = control == Control.ABORT
+        ? ControlRequest.abort(c.id(), reason.orElseThrow(), who, Instant.now())
+        : ControlRequest.of(c.id(), control, who, Instant.now());
+    stores.store().request(request);
+    ControlAnswer answer = ControlCommands.applied(() -> Campaigns.saved(stores.store(),
+        c.id()).flatMap(s -> s.answer(request.id())), wait.wait, verb, "campaign " + c.id(),
+        "no process", "a process drives the campaign (Campaigns.start or resume, kept in this"
+        + " store)");
+    terminal.out().println("molt: " + verb + " applied to campaign " + c.id() + " ("
+        + c.name() + ") by " + answer.answeredBy());
+    Campaigns.saved(stores.store(), c.id()).ifPresent(s -> terminal.out().println(s.summary()));
+    return ExitCode.OK.code();
   }
 }

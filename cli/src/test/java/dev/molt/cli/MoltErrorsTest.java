@@ -78,8 +78,8 @@ class MoltErrorsTest {
       "frobnicate|2|molt: Unmatched argument at index 0: 'frobnicate' (molt --help shows the"
           + " usage)",
       "|2|molt: a command is needed: molt --help lists them (plan, apply, status, history,"
-          + " pause, resume, promote, abort, undo, retry, reconcile, timeline) (molt --help"
-          + " shows the usage)",
+          + " pause, resume, promote, abort, undo, retry, reconcile, timeline, campaign) (molt"
+          + " --help shows the usage)",
       "reconcile -f examples/rollouts/canary.yaml|2|molt: examples/rollouts/canary.yaml:1:1 kind:"
           + " is Rollout but a Reconcile file was expected here",
       "apply -f examples/rollouts/canary.yaml --store jdbc:mysql://db/x --real-time|2|molt:"

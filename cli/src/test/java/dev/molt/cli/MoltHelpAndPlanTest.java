@@ -30,13 +30,27 @@ class MoltHelpAndPlanTest {
     assertThat(run.err()).isEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"list", "status", "pause", "resume", "approve", "abort"})
+  void everyCampaignCommandHasHelp(String command) {
+    MoltRun run = molt("campaign", command, "--help");
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).startsWith("Usage: molt campaign " + command).contains("-h, --help",
+        "--store");
+    assertThat(run.err()).isEmpty();
+    if (!command.equals("list")) {
+      assertThat(run.out()).contains("<campaign>");
+    }
+  }
+
   @Test
   void theTopLevelHelpListsTheCommandsAndTheExitCodes() {
     MoltRun run = molt("--help");
 
     assertThat(run.code()).isZero();
     assertThat(run.out()).contains("Commands:", "  apply ", "  plan ", "  reconcile ",
-        "Exit codes:", "3   the rollout was ROLLED_BACK", "8   no engine answered the control");
+        "  campaign ", "Exit codes:", "3   the rollout was ROLLED_BACK", "8   no engine answered the control");
   }
 
   @Test
