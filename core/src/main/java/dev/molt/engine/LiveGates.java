@@ -46,8 +46,7 @@ final class LiveGates {
     if (live.equals(stored)) {
       return record;
     }
-    return new RolloutRecord(record.spec().toBuilder().strategy(live).build(), record.previous(),
-        record.rollout(), record.resumes(), record.steps(), record.reconcile());
+    return record.withSpec(record.spec().toBuilder().strategy(live).build());
   }
 
   private Strategy reattach(Strategy s) {

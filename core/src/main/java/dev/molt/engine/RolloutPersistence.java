@@ -470,7 +470,7 @@ final class RolloutPersistence implements RolloutListener {
   private void save(Tracked t, Rollout rollout) {
     Optional<LaunchSpec> previous = rollout.from().flatMap(known);
     store.save(t.lease, new RolloutRecord(t.run.spec(), previous, rollout, t.resumes,
-        t.run.stepRecord(), t.run.reconcileSpec(), t.answers()));
+        t.run.stepRecord(), t.run.reconcileSpec(), t.answers(), t.run.failureCauses()));
   }
 
   /**

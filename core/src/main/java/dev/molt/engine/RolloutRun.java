@@ -139,6 +139,11 @@ final class RolloutRun implements RolloutHandle {
     return reconcile;
   }
 
+  /** @return the causes of the failed new instances replaced so far, for the saved record */
+  Map<String, Integer> failureCauses() {
+    return state.failureCauses();
+  }
+
   /** @return the answers to control requests in the record this run was resumed from */
   List<ControlAnswer> storedAnswers() {
     return storedAnswers;

@@ -60,8 +60,8 @@ final class RolloutState {
   private int step;
   private int totalSteps;
   private int replacements;
-  // causes of the failed new instances replaced (FailureCauses keys); in memory only: a resumed
-  // rollout counts its earlier replacements against the budget, not by cause
+  // causes of the failed new instances replaced (FailureCauses keys); saved in the record, so a
+  // resumed rollout goes on counting failures of the same cause
   private Map<String, Integer> failureCauses = Map.of();
   private Optional<String> reason = Optional.empty();
   private Optional<Wait> waiting = Optional.empty();
@@ -104,6 +104,7 @@ final class RolloutState {
       s.step = saved.step();
       s.totalSteps = saved.totalSteps();
       s.replacements = saved.replacements();
+      s.failureCauses = record.failureCauses();
       s.reason = saved.reason();
       s.waiting = saved.waiting();
       s.lastProgressAt = now;

@@ -9,6 +9,7 @@ import dev.molt.reconcile.ReconcileSpec;
 import dev.molt.internal.Json;
 import dev.molt.codec.RecordJson;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,10 +29,15 @@ import java.util.Optional;
  * @param answers the answers of the engines that drove the rollout to the {@link ControlRequest}s
  *     made through the store, in the order they were taken, one per request; empty if none (and
  *     for records written before controls went through the store)
+ * @param failureCauses how many failed new instances of the target were replaced for each cause
+ *     (the normalised words of their provider), so that an engine resuming the rollout goes on
+ *     counting failures of the same cause from where the last one stopped; empty if none (and
+ *     for records written before causes were kept)
  */
 public record RolloutRecord(
     RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout, int resumes,
-    Optional<StepRecord> steps, Optional<ReconcileSpec> reconcile, List<ControlAnswer> answers) {
+    Optional<StepRecord> steps, Optional<ReconcileSpec> reconcile, List<ControlAnswer> answers,
+    Map<String, Integer> failureCauses) {
 
   /** Validates the fields. */
   public RolloutRecord {
@@ -42,6 +48,7 @@ public record RolloutRecord(
     Arguments.optional(steps, "steps");
     Arguments.optional(reconcile, "reconcile");
     answers = Arguments.copyOf(answers, "answers");
+    failureCauses = Map.copyOf(Arguments.required(failureCauses, "failureCauses"));
     if (!spec.fleet().equals(rollout.fleet())) {
       throw new InvalidSpecException("rollout.fleet", "is " + rollout.fleet()
           + " but the spec is for fleet " + spec.fleet());
@@ -61,6 +68,23 @@ public record RolloutRecord(
   public RolloutRecord(RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout,
       int resumes, Optional<StepRecord> steps, Optional<ReconcileSpec> reconcile) {
     this(spec, previous, rollout, resumes, steps, reconcile, List.of());
+  }
+
+  /**
+   * A record without failure causes.
+   *
+   * @param spec the rollout's spec
+   * @param previous the launch spec a rollback returns to, if known
+   * @param rollout the latest snapshot
+   * @param resumes how many times it was resumed
+   * @param steps where a step-wise strategy stood
+   * @param reconcile what a reconcile holds the fleet to
+   * @param answers the answers to control requests
+   */
+  public RolloutRecord(RolloutSpec spec, Optional<LaunchSpec> previous, Rollout rollout,
+      int resumes, Optional<StepRecord> steps, Optional<ReconcileSpec> reconcile,
+      List<ControlAnswer> answers) {
+    this(spec, previous, rollout, resumes, steps, reconcile, answers, Map.of());
   }
 
   /**
@@ -116,9 +140,20 @@ public record RolloutRecord(
     }
   }
 
+  /**
+   * @param next the spec to keep instead (the same rollout's, with its gates given back, say)
+   * @return a copy with {@code next} as its spec and everything else as it is
+   * @throws dev.molt.InvalidSpecException if {@code next} is for another fleet
+   */
+  public RolloutRecord withSpec(RolloutSpec next) {
+    return new RolloutRecord(next, previous, rollout, resumes, steps, reconcile, answers,
+        failureCauses);
+  }
+
   /** @return a copy counting one more resume */
   public RolloutRecord resumedOnceMore() {
-    return new RolloutRecord(spec, previous, rollout, resumes + 1, steps, reconcile, answers);
+    return new RolloutRecord(spec, previous, rollout, resumes + 1, steps, reconcile, answers,
+        failureCauses);
   }
 
   /**

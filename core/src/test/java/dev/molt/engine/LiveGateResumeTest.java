@@ -14,6 +14,8 @@ import dev.molt.gate.Gate;
 import dev.molt.gate.GateContext;
 import dev.molt.gate.Measurement;
 import dev.molt.inmemory.InMemoryProvider;
+import dev.molt.store.ControlAnswer;
+import dev.molt.store.ControlRequest;
 import dev.molt.store.FileRolloutStore;
 import dev.molt.strategy.Canary;
 import dev.molt.time.VirtualTime;
@@ -92,6 +94,38 @@ class LiveGateResumeTest {
     assertThat(otherName.measured().get()).isZero();
     assertThat(platform.instances(Fixtures.FLEET))
         .allMatch(i -> i.revision().equals(Fixtures.V1.revision()));
+  }
+
+  @Test
+  void aControlRequestTheDeadEngineAnsweredIsNotTakenAgainWhenTheLiveGateIsGivenBack() {
+    engine("deployer").build().run(Fixtures.rollout(Fixtures.V1, 4).build());
+    CountingGate gate = new CountingGate("latency-slo");
+    Canary canary = Canary.of(setWeight(25),
+        analyze(Analysis.of(gate).times(3, Duration.ofMinutes(1))), setWeight(100));
+    RolloutEngine first = engine("first").build();
+    RolloutHandle handle = first.start(Fixtures.rollout(Fixtures.V2, 4).strategy(canary).build());
+    time.runUntil(() -> gate.measured().get() == 1, time.now().plus(Duration.ofHours(1)));
+    FileRolloutStore store = FileRolloutStore.open(dir);
+    ControlRequest promote = ControlRequest.of(handle.id(), ControlRequest.Control.PROMOTE,
+        "alice", time.now());
+    store.request(promote);
+    time.runUntil(() -> store.load(handle.id()).flatMap(r -> r.answer(promote.id()))
+        .filter(a -> a.outcome() != ControlAnswer.Outcome.TAKEN).isPresent(),
+        time.now().plus(Duration.ofMinutes(1)));
+    ControlAnswer before = store.load(handle.id()).flatMap(r -> r.answer(promote.id()))
+        .orElseThrow();
+    assertThat(before.answeredBy()).isEqualTo("first");
+    first.shutdownNow();
+    time.advance(Duration.ofSeconds(31));
+
+    Rollout done = engine("second").liveGate(new CountingGate("latency-slo")).build()
+        .resume(handle.id()).await();
+
+    assertThat(done.phase()).isEqualTo(RolloutPhase.SUCCEEDED);
+    assertThat(store.load(handle.id()).flatMap(r -> r.answer(promote.id())))
+        .as("answered once, by the engine that took it").contains(before);
+    assertThat(done.history()).filteredOn(e -> e.message().contains("done=promoted"))
+        .as("the promote was applied once").hasSize(1);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.molt.rollout.Rollout;
 import dev.molt.rollout.RolloutEvent;
 import dev.molt.rollout.RolloutPhase;
 import dev.molt.spi.ForwardingProvider;
+import dev.molt.store.InMemoryRolloutStore;
 import dev.molt.strategy.Amount;
 import dev.molt.strategy.RollingUpdate;
 import dev.molt.strategy.ZonalRollout;
@@ -108,6 +109,38 @@ class SameCauseFailureTest {
     assertThat(run.v2Launched()).as("v2 instances launched").hasSize(2);
     assertThat(run.done.reason()).hasValueSatisfying(r -> assertThat(r)
         .contains("failed for the same cause"));
+  }
+
+  @Test
+  void anEngineThatResumesTheRolloutGoesOnCountingTheCausesTheDeadOneSaw() {
+    VirtualTime time = VirtualTime.create();
+    InMemoryProvider platform = InMemoryProvider.builder(time).defaultBehavior(OK).build();
+    Saying provider = new Saying(platform, SAME, time);
+    InMemoryRolloutStore store = new InMemoryRolloutStore();
+    RolloutEngine first = RolloutEngine.builder(provider).time(time).seed(7)
+        .pollInterval(Duration.ofSeconds(5)).store(store).identity("first").build();
+    assertThat(first.run(Fixtures.rollout(Fixtures.V1, 4).build()).phase())
+        .isEqualTo(RolloutPhase.SUCCEEDED);
+    platform.script(Fixtures.V2.revision(), OK.neverHealthy());
+    RolloutHandle handle = first.start(Fixtures.rollout(Fixtures.V2, 4).strategy(
+        RollingUpdate.of(Amount.of(1), Amount.of(0)).withHealthyDeadline(DEADLINE)
+            .withMaxReplacements(3)).build());
+    time.runUntil(() -> !handle.current().events(RolloutEvent.Type.INSTANCE_FAILED).isEmpty(),
+        time.now().plus(Duration.ofHours(1)));
+    assertThat(store.load(handle.id()).orElseThrow().failureCauses()).as("saved")
+        .hasSize(1).containsValue(1);
+    first.shutdownNow(); // the engine dies after the first replacement
+    time.advance(Duration.ofSeconds(31));
+
+    Rollout done = RolloutEngine.builder(provider).time(time).seed(8)
+        .pollInterval(Duration.ofSeconds(5)).store(store).identity("second").build()
+        .resume(handle.id()).await();
+
+    assertThat(done.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+    // 3 failures of one cause in all, the first seen by the dead engine: no fourth launch
+    assertThat(provider.v2Seen).as("v2 instances launched").hasSize(3);
+    assertThat(done.reason()).hasValueSatisfying(r -> assertThat(r)
+        .contains("3 instances of " + Fixtures.V2.revision() + " failed for the same cause"));
   }
 
   /** A v1 → v2 rolling update of 4 where v2 never becomes healthy. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -182,6 +183,15 @@ public abstract class RolloutStoreContract {
     assertThat(store.load("ro-1").orElseThrow().answer("cr-a").map(ControlAnswer::outcome))
         .contains(ControlAnswer.Outcome.REFUSED);
     assertThat(store.load("ro-1").orElseThrow().answer("cr-b")).isEmpty();
+
+    // the failure causes a resumed engine goes on counting, with awkward keys
+    RolloutRecord failing = new RolloutRecord(answered.spec(), answered.previous(),
+        answered.rollout(), answered.resumes(), answered.steps(), answered.reconcile(),
+        answered.answers(), Map.of("exited with code 3; last log lines: " + StoreRecords.AWKWARD,
+            2, "container still running, not healthy: GET http://<addr>/health", 1));
+    store.save(web, failing);
+    assertThat(openAgain(store).load("ro-1")).contains(failing);
+    assertThat(store.load("ro-1").orElseThrow().withSpec(failing.spec())).isEqualTo(failing);
   }
 
   @Test
