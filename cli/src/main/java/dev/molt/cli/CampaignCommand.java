@@ -156,10 +156,20 @@ final class CampaignCommand implements Runnable {
         ? ControlRequest.abort(c.id(), reason.orElseThrow(), who, Instant.now())
         : ControlRequest.of(c.id(), control, who, Instant.now());
     stores.store().request(request);
-    ControlAnswer answer = ControlCommands.applied(() -> Campaigns.saved(stores.store(),
-        c.id()).flatMap(s -> s.answer(request.id())), wait.wait, verb, "campaign " + c.id(),
-        "no process", "a process drives the campaign (Campaigns.start or resume, kept in this"
-        + " store)");
+    ControlAnswer answer;
+    try {
+      answer = ControlCommands.applied(() -> Campaigns.saved(stores.store(), c.id())
+          .flatMap(s -> s.answer(request.id())), wait.wait, verb, "campaign " + c.id(),
+          "no process", "a process drives the campaign (Campaigns.start or resume, kept in this"
+          + " store)");
+    } catch (CliException e) {
+      Optional<Campaign> now = Campaigns.saved(stores.store(), c.id()).filter(Campaign::isDone);
+      if (e.exitCode() == ExitCode.NO_ANSWER && now.isPresent()) {
+        throw new CliException(ExitCode.REFUSED, "campaign " + c.id() + " ended "
+            + now.get().phase() + " before it answered the " + verb + ": nothing to " + verb);
+      }
+      throw e;
+    }
     terminal.out().println("molt: " + verb + " applied to campaign " + c.id() + " ("
         + c.name() + ") by " + answer.answeredBy());
     Campaigns.saved(stores.store(), c.id()).ifPresent(s -> terminal.out().println(s.summary()));

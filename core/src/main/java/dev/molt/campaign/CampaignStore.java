@@ -153,6 +153,11 @@ final class CampaignStore {
         return;
       }
       polling = scheduler.schedule(() -> {
+        synchronized (this) {
+          if (over) {
+            return; // ended, or the lease was lost, after this poll was scheduled
+          }
+        }
         List<ControlRequest> requests;
         try {
           requests = store.requests(campaignId);

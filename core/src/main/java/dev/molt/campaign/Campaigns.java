@@ -110,15 +110,34 @@ public final class Campaigns implements AutoCloseable {
           + " is unfinished in the store (" + c.phase() + " at wave " + c.wave() + "): resume"
           + " it with Campaigns.resume(spec), or abort it, before starting another");
     }));
-    String id;
-    synchronized (random) {
-      id = String.format("ca-%08x", random.nextInt());
-    }
+    String id = newId(kept);
     CampaignMachine machine = new CampaignMachine(id, spec, effects(), clock, scheduler,
         listeners);
     drive(machine, kept, lost);
     machine.start();
     return machine;
+  }
+
+  /**
+   * A fresh id; with a store, one it holds nothing under (drawn under the campaign's lease), so
+   * that a new campaign never takes over an ended one's record nor the control requests sent to
+   * it, even with a seed that draws the same ids again.
+   */
+  private String newId(Optional<CampaignStore> kept) {
+    for (int attempt = 0; ; attempt++) {
+      String id;
+      synchronized (random) {
+        id = String.format("ca-%08x", random.nextInt());
+      }
+      if (store.isEmpty() || store.get().campaign(id).isEmpty()) {
+        return id;
+      }
+      if (attempt == 99) {
+        kept.ifPresent(k -> k.stop(true));
+        throw new MoltException("no free campaign id after 100 draws in the store: is its"
+            + " random generator seeded to repeat one id?");
+      }
+    }
   }
 
   /**
@@ -403,7 +422,9 @@ public final class Campaigns implements AutoCloseable {
      * ({@link dev.molt.store.ControlRequest} with the campaign's id: pause, resume, approve,
      * abort from another process, such as {@code molt campaign approve}); default 5 s.
      *
+     * @param every the interval between two looks
      * @return this builder
+     * @throws InvalidSpecException if {@code every} is null, zero or negative
      */
     public Builder pollInterval(Duration every) {
       this.pollInterval = Arguments.positive(every, "pollInterval");

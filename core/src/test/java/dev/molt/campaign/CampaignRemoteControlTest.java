@@ -111,6 +111,28 @@ class CampaignRemoteControlTest {
   }
 
   @Test
+  void aNewCampaignNeverTakesTheIdNorTheRequestsOfAnEndedOneEvenWithTheSameSeed() {
+    CampaignSpec spec = spec();
+    CampaignHandle first = campaigns(fx.engine, "deployer-1").start(spec);
+    untilApproval(first);
+    first.approve();
+    assertThat(first.await().phase()).isEqualTo(CampaignPhase.SUCCEEDED);
+    // a request that came too late for the first campaign stays in the store
+    store.request(ControlRequest.abort(first.id(), "too late", "alice", fx.time.now()));
+
+    CampaignHandle second = campaigns(fx.engine, "deployer-1").start(spec); // same seed
+
+    assertThat(second.id()).isNotEqualTo(first.id());
+    untilApproval(second);
+    fx.time.runUntil(() -> false, fx.time.now().plus(POLL.multipliedBy(3)));
+    assertThat(second.current().phase()).isEqualTo(CampaignPhase.RUNNING);
+    second.approve();
+    assertThat(second.await().phase()).isEqualTo(CampaignPhase.SUCCEEDED);
+    assertThat(Campaigns.saved(store, first.id()).orElseThrow().phase())
+        .as("the first campaign's record is its own").isEqualTo(CampaignPhase.SUCCEEDED);
+  }
+
+  @Test
   void aProcessThatResumesTheCampaignNeverAppliesAnAnsweredRequestAgain() {
     CampaignSpec spec = spec();
     Campaigns first = campaigns(fx.engine, "deployer-1");
@@ -140,8 +162,12 @@ class CampaignRemoteControlTest {
     assertThat(done.phase()).isEqualTo(CampaignPhase.SUCCEEDED);
     assertThat(done.answer(approve.id()).map(ControlAnswer::answeredBy).orElseThrow())
         .startsWith("deployer-2");
+    // sent at the same instant, approve and resume are taken in the store's order (by id)
     assertThat(done.answers()).extracting(ControlAnswer::requestId)
-        .containsExactly(pause.id(), approve.id(), resume.id());
+        .containsExactlyInAnyOrder(pause.id(), approve.id(), resume.id()).first()
+        .isEqualTo(pause.id());
+    assertThat(done.answer(pause.id()).map(ControlAnswer::answeredBy).orElseThrow())
+        .as("answered by the process that died, never again").startsWith("deployer-1");
     assertThat(done.history()).filteredOn(e -> e.type() == CampaignEvent.Type.PAUSED)
         .hasSize(1);
     assertThat(List.of(done.fleet("prod-a").orElseThrow().status()))

@@ -2,6 +2,7 @@ package dev.molt.kubernetes.store;
 
 import dev.molt.store.Lease;
 import dev.molt.store.SavedCampaign;
+import dev.molt.store.StoreException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.Comparator;
 import java.util.List;
@@ -41,10 +42,13 @@ final class CampaignObjects {
 
   /**
    * Refuses, before anything is written or listed on a lease, to replace a campaign of the same id
-   * fenced by another lease (another campaign that drew the same id).
+   * fenced by another lease (another campaign that drew the same id), a tombstone included.
    */
   void requireSameLease(SavedCampaign next) {
-    SavedCampaign.requireSameLease(load(next.id()), next);
+    Optional<ConfigMap> found = maps.read(StoreObjects.campaignName(next.id()));
+    String what = "save campaign " + next.id();
+    found.ifPresent(o -> maps.requireLease(o, next.lease(), what)); // a tombstone says its lease
+    SavedCampaign.requireSameLease(found.flatMap(CampaignObjects::saved), next);
   }
 
   /**
@@ -55,6 +59,12 @@ final class CampaignObjects {
   FencedMaps.Outcome write(Lease writer, SavedCampaign campaign) {
     String name = StoreObjects.campaignName(campaign.id());
     Optional<ConfigMap> found = maps.read(name);
+    Optional<String> id = found.flatMap(o -> StoreObjects.annotation(o,
+        StoreObjects.CAMPAIGN_ID));
+    if (id.isPresent() && !id.get().equals(campaign.id())) {
+      throw new StoreException("refused to save campaign " + campaign.id() + ": ConfigMap "
+          + name + " holds campaign " + id.get() + " (their names' hashes collide)");
+    }
     SavedCampaign.requireSameLease(found.flatMap(CampaignObjects::saved), campaign);
     ConfigMap wanted = new ConfigMap();
     wanted.setMetadata(StoreObjects.meta(name, StoreObjects.CAMPAIGN, Map.of(

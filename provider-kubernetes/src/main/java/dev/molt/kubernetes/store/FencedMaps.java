@@ -79,8 +79,11 @@ final class FencedMaps {
    * created).
    */
   Outcome write(Lease writer, Optional<ConfigMap> found, ConfigMap wanted, String what) {
-    if (found.isPresent() && fence(found.get()) > writer.token()) {
-      return Outcome.FENCED;
+    if (found.isPresent()) {
+      requireLease(found.get(), writer.fleet(), what);
+      if (fence(found.get()) > writer.token()) {
+        return Outcome.FENCED;
+      }
     }
     wanted.getMetadata().getAnnotations().put(StoreObjects.FENCE,
         Long.toString(writer.token()));
@@ -112,8 +115,9 @@ final class FencedMaps {
         + " token " + granted.token();
     for (int attempt = 0; attempt < StoreCalls.ATTEMPTS; attempt++) {
       Optional<ConfigMap> found = read(name);
-      if (found.isPresent() && fence(found.get()) >= granted.token()) {
-        return;
+      if (found.isPresent() && (fence(found.get()) >= granted.token()
+          || lease(found.get()).filter(l -> !l.equals(granted.fleet())).isPresent())) {
+        return; // fenced already, or another lease's: its tokens are not comparable with these
       }
       try {
         if (found.isPresent()) {
@@ -139,6 +143,25 @@ final class FencedMaps {
       }
     }
     throw calls.contended(what);
+  }
+
+  /**
+   * Refuses to write an object that another lease fences (tokens of two leases are not
+   * comparable): a campaign id drawn by two campaigns, or a rollout id by two fleets.
+   */
+  void requireLease(ConfigMap object, String lease, String what) {
+    Optional<String> owner = lease(object);
+    if (owner.isPresent() && !owner.get().equals(lease)) {
+      throw new StoreException("refused to " + what + ": ConfigMap "
+          + object.getMetadata().getName() + " in namespace " + namespace + " is fenced by the"
+          + " lease " + owner.get() + ", not " + lease + "; an id belongs to one fleet or"
+          + " campaign");
+    }
+  }
+
+  /** @return the name of the lease that fences {@code object}, as it says */
+  private static Optional<String> lease(ConfigMap object) {
+    return StoreObjects.annotation(object, StoreObjects.FLEET);
   }
 
   private static long fence(ConfigMap object) {

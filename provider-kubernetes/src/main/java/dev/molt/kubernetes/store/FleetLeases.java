@@ -78,7 +78,7 @@ final class FleetLeases {
 
   /**
    * Grants the fleet's lease by the shared rule ({@link Lease#claim}) in one compare-and-swap,
-   * then fences the rollout objects written under older tokens before returning it.
+   * then fences the rollout and campaign objects written under older tokens before returning it.
    */
   Lease acquire(String fleet, String holder, Instant now, Duration ttl) {
     String what = "acquire the lease of fleet " + fleet + " for '" + holder + "'";
@@ -147,10 +147,10 @@ final class FleetLeases {
   }
 
   /**
-   * Admits a save of rollout object {@code name} under {@code writer}: checks that the writer's
-   * lease is the fleet's newest ({@link Lease#requireCurrent}) and, if the object is not yet
-   * listed as written under the writer's token, lists it, in the same compare-and-swap, so that
-   * the next grant fences it.
+   * Admits a save of object {@code name} (a rollout's or a campaign's) under {@code writer}:
+   * checks that the writer's lease is the fleet's newest ({@link Lease#requireCurrent}) and, if
+   * the object is not yet listed as written under the writer's token, lists it, in the same
+   * compare-and-swap, so that the next grant fences it.
    *
    * @throws StaleLeaseException if the writer's lease is not the fleet's newest
    */
@@ -177,8 +177,9 @@ final class FleetLeases {
   }
 
   /**
-   * Fences every rollout object written under a token older than {@code granted}'s (so that no
-   * stale writer can write it any more), then drops those entries from the list.
+   * Fences every object (a rollout's or a campaign's) written under a token older than {@code
+   * granted}'s (so that no stale writer can write it any more), then drops those entries from
+   * the list. An object another lease fences is left as it is ({@link FencedMaps#fence}).
    */
   private void fence(Lease granted, Map<String, Long> written) {
     written.forEach((name, token) -> {

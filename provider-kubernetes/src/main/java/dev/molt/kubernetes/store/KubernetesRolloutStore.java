@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * molt-fleet-<fleet>-<hash>}; {@code holderIdentity}, {@code acquireTime}, {@code renewTime},
  * {@code leaseDurationSeconds}; the fencing token in annotation {@code molt.dev/fencing-token},
  * mirrored in {@code leaseTransitions}). Each rollout's record is a ConfigMap ({@code
- * molt-rollout-<id>-<hash>}), each control request a ConfigMap of its own. All carry {@code
+ * molt-rollout-<id>-<hash>}), each campaign's state one ({@code molt-campaign-<id>-<hash>},
+ * fenced by the campaign's lease as a record is by its fleet's), each control request a ConfigMap
+ * of its own. All carry {@code
  * molt.dev/managed-by=molt} and {@code molt.dev/store-object}; the store lists by those labels and
  * refuses to change an object of its names without them. Every write is a compare-and-swap on the
  * resourceVersion it read: a 409 Conflict means another writer came first, and the operation reads
@@ -48,13 +50,15 @@ import org.slf4j.LoggerFactory;
  * <p><b>Fencing across two objects.</b> Kubernetes has no multi-object transaction, and a grant
  * writes the Lease while a save writes the record's ConfigMap, so the Lease check alone cannot stop
  * a writer that checked the Lease, paused, and wrote after a takeover. The fence is therefore kept
- * in the object the save is conditioned on: each rollout ConfigMap carries {@code molt.dev/fence},
- * the highest token that wrote or fenced it, and a save writes only if that fence is not above its
- * token. A grant raises the fence of every rollout object written under an older token before
- * {@code acquire} returns; it knows them because a save first lists its object on the Lease
- * ({@code molt.dev/written-under-token}, {@code name=token}), in a compare-and-swap of the Lease
- * that also checks the writer's lease is current. So for a writer with token {@code t} and a
- * grant of {@code g > t}:
+ * in the object the save is conditioned on: each rollout (and campaign) ConfigMap carries {@code
+ * molt.dev/fence}, the highest token that wrote or fenced it, and a save writes only if that fence
+ * is not above its token. A grant raises the fence of every object written under an older token
+ * before {@code acquire} returns; it knows them because a save first lists its object on the
+ * Lease ({@code molt.dev/written-under-token}, {@code name=token}), in a compare-and-swap of the
+ * Lease that also checks the writer's lease is current. An object names the lease that fences it
+ * ({@code molt.dev/fleet}); a save under another lease is refused and a grant of another lease
+ * leaves it alone, since two leases' tokens are not comparable. So for a writer with token {@code
+ * t} and a grant of {@code g > t}:
  *
  * <ol>
  *   <li>If the writer's Lease read or listing came after the grant's Lease write, it sees {@code g}

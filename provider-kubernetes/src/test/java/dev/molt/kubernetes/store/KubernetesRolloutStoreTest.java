@@ -190,6 +190,34 @@ class KubernetesRolloutStoreTest {
   }
 
   @Test
+  void anotherCampaignOfTheSameIdIsRefusedBeforeItsLeaseListsTheObjectAndItsGrantsFenceNothing() {
+    Lease a = store.acquire("campaign-a", "process-a", T0, TTL);
+    String name = StoreObjects.campaignName("ca-1");
+    // a tombstone of campaign-a's lease: its holder listed ca-1, died, and a grant fenced it
+    new FencedMaps(client, MockApi.NAMESPACE, new StoreCalls(MockApi.NAMESPACE)).fence(name, a);
+    Lease z = store.acquire("campaign-z", "process-z", T0, TTL);
+    for (int i = 0; i < 3; i++) { // campaign-z's tokens climb past campaign-a's
+      store.release(z);
+      z = store.acquire("campaign-z", "process-z", T0, TTL);
+    }
+    Lease theirs = z;
+
+    assertThatThrownBy(() -> store.saveCampaign(theirs, new SavedCampaign("ca-1", "z",
+        "campaign-z", false, "{}"))).isInstanceOf(StoreException.class)
+        .isNotInstanceOf(dev.molt.store.StaleLeaseException.class)
+        .hasMessageContaining("fenced by the lease campaign-a, not campaign-z");
+    assertThat(leaseObject("campaign-z").getMetadata().getAnnotations())
+        .doesNotContainKey(StoreObjects.WRITTEN);
+    SavedCampaign mine = new SavedCampaign("ca-1", "a", "campaign-a", false, "{\"wave\":1}");
+    store.saveCampaign(a, mine);
+    store.release(theirs);
+    store.acquire("campaign-z", "process-z", T0, TTL); // a grant of the other lease
+    SavedCampaign next = new SavedCampaign("ca-1", "a", "campaign-a", false, "{\"wave\":2}");
+    store.saveCampaign(a, next);
+    assertThat(store.campaign("ca-1")).contains(next);
+  }
+
+  @Test
   void aConfigMapOfACampaignsNameThatMoltDidNotCreateIsNeverChanged() {
     client.configMaps().inNamespace(MockApi.NAMESPACE).resource(new ConfigMapBuilder()
         .withNewMetadata().withName(StoreObjects.campaignName("ca-1"))
