@@ -11,9 +11,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -40,7 +42,7 @@ final class FleetObserver {
   private final Provider provider;
   private final ProviderCalls calls;
   private final Clock clock;
-  private Map<String, Seen> seen = new HashMap<>(); // guarded by this
+  private final Map<String, Seen> seen = new HashMap<>(); // guarded by this
 
   /**
    * @param provider the platform
@@ -92,22 +94,32 @@ final class FleetObserver {
       Map<String, Health> verdicts, Map<Revision, Integer> weights) {
     Instant now = clock.instant();
     List<Instance> merged = new ArrayList<>(owned.size());
-    Map<String, Seen> next = new HashMap<>(owned.size() * 4 / 3 + 16);
+    // updated in place, one shared "not healthy now" for the observation: this runs for every
+    // instance of the fleet at every poll, so it allocates only for what changed
+    Seen notHealthyNow = new Seen(Optional.of(now), Optional.empty());
     for (Instance i : owned) {
       Seen before = seen.getOrDefault(i.id(), UNSEEN);
       Health h = judgeable(i) ? verdicts.getOrDefault(i.id(), Health.UNKNOWN) : Health.UNKNOWN;
       if (h == Health.HEALTHY) {
         Instant since = streakStart(i, before, now);
-        next.put(i.id(), new Seen(before.notHealthyAt(), Optional.of(since)));
-        merged.add(with(i, InstanceState.HEALTHY, Optional.of(since)));
+        Seen next = before.healthySince().filter(since::equals).isPresent() ? before
+            : new Seen(before.notHealthyAt(), Optional.of(since));
+        if (next != before) {
+          seen.put(i.id(), next);
+        }
+        merged.add(with(i, InstanceState.HEALTHY, next.healthySince()));
       } else {
-        next.put(i.id(), new Seen(Optional.of(now), Optional.empty()));
+        seen.put(i.id(), notHealthyNow);
         InstanceState state = !judgeable(i) ? i.state()
             : h == Health.UNHEALTHY ? InstanceState.UNHEALTHY : InstanceState.RUNNING;
         merged.add(with(i, state, Optional.empty()));
       }
     }
-    seen = next;
+    if (seen.size() > owned.size()) { // every owned id is in: the rest are gone
+      Set<String> ids = new HashSet<>(owned.size() * 4 / 3 + 16);
+      owned.forEach(i -> ids.add(i.id()));
+      seen.keySet().retainAll(ids);
+    }
     return new Fleet(fleet, desired, merged, weights); // one snapshot: it sorts every instance
   }
 
