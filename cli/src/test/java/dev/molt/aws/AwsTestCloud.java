@@ -34,6 +34,19 @@ public final class AwsTestCloud implements AutoCloseable {
     return aws.provider().build();
   }
 
+  /**
+   * @return a provider on the same fake in the Auto Scaling mode: a group per revision, made from
+   *     a launch template version (its launch specs must name {@code aws.subnetIds})
+   */
+  public AwsProvider autoScalingProvider() {
+    return aws.autoScalingProvider().build();
+  }
+
+  /** @return the names of the Auto Scaling groups the fake holds */
+  public List<String> groupNames() {
+    return aws.fake.autoScaling.groupNames();
+  }
+
   /** @return the ids of every instance not terminated, Molt's or not */
   public List<String> liveIds() {
     return aws.fake.liveIds();

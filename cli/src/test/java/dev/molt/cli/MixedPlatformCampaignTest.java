@@ -51,7 +51,8 @@ import org.junit.jupiter.api.Timeout;
  * One patch-wave campaign over fleets on three platforms at once, each with its own engine and
  * store, all in real time with short durations (the Kubernetes mock API server and the fake EC2
  * run in real time): in-memory fleets, Kubernetes fleets on fabric8's mock API server with the
- * fake kubelet, and EC2 fleets on the fake EC2 the SDK's real marshalling talks to. Base v2
+ * fake kubelet, EC2 fleets on the fake EC2 the SDK's real marshalling talks to, and a fleet of
+ * the AWS provider's Auto Scaling mode (a group per revision) on the same fake. Base v2
  * replaces base v1 under every fleet's image (some built through a runtime image); one rebuilt
  * image, on Kubernetes, never gets ready.
  */
@@ -65,6 +66,7 @@ class MixedPlatformCampaignTest {
   private static final String MEMORY = "memory";
   private static final String KUBERNETES = "kubernetes";
   private static final String AWS = "aws";
+  private static final String ASG = "asg";
   private static final String BROKEN = "kube-web";
 
   private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(4);
@@ -76,10 +78,10 @@ class MixedPlatformCampaignTest {
   private final KubernetesTestCluster kube = KubernetesTestCluster.start(MS_100);
   private final AwsTestCloud aws = AwsTestCloud.start(MS_100, MS_100);
   private final Map<String, Provider> providers = Map.of(MEMORY, memory, KUBERNETES,
-      kube.provider(), AWS, aws.provider());
+      kube.provider(), AWS, aws.provider(), ASG, aws.autoScalingProvider());
   private final Map<String, InMemoryRolloutStore> stores = Map.of(MEMORY,
       new InMemoryRolloutStore(), KUBERNETES, new InMemoryRolloutStore(), AWS,
-      new InMemoryRolloutStore());
+      new InMemoryRolloutStore(), ASG, new InMemoryRolloutStore());
   private final Map<String, RolloutEngine> engines = new LinkedHashMap<>();
   private final List<CampaignFleet> fleets = new ArrayList<>();
 
@@ -104,9 +106,11 @@ class MixedPlatformCampaignTest {
     fleet("kube-api", KUBERNETES, "rest", image("kube-api", RUNTIME_V1));
     fleet("aws-api", AWS, "rest", Image.of("ami-0fedcba9876543210", "aws-api-1")
         .withBase(RUNTIME_V1));
+    fleet("asg-api", ASG, "rest", Image.of("ami-0aaaabbbbccccdddd", "asg-api-1")
+        .withBase(BASE_V1));
     CampaignSpec spec = spec();
     CampaignChecker checker = CampaignChecker.ofProviders(spec, providers);
-    for (String platform : List.of(MEMORY, KUBERNETES, AWS)) {
+    for (String platform : List.of(MEMORY, KUBERNETES, AWS, ASG)) {
       engines.put(platform, RolloutEngine.builder(providers.get(platform)).clock(clock)
           .scheduler(scheduler).pollInterval(MS_100).store(stores.get(platform))
           .identity("engine-" + platform).listener(checker).build());
@@ -128,7 +132,7 @@ class MixedPlatformCampaignTest {
     assertThat(done.phase()).as("%s", done).isEqualTo(CampaignPhase.SUCCEEDED);
     assertThat(done.history()).filteredOn(e -> e.type() == CampaignEvent.Type.ENDED)
         .singleElement().extracting(CampaignEvent::detail).asString()
-        .contains("replaced=6 rolled_back=1 failed=0");
+        .contains("replaced=7 rolled_back=1 failed=0");
     assertThat(pipeline.rebuilt().get(0)).isEqualTo("mem-canary");
     assertThat(pipeline.rebuilt().subList(1, 4))
         .containsExactlyInAnyOrder("mem-web", "kube-web", "aws-web");
@@ -140,7 +144,7 @@ class MixedPlatformCampaignTest {
     assertNothingForeignLeft();
   }
 
-  /** 14 instances, budget 4 (30%): two fleets of 2 at once, whatever the waves allow. */
+  /** 16 instances, budget 4 (30%): two fleets of 2 at once, whatever the waves allow. */
   private CampaignSpec spec() {
     CampaignSpec.Builder b = CampaignSpec.builder("base-v2", CHANGE);
     fleets.forEach(b::fleet);
@@ -176,8 +180,10 @@ class MixedPlatformCampaignTest {
   }
 
   private void fleet(String name, String engine, String wave, Image image) {
-    LaunchSpec target = LaunchSpec.builder(image).ports(8080)
-        .healthCheck(HealthCheck.http(8080, "/health")).build();
+    LaunchSpec.Builder spec = LaunchSpec.builder(image).ports(8080)
+        .healthCheck(HealthCheck.http(8080, "/health"));
+    LaunchSpec target = (engine.equals(ASG) ? spec.option("aws.subnetIds", "subnet-a,subnet-b")
+        : spec).build();
     RolloutSpec rollout = RolloutSpec.builder(name).capacity(2).target(target)
         .strategy(RollingUpdate.of(Amount.of(1), Amount.of(0))
             .withHealthyDeadline(Duration.ofSeconds(2)).withMaxReplacements(1))
@@ -208,7 +214,7 @@ class MixedPlatformCampaignTest {
             .satisfies(rs -> assertThat(rs.getMetadata().getLabels())
                 .containsEntry(OwnerLabels.REVISION, revision.id()));
       }
-      case AWS -> assertThat(aws.liveIds()).filteredOn(id -> f.name().equals(
+      case AWS, ASG -> assertThat(aws.liveIds()).filteredOn(id -> f.name().equals(
           aws.tags(id).get(OwnerLabels.FLEET))).as(f.name()).hasSize(2).allSatisfy(id -> {
             assertThat(aws.tags(id)).containsEntry(OwnerLabels.REVISION, revision.id());
             assertThat(aws.running(id)).isTrue();
@@ -223,10 +229,12 @@ class MixedPlatformCampaignTest {
         .map(CampaignFleet::name).toList();
     assertThat(kube.pods()).hasSize(2 * kubeFleets.size()).allSatisfy(p -> owned(p));
     assertThat(kube.replicaSets()).hasSize(kubeFleets.size()).allSatisfy(rs -> owned(rs));
-    assertThat(aws.liveIds()).hasSize(4).allSatisfy(id -> assertThat(aws.tags(id))
+    assertThat(aws.liveIds()).hasSize(6).allSatisfy(id -> assertThat(aws.tags(id))
         .containsEntry(OwnerLabels.MANAGED_BY, OwnerLabels.MANAGER));
     List<String> awsImages = aws.liveIds().stream().map(aws::imageId).distinct().toList();
-    assertThat(awsImages).hasSize(2).allMatch(ami -> ami.matches("ami-[0-9a-f]{17}"));
+    assertThat(awsImages).hasSize(3).allMatch(ami -> ami.matches("ami-[0-9a-f]{17}"));
+    // the Auto Scaling fleet's old revision's group was deleted with its revision
+    assertThat(aws.groupNames()).singleElement().asString().startsWith("molt-asg-api-r-");
   }
 
   private static void owned(Pod pod) {
