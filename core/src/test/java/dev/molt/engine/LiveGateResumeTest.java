@@ -54,18 +54,29 @@ class LiveGateResumeTest {
         .identity(identity).leaseTtl(Duration.ofSeconds(30));
   }
 
-  /** Starts the canary, lets its analysis make one of three measurements, and kills the engine. */
-  private String crashMidAnalysis() {
+  /** Starts the canary on {@code first} and lets its analysis make one of three measurements. */
+  private RolloutHandle midAnalysis(RolloutEngine first) {
     engine("deployer").build().run(Fixtures.rollout(Fixtures.V1, 4).build());
     CountingGate gate = new CountingGate("latency-slo");
     Canary canary = Canary.of(setWeight(25),
         analyze(Analysis.of(gate).times(3, Duration.ofMinutes(1))), setWeight(100));
-    RolloutEngine first = engine("first").build();
     RolloutHandle handle = first.start(Fixtures.rollout(Fixtures.V2, 4).strategy(canary).build());
     time.runUntil(() -> gate.measured().get() == 1, time.now().plus(Duration.ofHours(1)));
+    return handle;
+  }
+
+  /** Kills {@code first} and lets its lease lapse. */
+  private void crash(RolloutEngine first) {
     first.shutdownNow();
-    time.advance(Duration.ofSeconds(31)); // the dead engine's lease lapses
-    return handle.id();
+    time.advance(Duration.ofSeconds(31));
+  }
+
+  /** Starts the canary, lets its analysis make one of three measurements, and kills the engine. */
+  private String crashMidAnalysis() {
+    RolloutEngine first = engine("first").build();
+    String id = midAnalysis(first).id();
+    crash(first);
+    return id;
   }
 
   @Test
@@ -98,13 +109,8 @@ class LiveGateResumeTest {
 
   @Test
   void aControlRequestTheDeadEngineAnsweredIsNotTakenAgainWhenTheLiveGateIsGivenBack() {
-    engine("deployer").build().run(Fixtures.rollout(Fixtures.V1, 4).build());
-    CountingGate gate = new CountingGate("latency-slo");
-    Canary canary = Canary.of(setWeight(25),
-        analyze(Analysis.of(gate).times(3, Duration.ofMinutes(1))), setWeight(100));
     RolloutEngine first = engine("first").build();
-    RolloutHandle handle = first.start(Fixtures.rollout(Fixtures.V2, 4).strategy(canary).build());
-    time.runUntil(() -> gate.measured().get() == 1, time.now().plus(Duration.ofHours(1)));
+    RolloutHandle handle = midAnalysis(first);
     FileRolloutStore store = FileRolloutStore.open(dir);
     ControlRequest promote = ControlRequest.of(handle.id(), ControlRequest.Control.PROMOTE,
         "alice", time.now());
@@ -115,8 +121,7 @@ class LiveGateResumeTest {
     ControlAnswer before = store.load(handle.id()).flatMap(r -> r.answer(promote.id()))
         .orElseThrow();
     assertThat(before.answeredBy()).isEqualTo("first");
-    first.shutdownNow();
-    time.advance(Duration.ofSeconds(31));
+    crash(first);
 
     Rollout done = engine("second").liveGate(new CountingGate("latency-slo")).build()
         .resume(handle.id()).await();
