@@ -81,7 +81,8 @@ final class CampaignStore {
     if (!store.keepsCampaigns()) {
       throw new InvalidSpecException("store", store.getClass().getSimpleName() + " does not keep"
           + " campaigns: give Campaigns.Builder.store one that does (the in-memory, file,"
-          + " PostgreSQL, DynamoDB or Kubernetes store), or none (the campaign is then not resumable)");
+          + " PostgreSQL, DynamoDB or Kubernetes store), or none (the campaign is then not"
+          + " resumable)");
     }
     if (!spec.name().matches("[a-z0-9]([a-z0-9-]{0,29}[a-z0-9])?")) {
       throw new InvalidSpecException("name", "'" + spec.name() + "' must be 1-31 lowercase"

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,7 +201,7 @@ public final class Campaigns implements AutoCloseable {
    */
   public static List<Campaign> unfinished(RolloutStore store) {
     return Arguments.required(store, "store").unfinishedCampaigns().stream()
-        .map(CampaignStore::read).sorted(java.util.Comparator.comparing(Campaign::startedAt)
+        .map(CampaignStore::read).sorted(Comparator.comparing(Campaign::startedAt)
             .thenComparing(Campaign::id)).toList();
   }
 

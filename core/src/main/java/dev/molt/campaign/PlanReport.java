@@ -22,14 +22,14 @@ final class PlanReport {
    */
   static CampaignPlan of(CampaignSpec spec, Campaign end, List<PlannedEffects.Hold> fleetHolds) {
     return new CampaignPlan(spec.name(), wavePlans(spec, end), end.elapsed(), end.peakExposure(),
-        spec.exposureBudget(), spec.totalCapacity(), windowHolds(spec, end, fleetHolds));
+        spec.exposureBudget(), spec.totalCapacity(), windowHolds(end, fleetHolds));
   }
 
   /**
    * The waves' waits to start (each {@code OUTSIDE_WINDOW} event until the campaign's next event)
    * and the fleets' pauses inside their rollouts, in the order they begin.
    */
-  private static List<CampaignPlan.WindowHold> windowHolds(CampaignSpec spec, Campaign end,
+  private static List<CampaignPlan.WindowHold> windowHolds(Campaign end,
       List<PlannedEffects.Hold> fleetHolds) {
     List<CampaignPlan.WindowHold> out = new ArrayList<>();
     List<CampaignEvent> history = end.history();
@@ -42,15 +42,9 @@ final class PlanReport {
             e.detail()));
       }
     }
-    Map<String, String> waveOf = new HashMap<>();
-    List<List<CampaignFleet>> members = spec.waveFleets();
-    for (int i = 0; i < members.size(); i++) {
-      for (CampaignFleet f : members.get(i)) {
-        waveOf.put(f.name(), spec.waves().get(i).name());
-      }
-    }
     for (PlannedEffects.Hold h : fleetHolds) {
-      out.add(new CampaignPlan.WindowHold(waveOf.get(h.fleet()), Optional.of(h.fleet()),
+      String wave = end.fleet(h.fleet()).orElseThrow().wave();
+      out.add(new CampaignPlan.WindowHold(wave, Optional.of(h.fleet()),
           Duration.between(end.startedAt(), h.at()), h.lasts(), h.detail()));
     }
     out.sort(Comparator.comparing(CampaignPlan.WindowHold::startsAfter));

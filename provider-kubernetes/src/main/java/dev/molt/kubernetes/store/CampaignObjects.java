@@ -45,16 +45,14 @@ final class CampaignObjects {
    * fenced by another lease (another campaign that drew the same id), a tombstone included.
    */
   void requireSameLease(SavedCampaign next) {
-    Optional<ConfigMap> found = maps.read(StoreObjects.campaignName(next.id()));
-    String what = "save campaign " + next.id();
-    found.ifPresent(o -> maps.requireLease(o, next.lease(), what)); // a tombstone says its lease
-    SavedCampaign.requireSameLease(found.flatMap(CampaignObjects::saved), next);
+    maps.read(StoreObjects.campaignName(next.id())).ifPresent(o -> maps.requireLease(o,
+        next.lease(), "save campaign " + next.id())); // a tombstone says its lease too
   }
 
   /**
    * One attempt to write {@code campaign} under {@code writer}, whose lease was just admitted:
-   * read the object, refuse if it holds a campaign of another lease or is fenced above the
-   * writer's token, write it guarded by the resourceVersion read (or create it).
+   * read the object, refuse if it holds another campaign (the lease and the fence are checked
+   * by {@link FencedMaps#write}), write it guarded by the resourceVersion read (or create it).
    */
   FencedMaps.Outcome write(Lease writer, SavedCampaign campaign) {
     String name = StoreObjects.campaignName(campaign.id());
@@ -65,7 +63,6 @@ final class CampaignObjects {
       throw new StoreException("refused to save campaign " + campaign.id() + ": ConfigMap "
           + name + " holds campaign " + id.get() + " (their names' hashes collide)");
     }
-    SavedCampaign.requireSameLease(found.flatMap(CampaignObjects::saved), campaign);
     ConfigMap wanted = new ConfigMap();
     wanted.setMetadata(StoreObjects.meta(name, StoreObjects.CAMPAIGN, Map.of(
         StoreObjects.CAMPAIGN_KEY, StoreObjects.key(campaign.id()),

@@ -127,10 +127,9 @@ public final class KubernetesRolloutStore implements RolloutStore {
   @Override
   public void save(Lease writer, RolloutRecord record) {
     Lease.requireFleet(writer, record);
-    String what = "save of rollout " + record.id();
-    fencedSave(writer, StoreObjects.rolloutName(record.id()), what,
-        () -> rollouts.write(writer, record), "rollout " + record.id() + " of fleet "
-            + record.fleet());
+    fencedSave(writer, StoreObjects.rolloutName(record.id()), "rollout " + record.id(),
+        "rollout " + record.id() + " of fleet " + record.fleet(),
+        () -> rollouts.write(writer, record));
     LOG.debug("rollout={} fleet={} token={} action=saved phase={}", record.id(),
         record.fleet(), writer.token(), record.rollout().phase());
   }
@@ -145,8 +144,9 @@ public final class KubernetesRolloutStore implements RolloutStore {
   public void saveCampaign(Lease writer, SavedCampaign campaign) {
     Arguments.required(campaign, "campaign").requireWriter(writer);
     campaigns.requireSameLease(campaign);
-    fencedSave(writer, StoreObjects.campaignName(campaign.id()), "save of campaign "
-        + campaign.id(), () -> campaigns.write(writer, campaign), "campaign " + campaign.id());
+    String subject = "campaign " + campaign.id();
+    fencedSave(writer, StoreObjects.campaignName(campaign.id()), subject, subject,
+        () -> campaigns.write(writer, campaign));
     LOG.debug("campaign={} lease={} token={} action=saved finished={}", campaign.id(),
         campaign.lease(), writer.token(), campaign.finished());
   }
@@ -164,23 +164,27 @@ public final class KubernetesRolloutStore implements RolloutStore {
   /**
    * Lists object {@code name} on the writer's lease while checking the lease is current, then
    * writes it if its fence allows; again on a 409, at most {@link StoreCalls#ATTEMPTS} times.
+   *
+   * @param subject what is saved, as errors name it ({@code rollout ro-1})
+   * @param described the same for a refusal ({@code rollout ro-1 of fleet web})
    */
-  private void fencedSave(Lease writer, String name, String what,
-      Supplier<FencedMaps.Outcome> write, String object) {
+  private void fencedSave(Lease writer, String name, String subject, String described,
+      Supplier<FencedMaps.Outcome> write) {
+    String what = "save of " + subject;
     for (int attempt = 0; attempt < StoreCalls.ATTEMPTS; attempt++) {
       leases.admit(writer, name, what);
       switch (write.get()) {
         case WRITTEN -> {
           return;
         }
-        case FENCED -> throw refusal(writer, what, object);
+        case FENCED -> throw refusal(writer, what, described);
         case CONFLICT -> {
           // another writer changed the object since it was read: check the lease again
         }
         default -> throw new IllegalStateException("unknown outcome");
       }
     }
-    throw calls.contended(what.replaceFirst("^save of", "save"));
+    throw calls.contended("save " + subject);
   }
 
   private StoreException refusal(Lease writer, String what, String object) {
